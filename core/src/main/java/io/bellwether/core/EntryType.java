@@ -1,0 +1,27 @@
+package io.bellwether.core;
+
+/** What a log entry holds. The codec writes {@link #code()}, so codes never change meaning. */
+public enum EntryType {
+  /** A command for the state machine. */
+  COMMAND(1),
+  /** The empty entry a leader appends when its term starts; applied to nothing. */
+  NOOP(2);
+
+  private final int code;
+
+  EntryType(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** The type for a code read from the wire or disk; {@code null} when the code is unknown. */
+  public static EntryType fromCode(int code) {
+    for (EntryType t : values()) {
+      if (t.code == code) return t;
+    }
+    return null;
+  }
+}

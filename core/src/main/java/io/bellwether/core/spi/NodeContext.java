@@ -1,0 +1,21 @@
+package io.bellwether.core.spi;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What a provider knows about the node it builds a module for.
+ *
+ * @param clusterId name shared by every node of one cluster; nodes of other clusters are refused
+ * @param nodeId this node's id, unique in the cluster
+ * @param dataDir this node's data directory ({@code null} for a purely in-memory node)
+ * @param settings every setting; each module reads its own keys ({@code transport.*}, ...)
+ */
+public record NodeContext(String clusterId, String nodeId, Path dataDir, Settings settings) {
+
+  public NodeContext {
+    Objects.requireNonNull(clusterId, "clusterId");
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(settings, "settings");
+  }
+}

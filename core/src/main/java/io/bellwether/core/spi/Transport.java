@@ -1,0 +1,41 @@
+package io.bellwether.core.spi;
+
+import io.bellwether.core.message.Message;
+
+/**
+ * Carries {@link Message}s between nodes. Two operations, like a socket: start receiving, and send.
+ *
+ * <p>Delivery is best effort: a message may be lost, duplicated or delayed, and Raft tolerates all
+ * three (the engine retries on its own timers). A transport should keep messages from one sender to
+ * one receiver in order when it can (one connection per pair of nodes), because reordering wastes
+ * work, but correctness never depends on it.
+ */
+public interface Transport extends AutoCloseable {
+
+  /**
+   * Starts accepting inbound messages and hands each one to {@code inbound}, from the transport's own
+   * threads. The handler never blocks (it offers the message to the node's bounded inbox and drops it
+   * when the inbox is full). Called once, before any {@link #send}.
+   *
+   * @throws TransportException if the transport cannot listen (for example, its port is taken)
+   */
+  void start(InboundHandler inbound);
+
+  /**
+   * Queues {@code message} for {@code message.to()}. Called from the node's runtime thread. Never
+   * blocks and never throws for I/O trouble: an unreachable peer, a full outbound queue or a closed
+   * connection drop the message (and count it). Returns before the message is delivered.
+   */
+  void send(Message message);
+
+  /** Stops sending and receiving, closing connections. Idempotent; messages still queued are lost. */
+  @Override
+  void close();
+
+  /** Receives messages addressed to this node. */
+  @FunctionalInterface
+  interface InboundHandler {
+    /** Called from a transport thread for each message that decoded cleanly. Must not block. */
+    void onMessage(Message message);
+  }
+}

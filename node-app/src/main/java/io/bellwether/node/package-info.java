@@ -1,0 +1,4 @@
+/**
+ * Placeholder: this module is filled by its own issue (see `issues`). It compiles so the reactor builds end to end.
+ */
+package io.bellwether.node;
