@@ -1,0 +1,54 @@
+package io.bellwether.core;
+
+/**
+ * The request certainly did not take effect. Safe to retry, possibly elsewhere ({@link #leaderHint()}).
+ */
+public final class RequestFailedException extends BellwetherException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Why the request was turned away. */
+  public enum Reason {
+    /** This node is not the leader; {@link #leaderHint()} names the leader when known. */
+    NOT_LEADER,
+    /** No leader is known (an election is under way, or this node is cut off). */
+    NO_LEADER,
+    /** A bound was hit (inbox, pending proposals, uncommitted entries). Retry after a pause. */
+    OVERLOADED,
+    /** The request itself is invalid (bad key, malformed command or query). */
+    INVALID_REQUEST,
+    /** A key or value is over its size limit. */
+    TOO_LARGE,
+    /** The node is stopping or stopped. */
+    SHUTTING_DOWN,
+    /** A read could not be confirmed as linearizable in time; nothing stale was returned. */
+    READ_UNAVAILABLE
+  }
+
+  private final Reason reason;
+  private final String leaderHint;
+
+  public RequestFailedException(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  public RequestFailedException(Reason reason, String message, String leaderHint) {
+    super(message);
+    this.reason = reason;
+    this.leaderHint = leaderHint;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The leader's node id when this node knows it, else {@code null}. */
+  public String leaderHint() {
+    return leaderHint;
+  }
+
+  @Override
+  public boolean mayHaveHappened() {
+    return false;
+  }
+}

@@ -1,0 +1,162 @@
+package io.bellwether.core.codec;
+
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.message.AppendEntries;
+import io.bellwether.core.message.AppendEntriesResponse;
+import io.bellwether.core.message.Heartbeat;
+import io.bellwether.core.message.HeartbeatResponse;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.message.ReadIndexRequest;
+import io.bellwether.core.message.ReadIndexResponse;
+import io.bellwether.core.message.RequestVote;
+import io.bellwether.core.message.RequestVoteResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The type code and the body (the fields after from, to and term, in record order) of each message.
+ * Each type's writer and reader sit next to each other, so its format is read in one place.
+ *
+ * <p>Terms and indexes are never negative; {@code readSeq} and {@code requestId} are opaque to the
+ * codec and may take any value. The writer refuses what the reader would reject, so whatever encodes
+ * also decodes.
+ */
+final class MessageBodies {
+
+  // Wire codes: never renumber, only add.
+  static final byte REQUEST_VOTE = 1;
+  static final byte REQUEST_VOTE_RESPONSE = 2;
+  static final byte APPEND_ENTRIES = 3;
+  static final byte APPEND_ENTRIES_RESPONSE = 4;
+  static final byte HEARTBEAT = 5;
+  static final byte HEARTBEAT_RESPONSE = 6;
+  static final byte READ_INDEX_REQUEST = 7;
+  static final byte READ_INDEX_RESPONSE = 8;
+
+  private MessageBodies() {}
+
+  static boolean isKnownType(byte code) {
+    return code >= REQUEST_VOTE && code <= READ_INDEX_RESPONSE; // codes are contiguous
+  }
+
+  static byte typeCode(Message m) {
+    if (m instanceof RequestVote) return REQUEST_VOTE;
+    if (m instanceof RequestVoteResponse) return REQUEST_VOTE_RESPONSE;
+    if (m instanceof AppendEntries) return APPEND_ENTRIES;
+    if (m instanceof AppendEntriesResponse) return APPEND_ENTRIES_RESPONSE;
+    if (m instanceof Heartbeat) return HEARTBEAT;
+    if (m instanceof HeartbeatResponse) return HEARTBEAT_RESPONSE;
+    if (m instanceof ReadIndexRequest) return READ_INDEX_REQUEST;
+    if (m instanceof ReadIndexResponse) return READ_INDEX_RESPONSE;
+    throw new AssertionError("unhandled message type " + m.getClass()); // Message is sealed
+  }
+
+  /** Exact body size; a long, so a huge entry list cannot overflow before the limit check. */
+  static long sizeBytes(Message m) {
+    if (m instanceof RequestVote) return 8 + 8 + 1;
+    if (m instanceof RequestVoteResponse) return 1 + 1;
+    if (m instanceof AppendEntries a) {
+      long size = 8 + 8 + 4 + 8;
+      for (LogEntry e : a.entries()) size += EntryLayout.sizeBytes(e);
+      return size;
+    }
+    if (m instanceof AppendEntriesResponse) return 1 + 8 + 8 + 8;
+    if (m instanceof Heartbeat) return 8 + 8;
+    if (m instanceof HeartbeatResponse) return 8 + 8;
+    if (m instanceof ReadIndexRequest) return 8;
+    if (m instanceof ReadIndexResponse) return 8 + 1 + 8;
+    throw new AssertionError("unhandled message type " + m.getClass());
+  }
+
+  static void write(Message m, ByteBuffer out) {
+    if (m instanceof RequestVote v) {
+      putNonNegative(out, v.lastLogIndex(), "lastLogIndex");
+      putNonNegative(out, v.lastLogTerm(), "lastLogTerm");
+      putBoolean(out, v.preVote());
+    } else if (m instanceof RequestVoteResponse v) {
+      putBoolean(out, v.voteGranted());
+      putBoolean(out, v.preVote());
+    } else if (m instanceof AppendEntries a) {
+      putNonNegative(out, a.prevLogIndex(), "prevLogIndex");
+      putNonNegative(out, a.prevLogTerm(), "prevLogTerm");
+      out.putInt(a.entries().size());
+      for (LogEntry e : a.entries()) EntryLayout.write(e, out);
+      putNonNegative(out, a.leaderCommit(), "leaderCommit");
+    } else if (m instanceof AppendEntriesResponse a) {
+      putBoolean(out, a.success());
+      putNonNegative(out, a.matchIndex(), "matchIndex");
+      putNonNegative(out, a.conflictIndex(), "conflictIndex");
+      putNonNegative(out, a.conflictTerm(), "conflictTerm");
+    } else if (m instanceof Heartbeat h) {
+      putNonNegative(out, h.commitIndex(), "commitIndex");
+      out.putLong(h.readSeq());
+    } else if (m instanceof HeartbeatResponse h) {
+      out.putLong(h.readSeq());
+      putNonNegative(out, h.lastIndex(), "lastIndex");
+    } else if (m instanceof ReadIndexRequest r) {
+      out.putLong(r.requestId());
+    } else if (m instanceof ReadIndexResponse r) {
+      out.putLong(r.requestId());
+      putBoolean(out, r.success());
+      putNonNegative(out, r.readIndex(), "readIndex");
+    } else {
+      throw new AssertionError("unhandled message type " + m.getClass());
+    }
+  }
+
+  /** The body of a message of type {@code type}, which must be {@link #isKnownType known}. */
+  static Message read(byte type, String from, String to, long term, FrameReader in) {
+    switch (type) {
+      case REQUEST_VOTE:
+        return new RequestVote(
+            from, to, term, index(in, "lastLogIndex"), index(in, "lastLogTerm"),
+            in.readBoolean("preVote"));
+      case REQUEST_VOTE_RESPONSE:
+        return new RequestVoteResponse(
+            from, to, term, in.readBoolean("voteGranted"), in.readBoolean("preVote"));
+      case APPEND_ENTRIES:
+        return new AppendEntries(
+            from, to, term, index(in, "prevLogIndex"), index(in, "prevLogTerm"), entries(in),
+            index(in, "leaderCommit"));
+      case APPEND_ENTRIES_RESPONSE:
+        return new AppendEntriesResponse(
+            from, to, term, in.readBoolean("success"), index(in, "matchIndex"),
+            index(in, "conflictIndex"), index(in, "conflictTerm"));
+      case HEARTBEAT:
+        return new Heartbeat(from, to, term, index(in, "commitIndex"), in.readLong("readSeq"));
+      case HEARTBEAT_RESPONSE:
+        return new HeartbeatResponse(from, to, term, in.readLong("readSeq"), index(in, "lastIndex"));
+      case READ_INDEX_REQUEST:
+        return new ReadIndexRequest(from, to, term, in.readLong("requestId"));
+      case READ_INDEX_RESPONSE:
+        return new ReadIndexResponse(
+            from, to, term, in.readLong("requestId"), in.readBoolean("success"),
+            index(in, "readIndex"));
+      default:
+        throw new AssertionError("unknown message type " + type + " reached the body reader");
+    }
+  }
+
+  private static List<LogEntry> entries(FrameReader in) {
+    // The count is checked against the remaining bytes first, so the list is sized safely.
+    int count = in.readCount(EntryLayout.HEADER_BYTES, "entry count");
+    List<LogEntry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) entries.add(EntryLayout.read(in));
+    return entries;
+  }
+
+  /** Terms and indexes: 0 is valid (nothing yet), negative never is. */
+  private static long index(FrameReader in, String field) {
+    return in.readLongAtLeast(0, field);
+  }
+
+  private static void putNonNegative(ByteBuffer out, long value, String field) {
+    if (value < 0) throw new IllegalArgumentException(field + " must be >= 0: " + value);
+    out.putLong(value);
+  }
+
+  private static void putBoolean(ByteBuffer out, boolean value) {
+    out.put(value ? (byte) 1 : (byte) 0);
+  }
+}

@@ -1,0 +1,17 @@
+package io.bellwether.core.engine;
+
+/**
+ * Deliberate bugs, switched on only by tests, to prove that the simulation and its checkers catch
+ * real safety violations. A checker that never fails proves nothing. Production configuration never
+ * sets these ({@link RaftConfig} rejects them unless asked explicitly).
+ */
+public enum InjectedBug {
+  /** The leader commits an index held by a minority only. */
+  COMMIT_ON_MINORITY,
+  /** A node grants a second vote in a term it already voted in. */
+  DOUBLE_VOTE,
+  /** ReadIndex answers without confirming leadership with a heartbeat round. */
+  READ_WITHOUT_QUORUM,
+  /** The leader commits entries of earlier terms by counting replicas (ignores §5.4.2). */
+  SKIP_CURRENT_TERM_COMMIT_RULE
+}

@@ -1,0 +1,201 @@
+package io.bellwether.core.engine;
+
+import io.bellwether.core.LogEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine's view of its log: every entry after the last snapshot, held in memory, plus the
+ * commit and applied indexes. The {@link io.bellwether.core.spi.LogStore} is the durable copy; this
+ * class tracks which entries have not yet been handed out for persisting ({@code unstableFrom}).
+ *
+ * <p>Keeping the uncompacted log in memory is what keeps the engine pure (no reads from disk while
+ * stepping); snapshots and compaction bound its size.
+ */
+final class RaftLog {
+
+  /** Index and term of the last entry covered by the snapshot (0, 0 when there is none). */
+  private long snapshotIndex;
+
+  private long snapshotTerm;
+
+  /** entries.get(i) has index snapshotIndex + 1 + i. */
+  private final List<LogEntry> entries = new ArrayList<>();
+
+  /** First index not yet handed out to be persisted. */
+  private long unstableFrom;
+
+  private long commitIndex;
+  private long appliedIndex;
+
+  RaftLog(long snapshotIndex, long snapshotTerm, List<LogEntry> stored, long commitIndex) {
+    this.snapshotIndex = snapshotIndex;
+    this.snapshotTerm = snapshotTerm;
+    long expected = snapshotIndex + 1;
+    for (LogEntry e : stored) {
+      if (e.index() != expected) {
+        throw new IllegalArgumentException("stored log has a gap at index " + expected);
+      }
+      entries.add(e);
+      expected++;
+    }
+    this.unstableFrom = lastIndex() + 1;
+    // A saved commit index past the saved log would mean the store lost entries it had synced.
+    if (commitIndex > lastIndex()) {
+      throw new IllegalStateException(
+          "saved commitIndex " + commitIndex + " is past the last stored index " + lastIndex());
+    }
+    this.commitIndex = Math.max(commitIndex, snapshotIndex);
+    this.appliedIndex = snapshotIndex;
+  }
+
+  long firstIndex() {
+    return snapshotIndex + 1;
+  }
+
+  long lastIndex() {
+    return snapshotIndex + entries.size();
+  }
+
+  long lastTerm() {
+    return term(lastIndex());
+  }
+
+  long snapshotIndex() {
+    return snapshotIndex;
+  }
+
+  long commitIndex() {
+    return commitIndex;
+  }
+
+  long appliedIndex() {
+    return appliedIndex;
+  }
+
+  /** Term at {@code index}; 0 for index 0; -1 when the index is compacted away or past the end. */
+  long term(long index) {
+    if (index == snapshotIndex) return snapshotTerm;
+    if (index < snapshotIndex || index > lastIndex()) return -1;
+    return entries.get((int) (index - snapshotIndex - 1)).term();
+  }
+
+  boolean matchTerm(long index, long term) {
+    long t = term(index);
+    return t >= 0 && t == term;
+  }
+
+  LogEntry entry(long index) {
+    return entries.get((int) (index - snapshotIndex - 1));
+  }
+
+  /**
+   * Raft §5.4.1: a candidate's log is at least as up-to-date as ours if its last term is higher, or
+   * the terms are equal and its log is at least as long.
+   */
+  boolean isUpToDate(long lastLogIndex, long lastLogTerm) {
+    long ourLastTerm = lastTerm();
+    return lastLogTerm > ourLastTerm || (lastLogTerm == ourLastTerm && lastLogIndex >= lastIndex());
+  }
+
+  /** Entries in {@code [from, to)}, stopping once {@code maxBytes} is passed (at least one). */
+  List<LogEntry> slice(long from, long to, long maxBytes) {
+    if (from < firstIndex() || to > lastIndex() + 1 || from > to) {
+      throw new IllegalArgumentException(
+          "slice [" + from + ", " + to + ") outside log [" + firstIndex() + ", " + (lastIndex() + 1) + ")");
+    }
+    List<LogEntry> out = new ArrayList<>();
+    long bytes = 0;
+    for (long i = from; i < to; i++) {
+      LogEntry e = entry(i);
+      bytes += e.sizeBytes();
+      if (!out.isEmpty() && bytes > maxBytes) break;
+      out.add(e);
+    }
+    return out;
+  }
+
+  /** Appends one entry at the end (the leader's own proposals). */
+  void append(LogEntry entry) {
+    if (entry.index() != lastIndex() + 1) {
+      throw new IllegalArgumentException("append at " + entry.index() + " after " + lastIndex());
+    }
+    entries.add(entry);
+  }
+
+  /**
+   * Follower side of §5.3: given entries that follow an entry we already matched, skip those we hold
+   * with the same term, truncate at the first conflict and append the rest. Never truncates a
+   * committed entry: that would mean two different entries were committed at one index.
+   *
+   * @return the index of the last entry now known to match the leader
+   */
+  long appendFromLeader(List<LogEntry> incoming) {
+    for (LogEntry e : incoming) {
+      if (e.index() <= snapshotIndex) continue; // covered by our snapshot, hence committed
+      if (e.index() <= lastIndex()) {
+        if (term(e.index()) == e.term()) continue;
+        if (e.index() <= commitIndex) {
+          throw new IllegalStateException(
+              "leader sent entry " + e + " conflicting with committed index " + commitIndex);
+        }
+        truncateFrom(e.index());
+      }
+      entries.add(e);
+    }
+    return incoming.isEmpty() ? -1 : incoming.get(incoming.size() - 1).index();
+  }
+
+  private void truncateFrom(long index) {
+    int keep = (int) (index - snapshotIndex - 1);
+    entries.subList(keep, entries.size()).clear();
+    unstableFrom = Math.min(unstableFrom, index);
+  }
+
+  /** The first index of the term at {@code index} (scanning back, stopping after the snapshot). */
+  long firstIndexOfTermAt(long index) {
+    long t = term(index);
+    long i = index;
+    while (i - 1 > snapshotIndex && term(i - 1) == t) i--;
+    return i;
+  }
+
+  /** The last index holding {@code term}, or 0 when no held entry has it. */
+  long lastIndexOfTerm(long term) {
+    for (long i = lastIndex(); i > snapshotIndex; i--) {
+      long t = term(i);
+      if (t == term) return i;
+      if (t < term) return 0; // terms only grow along the log
+    }
+    return 0;
+  }
+
+  boolean hasUnstable() {
+    return unstableFrom <= lastIndex();
+  }
+
+  /** Entries not yet handed out for persisting, and marks them handed out. */
+  List<LogEntry> takeUnstable() {
+    if (unstableFrom > lastIndex()) return List.of();
+    List<LogEntry> out = List.copyOf(entries.subList((int) (unstableFrom - snapshotIndex - 1), entries.size()));
+    unstableFrom = lastIndex() + 1;
+    return out;
+  }
+
+  /** Raises the commit index. It never goes backwards (the high-water mark only rises). */
+  void commitTo(long index) {
+    if (index <= commitIndex) return;
+    if (index > lastIndex()) {
+      throw new IllegalStateException("commit " + index + " past last index " + lastIndex());
+    }
+    commitIndex = index;
+  }
+
+  /** Committed entries not yet handed out for applying (at most {@code maxBytes}), marked applied. */
+  List<LogEntry> takeCommitted(long maxBytes) {
+    if (appliedIndex >= commitIndex) return List.of();
+    List<LogEntry> out = slice(appliedIndex + 1, commitIndex + 1, maxBytes);
+    appliedIndex = out.get(out.size() - 1).index();
+    return out;
+  }
+}

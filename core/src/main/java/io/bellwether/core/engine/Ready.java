@@ -1,0 +1,35 @@
+package io.bellwether.core.engine;
+
+import io.bellwether.core.HardState;
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.message.Message;
+import java.util.List;
+
+/**
+ * Everything the engine asks its runtime to do after a batch of inputs, in the order it must be
+ * done:
+ *
+ * <ol>
+ *   <li>persist {@link #hardState} (when not null) and {@link #entries} (truncating any stored
+ *       suffix from the first entry's index), then <b>sync</b>;
+ *   <li>send {@link #messages} (only now: a vote or an acknowledgement must never leave before what
+ *       it promises is durable);
+ *   <li>apply {@link #committedEntries} in order and answer their clients; serve {@link #readStates}
+ *       once applied up to their index; fail {@link #failedReads}.
+ * </ol>
+ *
+ * @param failedReads request ids of local reads that can no longer be confirmed (leadership lost, no
+ *     leader known); they must be answered with an error, never from local state
+ */
+public record Ready(
+    HardState hardState,
+    List<LogEntry> entries,
+    List<Message> messages,
+    List<LogEntry> committedEntries,
+    List<ReadState> readStates,
+    List<Long> failedReads) {
+
+  public boolean mustSync() {
+    return hardState != null || !entries.isEmpty();
+  }
+}

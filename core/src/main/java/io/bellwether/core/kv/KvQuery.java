@@ -1,0 +1,71 @@
+package io.bellwether.core.kv;
+
+/**
+ * A read of the key-value store, answered by {@link KvStateMachine#query} with a {@link
+ * KvQueryResult}. Built only in valid form: the constructors throw {@link InvalidRequestException}.
+ */
+public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan {
+
+  /** The query in its binary wire format. */
+  byte[] encode();
+
+  /**
+   * Decodes a query {@link #encode()} produced.
+   *
+   * @throws KvFormatException if {@code bytes} are not a valid query
+   */
+  static KvQuery decode(byte[] bytes) {
+    WireReader in = new WireReader(bytes, "query");
+    int tag = in.header();
+    KvQuery query;
+    try {
+      if (tag == Get.TAG) {
+        query = new Get(in.string("key", KvLimits.MAX_KEY_BYTES));
+      } else if (tag == Scan.TAG) {
+        String prefix = in.string("prefix", KvLimits.MAX_KEY_BYTES);
+        query = new Scan(prefix, (int) in.varLong("limit", 1, KvLimits.MAX_SCAN_LIMIT));
+      } else {
+        throw in.fail("unknown query tag " + tag);
+      }
+    } catch (InvalidRequestException e) {
+      throw new KvFormatException("malformed query: " + e.getMessage(), e);
+    }
+    in.end();
+    return query;
+  }
+
+  /** The value and version of one key. Answered with {@link KvQueryResult.GetResult}. */
+  record Get(String key) implements KvQuery {
+
+    static final int TAG = 0x11;
+
+    public Get {
+      KvLimits.checkKey(key);
+    }
+
+    @Override
+    public byte[] encode() {
+      return WireWriter.message(TAG, key.length() + 4).string(key).toByteArray();
+    }
+  }
+
+  /**
+   * At most {@code limit} entries whose keys start with {@code prefix} ("" for all), in key order
+   * ({@link KeyOrder}). Answered with {@link KvQueryResult.ScanResult}.
+   */
+  record Scan(String prefix, int limit) implements KvQuery {
+
+    static final int TAG = 0x12;
+
+    public Scan {
+      KvLimits.checkPrefix(prefix);
+      KvLimits.checkScanLimit(limit);
+    }
+
+    @Override
+    public byte[] encode() {
+      return WireWriter.message(TAG, prefix.length() + 8).string(prefix).varLong(limit)
+          .toByteArray();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.bellwether.core.kv;
+
+import java.util.Objects;
+
+/**
+ * The outcome of applying one {@link KvCommand}. The applied index is known to the caller (it is the
+ * command's log index), so it is not repeated here.
+ *
+ * @param status whether the write happened
+ * @param key the key written, or "" for {@link Status#INVALID}
+ * @param version on {@link Status#OK}: the command's index (a put's new version, or the index of a
+ *     delete that removed the key), or 0 for a delete that found nothing; on {@link
+ *     Status#VERSION_MISMATCH}: the key's current version (0 if absent); 0 for {@link Status#INVALID}
+ * @param deleted for a delete: whether a key was removed; false otherwise
+ */
+public record KvResult(Status status, String key, long version, boolean deleted) {
+
+  private static final int TAG = 0x21;
+  private static final KvResult INVALID = new KvResult(Status.INVALID, "", 0, false);
+
+  /** Whether the write happened. Codes are the wire encoding: never renumber them. */
+  public enum Status {
+    /** Applied. */
+    OK(1),
+    /** Not applied: the key was not at the expected version. */
+    VERSION_MISMATCH(2),
+    /** Not applied: the committed command could not be decoded (e.g. a newer format). */
+    INVALID(3);
+
+    private final int code;
+
+    Status(int code) {
+      this.code = code;
+    }
+
+    static Status ofCode(int code) {
+      for (Status s : values()) if (s.code == code) return s;
+      return null;
+    }
+  }
+
+  public KvResult {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(key, "key");
+    if (version < 0) throw new IllegalArgumentException("version < 0: " + version);
+  }
+
+  /** A put that set {@code key} to {@code version}. */
+  public static KvResult written(String key, long version) {
+    return new KvResult(Status.OK, key, version, false);
+  }
+
+  /** A delete at log index {@code index} that removed {@code key}. */
+  public static KvResult removed(String key, long index) {
+    return new KvResult(Status.OK, key, index, true);
+  }
+
+  /** A delete that found nothing to remove. */
+  public static KvResult nothingRemoved(String key) {
+    return new KvResult(Status.OK, key, 0, false);
+  }
+
+  /** A conditional write refused because {@code key} is at {@code currentVersion} (0 = absent). */
+  public static KvResult mismatch(String key, long currentVersion) {
+    return new KvResult(Status.VERSION_MISMATCH, key, currentVersion, false);
+  }
+
+  /** A committed command that could not be decoded. */
+  public static KvResult invalid() {
+    return INVALID;
+  }
+
+  public boolean ok() {
+    return status == Status.OK;
+  }
+
+  /** The result in its binary wire format. */
+  public byte[] encode() {
+    return WireWriter.message(TAG, key.length() + 16)
+        .u8(status.code)
+        .string(key)
+        .varLong(version)
+        .bool(deleted)
+        .toByteArray();
+  }
+
+  /**
+   * Decodes a result {@link #encode()} produced.
+   *
+   * @throws KvFormatException if {@code bytes} are not a valid result
+   */
+  public static KvResult decode(byte[] bytes) {
+    WireReader in = new WireReader(bytes, "result");
+    if (in.header() != TAG) throw in.fail("not a result");
+    Status status = Status.ofCode(in.u8());
+    if (status == null) throw in.fail("unknown status");
+    String key = in.string("key", KvLimits.MAX_KEY_BYTES);
+    long version = in.varLong("version", 0, Long.MAX_VALUE);
+    boolean deleted = in.bool();
+    in.end();
+    return new KvResult(status, key, version, deleted);
+  }
+}

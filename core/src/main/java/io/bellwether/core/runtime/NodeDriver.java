@@ -1,0 +1,323 @@
+package io.bellwether.core.runtime;
+
+import io.bellwether.core.BellwetherException;
+import io.bellwether.core.EntryType;
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.OutcomeUnknownException;
+import io.bellwether.core.RequestFailedException;
+import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.engine.ReadState;
+import io.bellwether.core.engine.Ready;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.spi.StateMachine;
+import io.bellwether.core.spi.Transport;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs one node's engine and carries out its effects, on a single thread, without owning that
+ * thread: {@link RaftNode} drives it from its own thread, the deterministic simulation from a test.
+ *
+ * <p>It keeps the client side of the bargain: each proposal waits for its index to be applied; each
+ * read waits for its read index (or {@code minIndex}) to be applied; everything has a deadline in
+ * ticks; and a proposal whose index ends up holding another leader's entry is failed as certainly
+ * not applied.
+ *
+ * <p>{@link #flush()} performs each {@link Ready} in the order the engine requires: persist and sync,
+ * then send, then apply and answer.
+ */
+public final class NodeDriver {
+
+  private static final byte[] EMPTY = new byte[0];
+
+  private final RaftEngine engine;
+  private final LogStore store;
+  private final Transport transport;
+  private final StateMachine stateMachine;
+  private final int requestTimeoutTicks;
+  private final int maxPendingRequests;
+
+  private long nowTicks;
+  private long appliedIndex;
+  private long nextReadId;
+  private long syncCount;
+
+  /** Proposals by log index, waiting to be applied. */
+  private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
+
+  /** Linearizable reads waiting for the engine to confirm a read index. */
+  private final Map<Long, PendingRead> readsAwaitingIndex = new HashMap<>();
+
+  /** Reads whose index is known, waiting for this node to apply up to it. */
+  private final PriorityQueue<PendingRead> readsAwaitingApply =
+      new PriorityQueue<>((a, b) -> Long.compare(a.waitIndex, b.waitIndex));
+
+  /** Every pending request in deadline order (all share one timeout, so FIFO is deadline order). */
+  private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
+
+  private record PendingProposal(long term, CompletableFuture<Applied> future) {}
+
+  private static final class PendingRead {
+    final byte[] query;
+    final CompletableFuture<QueryResult> future;
+    long waitIndex;
+
+    PendingRead(byte[] query, CompletableFuture<QueryResult> future, long waitIndex) {
+      this.query = query;
+      this.future = future;
+      this.waitIndex = waitIndex;
+    }
+  }
+
+  private record Deadline(long atTick, CompletableFuture<?> future, boolean isWrite) {}
+
+  /**
+   * @param appliedIndex the index the state machine already reflects (its snapshot's, or 0)
+   */
+  public NodeDriver(
+      RaftEngine engine,
+      LogStore store,
+      Transport transport,
+      StateMachine stateMachine,
+      long appliedIndex,
+      int requestTimeoutTicks,
+      int maxPendingRequests) {
+    this.engine = engine;
+    this.store = store;
+    this.transport = transport;
+    this.stateMachine = stateMachine;
+    this.appliedIndex = appliedIndex;
+    this.requestTimeoutTicks = requestTimeoutTicks;
+    this.maxPendingRequests = maxPendingRequests;
+  }
+
+  /** One tick of logical time: the engine's timers, then request deadlines. */
+  public void tick() {
+    nowTicks++;
+    engine.tick();
+    expireDeadlines();
+  }
+
+  public void receive(Message message) {
+    engine.step(message);
+  }
+
+  /** Proposes {@code command}; {@code future} completes once it is applied, or fails. */
+  public void propose(byte[] command, CompletableFuture<Applied> future) {
+    if (pendingCount() >= maxPendingRequests) {
+      future.completeExceptionally(overloaded());
+      return;
+    }
+    long index;
+    try {
+      index = engine.propose(command);
+    } catch (RequestFailedException e) {
+      future.completeExceptionally(e);
+      return;
+    }
+    PendingProposal replaced = proposals.put(index, new PendingProposal(engine.term(), future));
+    if (replaced != null) {
+      // Our log dropped the earlier entry at this index for a newer leader's: it can never commit.
+      replaced.future.completeExceptionally(replacedByNewerLeader(index));
+    }
+    deadlines.addLast(new Deadline(nowTicks + requestTimeoutTicks, future, true));
+  }
+
+  /**
+   * Answers {@code query} at the given consistency; for {@link ReadConsistency#STALE}, once this node
+   * has applied at least {@code minIndex}.
+   */
+  public void query(
+      byte[] query, ReadConsistency consistency, long minIndex, CompletableFuture<QueryResult> future) {
+    if (pendingCount() >= maxPendingRequests) {
+      future.completeExceptionally(overloaded());
+      return;
+    }
+    deadlines.addLast(new Deadline(nowTicks + requestTimeoutTicks, future, false));
+    if (consistency == ReadConsistency.STALE) {
+      awaitApplied(new PendingRead(query, future, minIndex));
+      return;
+    }
+    long id = ++nextReadId;
+    readsAwaitingIndex.put(id, new PendingRead(query, future, 0));
+    engine.readIndex(id);
+  }
+
+  /** Carries out everything the engine has asked for, until it has nothing more. */
+  public void flush() {
+    while (engine.hasReady()) {
+      Ready ready = engine.ready();
+      persist(ready);
+      for (Message m : ready.messages()) transport.send(m);
+      for (LogEntry e : ready.committedEntries()) apply(e);
+      for (ReadState rs : ready.readStates()) readIndexConfirmed(rs);
+      for (long id : ready.failedReads()) readIndexFailed(id);
+      serveReadsUpTo(appliedIndex);
+    }
+  }
+
+  private void persist(Ready ready) {
+    if (!ready.entries().isEmpty()) store.append(ready.entries());
+    if (ready.hardState() != null) store.saveHardState(ready.hardState());
+    if (ready.mustSync()) {
+      store.sync();
+      syncCount++;
+    }
+  }
+
+  private void apply(LogEntry e) {
+    if (e.index() != appliedIndex + 1) {
+      throw new IllegalStateException("apply out of order: " + e.index() + " after " + appliedIndex);
+    }
+    byte[] result = e.type() == EntryType.COMMAND ? stateMachine.apply(e.index(), e.data()) : EMPTY;
+    appliedIndex = e.index();
+    PendingProposal p = proposals.remove(e.index());
+    if (p == null) return;
+    if (p.term == e.term()) {
+      p.future.complete(new Applied(e.index(), result));
+    } else {
+      p.future.completeExceptionally(replacedByNewerLeader(e.index()));
+    }
+  }
+
+  private void readIndexConfirmed(ReadState rs) {
+    PendingRead r = readsAwaitingIndex.remove(rs.requestId());
+    if (r == null) return;
+    r.waitIndex = rs.readIndex();
+    awaitApplied(r);
+  }
+
+  private void readIndexFailed(long id) {
+    PendingRead r = readsAwaitingIndex.remove(id);
+    if (r == null) return;
+    String leader = engine.leaderId();
+    r.future.completeExceptionally(
+        new RequestFailedException(
+            Reason.READ_UNAVAILABLE,
+            leader == null
+                ? "no leader known to confirm a linearizable read"
+                : "leadership could not be confirmed for a linearizable read",
+            leader));
+  }
+
+  private void awaitApplied(PendingRead r) {
+    if (r.waitIndex <= appliedIndex) {
+      answer(r);
+    } else {
+      readsAwaitingApply.add(r);
+    }
+  }
+
+  private void serveReadsUpTo(long index) {
+    while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peek().waitIndex <= index) {
+      answer(readsAwaitingApply.poll());
+    }
+  }
+
+  private void answer(PendingRead r) {
+    if (r.future.isDone()) return; // timed out meanwhile
+    try {
+      byte[] result = stateMachine.query(r.query);
+      r.future.complete(new QueryResult(result, appliedIndex, engine.id()));
+    } catch (IllegalArgumentException e) {
+      r.future.completeExceptionally(
+          new RequestFailedException(Reason.INVALID_REQUEST, "invalid query: " + e.getMessage()));
+    }
+  }
+
+  private void expireDeadlines() {
+    boolean expiredAny = false;
+    while (!deadlines.isEmpty() && deadlines.peekFirst().atTick <= nowTicks) {
+      Deadline d = deadlines.pollFirst();
+      if (d.future.isDone()) continue;
+      expiredAny = true;
+      d.future.completeExceptionally(
+          d.isWrite
+              ? new OutcomeUnknownException(
+                  OutcomeUnknownException.Reason.TIMEOUT,
+                  "no outcome within the request timeout; the write may or may not be applied")
+              : new RequestFailedException(
+                  Reason.READ_UNAVAILABLE, "read could not be served within the request timeout"));
+    }
+    if (!expiredAny) return;
+    // Forget timed-out requests so the maps hold only live ones.
+    proposals.values().removeIf(p -> p.future.isDone());
+    readsAwaitingIndex.values().removeIf(r -> r.future.isDone());
+    readsAwaitingApply.removeIf(r -> r.future.isDone());
+  }
+
+  /** Fails every pending request: the node is stopping. Proposals may still commit elsewhere. */
+  public void failAllPending(String why) {
+    for (PendingProposal p : proposals.values()) {
+      p.future.completeExceptionally(
+          new OutcomeUnknownException(OutcomeUnknownException.Reason.SHUTTING_DOWN, why));
+    }
+    failReads(readsAwaitingIndex.values(), why);
+    failReads(readsAwaitingApply, why);
+    proposals.clear();
+    readsAwaitingIndex.clear();
+    readsAwaitingApply.clear();
+    deadlines.clear();
+  }
+
+  private static void failReads(Iterable<PendingRead> reads, String why) {
+    for (PendingRead r : reads) {
+      r.future.completeExceptionally(new RequestFailedException(Reason.SHUTTING_DOWN, why));
+    }
+  }
+
+  private int pendingCount() {
+    return proposals.size() + readsAwaitingIndex.size() + readsAwaitingApply.size();
+  }
+
+  private BellwetherException overloaded() {
+    return new RequestFailedException(
+        Reason.OVERLOADED, "too many pending requests (" + maxPendingRequests + "); retry later");
+  }
+
+  private BellwetherException replacedByNewerLeader(long index) {
+    return new RequestFailedException(
+        Reason.NOT_LEADER,
+        "leadership changed before index " + index + " committed; the write was not applied",
+        engine.leaderId());
+  }
+
+  public long appliedIndex() {
+    return appliedIndex;
+  }
+
+  public long syncCount() {
+    return syncCount;
+  }
+
+  public RaftEngine engine() {
+    return engine;
+  }
+
+  public StateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** A picture of this node now. */
+  public NodeStatus status(boolean running, String failure) {
+    return new NodeStatus(
+        engine.id(),
+        engine.role(),
+        engine.term(),
+        engine.leaderId(),
+        engine.commitIndex(),
+        appliedIndex,
+        engine.firstIndex(),
+        engine.lastIndex(),
+        engine.voters(),
+        engine.matchIndexes(),
+        running,
+        failure);
+  }
+}

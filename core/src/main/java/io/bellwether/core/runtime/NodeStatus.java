@@ -1,0 +1,26 @@
+package io.bellwether.core.runtime;
+
+import io.bellwether.core.engine.Role;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A consistent picture of one node, published by its runtime thread after each batch of work.
+ *
+ * @param leader the leader as this node knows it, or null
+ * @param matchIndexes on a leader, each follower's match index; empty elsewhere
+ * @param failure why the node stopped on its own (a storage error, a broken invariant), or null
+ */
+public record NodeStatus(
+    String nodeId,
+    Role role,
+    long term,
+    String leader,
+    long commitIndex,
+    long appliedIndex,
+    long firstIndex,
+    long lastIndex,
+    List<String> voters,
+    Map<String, Long> matchIndexes,
+    boolean running,
+    String failure) {}

@@ -1,0 +1,367 @@
+package io.bellwether.core.runtime;
+
+import io.bellwether.core.HardState;
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.RequestFailedException;
+import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.RaftConfig;
+import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.spi.Snapshot;
+import io.bellwether.core.spi.StateMachine;
+import io.bellwether.core.spi.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Bellwether node: the Singular Update Queue around a {@link NodeDriver}.
+ *
+ * <p>A single thread owns the engine, the store and the state machine. Everything else (transport
+ * threads delivering messages, clients proposing and reading) only offers events to a bounded inbox;
+ * a full inbox turns a client request away at once as {@link Reason#OVERLOADED} and drops an inbound
+ * message (Raft retries). The thread drains up to {@code maxDrain} events, feeds them all to the
+ * engine, then performs the effects with <b>one</b> sync: many writes, one fsync (group commit).
+ *
+ * <p>Futures returned by {@link #propose} and {@link #query} complete on the node thread: callers
+ * must not block in their callbacks (use the {@code *Async} variants to hop elsewhere).
+ *
+ * <p>The node owns the transport and store it was built with and closes them in {@link #close()}.
+ */
+public final class RaftNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+
+  private interface Event {}
+
+  private record Inbound(Message message) implements Event {}
+
+  private record Propose(byte[] command, CompletableFuture<Applied> future) implements Event {}
+
+  private record Query(
+      byte[] query, ReadConsistency consistency, long minIndex, CompletableFuture<QueryResult> future)
+      implements Event {}
+
+  private record Stop() implements Event {}
+
+  private final String nodeId;
+  private final LogStore store;
+  private final Transport transport;
+  private final NodeDriver driver;
+  private final BlockingQueue<Event> inbox;
+  private final long tickNanos;
+  private final int maxDrain;
+  private final Thread thread;
+  private final AtomicLong droppedInbound = new AtomicLong();
+
+  private volatile NodeStatus status;
+  private volatile boolean accepting;
+  private volatile String failure;
+
+  private RaftNode(Builder b) {
+    this.nodeId = b.nodeId;
+    this.store = b.store;
+    this.transport = b.transport;
+    this.inbox = new ArrayBlockingQueue<>(b.inboxCapacity);
+    this.tickNanos = b.tick.toNanos();
+    this.maxDrain = b.maxDrain;
+
+    HardState hardState = store.hardState();
+    Optional<Snapshot> snapshot = store.snapshot();
+    long appliedIndex = 0;
+    if (snapshot.isPresent()) {
+      b.stateMachine.restore(snapshot.get().lastIndex(), snapshot.get().data());
+      appliedIndex = snapshot.get().lastIndex();
+    }
+    List<LogEntry> entries =
+        store.firstIndex() <= store.lastIndex()
+            ? store.entries(store.firstIndex(), store.lastIndex() + 1, Long.MAX_VALUE)
+            : List.of();
+    RaftEngine engine =
+        new RaftEngine(
+            nodeId, b.voters, b.raftConfig, b.random, hardState, snapshot.orElse(null), entries);
+    int timeoutTicks = (int) Math.max(1, b.requestTimeout.toNanos() / tickNanos);
+    this.driver =
+        new NodeDriver(
+            engine, store, transport, b.stateMachine, appliedIndex, timeoutTicks, b.maxPendingRequests);
+    this.status = driver.status(false, null);
+    this.thread = new Thread(this::run, "bellwether-node-" + nodeId);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts the transport and the node thread. The node begins as a follower and elects or finds a
+   * leader on its own.
+   *
+   * @throws io.bellwether.core.spi.TransportException if the transport cannot start
+   */
+  public RaftNode start() {
+    transport.start(this::offerInbound);
+    accepting = true;
+    thread.start();
+    LOG.info("node {} started: voters={} lastIndex={}", nodeId, status.voters(), status.lastIndex());
+    return this;
+  }
+
+  private void offerInbound(Message m) {
+    if (!inbox.offer(new Inbound(m))) droppedInbound.incrementAndGet();
+  }
+
+  /**
+   * Proposes a state machine command. Thread-safe, never blocks.
+   *
+   * @return completes with the applied result once a majority holds the entry durably and this
+   *     node applied it; fails with {@link RequestFailedException} (certainly not applied) or
+   *     {@link io.bellwether.core.OutcomeUnknownException} (may have been applied)
+   */
+  public CompletableFuture<Applied> propose(byte[] command) {
+    Objects.requireNonNull(command, "command");
+    CompletableFuture<Applied> f = new CompletableFuture<>();
+    offerRequest(new Propose(command, f), f);
+    return f;
+  }
+
+  /**
+   * Answers a state machine query at the given consistency. Thread-safe, never blocks.
+   *
+   * @param minIndex for {@link ReadConsistency#STALE}: wait until this node applied at least this
+   *     index (0 for no wait); ignored otherwise
+   */
+  public CompletableFuture<QueryResult> query(
+      byte[] query, ReadConsistency consistency, long minIndex) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(consistency, "consistency");
+    CompletableFuture<QueryResult> f = new CompletableFuture<>();
+    offerRequest(new Query(query, consistency, minIndex, f), f);
+    return f;
+  }
+
+  private void offerRequest(Event e, CompletableFuture<?> f) {
+    if (!accepting) {
+      f.completeExceptionally(
+          new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " is not running"));
+    } else if (!inbox.offer(e)) {
+      f.completeExceptionally(
+          new RequestFailedException(Reason.OVERLOADED, "node " + nodeId + " inbox is full; retry later"));
+    }
+  }
+
+  /** The node as of its last batch of work. Thread-safe, never blocks. */
+  public NodeStatus status() {
+    return status;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Inbound messages dropped because the inbox was full. */
+  public long droppedInbound() {
+    return droppedInbound.get();
+  }
+
+  private void run() {
+    long nextTick = System.nanoTime() + tickNanos;
+    try {
+      while (true) {
+        long wait = nextTick - System.nanoTime();
+        Event first = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+        if (first != null && !handle(first)) break;
+        int drained = 1;
+        Event e;
+        boolean stop = false;
+        while (drained < maxDrain && (e = inbox.poll()) != null) {
+          drained++;
+          if (!handle(e)) {
+            stop = true;
+            break;
+          }
+        }
+        long now = System.nanoTime();
+        if (now - nextTick >= 0) {
+          driver.tick();
+          // After a long pause, tick once and re-align rather than replaying a burst of ticks.
+          nextTick = Math.max(nextTick + tickNanos, now);
+        }
+        driver.flush(); // persist + sync once for the whole batch, then send, then apply
+        status = driver.status(true, null);
+        if (stop) break;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      // A storage failure or a broken invariant: stop rather than act on state we cannot trust.
+      failure = e.toString();
+      LOG.error("node {} stopped on an unrecoverable error", nodeId, e);
+    } finally {
+      accepting = false;
+      driver.failAllPending("node " + nodeId + " stopped");
+      Event e;
+      while ((e = inbox.poll()) != null) rejectUnhandled(e);
+      status = driver.status(false, failure);
+    }
+  }
+
+  private boolean handle(Event e) {
+    if (e instanceof Inbound in) {
+      driver.receive(in.message());
+    } else if (e instanceof Propose p) {
+      driver.propose(p.command(), p.future());
+    } else if (e instanceof Query q) {
+      driver.query(q.query(), q.consistency(), q.minIndex(), q.future());
+    } else if (e instanceof Stop) {
+      return false;
+    }
+    return true;
+  }
+
+  private void rejectUnhandled(Event e) {
+    RequestFailedException stopped =
+        new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " stopped");
+    if (e instanceof Propose p) p.future().completeExceptionally(stopped);
+    if (e instanceof Query q) q.future().completeExceptionally(stopped);
+  }
+
+  /**
+   * Stops the node: pending proposals fail as outcome unknown, pending reads as shutting down; then
+   * closes the transport and the store. Blocks until the node thread has ended. Idempotent.
+   */
+  @Override
+  public void close() {
+    accepting = false;
+    if (thread.isAlive()) {
+      while (!inbox.offer(new Stop())) {
+        inbox.poll(); // make room; whatever we drop is failed as the thread exits
+      }
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    transport.close();
+    store.close();
+    LOG.info("node {} closed", nodeId);
+  }
+
+  /** Assembles a node. Every component is given explicitly; nothing is chosen from the classpath. */
+  public static final class Builder {
+    private String nodeId;
+    private Set<String> voters;
+    private RaftConfig raftConfig = RaftConfig.DEFAULT;
+    private LogStore store;
+    private Transport transport;
+    private StateMachine stateMachine;
+    private RandomGenerator random;
+    private Duration tick = Duration.ofMillis(50);
+    private Duration requestTimeout = Duration.ofSeconds(5);
+    private int inboxCapacity = 10_000;
+    private int maxPendingRequests = 10_000;
+    private int maxDrain = 512;
+
+    public Builder nodeId(String id) {
+      this.nodeId = id;
+      return this;
+    }
+
+    /** Every voting member, this node included. */
+    public Builder voters(Set<String> voters) {
+      this.voters = Set.copyOf(voters);
+      return this;
+    }
+
+    public Builder raftConfig(RaftConfig config) {
+      this.raftConfig = config;
+      return this;
+    }
+
+    public Builder store(LogStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    public Builder stateMachine(StateMachine stateMachine) {
+      this.stateMachine = stateMachine;
+      return this;
+    }
+
+    /** Source of election-timeout randomness; a fresh unseeded one by default. */
+    public Builder random(RandomGenerator random) {
+      this.random = random;
+      return this;
+    }
+
+    /** Length of one engine tick (election timeouts and heartbeats are counted in ticks). */
+    public Builder tick(Duration tick) {
+      this.tick = tick;
+      return this;
+    }
+
+    /** How long a client request may wait before failing (timeout = outcome unknown for writes). */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    public Builder inboxCapacity(int capacity) {
+      this.inboxCapacity = capacity;
+      return this;
+    }
+
+    public Builder maxPendingRequests(int max) {
+      this.maxPendingRequests = max;
+      return this;
+    }
+
+    /** Most events handled before one persist/sync/send/apply round. */
+    public Builder maxDrain(int max) {
+      this.maxDrain = max;
+      return this;
+    }
+
+    /**
+     * Builds the node (reading the store to restore the engine and the state machine).
+     *
+     * @throws IllegalArgumentException naming the missing or invalid setting
+     * @throws io.bellwether.core.spi.StorageException if the store cannot be read
+     */
+    public RaftNode build() {
+      require(nodeId != null && !nodeId.isBlank(), "nodeId is required");
+      require(voters != null && voters.contains(nodeId), "voters must include nodeId " + nodeId);
+      require(store != null, "store is required");
+      require(transport != null, "transport is required");
+      require(stateMachine != null, "stateMachine is required");
+      require(!tick.isNegative() && !tick.isZero(), "tick must be positive");
+      require(requestTimeout.compareTo(tick) >= 0, "requestTimeout must be at least one tick");
+      require(inboxCapacity >= 16, "inboxCapacity must be >= 16");
+      require(maxPendingRequests >= 1, "maxPendingRequests must be >= 1");
+      require(maxDrain >= 1, "maxDrain must be >= 1");
+      if (random == null) random = new SplittableRandom();
+      return new RaftNode(this);
+    }
+
+    private static void require(boolean ok, String message) {
+      if (!ok) throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.bellwether.core.engine;
+
+import io.bellwether.core.HardState;
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.message.Message;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+/**
+ * A tiny synchronous network of engines for rule-by-rule engine tests: messages produced by one
+ * engine's ready() are delivered to the others by {@link #stabilize()}, unless a link is cut or a
+ * filter drops them. Persistence is ignored: these tests look at the protocol only.
+ */
+final class EngineNet {
+
+  final Map<String, RaftEngine> engines = new LinkedHashMap<>();
+  final List<Message> delivered = new ArrayList<>();
+  final Map<String, List<LogEntry>> applied = new LinkedHashMap<>();
+  final Map<String, List<ReadState>> readStates = new LinkedHashMap<>();
+  private final Set<String> cut = new HashSet<>();
+  private Predicate<Message> drop = m -> false;
+
+  static EngineNet of(int n, RaftConfig config, long seed) {
+    EngineNet net = new EngineNet();
+    Set<String> ids = new java.util.TreeSet<>();
+    for (int i = 1; i <= n; i++) ids.add("n" + i);
+    SplittableRandom seeds = new SplittableRandom(seed);
+    for (String id : ids) {
+      net.engines.put(
+          id,
+          new RaftEngine(id, ids, config, seeds.split(), HardState.INITIAL, null, List.of()));
+      net.applied.put(id, new ArrayList<>());
+      net.readStates.put(id, new ArrayList<>());
+    }
+    return net;
+  }
+
+  RaftEngine get(String id) {
+    return engines.get(id);
+  }
+
+  void isolate(String id) {
+    for (String other : engines.keySet()) {
+      cut.add(id + ">" + other);
+      cut.add(other + ">" + id);
+    }
+  }
+
+  void healAll() {
+    cut.clear();
+  }
+
+  void dropWhen(Predicate<Message> filter) {
+    this.drop = filter;
+  }
+
+  /** Collects ready() from one engine, recording applied entries and read states. */
+  List<Message> drain(String id) {
+    RaftEngine e = engines.get(id);
+    List<Message> out = new ArrayList<>();
+    while (e.hasReady()) {
+      Ready r = e.ready();
+      out.addAll(r.messages());
+      applied.get(id).addAll(r.committedEntries());
+      readStates.get(id).addAll(r.readStates());
+    }
+    return out;
+  }
+
+  /** Delivers messages until no engine has anything more to say. */
+  void stabilize() {
+    for (int round = 0; round < 10_000; round++) {
+      List<Message> inFlight = new ArrayList<>();
+      for (String id : engines.keySet()) inFlight.addAll(drain(id));
+      if (inFlight.isEmpty()) return;
+      for (Message m : inFlight) {
+        if (cut.contains(m.from() + ">" + m.to()) || drop.test(m)) continue;
+        delivered.add(m);
+        engines.get(m.to()).step(m);
+      }
+    }
+    throw new AssertionError("network did not stabilize");
+  }
+
+  /** Ticks {@code id} until it starts an election, then lets the network settle. */
+  void campaign(String id) {
+    RaftEngine e = engines.get(id);
+    for (int i = 0; i < 10 * e.config().electionTimeoutTicks() && e.role() == Role.FOLLOWER; i++) {
+      e.tick();
+    }
+    stabilize();
+  }
+
+  void tickAll(int ticks) {
+    for (int i = 0; i < ticks; i++) {
+      for (RaftEngine e : engines.values()) e.tick();
+      stabilize();
+    }
+  }
+
+  String leader() {
+    return engines.values().stream()
+        .filter(e -> e.role() == Role.LEADER)
+        .map(RaftEngine::id)
+        .findFirst()
+        .orElse(null);
+  }
+}

@@ -1,0 +1,394 @@
+package io.bellwether.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bellwether.core.HardState;
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.RequestFailedException;
+import io.bellwether.core.message.AppendEntries;
+import io.bellwether.core.message.AppendEntriesResponse;
+import io.bellwether.core.message.Heartbeat;
+import io.bellwether.core.message.HeartbeatResponse;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.message.RequestVote;
+import io.bellwether.core.message.RequestVoteResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+// Goal: each rule of the Raft paper (and the thesis extensions we enable) holds in the engine alone.
+// Method: feed one engine, or a small synchronous EngineNet, messages and ticks; assert on its effects.
+class RaftEngineTest {
+
+  private static final RaftConfig CONFIG = RaftConfig.DEFAULT;
+  private static final Set<String> THREE = Set.of("n1", "n2", "n3");
+
+  private static RaftEngine engine(String id, HardState hs, List<LogEntry> log) {
+    return new RaftEngine(id, THREE, CONFIG, new SplittableRandom(1), hs, null, log);
+  }
+
+  private static List<LogEntry> entries(long... terms) {
+    LogEntry[] out = new LogEntry[terms.length];
+    for (int i = 0; i < terms.length; i++) out[i] = LogEntry.command(terms[i], i + 1, new byte[] {(byte) i});
+    return List.of(out);
+  }
+
+  private static List<Message> messages(RaftEngine e) {
+    return e.ready().messages();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void followerStartsPreVoteAfterElectionTimeoutWithoutRaisingTerm() {
+    RaftEngine e = engine("n1", HardState.INITIAL, List.of());
+    for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks(); i++) e.tick();
+    assertThat(e.role()).isEqualTo(Role.PRE_CANDIDATE);
+    assertThat(e.term()).isZero();
+    assertThat(messages(e))
+        .hasSize(2)
+        .allSatisfy(m -> assertThat(m).isInstanceOfSatisfying(RequestVote.class, rv -> {
+          assertThat(rv.preVote()).isTrue();
+          assertThat(rv.term()).isEqualTo(1);
+        }));
+  }
+
+  @Test
+  void candidateWinningMajorityBecomesLeaderAndAppendsNoopOfItsTerm() {
+    EngineNet net = EngineNet.of(3, CONFIG, 7);
+    net.campaign("n1");
+    RaftEngine leader = net.get("n1");
+    assertThat(leader.role()).isEqualTo(Role.LEADER);
+    assertThat(leader.term()).isEqualTo(1);
+    assertThat(leader.entryAt(1).type()).isEqualTo(io.bellwether.core.EntryType.NOOP);
+    assertThat(leader.commitIndex()).isEqualTo(1);
+    assertThat(net.get("n2").leaderId()).isEqualTo("n1");
+  }
+
+  @Test
+  void voterGrantsAtMostOneVotePerTerm() {
+    // §5.2: "each server will vote for at most one candidate in a given term".
+    RaftEngine voter = engine("n3", new HardState(1, null, 0), List.of());
+    voter.step(new RequestVote("n1", "n3", 2, 0, 0, false));
+    voter.step(new RequestVote("n2", "n3", 2, 0, 0, false));
+    List<Message> out = messages(voter);
+    assertThat(out).containsExactly(
+        new RequestVoteResponse("n3", "n1", 2, true, false),
+        new RequestVoteResponse("n3", "n2", 2, false, false));
+    assertThat(voter.votedFor()).isEqualTo("n1");
+  }
+
+  @Test
+  void voteIsPersistedBeforeTheGrantIsSent() {
+    RaftEngine voter = engine("n3", HardState.INITIAL, List.of());
+    voter.step(new RequestVote("n1", "n3", 1, 0, 0, false));
+    Ready r = voter.ready();
+    assertThat(r.hardState()).isEqualTo(new HardState(1, "n1", 0));
+    assertThat(r.mustSync()).isTrue();
+  }
+
+  @Test
+  void voterRejectsCandidateWhoseLogIsLessUpToDate() {
+    // §5.4.1: compare last terms, then lengths.
+    RaftEngine voter = engine("n3", new HardState(2, null, 0), entries(1, 2));
+    voter.step(new RequestVote("n1", "n3", 3, 5, 1, false)); // longer but older last term
+    voter.step(new RequestVote("n2", "n3", 3, 1, 2, false)); // same last term, shorter
+    assertThat(messages(voter))
+        .extracting(m -> ((RequestVoteResponse) m).voteGranted())
+        .containsExactly(false, false);
+    assertThat(voter.votedFor()).isNull();
+  }
+
+  @Test
+  void staleTermRequestsAreRejectedWithTheCurrentTerm() {
+    // §5.1: a request with a stale term is rejected; the answer tells the sender the newer term.
+    RaftEngine f = engine("n2", new HardState(5, null, 0), List.of());
+    f.step(new AppendEntries("n1", "n2", 3, 0, 0, List.of(), 0));
+    assertThat(messages(f))
+        .containsExactly(new AppendEntriesResponse("n2", "n1", 5, false, 0, 0, 0));
+    assertThat(f.leaderId()).isNull();
+  }
+
+  @Test
+  void leaderStepsDownOnHigherTerm() {
+    EngineNet net = EngineNet.of(3, CONFIG, 11);
+    net.campaign("n1");
+    RaftEngine leader = net.get("n1");
+    leader.step(new HeartbeatResponse("n2", "n1", 9, 0, 0));
+    assertThat(leader.role()).isEqualTo(Role.FOLLOWER);
+    assertThat(leader.term()).isEqualTo(9);
+  }
+
+  @Test
+  void consistencyCheckRejectsAndHintsTheConflictingTerm() {
+    // §5.3: reject when the log has no entry at prevLogIndex with prevLogTerm; the hint names the
+    // follower's term there and the first index of that term.
+    RaftEngine f = engine("n2", new HardState(3, null, 0), entries(1, 2, 2, 2));
+    f.step(new AppendEntries("n1", "n2", 3, 4, 3, List.of(), 0));
+    assertThat(messages(f))
+        .containsExactly(new AppendEntriesResponse("n2", "n1", 3, false, 0, 2, 2));
+
+    RaftEngine shorter = engine("n3", new HardState(3, null, 0), entries(1));
+    shorter.step(new AppendEntries("n1", "n3", 3, 4, 3, List.of(), 0));
+    assertThat(messages(shorter))
+        .containsExactly(new AppendEntriesResponse("n3", "n1", 3, false, 0, 2, 0));
+  }
+
+  @Test
+  void conflictingSuffixIsTruncatedAndReplaced() {
+    // §5.3: "if an existing entry conflicts with a new one, delete it and all that follow it".
+    RaftEngine f = engine("n2", new HardState(2, null, 1), entries(1, 2, 2));
+    LogEntry replacement = LogEntry.command(3, 2, bytes("new"));
+    f.step(new AppendEntries("n1", "n2", 3, 1, 1, List.of(replacement), 2));
+    Ready r = f.ready();
+    assertThat(f.lastIndex()).isEqualTo(2);
+    assertThat(f.entryAt(2)).isEqualTo(replacement);
+    assertThat(r.entries()).containsExactly(replacement); // the store truncates from index 2
+    assertThat(f.commitIndex()).isEqualTo(2);
+    assertThat(r.messages())
+        .containsExactly(new AppendEntriesResponse("n2", "n1", 3, true, 2, 0, 0));
+  }
+
+  @Test
+  void duplicateAppendDoesNotTruncateMatchingEntries() {
+    // Log Matching: entries already held with the same term are kept, even if a stale append repeats a prefix.
+    RaftEngine f = engine("n2", new HardState(1, null, 0), entries(1, 1, 1));
+    f.step(new AppendEntries("n1", "n2", 1, 0, 0, entries(1), 0));
+    assertThat(f.lastIndex()).isEqualTo(3);
+  }
+
+  @Test
+  void leaderNeverCommitsAnEarlierTermEntryByCountingReplicas() {
+    // §5.4.2 (Figure 8): an entry of term 1, replicated on a majority by a leader of term 2, is not
+    // committed until an entry of term 2 is.
+    RaftEngine leader = engine("n1", new HardState(1, "n1", 0), entries(1));
+    leader.step(new RequestVote("n2", "n1", 1, 0, 0, false)); // nothing; just keep it a follower
+    leader.ready();
+    // Make n1 leader of term 2 by hand: campaign and collect votes.
+    for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks() && leader.role() == Role.FOLLOWER; i++) leader.tick();
+    leader.ready();
+    leader.step(new RequestVoteResponse("n2", "n1", 2, true, true));
+    leader.ready();
+    leader.step(new RequestVoteResponse("n2", "n1", 2, true, false));
+    assertThat(leader.role()).isEqualTo(Role.LEADER);
+    assertThat(leader.term()).isEqualTo(2);
+    leader.ready();
+    // n2 acknowledges index 1 (the term-1 entry) only: a majority holds it, but it is not of term 2.
+    leader.step(new AppendEntriesResponse("n2", "n1", 2, true, 1, 0, 0));
+    assertThat(leader.commitIndex()).isZero();
+    // Once the term-2 no-op at index 2 is on a majority, both commit.
+    leader.step(new AppendEntriesResponse("n2", "n1", 2, true, 2, 0, 0));
+    assertThat(leader.commitIndex()).isEqualTo(2);
+  }
+
+  @Test
+  void commitIndexReachesFollowersAndEntriesAreAppliedInOrder() {
+    EngineNet net = EngineNet.of(3, CONFIG, 3);
+    net.campaign("n1");
+    net.get("n1").propose(bytes("a"));
+    net.get("n1").propose(bytes("b"));
+    net.stabilize();
+    net.tickAll(CONFIG.heartbeatIntervalTicks());
+    for (String id : List.of("n1", "n2", "n3")) {
+      assertThat(net.get(id).commitIndex()).as(id).isEqualTo(3);
+      assertThat(net.applied.get(id)).extracting(LogEntry::index).containsExactly(1L, 2L, 3L);
+    }
+  }
+
+  @Test
+  void proposalToFollowerIsRejectedNamingTheLeader() {
+    EngineNet net = EngineNet.of(3, CONFIG, 5);
+    net.campaign("n1");
+    assertThatThrownBy(() -> net.get("n2").propose(bytes("x")))
+        .isInstanceOfSatisfying(RequestFailedException.class, e -> {
+          assertThat(e.reason()).isEqualTo(RequestFailedException.Reason.NOT_LEADER);
+          assertThat(e.leaderHint()).isEqualTo("n1");
+        });
+  }
+
+  @Test
+  void leaderRejectsProposalsBeyondTheUncommittedBound() {
+    RaftConfig small = CONFIG.withMaxUncommittedEntries(3);
+    EngineNet net = EngineNet.of(3, small, 5);
+    net.campaign("n1");
+    net.isolate("n1");
+    RaftEngine leader = net.get("n1");
+    leader.propose(bytes("1"));
+    leader.propose(bytes("2"));
+    leader.propose(bytes("3"));
+    assertThatThrownBy(() -> leader.propose(bytes("4")))
+        .isInstanceOfSatisfying(RequestFailedException.class,
+            e -> assertThat(e.reason()).isEqualTo(RequestFailedException.Reason.OVERLOADED));
+  }
+
+  @Test
+  void preVoteFromARejoiningNodeDoesNotDisruptAHealthyLeader() {
+    // Thesis §9.6: a node partitioned away keeps timing out but, with pre-vote, never raises its term,
+    // so when it returns the leader keeps its term and leadership.
+    EngineNet net = EngineNet.of(3, CONFIG, 9);
+    net.campaign("n1");
+    long term = net.get("n1").term();
+    net.isolate("n3");
+    for (int i = 0; i < 10 * CONFIG.electionTimeoutTicks(); i++) {
+      net.get("n3").tick();
+      net.stabilize();
+    }
+    assertThat(net.get("n3").term()).isEqualTo(term);
+    net.healAll();
+    net.tickAll(3 * CONFIG.electionTimeoutTicks());
+    assertThat(net.leader()).isEqualTo("n1");
+    assertThat(net.get("n1").term()).isEqualTo(term);
+  }
+
+  @Test
+  void withoutPreVoteTheSameRejoiningNodeDoesDisrupt() {
+    // The control for the test above: proves the scenario exercises pre-vote.
+    RaftConfig noPreVote = CONFIG.withPreVote(false).withCheckQuorum(false);
+    EngineNet net = EngineNet.of(3, noPreVote, 9);
+    net.campaign("n1");
+    long term = net.get("n1").term();
+    net.isolate("n3");
+    for (int i = 0; i < 10 * CONFIG.electionTimeoutTicks(); i++) {
+      net.get("n3").tick();
+      net.stabilize();
+    }
+    assertThat(net.get("n3").term()).isGreaterThan(term);
+    net.healAll();
+    net.tickAll(3 * CONFIG.electionTimeoutTicks());
+    assertThat(net.get("n1").term()).isGreaterThan(term);
+  }
+
+  @Test
+  void checkQuorumMakesAnIsolatedLeaderStepDown() {
+    // Thesis §6.2: a leader that has not heard from a majority for an election timeout steps down.
+    EngineNet net = EngineNet.of(3, CONFIG, 13);
+    net.campaign("n1");
+    net.isolate("n1");
+    for (int i = 0; i < 3 * CONFIG.electionTimeoutTicks(); i++) {
+      net.get("n1").tick();
+      net.stabilize();
+    }
+    assertThat(net.get("n1").role()).isNotEqualTo(Role.LEADER);
+  }
+
+  @Test
+  void followerInLeaderLeaseIgnoresVoteRequestsOfHigherTerms() {
+    EngineNet net = EngineNet.of(3, CONFIG, 15);
+    net.campaign("n1");
+    RaftEngine f = net.get("n2");
+    f.step(new RequestVote("n3", "n2", 50, 100, 50, false));
+    assertThat(f.term()).isEqualTo(1);
+    assertThat(f.ready().messages()).isEmpty();
+  }
+
+  @Test
+  void readIndexIsConfirmedOnlyAfterAHeartbeatQuorum() {
+    // Thesis §6.4: the leader records its commit index, then proves it is still leader.
+    EngineNet net = EngineNet.of(3, CONFIG, 17);
+    net.campaign("n1");
+    RaftEngine leader = net.get("n1");
+    net.dropWhen(m -> m instanceof Heartbeat);
+    leader.readIndex(42);
+    net.stabilize();
+    assertThat(net.readStates.get("n1")).isEmpty();
+    net.dropWhen(m -> false);
+    leader.readIndex(43);
+    net.stabilize();
+    assertThat(net.readStates.get("n1"))
+        .containsExactly(new ReadState(42, 1), new ReadState(43, 1));
+  }
+
+  @Test
+  void followerReadIndexIsAnsweredThroughTheLeader() {
+    EngineNet net = EngineNet.of(3, CONFIG, 19);
+    net.campaign("n1");
+    net.get("n1").propose(bytes("x"));
+    net.stabilize();
+    net.get("n2").readIndex(7);
+    net.stabilize();
+    assertThat(net.readStates.get("n2")).containsExactly(new ReadState(7, 2));
+  }
+
+  @Test
+  void readOnACandidateFailsRatherThanServingLocalState() {
+    RaftEngine e = engine("n1", HardState.INITIAL, List.of());
+    e.readIndex(1);
+    assertThat(e.ready().failedReads()).containsExactly(1L);
+  }
+
+  @Test
+  void replicationPipelineIsBoundedByTheInflightWindow() {
+    RaftConfig cfg = CONFIG.withMaxInflightAppends(2).withMaxAppendBytes(1);
+    EngineNet net = EngineNet.of(3, cfg, 21);
+    net.campaign("n1");
+    RaftEngine leader = net.get("n1");
+    for (int i = 0; i < 10; i++) leader.propose(bytes("v" + i));
+    List<Message> first = leader.ready().messages();
+    long appends = first.stream()
+        .filter(m -> m instanceof AppendEntries ae && ae.to().equals("n2") && !ae.entries().isEmpty())
+        .count();
+    assertThat(appends).isEqualTo(2);
+    first.forEach(m -> net.get(m.to()).step(m));
+    net.stabilize();
+    assertThat(net.get("n2").lastIndex()).isEqualTo(11);
+  }
+
+  @Test
+  void laggingFollowerCatchesUpAfterRejoining() {
+    EngineNet net = EngineNet.of(3, CONFIG, 23);
+    net.campaign("n1");
+    net.isolate("n3");
+    for (int i = 0; i < 20; i++) net.get("n1").propose(bytes("v" + i));
+    net.stabilize();
+    assertThat(net.get("n1").commitIndex()).isEqualTo(21);
+    assertThat(net.get("n3").lastIndex()).isEqualTo(1);
+    net.healAll();
+    net.tickAll(2 * CONFIG.heartbeatIntervalTicks());
+    assertThat(net.get("n3").lastIndex()).isEqualTo(21);
+    assertThat(net.get("n3").commitIndex()).isEqualTo(21);
+  }
+
+  @Test
+  void divergentFollowerLogIsRepairedWithFastBackoff() {
+    // n3 holds entries of an old term 1 that never committed; the term-2 leader overwrites them.
+    Set<String> ids = THREE;
+    RaftEngine n1 = new RaftEngine("n1", ids, CONFIG, new SplittableRandom(1), new HardState(1, null, 1), null, entries(1));
+    RaftEngine n2 = new RaftEngine("n2", ids, CONFIG, new SplittableRandom(2), new HardState(1, null, 1), null, entries(1));
+    RaftEngine n3 = new RaftEngine("n3", ids, CONFIG, new SplittableRandom(3), new HardState(1, null, 1), null, entries(1, 1, 1, 1, 1));
+    EngineNet net = new EngineNet();
+    for (RaftEngine e : List.of(n1, n2, n3)) {
+      net.engines.put(e.id(), e);
+      net.applied.put(e.id(), new java.util.ArrayList<>());
+      net.readStates.put(e.id(), new java.util.ArrayList<>());
+    }
+    net.isolate("n3");
+    net.campaign("n1");
+    net.get("n1").propose(bytes("x"));
+    net.stabilize();
+    net.healAll();
+    net.tickAll(2 * CONFIG.heartbeatIntervalTicks());
+    assertThat(n3.lastIndex()).isEqualTo(3);
+    assertThat(n3.entryAt(2)).isEqualTo(n1.entryAt(2));
+    assertThat(n3.entryAt(3)).isEqualTo(n1.entryAt(3));
+    long rejections = net.delivered.stream()
+        .filter(m -> m instanceof AppendEntriesResponse r && !r.success() && r.from().equals("n3"))
+        .count();
+    assertThat(rejections).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void singleNodeClusterElectsItselfAndCommitsAlone() {
+    RaftEngine solo = new RaftEngine("n1", Set.of("n1"), CONFIG, new SplittableRandom(1), HardState.INITIAL, null, List.of());
+    for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks(); i++) solo.tick();
+    assertThat(solo.role()).isEqualTo(Role.LEADER);
+    long index = solo.propose(bytes("x"));
+    Ready r = solo.ready();
+    assertThat(r.committedEntries()).extracting(LogEntry::index).contains(index);
+    assertThat(r.entries()).extracting(LogEntry::index).contains(index);
+  }
+}
