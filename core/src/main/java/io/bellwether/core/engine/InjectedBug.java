@@ -12,6 +12,8 @@ public enum InjectedBug {
   DOUBLE_VOTE,
   /** ReadIndex answers without confirming leadership with a heartbeat round. */
   READ_WITHOUT_QUORUM,
+  /** A follower answers a linearizable read from its local state, without asking for a read index. */
+  FOLLOWER_READ_WITHOUT_READ_INDEX,
   /** The leader commits entries of earlier terms by counting replicas (ignores §5.4.2). */
   SKIP_CURRENT_TERM_COMMIT_RULE
 }

@@ -65,6 +65,17 @@ public final class RaftEngine {
   private final Map<String, Progress> progress = new TreeMap<>();
 
   private final ReadIndexQueue reads = new ReadIndexQueue();
+  private final LeaderLease lease = new LeaderLease();
+
+  /** Ticks since this engine was created: the clock of leases and of the start-up quiet period. */
+  private long now;
+
+  /**
+   * A node restarted with history grants no vote before this tick: it cannot know whether it
+   * acknowledged a leader just before it stopped (see {@link #inLeaderLease()}). A brand-new node
+   * has acknowledged nobody and needs no quiet period.
+   */
+  private final long quietUntilTick;
 
   /** Follower only: reads forwarded to the leader and not yet answered. */
   private final Set<Long> forwardedReads = new LinkedHashSet<>();
@@ -106,6 +117,8 @@ public final class RaftEngine {
     this.term = hardState.term();
     this.votedFor = hardState.votedFor();
     this.lastHandedOut = hardState;
+    boolean hasHistory = hardState.term() > 0 || !entries.isEmpty() || snapshot != null;
+    this.quietUntilTick = hasHistory ? config.electionTimeoutTicks() : 0;
     resetElectionTimer();
   }
 
@@ -113,6 +126,7 @@ public final class RaftEngine {
 
   /** One unit of logical time has passed. */
   public void tick() {
+    now++;
     if (role == Role.LEADER) {
       tickLeader();
     } else {
@@ -248,6 +262,10 @@ public final class RaftEngine {
    * follower the request is forwarded to the leader.
    */
   public void readIndex(long requestId) {
+    if (role != Role.LEADER && config.has(InjectedBug.FOLLOWER_READ_WITHOUT_READ_INDEX)) {
+      readStates.add(new ReadState(requestId, 0));
+      return;
+    }
     if (role == Role.LEADER) {
       leaderRead(requestId, null);
     } else if (leaderId != null) {
@@ -256,6 +274,26 @@ public final class RaftEngine {
     } else {
       failedReads.add(requestId);
     }
+  }
+
+  /**
+   * Asks for a read under the leader's lease (thesis §6.4.1): on a leader whose lease holds, the read
+   * is safe at once at the current commit index, with no round trip. Anywhere else, or when the lease
+   * cannot be confirmed, it falls back to {@link #readIndex}, which is never weaker.
+   */
+  public void leaseRead(long requestId) {
+    boolean leaseHolds = peers.isEmpty() || lease.isValid(now);
+    if (role == Role.LEADER && config.checkQuorum() && committedInCurrentTerm() && leaseHolds) {
+      readStates.add(new ReadState(requestId, log.commitIndex()));
+    } else {
+      readIndex(requestId);
+    }
+  }
+
+  /** Lease length: shorter than the minimum election timeout by a margin for clock drift (20%). */
+  private long leaseTicks() {
+    int timeout = config.electionTimeoutTicks();
+    return timeout - Math.max(1, timeout / 5);
   }
 
   private void leaderRead(long requestId, String origin) {
@@ -290,7 +328,7 @@ public final class RaftEngine {
    * them out, in {@link Ready}'s order, before feeding the engine again.
    */
   public Ready ready() {
-    if (role == Role.LEADER && reads.takeRoundNeeded()) broadcastHeartbeat();
+    if (role == Role.LEADER && reads.roundNeeded()) broadcastHeartbeat();
     HardState hs = currentHardState();
     HardState changed = hs.equals(lastHandedOut) ? null : hs;
     lastHandedOut = hs;
@@ -326,6 +364,7 @@ public final class RaftEngine {
     resetElectionTimer();
     if (wasLeader) {
       progress.clear();
+      lease.reset();
       failLeaderReads();
     }
   }
@@ -373,6 +412,7 @@ public final class RaftEngine {
     electionElapsed = 0;
     heartbeatElapsed = 0;
     progress.clear();
+    lease.reset();
     for (String peer : peers) {
       progress.put(peer, new Progress(log.lastIndex() + 1, config.maxInflightAppends()));
     }
@@ -389,9 +429,13 @@ public final class RaftEngine {
     randomizedElectionTimeout = base + random.nextInt(base);
   }
 
-  /** We heard from a leader less than a (minimum) election timeout ago. */
+  /**
+   * We heard from a leader less than a (minimum) election timeout ago, or we started less than that
+   * long ago: a restarted node cannot know whether it acknowledged a leader just before it stopped,
+   * and granting a vote at once could let a new leader overlap an old leader's lease.
+   */
   private boolean inLeaderLease() {
-    return leaderId != null && electionElapsed < config.electionTimeoutTicks();
+    return (leaderId != null && electionElapsed < config.electionTimeoutTicks()) || now < quietUntilTick;
   }
 
   // ---------------------------------------------------------------- elections
@@ -553,6 +597,8 @@ public final class RaftEngine {
     pr.recentActive = true;
     if (r.readSeq() > pr.ackedReadSeq) {
       pr.ackedReadSeq = r.readSeq();
+      long quorumSeq = quorumAcknowledgedSeq();
+      lease.quorumAcknowledged(quorumSeq, leaseTicks());
       confirmReads();
     }
     if (pr.matchIndex < log.lastIndex()) {
@@ -599,7 +645,8 @@ public final class RaftEngine {
   }
 
   private void broadcastHeartbeat() {
-    long seq = reads.currentSeq();
+    long seq = reads.nextRound();
+    lease.roundSent(seq, now);
     for (String peer : peers) {
       Progress pr = progress.get(peer);
       send(new Heartbeat(id, peer, term, Math.min(pr.matchIndex, log.commitIndex()), seq));
@@ -635,13 +682,20 @@ public final class RaftEngine {
     return active >= Quorum.majority(voters.size());
   }
 
+  /** The newest heartbeat round a majority (this leader included) has acknowledged. */
+  private long quorumAcknowledgedSeq() {
+    long[] acked = new long[voters.size()];
+    int i = 0;
+    acked[i++] = reads.sentSeq();
+    for (String peer : peers) acked[i++] = progress.get(peer).ackedReadSeq;
+    return Quorum.indexReachedBy(acked, Quorum.majority(voters.size()));
+  }
+
   private void confirmReads() {
-    int needed = Quorum.majority(voters.size());
+    long confirmedSeq = peers.isEmpty() ? Long.MAX_VALUE : quorumAcknowledgedSeq();
     ReadIndexQueue.PendingRead p;
     while ((p = reads.peek()) != null) {
-      final long seq = p.seq();
-      long acks = 1 + progress.values().stream().filter(pr -> pr.ackedReadSeq >= seq).count();
-      if (acks < needed && !config.has(InjectedBug.READ_WITHOUT_QUORUM)) break;
+      if (p.seq() > confirmedSeq && !config.has(InjectedBug.READ_WITHOUT_QUORUM)) break;
       reads.poll();
       if (p.origin() == null) {
         readStates.add(new ReadState(p.requestId(), p.readIndex()));

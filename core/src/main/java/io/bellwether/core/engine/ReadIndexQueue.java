@@ -21,12 +21,20 @@ final class ReadIndexQueue {
 
   private final ArrayDeque<PendingRead> waiting = new ArrayDeque<>();
   private final List<ParkedRead> parked = new ArrayList<>();
-  private long seq;
+
+  /** Sequence carried by the newest heartbeat round sent. */
+  private long sentSeq;
+
   private boolean roundNeeded;
 
-  /** Sequence of the newest registered read; heartbeats carry it. */
-  long currentSeq() {
-    return seq;
+  /** Starts a heartbeat round: returns the sequence it carries. */
+  long nextRound() {
+    roundNeeded = false;
+    return ++sentSeq;
+  }
+
+  long sentSeq() {
+    return sentSeq;
   }
 
   void park(long requestId, String origin) {
@@ -39,21 +47,14 @@ final class ReadIndexQueue {
     return out;
   }
 
+  /** Registers a read; it is confirmed by the next round to be sent, or any later one. */
   void register(long readIndex, long requestId, String origin) {
-    seq++;
-    waiting.addLast(new PendingRead(seq, readIndex, requestId, origin));
+    waiting.addLast(new PendingRead(sentSeq + 1, readIndex, requestId, origin));
     roundNeeded = true;
   }
 
   boolean roundNeeded() {
     return roundNeeded;
-  }
-
-  /** Whether a heartbeat round must go out for reads registered since the last one; clears it. */
-  boolean takeRoundNeeded() {
-    boolean r = roundNeeded;
-    roundNeeded = false;
-    return r;
   }
 
   /** The oldest unconfirmed read, or null. */

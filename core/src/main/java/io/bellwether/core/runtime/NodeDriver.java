@@ -146,7 +146,11 @@ public final class NodeDriver {
     }
     long id = ++nextReadId;
     readsAwaitingIndex.put(id, new PendingRead(query, future, 0));
-    engine.readIndex(id);
+    if (consistency == ReadConsistency.LEASE) {
+      engine.leaseRead(id);
+    } else {
+      engine.readIndex(id);
+    }
   }
 
   /** Carries out everything the engine has asked for, until it has nothing more. */

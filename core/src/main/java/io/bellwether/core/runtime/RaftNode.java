@@ -63,6 +63,7 @@ public final class RaftNode implements AutoCloseable {
   private final BlockingQueue<Event> inbox;
   private final long tickNanos;
   private final int maxDrain;
+  private final long maxCatchUpTicks;
   private final Thread thread;
   private final AtomicLong droppedInbound = new AtomicLong();
 
@@ -77,6 +78,7 @@ public final class RaftNode implements AutoCloseable {
     this.inbox = new ArrayBlockingQueue<>(b.inboxCapacity);
     this.tickNanos = b.tick.toNanos();
     this.maxDrain = b.maxDrain;
+    this.maxCatchUpTicks = 4L * b.raftConfig.electionTimeoutTicks();
 
     HardState hardState = store.hardState();
     Optional<Snapshot> snapshot = store.snapshot();
@@ -176,27 +178,18 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private void run() {
-    long nextTick = System.nanoTime() + tickNanos;
+    long lastTick = System.nanoTime();
     try {
       while (true) {
-        long wait = nextTick - System.nanoTime();
+        long wait = lastTick + tickNanos - System.nanoTime();
         Event first = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-        if (first != null && !handle(first)) break;
-        int drained = 1;
+        // Time first: the engine must know how much time passed (even across a long pause) before
+        // it handles requests, or a leader could trust a lease that ran out while it was stopped.
+        lastTick = tickElapsed(lastTick);
+        boolean stop = first != null && !handle(first);
         Event e;
-        boolean stop = false;
-        while (drained < maxDrain && (e = inbox.poll()) != null) {
-          drained++;
-          if (!handle(e)) {
-            stop = true;
-            break;
-          }
-        }
-        long now = System.nanoTime();
-        if (now - nextTick >= 0) {
-          driver.tick();
-          // After a long pause, tick once and re-align rather than replaying a burst of ticks.
-          nextTick = Math.max(nextTick + tickNanos, now);
+        for (int drained = 1; !stop && drained < maxDrain && (e = inbox.poll()) != null; drained++) {
+          stop = !handle(e);
         }
         driver.flush(); // persist + sync once for the whole batch, then send, then apply
         status = driver.status(true, null);
@@ -215,6 +208,19 @@ public final class RaftNode implements AutoCloseable {
       while ((e = inbox.poll()) != null) rejectUnhandled(e);
       status = driver.status(false, failure);
     }
+  }
+
+  /**
+   * Feeds the driver one tick per tick length elapsed since {@code lastTick}. After a long pause
+   * that is many ticks at once (capped: enough to expire every timer and lease, no more).
+   *
+   * @return the time the last tick fed stands for
+   */
+  private long tickElapsed(long lastTick) {
+    long elapsed = (System.nanoTime() - lastTick) / tickNanos;
+    if (elapsed <= 0) return lastTick;
+    for (long i = 0; i < Math.min(elapsed, maxCatchUpTicks); i++) driver.tick();
+    return lastTick + elapsed * tickNanos;
   }
 
   private boolean handle(Event e) {

@@ -10,6 +10,13 @@ public enum ReadConsistency {
    */
   LINEARIZABLE,
   /**
+   * Served by the leader under its lease, with no round trip: linearizable as long as clocks on the
+   * nodes advance at rates within 20% of each other over an election timeout (see {@code
+   * docs/ARCHITECTURE.md}). When the lease cannot be confirmed, or on a follower, it falls back to
+   * {@link #LINEARIZABLE}, never to anything weaker.
+   */
+  LEASE,
+  /**
    * Local state now, on any node: possibly stale. With a {@code minIndex} the node first waits until
    * it has applied that index, which gives read-your-writes to a client that passes the index of its
    * last write.
@@ -26,7 +33,7 @@ public enum ReadConsistency {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalArgumentException(
-          "consistency must be linearizable or stale, got '" + text + "'");
+          "consistency must be linearizable, lease or stale, got '" + text + "'");
     }
   }
 }

@@ -26,8 +26,12 @@ class RaftEngineTest {
   private static final RaftConfig CONFIG = RaftConfig.DEFAULT;
   private static final Set<String> THREE = Set.of("n1", "n2", "n3");
 
+  /** An engine restored from the given state, past its start-up quiet period (see below). */
   private static RaftEngine engine(String id, HardState hs, List<LogEntry> log) {
-    return new RaftEngine(id, THREE, CONFIG, new SplittableRandom(1), hs, null, log);
+    RaftEngine e = new RaftEngine(id, THREE, CONFIG, new SplittableRandom(1), hs, null, log);
+    for (int i = 0; i < CONFIG.electionTimeoutTicks(); i++) e.tick();
+    e.ready();
+    return e;
   }
 
   private static List<LogEntry> entries(long... terms) {
@@ -46,7 +50,7 @@ class RaftEngineTest {
 
   @Test
   void followerStartsPreVoteAfterElectionTimeoutWithoutRaisingTerm() {
-    RaftEngine e = engine("n1", HardState.INITIAL, List.of());
+    RaftEngine e = new RaftEngine("n1", THREE, CONFIG, new SplittableRandom(1), HardState.INITIAL, null, List.of());
     for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks(); i++) e.tick();
     assertThat(e.role()).isEqualTo(Role.PRE_CANDIDATE);
     assertThat(e.term()).isZero();
@@ -315,6 +319,60 @@ class RaftEngineTest {
   }
 
   @Test
+  void restartedNodeGrantsNoVoteWithinAnElectionTimeoutOfStarting() {
+    // It may have acknowledged a leader just before it stopped; voting at once could let a new leader
+    // overlap the old leader's lease.
+    RaftEngine fresh = new RaftEngine("n3", THREE, CONFIG, new SplittableRandom(1), new HardState(4, null, 0), null, List.of());
+    fresh.step(new RequestVote("n1", "n3", 5, 0, 0, false));
+    assertThat(fresh.ready().messages()).isEmpty();
+    assertThat(fresh.term()).isEqualTo(4);
+    for (int i = 0; i < CONFIG.electionTimeoutTicks(); i++) fresh.tick();
+    fresh.ready();
+    fresh.step(new RequestVote("n1", "n3", 5, 0, 0, false));
+    assertThat(fresh.ready().messages()).containsExactly(new RequestVoteResponse("n3", "n1", 5, true, false));
+  }
+
+  @Test
+  void leaseReadIsServedAtOnceWhileTheLeaseHolds() {
+    EngineNet net = EngineNet.of(3, CONFIG, 25);
+    net.campaign("n1");
+    net.tickAll(CONFIG.heartbeatIntervalTicks()); // a heartbeat round acknowledged by a majority
+    RaftEngine leader = net.get("n1");
+    leader.leaseRead(5);
+    Ready r = leader.ready();
+    assertThat(r.readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
+    assertThat(r.messages()).isEmpty();
+  }
+
+  @Test
+  void leaseReadFallsBackToReadIndexOnceTheLeaseRunsOut() {
+    EngineNet net = EngineNet.of(3, CONFIG, 27);
+    net.campaign("n1");
+    net.tickAll(CONFIG.heartbeatIntervalTicks());
+    RaftEngine leader = net.get("n1");
+    net.isolate("n1");
+    // Heartbeats go unanswered: after the lease length the leader must not trust its lease.
+    for (int i = 0; i < CONFIG.electionTimeoutTicks() - 1; i++) {
+      leader.tick();
+      net.stabilize();
+    }
+    assertThat(leader.role()).isEqualTo(Role.LEADER);
+    leader.leaseRead(6);
+    Ready r = leader.ready();
+    assertThat(r.readStates()).isEmpty();
+    assertThat(r.messages()).hasOnlyElementsOfType(Heartbeat.class).isNotEmpty();
+  }
+
+  @Test
+  void leaseReadOnAFollowerGoesThroughTheLeader() {
+    EngineNet net = EngineNet.of(3, CONFIG, 29);
+    net.campaign("n1");
+    net.get("n2").leaseRead(8);
+    net.stabilize();
+    assertThat(net.readStates.get("n2")).containsExactly(new ReadState(8, 1));
+  }
+
+  @Test
   void readOnACandidateFailsRatherThanServingLocalState() {
     RaftEngine e = engine("n1", HardState.INITIAL, List.of());
     e.readIndex(1);
@@ -367,14 +425,15 @@ class RaftEngineTest {
       net.readStates.put(e.id(), new java.util.ArrayList<>());
     }
     net.isolate("n3");
-    net.campaign("n1");
-    net.get("n1").propose(bytes("x"));
+    for (int i = 0; i < 10 * CONFIG.electionTimeoutTicks() && net.leader() == null; i++) net.tickAll(1);
+    RaftEngine leader = net.get(net.leader());
+    leader.propose(bytes("x"));
     net.stabilize();
     net.healAll();
     net.tickAll(2 * CONFIG.heartbeatIntervalTicks());
     assertThat(n3.lastIndex()).isEqualTo(3);
-    assertThat(n3.entryAt(2)).isEqualTo(n1.entryAt(2));
-    assertThat(n3.entryAt(3)).isEqualTo(n1.entryAt(3));
+    assertThat(n3.entryAt(2)).isEqualTo(leader.entryAt(2));
+    assertThat(n3.entryAt(3)).isEqualTo(leader.entryAt(3));
     long rejections = net.delivered.stream()
         .filter(m -> m instanceof AppendEntriesResponse r && !r.success() && r.from().equals("n3"))
         .count();

@@ -211,6 +211,19 @@ class ClusterTest {
 
   @ParameterizedTest(name = "{0} nodes")
   @ValueSource(ints = {3})
+  void leaseReadsSeeTheLatestAcknowledgedWriteOnLeaderAndFollowers(int size) throws Exception {
+    start(size);
+    for (int i = 0; i < 5; i++) {
+      putViaLeader("k", "v" + i);
+      for (String id : cluster.ids()) {
+        KvRead r = join(client(id).get("k", ReadConsistency.LEASE, 0));
+        assertThat(new String(r.value(), StandardCharsets.UTF_8)).as(id).isEqualTo("v" + i);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0} nodes")
+  @ValueSource(ints = {3})
   void everyNodeConvergesToTheSameState(int size) throws Exception {
     start(size);
     KvWrite last = null;
