@@ -5,6 +5,8 @@ import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
+import io.bellwether.core.message.InstallSnapshot;
+import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.ReadIndexRequest;
 import io.bellwether.core.message.ReadIndexResponse;
@@ -33,11 +35,13 @@ final class MessageBodies {
   static final byte HEARTBEAT_RESPONSE = 6;
   static final byte READ_INDEX_REQUEST = 7;
   static final byte READ_INDEX_RESPONSE = 8;
+  static final byte INSTALL_SNAPSHOT = 9;
+  static final byte INSTALL_SNAPSHOT_RESPONSE = 10;
 
   private MessageBodies() {}
 
   static boolean isKnownType(byte code) {
-    return code >= REQUEST_VOTE && code <= READ_INDEX_RESPONSE; // codes are contiguous
+    return code >= REQUEST_VOTE && code <= INSTALL_SNAPSHOT_RESPONSE; // codes are contiguous
   }
 
   static byte typeCode(Message m) {
@@ -49,6 +53,8 @@ final class MessageBodies {
     if (m instanceof HeartbeatResponse) return HEARTBEAT_RESPONSE;
     if (m instanceof ReadIndexRequest) return READ_INDEX_REQUEST;
     if (m instanceof ReadIndexResponse) return READ_INDEX_RESPONSE;
+    if (m instanceof InstallSnapshot) return INSTALL_SNAPSHOT;
+    if (m instanceof InstallSnapshotResponse) return INSTALL_SNAPSHOT_RESPONSE;
     throw new AssertionError("unhandled message type " + m.getClass()); // Message is sealed
   }
 
@@ -66,6 +72,8 @@ final class MessageBodies {
     if (m instanceof HeartbeatResponse) return 8 + 8;
     if (m instanceof ReadIndexRequest) return 8;
     if (m instanceof ReadIndexResponse) return 8 + 1 + 8;
+    if (m instanceof InstallSnapshot s) return 8 + 8 + 8 + 4 + 8 + 4 + (long) s.data().length;
+    if (m instanceof InstallSnapshotResponse) return 8 + 8 + 1;
     throw new AssertionError("unhandled message type " + m.getClass());
   }
 
@@ -100,6 +108,18 @@ final class MessageBodies {
       out.putLong(r.requestId());
       putBoolean(out, r.success());
       putNonNegative(out, r.readIndex(), "readIndex");
+    } else if (m instanceof InstallSnapshot s) {
+      putNonNegative(out, s.lastIndex(), "lastIndex");
+      putNonNegative(out, s.lastTerm(), "lastTerm");
+      putNonNegative(out, s.totalBytes(), "totalBytes");
+      out.putInt(s.checksum());
+      putNonNegative(out, s.offset(), "offset");
+      out.putInt(s.data().length);
+      out.put(s.data());
+    } else if (m instanceof InstallSnapshotResponse s) {
+      putNonNegative(out, s.lastIndex(), "lastIndex");
+      putNonNegative(out, s.nextOffset(), "nextOffset");
+      putBoolean(out, s.installed());
     } else {
       throw new AssertionError("unhandled message type " + m.getClass());
     }
@@ -133,6 +153,14 @@ final class MessageBodies {
         return new ReadIndexResponse(
             from, to, term, in.readLong("requestId"), in.readBoolean("success"),
             index(in, "readIndex"));
+      case INSTALL_SNAPSHOT:
+        return new InstallSnapshot(
+            from, to, term, index(in, "lastIndex"), index(in, "lastTerm"), index(in, "totalBytes"),
+            in.readInt("checksum"), index(in, "offset"), in.readSizedBytes("snapshot chunk"));
+      case INSTALL_SNAPSHOT_RESPONSE:
+        return new InstallSnapshotResponse(
+            from, to, term, index(in, "lastIndex"), index(in, "nextOffset"),
+            in.readBoolean("installed"));
       default:
         throw new AssertionError("unknown message type " + type + " reached the body reader");
     }

@@ -14,7 +14,9 @@ final class Progress {
 
   enum State {
     PROBE,
-    REPLICATE
+    REPLICATE,
+    /** The follower needs entries we compacted away: a snapshot is being sent, chunk by chunk. */
+    SNAPSHOT
   }
 
   /** Highest index known to be replicated on the follower. */
@@ -37,6 +39,14 @@ final class Progress {
   /** Highest read sequence the follower echoed (ReadIndex acknowledgements). */
   long ackedReadSeq;
 
+  /** In SNAPSHOT: the snapshot being sent (kept even if a newer one is taken meanwhile). */
+  io.bellwether.core.spi.Snapshot snapshot;
+
+  /** In SNAPSHOT: the offset of the next chunk to send, and whether a chunk is unanswered. */
+  long snapshotOffset;
+
+  boolean snapshotChunkInFlight;
+
   /** Last index of each in-flight AppendEntries, oldest first. */
   private final ArrayDeque<Long> inflight = new ArrayDeque<>();
 
@@ -51,6 +61,7 @@ final class Progress {
     return switch (state) {
       case PROBE -> probeSent;
       case REPLICATE -> inflight.size() >= maxInflight;
+      case SNAPSHOT -> true; // appends wait until the snapshot is installed
     };
   }
 
@@ -67,14 +78,24 @@ final class Progress {
   boolean acknowledge(long index) {
     ackedSinceHeartbeat = true;
     while (!inflight.isEmpty() && inflight.peekFirst() <= index) inflight.pollFirst();
-    if (index <= matchIndex) return false;
-    matchIndex = index;
-    nextIndex = Math.max(nextIndex, index + 1);
+    boolean rose = index > matchIndex;
+    if (rose) matchIndex = index;
+    nextIndex = Math.max(nextIndex, matchIndex + 1);
+    // Any success answers our probe: the logs match up to matchIndex, so pipelining may start.
     if (state == State.PROBE) becomeReplicate();
-    return true;
+    return rose;
+  }
+
+  void becomeSnapshot(io.bellwether.core.spi.Snapshot s) {
+    state = State.SNAPSHOT;
+    snapshot = s;
+    snapshotOffset = 0;
+    snapshotChunkInFlight = false;
+    inflight.clear();
   }
 
   void becomeProbe(long next) {
+    snapshot = null;
     state = State.PROBE;
     probeSent = false;
     inflight.clear();

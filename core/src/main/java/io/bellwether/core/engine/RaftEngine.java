@@ -7,6 +7,8 @@ import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
+import io.bellwether.core.message.InstallSnapshot;
+import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.ReadIndexRequest;
 import io.bellwether.core.message.ReadIndexResponse;
@@ -80,7 +82,16 @@ public final class RaftEngine {
   /** Follower only: reads forwarded to the leader and not yet answered. */
   private final Set<Long> forwardedReads = new LinkedHashSet<>();
 
+  /** The newest snapshot this node holds (taken or installed), sent to followers that need it. */
+  private Snapshot latestSnapshot;
+
+  /** Follower only: a snapshot being received from the leader. */
+  private SnapshotReceiver receiver;
+
   // Effects accumulated until the next ready().
+  /** A snapshot received in full and verified, to persist and restore. */
+  private Snapshot snapshotToInstall;
+
   private final List<Message> outbox = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
   private final List<Long> failedReads = new ArrayList<>();
@@ -114,6 +125,7 @@ public final class RaftEngine {
             snapshot == null ? 0 : snapshot.lastTerm(),
             entries,
             hardState.commitIndex());
+    this.latestSnapshot = snapshot;
     this.term = hardState.term();
     this.votedFor = hardState.votedFor();
     this.lastHandedOut = hardState;
@@ -185,6 +197,8 @@ public final class RaftEngine {
     else if (m instanceof HeartbeatResponse r) handleHeartbeatResponse(r);
     else if (m instanceof ReadIndexRequest r) handleReadIndexRequest(r);
     else if (m instanceof ReadIndexResponse r) handleReadIndexResponse(r);
+    else if (m instanceof InstallSnapshot is) handleInstallSnapshot(is);
+    else if (m instanceof InstallSnapshotResponse r) handleSnapshotResponse(r);
   }
 
   /**
@@ -207,7 +221,9 @@ public final class RaftEngine {
     if (m instanceof RequestVoteResponse r && r.preVote() && r.voteGranted()) {
       return true; // a granted pre-vote echoes the proposed term; ours has not changed yet
     }
-    String leader = (m instanceof AppendEntries || m instanceof Heartbeat) ? m.from() : null;
+    boolean fromLeader =
+        m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot;
+    String leader = fromLeader ? m.from() : null;
     becomeFollower(m.term(), leader);
     return true;
   }
@@ -222,6 +238,8 @@ public final class RaftEngine {
       send(new RequestVoteResponse(id, rv.from(), term, false, true));
     } else if (m instanceof ReadIndexRequest r) {
       send(new ReadIndexResponse(id, r.from(), term, r.requestId(), false, 0));
+    } else if (m instanceof InstallSnapshot is) {
+      send(new InstallSnapshotResponse(id, is.from(), term, is.lastIndex(), 0, false));
     }
     // Stale answers to our own old requests need nothing.
   }
@@ -311,6 +329,7 @@ public final class RaftEngine {
   /** Whether {@link #ready()} has anything to hand out. */
   public boolean hasReady() {
     return !outbox.isEmpty()
+        || snapshotToInstall != null
         || (role == Role.LEADER && reads.roundNeeded())
         || !readStates.isEmpty()
         || !failedReads.isEmpty()
@@ -339,7 +358,9 @@ public final class RaftEngine {
             List.copyOf(outbox),
             log.takeCommitted(config.maxApplyBytes()),
             List.copyOf(readStates),
-            List.copyOf(failedReads));
+            List.copyOf(failedReads),
+            snapshotToInstall);
+    snapshotToInstall = null;
     outbox.clear();
     readStates.clear();
     failedReads.clear();
@@ -563,6 +584,7 @@ public final class RaftEngine {
     Progress pr = role == Role.LEADER ? progress.get(r.from()) : null;
     if (pr == null) return;
     pr.recentActive = true;
+    if (pr.state == Progress.State.SNAPSHOT) return; // answers to appends sent before the snapshot
     if (r.success()) {
       if (pr.acknowledge(r.matchIndex())) {
         if (maybeCommit()) {
@@ -601,6 +623,14 @@ public final class RaftEngine {
       lease.quorumAcknowledged(quorumSeq, leaseTicks());
       confirmReads();
     }
+    if (pr.state == Progress.State.SNAPSHOT) {
+      if (!pr.ackedSinceHeartbeat) {
+        pr.snapshotChunkInFlight = false; // the chunk or its answer was lost: send it again
+        sendSnapshotChunk(r.from(), pr);
+      }
+      pr.ackedSinceHeartbeat = false;
+      return;
+    }
     if (pr.matchIndex < log.lastIndex()) {
       boolean stalled = pr.state == Progress.State.REPLICATE && pr.hasInflight() && !pr.ackedSinceHeartbeat;
       if (pr.state == Progress.State.PROBE || stalled) {
@@ -632,8 +662,13 @@ public final class RaftEngine {
     long prevIndex = pr.nextIndex - 1;
     long prevTerm = log.term(prevIndex);
     if (prevTerm < 0) {
-      throw new IllegalStateException(
-          "follower " + peer + " needs index " + pr.nextIndex + " which is compacted away");
+      // §7: the follower needs entries we compacted away; send the snapshot that replaced them.
+      if (latestSnapshot == null) {
+        throw new IllegalStateException("log compacted before index " + pr.nextIndex + " without a snapshot");
+      }
+      pr.becomeSnapshot(latestSnapshot);
+      sendSnapshotChunk(peer, pr);
+      return;
     }
     List<LogEntry> entries =
         pr.nextIndex <= log.lastIndex()
@@ -642,6 +677,111 @@ public final class RaftEngine {
     if (entries.isEmpty() && !allowEmpty) return;
     send(new AppendEntries(id, peer, term, prevIndex, prevTerm, entries, log.commitIndex()));
     pr.sent(prevIndex + entries.size());
+  }
+
+  // ---------------------------------------------------------------- snapshots (§7)
+
+  /**
+   * The runtime took and saved {@code snapshot} of the state after applying {@code
+   * snapshot.lastIndex()}. The engine keeps it to send to followers that fall behind the log, and
+   * compacts its log, keeping the last {@code keepTailEntries} entries the snapshot covers so
+   * followers slightly behind still catch up by plain appends.
+   *
+   * @return the index up to which the log was compacted (the store should compact the same), or 0
+   */
+  public long snapshotTaken(Snapshot snapshot, long keepTailEntries) {
+    if (snapshot.lastIndex() > log.appliedIndex() || log.term(snapshot.lastIndex()) != snapshot.lastTerm()) {
+      throw new IllegalArgumentException(
+          "snapshot " + snapshot + " does not match the applied log (applied " + log.appliedIndex() + ")");
+    }
+    if (latestSnapshot != null && latestSnapshot.lastIndex() >= snapshot.lastIndex()) return 0;
+    latestSnapshot = snapshot;
+    long compactTo = snapshot.lastIndex() - keepTailEntries;
+    if (compactTo <= log.snapshotIndex()) return 0;
+    log.compact(compactTo);
+    return compactTo;
+  }
+
+  /** Index of the newest snapshot this node holds, or 0. */
+  public long snapshotIndex() {
+    return latestSnapshot == null ? 0 : latestSnapshot.lastIndex();
+  }
+
+  private void sendSnapshotChunk(String peer, Progress pr) {
+    if (pr.snapshotChunkInFlight) return; // one chunk at a time: flow control
+    Snapshot snap = pr.snapshot;
+    byte[] data = snap.data();
+    int from = (int) pr.snapshotOffset;
+    int length = (int) Math.min(data.length - from, config.maxAppendBytes());
+    byte[] chunk = java.util.Arrays.copyOfRange(data, from, from + length);
+    send(new InstallSnapshot(id, peer, term, snap.lastIndex(), snap.lastTerm(), data.length,
+        checksumOf(snap), from, chunk));
+    pr.snapshotChunkInFlight = true;
+  }
+
+  private int cachedChecksum;
+  private Snapshot cachedChecksumFor;
+
+  private int checksumOf(Snapshot snap) {
+    if (cachedChecksumFor != snap) {
+      cachedChecksum = SnapshotReceiver.checksumOf(snap.data());
+      cachedChecksumFor = snap;
+    }
+    return cachedChecksum;
+  }
+
+  private void handleSnapshotResponse(InstallSnapshotResponse r) {
+    Progress pr = role == Role.LEADER ? progress.get(r.from()) : null;
+    if (pr == null) return;
+    pr.recentActive = true;
+    if (pr.state != Progress.State.SNAPSHOT || pr.snapshot.lastIndex() != r.lastIndex()) return;
+    pr.ackedSinceHeartbeat = true;
+    pr.snapshotChunkInFlight = false;
+    if (r.installed()) {
+      // The follower now holds everything up to the snapshot: replicate what follows it.
+      pr.matchIndex = Math.max(pr.matchIndex, r.lastIndex());
+      pr.becomeProbe(r.lastIndex() + 1);
+      maybeCommit();
+      sendAppendIfReady(r.from());
+      return;
+    }
+    pr.snapshotOffset = Math.min(r.nextOffset(), pr.snapshot.data().length);
+    sendSnapshotChunk(r.from(), pr);
+  }
+
+  private void handleInstallSnapshot(InstallSnapshot m) {
+    hearFromLeader(m.from());
+    if (m.lastIndex() <= log.commitIndex()) {
+      // We already hold (committed) everything it covers.
+      receiver = null;
+      send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), m.totalBytes(), true));
+      return;
+    }
+    if (m.totalBytes() > SnapshotReceiver.MAX_SNAPSHOT_BYTES) return; // cannot hold it; never ack
+    if (receiver == null || !receiver.isFor(m)) {
+      receiver = m.offset() == 0 ? new SnapshotReceiver(m) : null;
+      if (receiver == null) {
+        send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), 0, false));
+        return;
+      }
+    }
+    receiver.accept(m);
+    if (!receiver.complete()) {
+      send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), receiver.received(), false));
+      return;
+    }
+    byte[] data = receiver.verifiedData();
+    receiver = null;
+    if (data == null) {
+      // Corrupted in transit: start the transfer over rather than install bytes we cannot trust.
+      send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), 0, false));
+      return;
+    }
+    Snapshot snapshot = new Snapshot(m.lastIndex(), m.lastTerm(), data);
+    log.installSnapshot(m.lastIndex(), m.lastTerm());
+    latestSnapshot = snapshot;
+    snapshotToInstall = snapshot;
+    send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), m.totalBytes(), true));
   }
 
   private void broadcastHeartbeat() {

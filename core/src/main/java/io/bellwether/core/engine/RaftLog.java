@@ -14,7 +14,11 @@ import java.util.List;
  */
 final class RaftLog {
 
-  /** Index and term of the last entry covered by the snapshot (0, 0 when there is none). */
+  /**
+   * Index and term of the entry just before the first one held: the last compacted entry (0, 0
+   * when nothing was ever compacted). Named for the snapshot because only a snapshot lets the log
+   * drop entries, though a catch-up tail may keep some entries the snapshot also covers.
+   */
   private long snapshotIndex;
 
   private long snapshotTerm;
@@ -189,6 +193,39 @@ final class RaftLog {
       throw new IllegalStateException("commit " + index + " past last index " + lastIndex());
     }
     commitIndex = index;
+  }
+
+  /**
+   * Drops every entry up to {@code index}, which the state machine has applied and a saved snapshot
+   * covers (Raft §7).
+   */
+  void compact(long index) {
+    if (index <= snapshotIndex) return;
+    if (index > appliedIndex) {
+      throw new IllegalArgumentException("compact " + index + " past applied " + appliedIndex);
+    }
+    long termAtIndex = term(index);
+    entries.subList(0, (int) (index - snapshotIndex)).clear();
+    snapshotIndex = index;
+    snapshotTerm = termAtIndex;
+  }
+
+  /**
+   * Installs a snapshot received from the leader (Raft §7): if we hold the entry it ends with, keep
+   * the entries after it; otherwise discard the whole log. The state machine is reset to the
+   * snapshot, so everything it covers counts as committed and applied.
+   */
+  void installSnapshot(long index, long term) {
+    if (matchTerm(index, term) && index > snapshotIndex) {
+      entries.subList(0, (int) (index - snapshotIndex)).clear();
+    } else {
+      entries.clear();
+    }
+    snapshotIndex = index;
+    snapshotTerm = term;
+    unstableFrom = Math.max(unstableFrom, index + 1);
+    commitIndex = Math.max(commitIndex, index);
+    appliedIndex = index;
   }
 
   /** Committed entries not yet handed out for applying (at most {@code maxBytes}), marked applied. */

@@ -3,6 +3,7 @@ package io.bellwether.core.engine;
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.message.Message;
+import io.bellwether.core.spi.Snapshot;
 import java.util.List;
 
 /**
@@ -10,11 +11,13 @@ import java.util.List;
  * done:
  *
  * <ol>
- *   <li>persist {@link #hardState} (when not null) and {@link #entries} (truncating any stored
- *       suffix from the first entry's index), then <b>sync</b>;
+ *   <li>persist {@link #snapshot} (when not null: one received from the leader), then {@link
+ *       #hardState} (when not null) and {@link #entries} (truncating any stored suffix from the
+ *       first entry's index), then <b>sync</b>;
  *   <li>send {@link #messages} (only now: a vote or an acknowledgement must never leave before what
  *       it promises is durable);
- *   <li>apply {@link #committedEntries} in order and answer their clients; serve {@link #readStates}
+ *   <li>restore the state machine from {@link #snapshot} when present; apply {@link
+ *       #committedEntries} in order and answer their clients; serve {@link #readStates}
  *       once applied up to their index; fail {@link #failedReads}.
  * </ol>
  *
@@ -27,9 +30,10 @@ public record Ready(
     List<Message> messages,
     List<LogEntry> committedEntries,
     List<ReadState> readStates,
-    List<Long> failedReads) {
+    List<Long> failedReads,
+    Snapshot snapshot) {
 
   public boolean mustSync() {
-    return hardState != null || !entries.isEmpty();
+    return hardState != null || !entries.isEmpty() || snapshot != null;
   }
 }

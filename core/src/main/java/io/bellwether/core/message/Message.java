@@ -9,7 +9,8 @@ package io.bellwether.core.message;
  */
 public sealed interface Message
     permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, Heartbeat,
-        HeartbeatResponse, ReadIndexRequest, ReadIndexResponse {
+        HeartbeatResponse, ReadIndexRequest, ReadIndexResponse, InstallSnapshot,
+        InstallSnapshotResponse {
 
   /** The sending node's id. */
   String from();

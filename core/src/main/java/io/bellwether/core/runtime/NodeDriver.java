@@ -11,6 +11,7 @@ import io.bellwether.core.engine.ReadState;
 import io.bellwether.core.engine.Ready;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
 import java.util.ArrayDeque;
@@ -42,11 +43,17 @@ public final class NodeDriver {
   private final StateMachine stateMachine;
   private final int requestTimeoutTicks;
   private final int maxPendingRequests;
+  private final SnapshotPolicy snapshotPolicy;
+  private final LogStore storeForSnapshots;
 
   private long nowTicks;
   private long appliedIndex;
   private long nextReadId;
   private long syncCount;
+  private long lastSnapshotIndex;
+  private long bytesSinceSnapshot;
+  private long snapshotsTaken;
+  private long snapshotsInstalled;
 
   /** Proposals by log index, waiting to be applied. */
   private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
@@ -88,6 +95,26 @@ public final class NodeDriver {
       long appliedIndex,
       int requestTimeoutTicks,
       int maxPendingRequests) {
+    this(engine, store, transport, stateMachine, appliedIndex, requestTimeoutTicks,
+        maxPendingRequests, SnapshotPolicy.NEVER);
+  }
+
+  /**
+   * @param appliedIndex the index the state machine already reflects (its snapshot's, or 0)
+   * @param snapshotPolicy when to snapshot the state machine and compact the log
+   */
+  public NodeDriver(
+      RaftEngine engine,
+      LogStore store,
+      Transport transport,
+      StateMachine stateMachine,
+      long appliedIndex,
+      int requestTimeoutTicks,
+      int maxPendingRequests,
+      SnapshotPolicy snapshotPolicy) {
+    this.snapshotPolicy = snapshotPolicy;
+    this.storeForSnapshots = store;
+    this.lastSnapshotIndex = engine.snapshotIndex();
     this.engine = engine;
     this.store = store;
     this.transport = transport;
@@ -159,14 +186,18 @@ public final class NodeDriver {
       Ready ready = engine.ready();
       persist(ready);
       for (Message m : ready.messages()) transport.send(m);
+      if (ready.snapshot() != null) restore(ready.snapshot());
       for (LogEntry e : ready.committedEntries()) apply(e);
       for (ReadState rs : ready.readStates()) readIndexConfirmed(rs);
       for (long id : ready.failedReads()) readIndexFailed(id);
       serveReadsUpTo(appliedIndex);
+      maybeSnapshot();
     }
   }
 
   private void persist(Ready ready) {
+    // A received snapshot first: saving it drops the stored log it replaces, then entries follow it.
+    if (ready.snapshot() != null) store.saveSnapshot(ready.snapshot());
     if (!ready.entries().isEmpty()) store.append(ready.entries());
     if (ready.hardState() != null) store.saveHardState(ready.hardState());
     if (ready.mustSync()) {
@@ -175,12 +206,52 @@ public final class NodeDriver {
     }
   }
 
+  /** The leader sent a snapshot (Raft §7): the state machine becomes it, wholesale. */
+  private void restore(Snapshot snapshot) {
+    stateMachine.restore(snapshot.lastIndex(), snapshot.data());
+    appliedIndex = snapshot.lastIndex();
+    lastSnapshotIndex = snapshot.lastIndex();
+    bytesSinceSnapshot = 0;
+    snapshotsInstalled++;
+    // Proposals at indexes the snapshot covers: their results are not in it, so their fate is unknown.
+    var covered = proposals.headMap(snapshot.lastIndex(), true);
+    for (PendingProposal p : covered.values()) {
+      p.future.completeExceptionally(new OutcomeUnknownException(
+          OutcomeUnknownException.Reason.TIMEOUT,
+          "replaced by a snapshot from the leader before its result was known"));
+    }
+    covered.clear();
+  }
+
+  /**
+   * Takes a snapshot once enough was applied since the last one, saves it, and compacts the log
+   * (Raft §7). Runs on the node thread, between batches: simple and consistent, at the cost of a
+   * pause proportional to the state's size.
+   */
+  private void maybeSnapshot() {
+    long entries = appliedIndex - lastSnapshotIndex;
+    if (entries < snapshotPolicy.thresholdEntries() && bytesSinceSnapshot < snapshotPolicy.thresholdBytes()) {
+      return;
+    }
+    if (entries <= 0) return;
+    Snapshot snapshot = new Snapshot(appliedIndex, engine.termAt(appliedIndex), stateMachine.snapshot());
+    storeForSnapshots.saveSnapshot(snapshot);
+    long compactTo = engine.snapshotTaken(snapshot, snapshotPolicy.catchUpTailEntries());
+    if (compactTo > 0) storeForSnapshots.compactPrefix(compactTo);
+    storeForSnapshots.sync();
+    syncCount++;
+    lastSnapshotIndex = appliedIndex;
+    bytesSinceSnapshot = 0;
+    snapshotsTaken++;
+  }
+
   private void apply(LogEntry e) {
     if (e.index() != appliedIndex + 1) {
       throw new IllegalStateException("apply out of order: " + e.index() + " after " + appliedIndex);
     }
     byte[] result = e.type() == EntryType.COMMAND ? stateMachine.apply(e.index(), e.data()) : EMPTY;
     appliedIndex = e.index();
+    bytesSinceSnapshot += e.sizeBytes();
     PendingProposal p = proposals.remove(e.index());
     if (p == null) return;
     if (p.term == e.term()) {
@@ -300,6 +371,18 @@ public final class NodeDriver {
     return syncCount;
   }
 
+  public long snapshotsTaken() {
+    return snapshotsTaken;
+  }
+
+  public long snapshotsInstalled() {
+    return snapshotsInstalled;
+  }
+
+  public long lastSnapshotIndex() {
+    return lastSnapshotIndex;
+  }
+
   public RaftEngine engine() {
     return engine;
   }
@@ -322,6 +405,9 @@ public final class NodeDriver {
         engine.voters(),
         engine.matchIndexes(),
         running,
-        failure);
+        failure,
+        lastSnapshotIndex,
+        snapshotsTaken,
+        snapshotsInstalled);
   }
 }

@@ -10,6 +10,9 @@ import java.util.Map;
  * @param leader the leader as this node knows it, or null
  * @param matchIndexes on a leader, each follower's match index; empty elsewhere
  * @param failure why the node stopped on its own (a storage error, a broken invariant), or null
+ * @param snapshotIndex index of the newest snapshot the node holds (0 if none)
+ * @param snapshotsTaken snapshots this node took since it started
+ * @param snapshotsInstalled snapshots this node received from a leader and installed since it started
  */
 public record NodeStatus(
     String nodeId,
@@ -23,4 +26,7 @@ public record NodeStatus(
     List<String> voters,
     Map<String, Long> matchIndexes,
     boolean running,
-    String failure) {}
+    String failure,
+    long snapshotIndex,
+    long snapshotsTaken,
+    long snapshotsInstalled) {}

@@ -87,17 +87,19 @@ public final class RaftNode implements AutoCloseable {
       b.stateMachine.restore(snapshot.get().lastIndex(), snapshot.get().data());
       appliedIndex = snapshot.get().lastIndex();
     }
+    // The engine's log starts right after the snapshot; a catch-up tail the store kept before it is
+    // covered by the snapshot and not needed in memory.
+    long from = Math.max(store.firstIndex(), appliedIndex + 1);
     List<LogEntry> entries =
-        store.firstIndex() <= store.lastIndex()
-            ? store.entries(store.firstIndex(), store.lastIndex() + 1, Long.MAX_VALUE)
-            : List.of();
+        from <= store.lastIndex() ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE) : List.of();
     RaftEngine engine =
         new RaftEngine(
             nodeId, b.voters, b.raftConfig, b.random, hardState, snapshot.orElse(null), entries);
     int timeoutTicks = (int) Math.max(1, b.requestTimeout.toNanos() / tickNanos);
     this.driver =
         new NodeDriver(
-            engine, store, transport, b.stateMachine, appliedIndex, timeoutTicks, b.maxPendingRequests);
+            engine, store, transport, b.stateMachine, appliedIndex, timeoutTicks, b.maxPendingRequests,
+            b.snapshotPolicy);
     this.status = driver.status(false, null);
     this.thread = new Thread(this::run, "bellwether-node-" + nodeId);
   }
@@ -279,6 +281,7 @@ public final class RaftNode implements AutoCloseable {
     private int inboxCapacity = 10_000;
     private int maxPendingRequests = 10_000;
     private int maxDrain = 512;
+    private SnapshotPolicy snapshotPolicy = SnapshotPolicy.DEFAULT;
 
     public Builder nodeId(String id) {
       this.nodeId = id;
@@ -336,6 +339,12 @@ public final class RaftNode implements AutoCloseable {
 
     public Builder maxPendingRequests(int max) {
       this.maxPendingRequests = max;
+      return this;
+    }
+
+    /** When to snapshot the state machine and compact the log. */
+    public Builder snapshotPolicy(SnapshotPolicy policy) {
+      this.snapshotPolicy = java.util.Objects.requireNonNull(policy, "snapshotPolicy");
       return this;
     }
 

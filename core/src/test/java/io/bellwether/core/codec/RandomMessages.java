@@ -6,6 +6,8 @@ import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
+import io.bellwether.core.message.InstallSnapshot;
+import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.ReadIndexRequest;
 import io.bellwether.core.message.ReadIndexResponse;
@@ -35,7 +37,9 @@ public final class RandomMessages {
           new Generator("Heartbeat", RandomMessages::heartbeat),
           new Generator("HeartbeatResponse", RandomMessages::heartbeatResponse),
           new Generator("ReadIndexRequest", RandomMessages::readIndexRequest),
-          new Generator("ReadIndexResponse", RandomMessages::readIndexResponse));
+          new Generator("ReadIndexResponse", RandomMessages::readIndexResponse),
+          new Generator("InstallSnapshot", RandomMessages::installSnapshot),
+          new Generator("InstallSnapshotResponse", RandomMessages::installSnapshotResponse));
 
   /** A named generator; {@code toString} is the name, so parameterized tests read well. */
   public record Generator(String name, Function<Random, Message> generate) {
@@ -97,6 +101,19 @@ public final class RandomMessages {
 
   public static ReadIndexRequest readIndexRequest(Random r) {
     return new ReadIndexRequest(nodeId(r), nodeId(r), term(r), r.nextLong());
+  }
+
+  public static InstallSnapshot installSnapshot(Random r) {
+    byte[] chunk = new byte[r.nextInt(4) == 0 ? 0 : r.nextInt(2048)];
+    r.nextBytes(chunk);
+    long offset = r.nextBoolean() ? 0 : r.nextInt(1 << 20);
+    return new InstallSnapshot(nodeId(r), nodeId(r), term(r), index(r), term(r),
+        offset + chunk.length + (r.nextBoolean() ? 0 : r.nextInt(1000)), r.nextInt(), offset, chunk);
+  }
+
+  public static InstallSnapshotResponse installSnapshotResponse(Random r) {
+    return new InstallSnapshotResponse(
+        nodeId(r), nodeId(r), term(r), index(r), index(r), r.nextBoolean());
   }
 
   public static ReadIndexResponse readIndexResponse(Random r) {

@@ -25,6 +25,16 @@ final class EngineNet {
   final Map<String, List<ReadState>> readStates = new LinkedHashMap<>();
   private final Set<String> cut = new HashSet<>();
   private Predicate<Message> drop = m -> false;
+  private Rewriter rewriter = m -> m;
+
+  /** Alters a message in flight (to corrupt it, say). */
+  interface Rewriter {
+    Message rewrite(Message m);
+  }
+
+  void rewriteWith(Rewriter r) {
+    this.rewriter = r;
+  }
 
   static EngineNet of(int n, RaftConfig config, long seed) {
     EngineNet net = new EngineNet();
@@ -79,8 +89,9 @@ final class EngineNet {
       List<Message> inFlight = new ArrayList<>();
       for (String id : engines.keySet()) inFlight.addAll(drain(id));
       if (inFlight.isEmpty()) return;
-      for (Message m : inFlight) {
-        if (cut.contains(m.from() + ">" + m.to()) || drop.test(m)) continue;
+      for (Message sent : inFlight) {
+        if (cut.contains(sent.from() + ">" + sent.to()) || drop.test(sent)) continue;
+        Message m = rewriter.rewrite(sent);
         delivered.add(m);
         engines.get(m.to()).step(m);
       }

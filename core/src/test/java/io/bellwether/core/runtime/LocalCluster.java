@@ -28,6 +28,7 @@ public final class LocalCluster implements AutoCloseable {
   private final InMemoryNetwork network;
   private final Supplier<StateMachine> stateMachines;
   private final RaftConfig config;
+  private final SnapshotPolicy snapshotPolicy;
   private final SplittableRandom seeds;
   private final Map<String, RaftNode> nodes = new LinkedHashMap<>();
   private final Map<String, InMemoryLogStore> stores = new LinkedHashMap<>();
@@ -38,6 +39,12 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public LocalCluster(int size, Supplier<StateMachine> stateMachines, long seed, RaftConfig config) {
+    this(size, stateMachines, seed, config, SnapshotPolicy.DEFAULT);
+  }
+
+  public LocalCluster(
+      int size, Supplier<StateMachine> stateMachines, long seed, RaftConfig config, SnapshotPolicy policy) {
+    this.snapshotPolicy = policy;
     for (int i = 1; i <= size; i++) ids.add("n" + i);
     this.network = new InMemoryNetwork("local", new Random(seed));
     this.stateMachines = stateMachines;
@@ -62,6 +69,7 @@ public final class LocalCluster implements AutoCloseable {
             .random(seeds.split())
             .tick(TICK)
             .requestTimeout(Duration.ofSeconds(3))
+            .snapshotPolicy(snapshotPolicy)
             .build()
             .start();
     nodes.put(id, node);
@@ -103,6 +111,12 @@ public final class LocalCluster implements AutoCloseable {
     node.close();
     stores.put(id, stores.get(id).crashCopy());
     machines.remove(id);
+  }
+
+  /** Kills every node, then restarts them all on what their stores kept. */
+  public void restartAll() {
+    for (String id : ids) kill(id);
+    for (String id : ids) restart(id);
   }
 
   /** Restarts a killed node on what its store kept. */

@@ -1,0 +1,64 @@
+package io.bellwether.core.message;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * InstallSnapshot RPC (Raft §7), one chunk at a time: the leader sends a follower whose next entry it
+ * has compacted away the state machine snapshot covering everything up to ({@code lastIndex}, {@code
+ * lastTerm}). Chunks are sent in order and each waits for its answer (flow control); the follower
+ * answers with the offset it expects next, so a transfer resumes where it stopped. The follower
+ * installs the snapshot only once all {@code totalBytes} arrived and their CRC32C equals {@code
+ * checksum}.
+ */
+public record InstallSnapshot(
+    String from,
+    String to,
+    long term,
+    long lastIndex,
+    long lastTerm,
+    long totalBytes,
+    int checksum,
+    long offset,
+    byte[] data)
+    implements Message {
+
+  public InstallSnapshot {
+    Objects.requireNonNull(data, "data");
+    if (offset < 0 || totalBytes - offset < data.length) {
+      throw new IllegalArgumentException(
+          "chunk [" + offset + ", +" + data.length + ") outside snapshot of " + totalBytes + " bytes");
+    }
+  }
+
+  /** Whether this chunk completes the snapshot. */
+  public boolean done() {
+    return offset + data.length == totalBytes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InstallSnapshot s
+        && s.from.equals(from)
+        && s.to.equals(to)
+        && s.term == term
+        && s.lastIndex == lastIndex
+        && s.lastTerm == lastTerm
+        && s.totalBytes == totalBytes
+        && s.checksum == checksum
+        && s.offset == offset
+        && Arrays.equals(s.data, data);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(from, to, term, lastIndex, lastTerm, totalBytes, checksum, offset)
+        * 31 + Arrays.hashCode(data);
+  }
+
+  @Override
+  public String toString() {
+    return "InstallSnapshot[" + from + "->" + to + " term=" + term + " last=" + lastIndex + "@"
+        + lastTerm + " offset=" + offset + "+" + data.length + "/" + totalBytes + "]";
+  }
+}
