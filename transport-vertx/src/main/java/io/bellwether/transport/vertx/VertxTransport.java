@@ -1,0 +1,291 @@
+package io.bellwether.transport.vertx;
+
+import io.bellwether.core.codec.MessageCodec;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.spi.Discovery;
+import io.bellwether.core.spi.Endpoint;
+import io.bellwether.core.spi.NodeContext;
+import io.bellwether.core.spi.PeerAddress;
+import io.bellwether.core.spi.Transport;
+import io.bellwether.core.spi.TransportException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Transport} over TCP with Vert.x: one long-lived outbound connection per peer, each with a
+ * bounded queue, and a server that accepts peers' connections after checking their handshake.
+ *
+ * <p><b>Threading.</b> {@link #send} runs on the caller's thread (the node's runtime thread) and only
+ * queues. Connecting, encoding, writing and decoding run on the transport's Vert.x event loops ({@code
+ * transport.vertx.eventLoops}, one by default); inbound messages are handed to the handler from there.
+ *
+ * <p><b>Discovery.</b> A peer's address is looked up when connecting, and again before each batch of
+ * writes: when it moved, the old connection is closed and a new one opened. The transport is also a
+ * {@link Discovery.Listener}, so whoever starts discovery can forward changes for an immediate check.
+ *
+ * <p>Counters ({@link #sentCount()} and the others) are cumulative and may be read from any thread.
+ */
+public final class VertxTransport implements Transport, Discovery.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VertxTransport.class);
+  private static final long START_STOP_TIMEOUT_SECONDS = 10;
+
+  private final String clusterId;
+  private final String nodeId;
+  private final Discovery discovery;
+  private final VertxTransportConfig config;
+  private final MessageCodec codec;
+  private final Backoff backoff;
+  private final TransportCounters counters = new TransportCounters();
+  private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+  private final Set<InboundConnection> inboundConnections = ConcurrentHashMap.newKeySet();
+  private final Vertx givenVertx;
+
+  private volatile boolean started;
+  private volatile boolean closed;
+  private Vertx vertx;
+  private volatile NetServer server;
+  private NetClient client;
+
+  /**
+   * An unstarted transport for the node in {@code context}, reading {@code transport.vertx.*} from its
+   * settings, with a Vert.x instance of its own.
+   *
+   * @throws IllegalArgumentException naming the setting when one is invalid, or when the cluster or
+   *     node id does not fit the handshake
+   */
+  public VertxTransport(NodeContext context, Discovery discovery) {
+    this(context, discovery, VertxTransportConfig.from(context, discovery), null);
+  }
+
+  /**
+   * An unstarted transport with explicit {@code config}. When {@code vertx} is given, the transport
+   * runs on it and leaves it open on {@link #close()}; when null, it creates (and owns) one with
+   * {@link VertxTransportConfig#eventLoops()} event loops.
+   */
+  public VertxTransport(NodeContext context, Discovery discovery, VertxTransportConfig config, Vertx vertx) {
+    this.clusterId = context.clusterId();
+    this.nodeId = context.nodeId();
+    this.discovery = Objects.requireNonNull(discovery, "discovery");
+    this.config = Objects.requireNonNull(config, "config");
+    this.codec = new MessageCodec(config.maxFrameBytes());
+    this.backoff = new Backoff(config.reconnectMin(), config.reconnectMax());
+    this.givenVertx = vertx;
+    new Handshake(clusterId, nodeId, nodeId); // fails now, not at the first connect, on ids too long
+  }
+
+  /**
+   * Binds the listen address and starts accepting peers. Blocks until bound, so call it outside
+   * Vert.x (on an event loop it cannot wait, and a bind failure is then only logged).
+   *
+   * @throws TransportException if the address cannot be bound
+   * @throws IllegalStateException if started twice or after close
+   */
+  @Override
+  public synchronized void start(InboundHandler inbound) {
+    Objects.requireNonNull(inbound, "inbound");
+    if (started || closed) throw new IllegalStateException("transport of " + nodeId + " already started or closed");
+    vertx = givenVertx != null ? givenVertx : Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(config.eventLoops())
+        .setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1)
+        .setFileSystemOptions(new FileSystemOptions()
+            .setFileCachingEnabled(false)
+            .setClassPathResolvingEnabled(false)));
+    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
+    server.connectHandler(socket -> {
+      InboundConnection connection =
+          new InboundConnection(clusterId, nodeId, discovery, codec, inbound, counters, socket);
+      inboundConnections.add(connection);
+      connection.start(vertx, config.handshakeTimeout().toMillis(), () -> inboundConnections.remove(connection));
+    });
+    client = vertx.createNetClient(new NetClientOptions()
+        .setTcpNoDelay(true)
+        .setConnectTimeout((int) config.connectTimeout().toMillis()));
+    Endpoint listen = config.listen();
+    try {
+      await(server.listen(listen.port(), listen.host()));
+    } catch (RuntimeException e) {
+      shutDownVertx();
+      throw new TransportException("node " + nodeId + " cannot listen on " + listen + ": " + e.getMessage(), e);
+    }
+    started = true;
+    LOG.info("node {}: transport listening on {}", nodeId, localEndpoint());
+  }
+
+  /**
+   * Queues {@code message} for its addressee. Never blocks and never throws: a message to an unknown
+   * node, to this node itself, or sent before start or after close counts as dropped-unreachable; one
+   * that finds its peer's queue full counts as dropped-queue-full.
+   */
+  @Override
+  public void send(Message message) {
+    if (!started || closed) {
+      counters.droppedUnreachable.increment();
+      return;
+    }
+    String to = message.to();
+    try {
+      PeerLink link = links.get(to);
+      if (link == null) {
+        if (to.equals(nodeId) || discovery.lookup(to).isEmpty()) {
+          counters.droppedUnreachable.increment();
+          return;
+        }
+        link = links.computeIfAbsent(to, this::newLink);
+      }
+      link.offer(message);
+    } catch (RuntimeException e) {
+      // Only a close racing this send can get here (Vert.x refusing a task while shutting down).
+      counters.droppedUnreachable.increment();
+      if (!closed) LOG.warn("node {}: dropped a message to {}: {}", nodeId, to, e.toString());
+    }
+  }
+
+  private PeerLink newLink(String peerId) {
+    // From a thread outside Vert.x, each call picks the next event loop: peers spread over them.
+    return new PeerLink(nodeId, peerId, new Handshake(clusterId, nodeId, peerId), vertx.getOrCreateContext(),
+        client, discovery, codec, counters, backoff, config.queueLimit());
+  }
+
+  /** Checks every peer's connection against the new view; moved peers are reconnected. */
+  @Override
+  public void onPeersChanged(Map<String, PeerAddress> peers) {
+    if (!started || closed) return;
+    links.values().forEach(PeerLink::addressMayHaveChanged);
+  }
+
+  /**
+   * Closes every connection and, when it owns it, the Vert.x instance, waiting for that when called
+   * outside Vert.x. Idempotent; messages still queued are dropped.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    if (!started) {
+      LOG.debug("node {}: transport closed before start", nodeId);
+      return;
+    }
+    links.values().forEach(PeerLink::close);
+    inboundConnections.forEach(InboundConnection::close);
+    shutDownVertx();
+    LOG.info("node {}: transport closed", nodeId);
+  }
+
+  private void shutDownVertx() {
+    try {
+      if (givenVertx == null) {
+        await(vertx.close());
+      } else {
+        await(Future.join(server.close(), client.close()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("node {}: transport did not shut down cleanly: {}", nodeId, e.getMessage());
+    }
+  }
+
+  /** Waits for {@code future} when called outside Vert.x; on an event loop, returns at once. */
+  private static <T> void await(Future<T> future) {
+    if (Vertx.currentContext() != null) return;
+    try {
+      future.toCompletionStage().toCompletableFuture().get(START_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out after " + START_STOP_TIMEOUT_SECONDS + "s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** This node's id. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The settings in force. */
+  public VertxTransportConfig config() {
+    return config;
+  }
+
+  /**
+   * The address actually bound (the real port when {@code transport.vertx.listen} asked for port 0).
+   *
+   * @throws IllegalStateException before start
+   */
+  public Endpoint localEndpoint() {
+    if (server == null) throw new IllegalStateException("transport of " + nodeId + " is not started");
+    return new Endpoint(config.listen().host(), server.actualPort());
+  }
+
+  /** Messages handed to a peer's socket. */
+  public long sentCount() {
+    return counters.sent.sum();
+  }
+
+  /** Messages dropped because their peer's outbound queue was full. */
+  public long droppedQueueFullCount() {
+    return counters.droppedQueueFull.sum();
+  }
+
+  /**
+   * Messages dropped because their peer could not be reached: unknown to discovery, this node
+   * itself, a failed connect (what was queued is dropped), or the transport not running.
+   */
+  public long droppedUnreachableCount() {
+    return counters.droppedUnreachable.sum();
+  }
+
+  /** Messages dropped because they could not be encoded (larger than the frame limit). */
+  public long droppedUnencodableCount() {
+    return counters.droppedUnencodable.sum();
+  }
+
+  /** Messages received, decoded and handed to the inbound handler. */
+  public long receivedCount() {
+    return counters.received.sum();
+  }
+
+  /**
+   * Inbound connections refused: not a Bellwether handshake, another cluster, an unknown or own node
+   * id, a handshake that never came, or a message whose sender differs from the handshake.
+   */
+  public long rejectedConnectionCount() {
+    return counters.rejectedConnections.sum();
+  }
+
+  /** Inbound connections closed for a frame length out of bounds or a frame that did not decode. */
+  public long decodeErrorCount() {
+    return counters.decodeErrors.sum();
+  }
+
+  /** Inbound connections open now (handshaking or accepted). */
+  public int inboundConnectionCount() {
+    return inboundConnections.size();
+  }
+
+  /** Messages waiting in every peer's outbound queue now. */
+  public long queuedCount() {
+    return links.values().stream().mapToLong(PeerLink::queued).sum();
+  }
+}

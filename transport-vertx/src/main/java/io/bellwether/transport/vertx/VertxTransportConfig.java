@@ -1,0 +1,97 @@
+package io.bellwether.transport.vertx;
+
+import io.bellwether.core.spi.Discovery;
+import io.bellwether.core.spi.Endpoint;
+import io.bellwether.core.spi.NodeContext;
+import io.bellwether.core.spi.PeerAddress;
+import io.bellwether.core.spi.Settings;
+import java.time.Duration;
+
+/**
+ * The {@code transport.vertx.*} settings, read and validated once. Every invalid value fails with an
+ * {@link IllegalArgumentException} that names the setting.
+ *
+ * @param listen where to bind; port 0 picks a free port (see {@link VertxTransport#localEndpoint()})
+ * @param eventLoops Vert.x event-loop threads for this transport
+ * @param maxFrameBytes the largest frame accepted or sent (the codec's limit too)
+ * @param queueLimit messages queued per peer before new ones are dropped
+ * @param reconnectMin first reconnect delay after a connection drops or a connect fails
+ * @param reconnectMax cap of the exponential reconnect back-off
+ * @param connectTimeout how long one connect attempt may take
+ * @param handshakeTimeout how long an inbound connection may take to present its handshake
+ */
+public record VertxTransportConfig(
+    Endpoint listen,
+    int eventLoops,
+    int maxFrameBytes,
+    int queueLimit,
+    Duration reconnectMin,
+    Duration reconnectMax,
+    Duration connectTimeout,
+    Duration handshakeTimeout) {
+
+  public static final String LISTEN = "transport.vertx.listen";
+  public static final String EVENT_LOOPS = "transport.vertx.eventLoops";
+  public static final String MAX_FRAME_BYTES = "transport.vertx.maxFrameBytes";
+  public static final String QUEUE_LIMIT = "transport.vertx.queueLimit";
+  public static final String RECONNECT_MIN = "transport.vertx.reconnect.min";
+  public static final String RECONNECT_MAX = "transport.vertx.reconnect.max";
+  public static final String CONNECT_TIMEOUT = "transport.vertx.connectTimeout";
+  public static final String HANDSHAKE_TIMEOUT = "transport.vertx.handshakeTimeout";
+
+  /** 16 MiB for the codec's largest message plus 64 KiB of margin. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024 + 64 * 1024;
+
+  public static final int DEFAULT_QUEUE_LIMIT = 4096;
+
+  /**
+   * Reads the settings of {@code context}. Without {@code transport.vertx.listen}, the transport
+   * binds the peer endpoint that {@code discovery} knows for this node.
+   *
+   * @throws IllegalArgumentException naming the setting when one is invalid, or when the listen
+   *     address is neither set nor known to discovery
+   */
+  public static VertxTransportConfig from(NodeContext context, Discovery discovery) {
+    Settings s = context.settings();
+    Endpoint listen = listen(s, context.nodeId(), discovery);
+    int eventLoops = s.getInt(EVENT_LOOPS, 1, 1, 256);
+    int maxFrameBytes = s.getInt(MAX_FRAME_BYTES, DEFAULT_MAX_FRAME_BYTES, 1024, 1 << 30);
+    int queueLimit = s.getInt(QUEUE_LIMIT, DEFAULT_QUEUE_LIMIT, 1, 1 << 20);
+    Duration min = positive(s, RECONNECT_MIN, Duration.ofMillis(50));
+    Duration max = positive(s, RECONNECT_MAX, Duration.ofSeconds(2));
+    if (max.compareTo(min) < 0) {
+      throw new IllegalArgumentException(
+          "setting '" + RECONNECT_MAX + "' (" + max.toMillis() + "ms) must not be below '"
+              + RECONNECT_MIN + "' (" + min.toMillis() + "ms)");
+    }
+    Duration connectTimeout = positive(s, CONNECT_TIMEOUT, Duration.ofSeconds(2));
+    Duration handshakeTimeout = positive(s, HANDSHAKE_TIMEOUT, Duration.ofSeconds(5));
+    return new VertxTransportConfig(
+        listen, eventLoops, maxFrameBytes, queueLimit, min, max, connectTimeout, handshakeTimeout);
+  }
+
+  private static Endpoint listen(Settings s, String nodeId, Discovery discovery) {
+    var raw = s.get(LISTEN);
+    if (raw.isPresent()) {
+      try {
+        return Endpoint.parse(raw.get());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "setting '" + LISTEN + "' has value '" + raw.get() + "'; " + e.getMessage(), e);
+      }
+    }
+    return discovery.lookup(nodeId).map(PeerAddress::peer).orElseThrow(() ->
+        new IllegalArgumentException(
+            "setting '" + LISTEN + "' is not set and discovery knows no address for node '"
+                + nodeId + "'"));
+  }
+
+  private static Duration positive(Settings s, String key, Duration defaultValue) {
+    Duration d = s.getDuration(key, defaultValue);
+    if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "setting '" + key + "' has value '" + s.get(key).orElse("") + "'; expected a positive duration");
+    }
+    return d;
+  }
+}

@@ -1,0 +1,100 @@
+package io.bellwether.transport.vertx;
+
+import static org.awaitility.Awaitility.await;
+
+import io.bellwether.core.message.Heartbeat;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.spi.Endpoint;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+// Goal: a peer that restarts (same port or a new one) or moves while its old address still answers is
+// reached again without help. Method: real transports on loopback; the sender keeps sending, as Raft
+// would, until a message arrives at the new incarnation (Awaitility, never a sleep).
+class ReconnectTest {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+  private final TestNodes nodes = new TestNodes();
+  private final AtomicLong seq = new AtomicLong();
+  private VertxTransport n1;
+  private VertxTransport n2;
+
+  @BeforeEach
+  void startNodes() {
+    n1 = nodes.start("n1", TestNodes.inbox());
+    nodes.discovery.start(n1); // n1 hears address changes, as node-app wires it
+    n2 = nodes.start("n2", TestNodes.inbox());
+  }
+
+  @AfterEach
+  void stopNodes() {
+    nodes.close();
+  }
+
+  @Test
+  void peerRestartedOnTheSamePortIsReachedAgain() {
+    Queue<Message> first = TestNodes.inbox();
+    n2.close();
+    n2 = nodes.startAndPublish(nodes.create("n2", 0, Map.of()), first::add);
+    int port = n2.localEndpoint().port();
+    awaitDelivered(first);
+
+    n2.close();
+    sendSome(); // into the void: dropped and counted, never thrown
+    Queue<Message> second = TestNodes.inbox();
+    n2 = nodes.startAndPublish(nodes.create("n2", port, Map.of()), second::add);
+
+    awaitDelivered(second);
+  }
+
+  @Test
+  void peerRestartedOnANewPortIsReachedAtItsNewAddress() {
+    Queue<Message> before = TestNodes.inbox();
+    n2.close();
+    n2 = nodes.startAndPublish(nodes.create("n2", 0, Map.of()), before::add);
+    awaitDelivered(before);
+    Endpoint oldAddress = n2.localEndpoint();
+
+    n2.close();
+    Queue<Message> after = TestNodes.inbox();
+    n2 = nodes.startAndPublish(nodes.create("n2", 0, Map.of()), after::add);
+
+    await().until(() -> !n2.localEndpoint().equals(oldAddress));
+    awaitDelivered(after);
+  }
+
+  @Test
+  void peerThatMovesWhileItsOldAddressStillAnswersIsFollowed() {
+    Queue<Message> old = TestNodes.inbox();
+    n2.close();
+    n2 = nodes.startAndPublish(nodes.create("n2", 0, Map.of()), old::add);
+    awaitDelivered(old);
+
+    // A second incarnation of n2 appears elsewhere while the first still listens.
+    Queue<Message> moved = TestNodes.inbox();
+    VertxTransport n2Moved = nodes.startAndPublish(nodes.create("n2", 0, Map.of()), moved::add);
+
+    awaitDelivered(moved);
+    for (int i = 0; i < 50; i++) sendSome();
+    await().atMost(DEADLINE).until(() -> moved.size() >= 50);
+    n2Moved.close();
+  }
+
+  private void sendSome() {
+    n1.send(new Heartbeat("n1", "n2", 1, 0, seq.incrementAndGet()));
+  }
+
+  private void awaitDelivered(Queue<Message> inbox) {
+    int before = inbox.size();
+    await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> {
+      sendSome();
+      return inbox.size() > before;
+    });
+  }
+}
