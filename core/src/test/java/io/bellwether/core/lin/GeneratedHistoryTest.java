@@ -50,6 +50,23 @@ class GeneratedHistoryTest {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void contendedSingleKeyWithManyTimeoutsIsDecidedBothWays() {
+    // One register, every client on it and one op in ten timing out: the hard shape for the search.
+    History history = RegisterSimulation.generate(seed, 5_000, 1, 6, 0.1, 15);
+
+    Result result = LinearizabilityChecker.check(history);
+    StaleReadMutation.Mutated broken = StaleReadMutation.of(history).orElseThrow();
+    Result brokenResult = LinearizabilityChecker.check(broken.history());
+    System.out.println("lin seed=" + seed + ": contended key: " + result.steps() + " steps, broken: "
+        + brokenResult.steps() + " steps");
+
+    assertThat(result.isLinearizable()).as("lin seed=%d: %s", seed, result).isTrue();
+    assertThat(brokenResult.outcome()).as("lin seed=%d: %s", seed, brokenResult)
+        .isEqualTo(Result.Outcome.NOT_LINEARIZABLE);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void manySmallHistoriesAreLinearizableAndTheirBrokenCopiesAreNot() {
     SplittableRandom seeds = new SplittableRandom(seed);
     int broken = 0;

@@ -27,6 +27,8 @@ final class LinOp {
   long deadline;
   /** True if the operation may also never take effect: indeterminate, not known to be needed. */
   boolean optional;
+  /** True if it is left out of the search: indeterminate, and nobody could have seen its effect. */
+  boolean dropped;
 
   LinOp(Operation source, String value, long callPosition, long returnPosition) {
     this.source = source;
@@ -45,15 +47,6 @@ final class LinOp {
   /** True for writes, cas and deletes: the operations that change the register. */
   boolean writes() {
     return f != Op.F.READ;
-  }
-
-  /** True if its result shows which value the register held: reads, and cas by their expectation. */
-  boolean observes(String registerValue) {
-    return switch (f) {
-      case READ -> java.util.Objects.equals(value, registerValue);
-      case CAS -> java.util.Objects.equals(expected, registerValue);
-      case WRITE, DELETE -> false;
-    };
   }
 
   String key() {

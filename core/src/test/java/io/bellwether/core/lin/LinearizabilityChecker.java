@@ -23,10 +23,14 @@ import java.util.TreeMap;
  */
 public final class LinearizabilityChecker {
 
-  /** Bounds of one check. A step is one attempt to linearize one operation next. */
+  /**
+   * Bounds of one check. A step is one attempt to place (or drop) an operation; each new
+   * configuration reached is remembered, at about 100 bytes, so the steps also bound the memory:
+   * the default fits in the 256 MB of a test JVM.
+   */
   public record Budget(long maxStepsPerKey, Duration maxTime) {
 
-    public static final Budget DEFAULT = new Budget(50_000_000L, Duration.ofMinutes(2));
+    public static final Budget DEFAULT = new Budget(2_000_000L, Duration.ofSeconds(60));
 
     public Budget {
       if (maxStepsPerKey <= 0) {

@@ -31,6 +31,7 @@ final class RegisterSimulation {
   private final SplittableRandom random;
   private final int keys;
   private final double infoRate;
+  private final int deletePercent;
   private final Map<String, String> truth = new HashMap<>();
   /** Invocations that ended with INFO before taking effect: each may still take effect. */
   private final List<Op> limbo = new ArrayList<>();
@@ -39,10 +40,11 @@ final class RegisterSimulation {
   private int nextProcess;
   private long nextValue;
 
-  private RegisterSimulation(long seed, int keys, double infoRate) {
+  private RegisterSimulation(long seed, int keys, double infoRate, int deletePercent) {
     this.random = new SplittableRandom(seed);
     this.keys = keys;
     this.infoRate = infoRate;
+    this.deletePercent = deletePercent;
   }
 
   /**
@@ -50,7 +52,13 @@ final class RegisterSimulation {
    * @param infoRate the chance that an operation ends with {@code INFO}
    */
   static History generate(long seed, int operations, int keys, int clients, double infoRate) {
-    return new RegisterSimulation(seed, keys, infoRate).run(operations, clients);
+    return generate(seed, operations, keys, clients, infoRate, 10);
+  }
+
+  /** @param deletePercent how many operations are deletes; the rest are 55% reads, 28% writes, cas */
+  static History generate(long seed, int operations, int keys, int clients, double infoRate,
+      int deletePercent) {
+    return new RegisterSimulation(seed, keys, infoRate, deletePercent).run(operations, clients);
   }
 
   private History run(int operations, int clientCount) {
@@ -91,16 +99,16 @@ final class RegisterSimulation {
     String key = "k" + random.nextInt(keys);
     int dice = random.nextInt(100);
     Op invoke;
-    if (dice < 50) {
+    if (random.nextInt(100) < deletePercent) {
+      invoke = Op.invokeDelete(client.process, key, ++time);
+    } else if (dice < 55) {
       invoke = Op.invokeRead(client.process, key, ++time);
-    } else if (dice < 75) {
+    } else if (dice < 83) {
       invoke = Op.invokeWrite(client.process, key, newValue(), ++time);
-    } else if (dice < 90) {
+    } else {
       // Mostly the value held now, so that many succeed; sometimes one that is probably stale.
       String expected = random.nextInt(10) < 7 ? truth.get(key) : "v" + random.nextLong(nextValue + 1);
       invoke = Op.invokeCas(client.process, key, expected, newValue(), ++time);
-    } else {
-      invoke = Op.invokeDelete(client.process, key, ++time);
     }
     client.invoke = history.add(invoke.withNode("n" + random.nextInt(3)));
     client.phase = Phase.INVOKED;

@@ -3,9 +3,7 @@ package io.bellwether.core.lin;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The Wing and Gong search with Lowe's memoisation ("WGL"), for the operations of one key against a
@@ -21,10 +19,21 @@ import java.util.Set;
  * operation (it never took effect), which is the only move there. The history is linearizable when
  * all operations are placed or dropped, except those that may take effect at any time; it is not when
  * the stack is empty at a return.
+ *
+ * <p>Two prunings keep registers with many readers and timed-out writers fast; neither changes a
+ * verdict ({@code CheckerAgreesWithBruteForceTest}): a pending read of the current value is placed
+ * at once as the only move (see {@link #enterConfiguration}), and of optional operations with the
+ * same effect only one is tried (see {@link #pendingTwinGoesFirst}).
  */
 final class WglSearch {
 
   private static final int CLOCK_CHECK_EVERY_STEPS = 1 << 12;
+  /** Placed as one of several candidates: on backtrack, the next candidate is tried. */
+  private static final byte CHOSEN = 0;
+  /** A read placed as the only move worth trying: on backtrack, keep going back. */
+  private static final byte FORCED = 1;
+  /** An optional operation dropped at its deadline, also the only move there. */
+  private static final byte DROPPED = 2;
 
   /** Outcome for one key; the failure fields are null unless {@code NOT_LINEARIZABLE}. */
   record Verdict(Result.Outcome outcome, long steps, List<Operation> longestPrefix,
@@ -48,13 +57,14 @@ final class WglSearch {
   private final long deadlineNanos;
   private final Entry head = new Entry(null, false);
   private final Entry[] callEntries;
-  private final LinearizedSet linearized;
-  private final Set<Memo> memo = new HashSet<>();
+  private final Configurations configurations;
   private final int[] stackOps;
   private final int[] stackStates;
-  private final boolean[] stackDropped;
+  /** How each operation on the stack got there: {@link #CHOSEN}, {@link #FORCED}, {@link #DROPPED}. */
+  private final byte[] stackHow;
   private int depth;
   private int state;
+  private long steps;
 
   private int bestDepth = -1;
   private int[] bestPrefix;
@@ -68,10 +78,10 @@ final class WglSearch {
     this.deadlineNanos = deadlineNanos;
     int n = history.ops.length;
     this.callEntries = new Entry[n];
-    this.linearized = new LinearizedSet(n);
+    this.configurations = new Configurations(n);
     this.stackOps = new int[n];
     this.stackStates = new int[n];
-    this.stackDropped = new boolean[n];
+    this.stackHow = new byte[n];
     buildList();
   }
 
@@ -90,9 +100,8 @@ final class WglSearch {
       entries.add(call);
       entries.add(ret);
     }
-    // Positions are unique except at deadlines, shared with the observer's return: ties by op id.
+    // Positions are unique except deadlines, which share an observer's return: ties go by op id.
     entries.sort(Comparator.comparingLong((Entry e) -> e.call ? e.op.callPosition : e.op.deadline)
-        .thenComparing(e -> !e.call)
         .thenComparingInt(e -> e.op.id));
     Entry last = head;
     for (Entry entry : entries) {
@@ -103,62 +112,123 @@ final class WglSearch {
   }
 
   private Verdict search() {
-    Entry entry = head.next;
-    long steps = 0;
-    while (true) {
-      if (entry == null || (!entry.call && entry.op.deadline == LinOp.NEVER)) {
-        // Every operation with a deadline is placed or dropped; the rest may never take effect.
-        return new Verdict(Result.Outcome.LINEARIZABLE, steps, null, null, null, null, null);
-      }
-      if (entry.call) {
-        steps++;
-        if (steps > stepsMax) {
-          return unknown(steps, "search stopped after " + stepsMax + " steps (maxStepsPerKey)");
+    try {
+      Entry entry = enterConfiguration();
+      while (entry != head) {
+        if (entry == null || (!entry.call && entry.op.deadline == LinOp.NEVER)) {
+          // Every operation with a deadline is placed or dropped; the rest may never take effect.
+          return new Verdict(Result.Outcome.LINEARIZABLE, steps, null, null, null, null, null);
         }
-        if (steps % CLOCK_CHECK_EVERY_STEPS == 0 && System.nanoTime() - deadlineNanos > 0) {
-          return unknown(steps, "search stopped after " + steps + " steps: time budget spent");
-        }
-        LinOp op = entry.op;
-        int next = RegisterModel.step(state, op);
-        // An optional op that changes nothing is better left pending: it can still be placed later.
-        boolean useful = next != RegisterModel.NOT_ALLOWED && !(op.optional && next == state);
-        if (useful && push(op, next, false)) {
-          lift(entry);
-          entry = head.next;
+        if (entry.call) {
+          LinOp op = entry.op;
+          int next = RegisterModel.step(state, op);
+          // An optional op that changes nothing is better left pending: it can still be placed later.
+          boolean useful = next != RegisterModel.NOT_ALLOWED
+              && !(op.optional && (next == state || pendingTwinGoesFirst(entry)));
+          if (useful && push(op, next, CHOSEN)) {
+            lift(entry);
+            entry = enterConfiguration();
+          } else {
+            entry = entry.next;
+          }
+        } else if (entry.op.optional) {
+          // Its deadline passed and it was not placed: it never took effect.
+          if (push(entry.op, state, DROPPED)) {
+            lift(entry.match);
+            entry = enterConfiguration();
+          } else {
+            entry = backtrack();
+          }
         } else {
-          entry = entry.next;
-        }
-      } else if (entry.op.optional) {
-        // Its deadline passed and it was not placed: it never took effect.
-        if (push(entry.op, state, true)) {
-          lift(entry.match);
-          entry = head.next;
-        } else {
+          // An operation returned before it was linearized: whatever was chosen last must change.
+          if (depth > bestDepth) {
+            recordDeepest(entry);
+          }
           entry = backtrack();
         }
-      } else {
-        // An operation returned before it was linearized: whatever was chosen last must change.
-        if (depth > bestDepth) {
-          recordDeepest(entry);
-        }
-        entry = backtrack();
       }
-      if (entry == head) {
-        return notLinearizable(steps);
-      }
+      return notLinearizable();
+    } catch (BudgetSpent e) {
+      return unknown(e.getMessage());
     }
   }
 
-  /** Marks {@code op} placed (or dropped) leading to {@code next}; false if that was seen before. */
-  private boolean push(LinOp op, int next, boolean dropped) {
-    linearized.toggle(op.id);
-    if (!linearized.firstVisit(memo, next)) {
-      linearized.toggle(op.id);
+  /**
+   * Called on reaching a new configuration; returns the entry to scan from. A pending read of the
+   * value the register holds now is placed at once, as the only move: if any order completes the
+   * history, one with that read first does too (a read changes nothing, and every operation that
+   * must precede it has been placed already, or it would not be pending yet).
+   */
+  private Entry enterConfiguration() {
+    while (true) {
+      Entry read = pendingReadOfCurrentValue();
+      if (read == null) {
+        return head.next;
+      }
+      if (!push(read.op, state, FORCED)) {
+        return backtrack(); // Explored before, from another order: it failed there.
+      }
+      lift(read);
+    }
+  }
+
+  private Entry pendingReadOfCurrentValue() {
+    for (Entry e = head.next; e != null && e.call; e = e.next) {
+      if (e.op.f == Op.F.READ && e.op.valueId == state) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * True if another pending operation with the same effect should be placed instead of this optional
+   * one: one that must be placed by an earlier (or the same) deadline. Placing the twin leaves this
+   * one pending with more freedom, so orders that place this one first add nothing. Ties go to the
+   * operation that is not optional, then to the lower id, so exactly one twin is tried.
+   */
+  private boolean pendingTwinGoesFirst(Entry entry) {
+    LinOp op = entry.op;
+    for (Entry e = head.next; e != null && e.call; e = e.next) {
+      LinOp twin = e.op;
+      if (twin != op && twin.f == op.f && twin.valueId == op.valueId
+          && twin.expectedId == op.expectedId && goesBefore(twin, op)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean goesBefore(LinOp a, LinOp b) {
+    if (a.deadline != b.deadline) {
+      return a.deadline < b.deadline;
+    }
+    if (a.optional != b.optional) {
+      return !a.optional;
+    }
+    return a.id < b.id;
+  }
+
+  /**
+   * Marks {@code op} placed (or dropped) leading to {@code next}; false if that configuration was
+   * reached before. A configuration seen before is never on the current path (sets only grow along
+   * it), so it was fully explored without success.
+   */
+  private boolean push(LinOp op, int next, byte how) {
+    if (++steps > stepsMax) {
+      throw new BudgetSpent("search stopped after " + stepsMax + " steps (maxStepsPerKey)");
+    }
+    if (steps % CLOCK_CHECK_EVERY_STEPS == 0 && System.nanoTime() - deadlineNanos > 0) {
+      throw new BudgetSpent("search stopped after " + steps + " steps: time budget spent");
+    }
+    configurations.toggle(op.id);
+    if (!configurations.firstVisit(next)) {
+      configurations.toggle(op.id);
       return false;
     }
     stackOps[depth] = op.id;
     stackStates[depth] = state;
-    stackDropped[depth] = dropped;
+    stackHow[depth] = how;
     depth++;
     state = next;
     return true;
@@ -169,13 +239,13 @@ final class WglSearch {
     while (depth > 0) {
       depth--;
       state = stackStates[depth];
-      linearized.toggle(stackOps[depth]);
+      configurations.toggle(stackOps[depth]);
       Entry call = callEntries[stackOps[depth]];
       unlift(call);
-      if (!stackDropped[depth]) {
+      if (stackHow[depth] == CHOSEN) {
         return call.next;
       }
-      // Dropping was the only move at that point: keep going back.
+      // It was the only move at that point: keep going back.
     }
     return head;
   }
@@ -206,7 +276,7 @@ final class WglSearch {
     bestPrefix = new int[depth];
     int placed = 0;
     for (int i = 0; i < depth; i++) {
-      if (!stackDropped[i]) {
+      if (stackHow[i] != DROPPED) {
         bestPrefix[placed++] = stackOps[i];
       }
     }
@@ -221,7 +291,7 @@ final class WglSearch {
     }
   }
 
-  private Verdict notLinearizable(long steps) {
+  private Verdict notLinearizable() {
     if (bestFailed == null) {
       throw new IllegalStateException("search exhausted without meeting a return: a bug");
     }
@@ -233,91 +303,15 @@ final class WglSearch {
         bestFailed.source, bestPending, null);
   }
 
-  private static Verdict unknown(long steps, String why) {
-    return new Verdict(Result.Outcome.UNKNOWN, steps, null, null, null, null, why);
+  private Verdict unknown(String why) {
+    return new Verdict(Result.Outcome.UNKNOWN, steps, null, null, null, null, why + "; "
+        + history.ops.length + " operations, " + depth + " placed on the current path, "
+        + configurations.size() + " configurations memoised");
   }
 
-  /**
-   * One memo entry: which operations are placed, and the register value they left. The set is kept
-   * as the words from the first one not full to the last one not empty: the operations before are
-   * all placed, so entries stay small however long the history.
-   */
-  private static final class Memo {
-    final long[] words;
-    final int from;
-    final int to;
-    final int lowWord;
-    final int state;
-    final int hash;
-
-    Memo(long[] words, int from, int to, int lowWord, int state, int hash) {
-      this.words = words;
-      this.from = from;
-      this.to = to;
-      this.lowWord = lowWord;
-      this.state = state;
-      this.hash = hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Memo m && m.hash == hash && m.state == state && m.lowWord == lowWord
-          && Arrays.equals(m.words, m.from, m.to, words, from, to);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
-  /** A bit set that keeps its hash and its first non-full and last non-empty words up to date. */
-  private static final class LinearizedSet {
-    final long[] words;
-    long hash;
-    int lowWord;
-    int highWord = -1;
-
-    LinearizedSet(int size) {
-      words = new long[(size + 63) >>> 6];
-    }
-
-    void toggle(int id) {
-      int w = id >>> 6;
-      words[w] ^= 1L << id;
-      hash ^= mix(id + 1L);
-      if (words[w] != -1L && w < lowWord) {
-        lowWord = w;
-      }
-      while (lowWord < words.length && words[lowWord] == -1L) {
-        lowWord++;
-      }
-      if (words[w] != 0 && w > highWord) {
-        highWord = w;
-      }
-      while (highWord >= 0 && words[highWord] == 0) {
-        highWord--;
-      }
-    }
-
-    /** Adds (this set, state) to the memo; false if it was there: that branch was explored. */
-    boolean firstVisit(Set<Memo> memo, int state) {
-      long h = hash ^ mix(~(long) state);
-      int memoHash = (int) (h ^ (h >>> 32));
-      int to = Math.max(lowWord, highWord + 1);
-      if (memo.contains(new Memo(words, lowWord, to, lowWord, state, memoHash))) {
-        return false;
-      }
-      long[] copy = Arrays.copyOfRange(words, lowWord, to);
-      memo.add(new Memo(copy, 0, copy.length, lowWord, state, memoHash));
-      return true;
-    }
-
-    /** SplitMix64 finaliser: spreads the bits of small integers over the whole word. */
-    private static long mix(long x) {
-      x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
-      x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
-      return x ^ (x >>> 31);
+  private static final class BudgetSpent extends RuntimeException {
+    BudgetSpent(String message) {
+      super(message, null, false, false);
     }
   }
 }
