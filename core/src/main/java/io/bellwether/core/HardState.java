@@ -3,9 +3,9 @@ package io.bellwether.core;
 /**
  * The state a node must never forget (Raft Figure 2, "persistent state on all servers"): its current
  * term and whom it voted for in that term. A node that forgets its vote could vote twice in one term
- * and so let two leaders be elected. {@code commitIndex} is saved too, as an optimisation: it is a
- * fact once known, and lets a restarted node apply what it knows to be committed without waiting for
- * a leader.
+ * and so let two leaders be elected. {@code commitIndex} is saved too, for operators and tools
+ * only: the engine does not trust it on restart, because a crash may keep the hard state while
+ * losing the entries staged with it (see {@code RaftLog}'s constructor).
  *
  * @param votedFor node id voted for in {@code term}, or {@code null}
  */

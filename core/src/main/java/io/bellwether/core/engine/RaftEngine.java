@@ -123,8 +123,7 @@ public final class RaftEngine {
         new RaftLog(
             snapshot == null ? 0 : snapshot.lastIndex(),
             snapshot == null ? 0 : snapshot.lastTerm(),
-            entries,
-            hardState.commitIndex());
+            entries);
     this.latestSnapshot = snapshot;
     this.term = hardState.term();
     this.votedFor = hardState.votedFor();
@@ -253,10 +252,17 @@ public final class RaftEngine {
    *     entries are uncommitted; in every case the command was not appended
    */
   public long propose(byte[] command) {
-    return appendAsLeader(LogEntry.command(term, log.lastIndex() + 1, command));
+    // Check the role before building the entry: a node that never saw a leader is at term 0, for
+    // which no entry can exist (found by the simulation, seed 4).
+    checkCanAppend();
+    LogEntry entry = LogEntry.command(term, log.lastIndex() + 1, command);
+    log.append(entry);
+    if (peers.isEmpty()) maybeCommit();
+    for (String peer : peers) sendAppendIfReady(peer);
+    return entry.index();
   }
 
-  private long appendAsLeader(LogEntry entry) {
+  private void checkCanAppend() {
     if (role != Role.LEADER) {
       throw leaderId == null
           ? new RequestFailedException(RequestFailedException.Reason.NO_LEADER, "no leader known")
@@ -268,10 +274,6 @@ public final class RaftEngine {
           RequestFailedException.Reason.OVERLOADED,
           "too many uncommitted entries (" + config.maxUncommittedEntries() + "); retry later");
     }
-    log.append(entry);
-    if (peers.isEmpty()) maybeCommit();
-    for (String peer : peers) sendAppendIfReady(peer);
-    return entry.index();
   }
 
   /**

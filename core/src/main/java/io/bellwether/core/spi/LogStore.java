@@ -16,8 +16,10 @@ import java.util.Optional;
  * {@link #compactPrefix} and {@link #saveSnapshot} <em>stage</em> changes: they are visible to later
  * reads at once, but may be lost in a crash until {@link #sync()} returns. When {@code sync()}
  * returns, everything staged before it is durable. After a crash, unsynced changes may be lost, or
- * partly kept as a prefix of what was staged (a torn tail), but a change is never half visible: an
- * entry is there whole, with its exact bytes, or not at all, and the hard state is one that was saved.
+ * partly kept (a torn tail of the entries), but a change is never half visible: an entry is there
+ * whole, with its exact bytes, or not at all, and the hard state is one that was saved. Unsynced
+ * entries and an unsynced hard state may survive or be lost independently of each other; the engine
+ * is written not to depend on their order.
  *
  * <p><b>Errors.</b> Methods may block on I/O. They throw {@link StorageException} when the medium
  * fails or the stored data is corrupt; the node then stops rather than risk acting on a log it cannot

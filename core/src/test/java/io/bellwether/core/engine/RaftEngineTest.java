@@ -373,6 +373,33 @@ class RaftEngineTest {
   }
 
   @Test
+  void proposalBeforeAnyElectionIsRejectedAsNoLeader() {
+    // Regression, found by the simulation (seed 4): at term 0 the engine threw while building an
+    // entry, which stopped the node, instead of turning the client away.
+    RaftEngine fresh = new RaftEngine("n1", THREE, CONFIG, new SplittableRandom(1), HardState.INITIAL, null, List.of());
+    assertThatThrownBy(() -> fresh.propose(bytes("x")))
+        .isInstanceOfSatisfying(RequestFailedException.class,
+            e -> assertThat(e.reason()).isEqualTo(RequestFailedException.Reason.NO_LEADER));
+    assertThat(fresh.lastIndex()).isZero();
+  }
+
+  @Test
+  void restartDoesNotTrustASavedCommitIndex() {
+    // Regression, found by the simulation (seed 5, 3 nodes): a crash kept the hard state with commit
+    // index 2 but lost the entry of term 2 staged with it, leaving a stale term-1 entry at index 2.
+    // Trusting the saved commit index would apply that stale entry.
+    List<LogEntry> survived = entries(1, 1);
+    RaftEngine restarted = new RaftEngine("n1", THREE, CONFIG, new SplittableRandom(1),
+        new HardState(2, null, 2), null, survived);
+    assertThat(restarted.commitIndex()).isZero();
+    assertThat(restarted.ready().committedEntries()).isEmpty();
+    // The leader of term 2 repairs index 2, and only then commits it.
+    LogEntry committed = LogEntry.command(2, 2, bytes("new"));
+    restarted.step(new AppendEntries("n3", "n1", 2, 1, 1, List.of(committed), 2));
+    assertThat(restarted.ready().committedEntries()).extracting(LogEntry::term).containsExactly(1L, 2L);
+  }
+
+  @Test
   void readOnACandidateFailsRatherThanServingLocalState() {
     RaftEngine e = engine("n1", HardState.INITIAL, List.of());
     e.readIndex(1);

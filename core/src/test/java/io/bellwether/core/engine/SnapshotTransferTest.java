@@ -126,7 +126,7 @@ class SnapshotTransferTest {
     net.stabilize();
     net.tickAll(1);
     RaftLog log = new RaftLog(0, 0, List.of(LogEntry.command(1, 1, new byte[0]),
-        LogEntry.command(1, 2, new byte[0]), LogEntry.command(1, 3, new byte[0])), 0);
+        LogEntry.command(1, 2, new byte[0]), LogEntry.command(1, 3, new byte[0])));
     log.installSnapshot(2, 1);
     assertThat(log.firstIndex()).isEqualTo(3);
     assertThat(log.lastIndex()).isEqualTo(3);
