@@ -15,14 +15,11 @@ import io.bellwether.core.message.ReadIndexResponse;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
 import io.bellwether.core.spi.Snapshot;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
@@ -57,17 +54,13 @@ public final class RaftEngine {
   /** Ticks since the last election timer reset (for a leader: since the last check-quorum round). */
   private int electionElapsed;
 
-  private int heartbeatElapsed;
   private int randomizedElectionTimeout;
 
-  /** Votes received in the current (pre-)election: voter id to granted. */
-  private final Map<String, Boolean> votes = new HashMap<>();
+  /** Votes received in the current (pre-)election. */
+  private VoteTally votes;
 
-  /** Leader only: one per peer. */
-  private final Map<String, Progress> progress = new TreeMap<>();
-
-  private final ReadIndexQueue reads = new ReadIndexQueue();
-  private final LeaderLease lease = new LeaderLease();
+  /** The leader's state for the current term while this node leads, else null. */
+  private Leader leader;
 
   /** Ticks since this engine was created: the clock of leases and of the start-up quiet period. */
   private long now;
@@ -89,12 +82,10 @@ public final class RaftEngine {
   private SnapshotReceiver receiver;
 
   // Effects accumulated until the next ready().
+  private final Effects effects = new Effects();
+
   /** A snapshot received in full and verified, to persist and restore. */
   private Snapshot snapshotToInstall;
-
-  private final List<Message> outbox = new ArrayList<>();
-  private final List<ReadState> readStates = new ArrayList<>();
-  private final List<Long> failedReads = new ArrayList<>();
 
   /**
    * Builds an engine from what the node's store holds.
@@ -158,20 +149,9 @@ public final class RaftEngine {
   }
 
   private void tickLeader() {
-    heartbeatElapsed++;
-    electionElapsed++;
-    if (electionElapsed >= config.electionTimeoutTicks()) {
-      electionElapsed = 0;
-      if (config.checkQuorum() && !quorumRecentlyActive()) {
-        // Thesis §6.2: a leader cut off from a majority steps down, so clients go elsewhere.
-        becomeFollower(term, null);
-        return;
-      }
-      progress.values().forEach(p -> p.recentActive = false);
-    }
-    if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
-      heartbeatElapsed = 0;
-      broadcastHeartbeat();
+    if (!leader.tick()) {
+      // Thesis §6.2: a leader cut off from a majority steps down, so clients go elsewhere.
+      becomeFollower(term, null);
     }
   }
 
@@ -192,12 +172,17 @@ public final class RaftEngine {
     else if (m instanceof RequestVoteResponse r) handleVoteResponse(r);
     else if (m instanceof AppendEntries ae) handleAppendEntries(ae);
     else if (m instanceof Heartbeat hb) handleHeartbeat(hb);
-    else if (m instanceof AppendEntriesResponse r) handleAppendResponse(r);
-    else if (m instanceof HeartbeatResponse r) handleHeartbeatResponse(r);
+    else if (m instanceof AppendEntriesResponse r) {
+      if (leader != null) leader.onAppendResponse(r);
+    } else if (m instanceof HeartbeatResponse r) {
+      if (leader != null) leader.onHeartbeatResponse(r);
+    }
     else if (m instanceof ReadIndexRequest r) handleReadIndexRequest(r);
     else if (m instanceof ReadIndexResponse r) handleReadIndexResponse(r);
     else if (m instanceof InstallSnapshot is) handleInstallSnapshot(is);
-    else if (m instanceof InstallSnapshotResponse r) handleSnapshotResponse(r);
+    else if (m instanceof InstallSnapshotResponse r) {
+      if (leader != null) leader.onSnapshotResponse(r);
+    }
   }
 
   /**
@@ -256,9 +241,7 @@ public final class RaftEngine {
     // which no entry can exist (found by the simulation, seed 4).
     checkCanAppend();
     LogEntry entry = LogEntry.command(term, log.lastIndex() + 1, command);
-    log.append(entry);
-    if (peers.isEmpty()) maybeCommit();
-    for (String peer : peers) sendAppendIfReady(peer);
+    leader.append(entry);
     return entry.index();
   }
 
@@ -283,16 +266,16 @@ public final class RaftEngine {
    */
   public void readIndex(long requestId) {
     if (role != Role.LEADER && config.has(InjectedBug.FOLLOWER_READ_WITHOUT_READ_INDEX)) {
-      readStates.add(new ReadState(requestId, 0));
+      effects.readReady(requestId, 0);
       return;
     }
-    if (role == Role.LEADER) {
-      leaderRead(requestId, null);
+    if (leader != null) {
+      leader.read(requestId, null);
     } else if (leaderId != null) {
       forwardedReads.add(requestId);
       send(new ReadIndexRequest(id, leaderId, term, requestId));
     } else {
-      failedReads.add(requestId);
+      effects.readFailed(requestId);
     }
   }
 
@@ -302,46 +285,23 @@ public final class RaftEngine {
    * cannot be confirmed, it falls back to {@link #readIndex}, which is never weaker.
    */
   public void leaseRead(long requestId) {
-    boolean leaseHolds = peers.isEmpty() || lease.isValid(now);
-    if (role == Role.LEADER && config.checkQuorum() && committedInCurrentTerm() && leaseHolds) {
-      readStates.add(new ReadState(requestId, log.commitIndex()));
+    if (leader != null) {
+      leader.leaseRead(requestId);
     } else {
       readIndex(requestId);
     }
-  }
-
-  /** Lease length: shorter than the minimum election timeout by a margin for clock drift (20%). */
-  private long leaseTicks() {
-    int timeout = config.electionTimeoutTicks();
-    return timeout - Math.max(1, timeout / 5);
-  }
-
-  private void leaderRead(long requestId, String origin) {
-    if (!committedInCurrentTerm()) {
-      // Until the leader commits its no-op, its commit index may lag the true one (thesis §6.4).
-      reads.park(requestId, origin);
-      return;
-    }
-    reads.register(log.commitIndex(), requestId, origin);
-    if (peers.isEmpty() || config.has(InjectedBug.READ_WITHOUT_QUORUM)) confirmReads();
   }
 
   // ---------------------------------------------------------------- output
 
   /** Whether {@link #ready()} has anything to hand out. */
   public boolean hasReady() {
-    return !outbox.isEmpty()
+    return !effects.isEmpty()
         || snapshotToInstall != null
-        || (role == Role.LEADER && reads.roundNeeded())
-        || !readStates.isEmpty()
-        || !failedReads.isEmpty()
+        || (leader != null && leader.readRoundNeeded())
         || !currentHardState().equals(lastHandedOut)
         || log.commitIndex() > log.appliedIndex()
-        || hasUnstable();
-  }
-
-  private boolean hasUnstable() {
-    return log.hasUnstable();
+        || log.hasUnstable();
   }
 
   /**
@@ -349,7 +309,7 @@ public final class RaftEngine {
    * them out, in {@link Ready}'s order, before feeding the engine again.
    */
   public Ready ready() {
-    if (role == Role.LEADER && reads.roundNeeded()) broadcastHeartbeat();
+    if (leader != null) leader.flushReadRound(); // one heartbeat round for all reads just queued
     HardState hs = currentHardState();
     HardState changed = hs.equals(lastHandedOut) ? null : hs;
     lastHandedOut = hs;
@@ -357,15 +317,12 @@ public final class RaftEngine {
         new Ready(
             changed,
             log.takeUnstable(),
-            List.copyOf(outbox),
+            effects.takeMessages(),
             log.takeCommitted(config.maxApplyBytes()),
-            List.copyOf(readStates),
-            List.copyOf(failedReads),
+            effects.takeReadStates(),
+            effects.takeFailedReads(),
             snapshotToInstall);
     snapshotToInstall = null;
-    outbox.clear();
-    readStates.clear();
-    failedReads.clear();
     return r;
   }
 
@@ -375,21 +332,19 @@ public final class RaftEngine {
 
   // ---------------------------------------------------------------- role changes
 
-  private void becomeFollower(long newTerm, String leader) {
-    boolean wasLeader = role == Role.LEADER;
+  private void becomeFollower(long newTerm, String newLeader) {
+    if (leader != null) {
+      leader.stepDown();
+      leader = null;
+    }
     if (newTerm > term) {
       term = newTerm;
       votedFor = null;
     }
     role = Role.FOLLOWER;
-    if (!Objects.equals(leaderId, leader)) failForwardedReads();
-    leaderId = leader;
+    if (!Objects.equals(leaderId, newLeader)) failForwardedReads();
+    leaderId = newLeader;
     resetElectionTimer();
-    if (wasLeader) {
-      progress.clear();
-      lease.reset();
-      failLeaderReads();
-    }
   }
 
   private void becomePreCandidate() {
@@ -399,9 +354,9 @@ public final class RaftEngine {
     failForwardedReads();
     leaderId = null;
     resetElectionTimer();
-    votes.clear();
-    votes.put(id, true);
-    if (wonVote()) {
+    votes = new VoteTally(voters.size());
+    votes.record(id, true);
+    if (votes.won()) {
       becomeCandidate();
       return;
     }
@@ -418,9 +373,9 @@ public final class RaftEngine {
     term++;
     votedFor = id;
     resetElectionTimer();
-    votes.clear();
-    votes.put(id, true);
-    if (wonVote()) {
+    votes = new VoteTally(voters.size());
+    votes.record(id, true);
+    if (votes.won()) {
       becomeLeader();
       return;
     }
@@ -432,18 +387,12 @@ public final class RaftEngine {
   private void becomeLeader() {
     role = Role.LEADER;
     leaderId = id;
+    votes = null;
+    // A leader's election timer stays at zero: it counts as hearing from itself, so it ignores
+    // disruptive vote requests (thesis §4.2.3); check-quorum runs in the Leader instead.
     electionElapsed = 0;
-    heartbeatElapsed = 0;
-    progress.clear();
-    lease.reset();
-    for (String peer : peers) {
-      progress.put(peer, new Progress(log.lastIndex() + 1, config.maxInflightAppends()));
-    }
-    // §5.4.2 and thesis §6.4: a no-op of our own term lets earlier entries commit, and tells us
-    // our commit index is current, which ReadIndex needs.
-    log.append(LogEntry.noop(term, log.lastIndex() + 1));
-    if (peers.isEmpty()) maybeCommit();
-    for (String peer : peers) sendAppendIfReady(peer);
+    leader = new Leader(id, term, voters, config, log, effects, () -> latestSnapshot, () -> now);
+    leader.start();
   }
 
   private void resetElectionTimer() {
@@ -488,21 +437,13 @@ public final class RaftEngine {
         (role == Role.PRE_CANDIDATE && r.preVote() && (r.term() == term + 1 || !r.voteGranted()))
             || (role == Role.CANDIDATE && !r.preVote() && r.term() == term);
     if (!counts || !voters.contains(r.from())) return;
-    votes.putIfAbsent(r.from(), r.voteGranted());
-    if (wonVote()) {
+    votes.record(r.from(), r.voteGranted());
+    if (votes.won()) {
       if (role == Role.PRE_CANDIDATE) becomeCandidate();
       else becomeLeader();
-    } else if (lostVote()) {
+    } else if (votes.lost()) {
       becomeFollower(term, null);
     }
-  }
-
-  private boolean wonVote() {
-    return votes.values().stream().filter(v -> v).count() >= Quorum.majority(voters.size());
-  }
-
-  private boolean lostVote() {
-    return votes.values().stream().filter(v -> !v).count() >= Quorum.majority(voters.size());
   }
 
   // ---------------------------------------------------------------- replication, follower side
@@ -569,116 +510,23 @@ public final class RaftEngine {
   private void handleReadIndexResponse(ReadIndexResponse r) {
     if (!forwardedReads.remove(r.requestId())) return; // late, or already failed
     if (r.success()) {
-      readStates.add(new ReadState(r.requestId(), r.readIndex()));
+      effects.readReady(r.requestId(), r.readIndex());
     } else {
-      failedReads.add(r.requestId());
+      effects.readFailed(r.requestId());
     }
   }
 
   private void failForwardedReads() {
-    failedReads.addAll(forwardedReads);
+    forwardedReads.forEach(effects::readFailed);
     forwardedReads.clear();
   }
 
-  // ---------------------------------------------------------------- replication, leader side
-
-  private void handleAppendResponse(AppendEntriesResponse r) {
-    Progress pr = role == Role.LEADER ? progress.get(r.from()) : null;
-    if (pr == null) return;
-    pr.recentActive = true;
-    if (pr.state == Progress.State.SNAPSHOT) return; // answers to appends sent before the snapshot
-    if (r.success()) {
-      if (pr.acknowledge(r.matchIndex())) {
-        if (maybeCommit()) {
-          // Tell idle followers the new commit index now rather than at the next heartbeat.
-          for (String peer : peers) {
-            Progress p = progress.get(peer);
-            if (!p.hasInflight() && p.matchIndex == log.lastIndex()) sendAppend(peer, true);
-          }
-        }
-      }
-      sendAppendIfReady(r.from());
-      return;
-    }
-    long next = nextIndexAfterRejection(r);
-    if (pr.state == Progress.State.REPLICATE && next <= pr.matchIndex) return; // stale rejection
-    pr.becomeProbe(next);
-    sendAppendIfReady(r.from());
-  }
-
-  /** Fast back-off (§5.3): skip the follower's whole conflicting term in one round trip. */
-  private long nextIndexAfterRejection(AppendEntriesResponse r) {
-    if (r.conflictTerm() > 0) {
-      long last = log.lastIndexOfTerm(r.conflictTerm());
-      if (last > 0) return last + 1;
-    }
-    return Math.max(1, r.conflictIndex());
-  }
-
-  private void handleHeartbeatResponse(HeartbeatResponse r) {
-    Progress pr = role == Role.LEADER ? progress.get(r.from()) : null;
-    if (pr == null) return;
-    pr.recentActive = true;
-    if (r.readSeq() > pr.ackedReadSeq) {
-      pr.ackedReadSeq = r.readSeq();
-      long quorumSeq = quorumAcknowledgedSeq();
-      lease.quorumAcknowledged(quorumSeq, leaseTicks());
-      confirmReads();
-    }
-    if (pr.state == Progress.State.SNAPSHOT) {
-      if (!pr.ackedSinceHeartbeat) {
-        pr.snapshotChunkInFlight = false; // the chunk or its answer was lost: send it again
-        sendSnapshotChunk(r.from(), pr);
-      }
-      pr.ackedSinceHeartbeat = false;
-      return;
-    }
-    if (pr.matchIndex < log.lastIndex()) {
-      boolean stalled = pr.state == Progress.State.REPLICATE && pr.hasInflight() && !pr.ackedSinceHeartbeat;
-      if (pr.state == Progress.State.PROBE || stalled) {
-        // A lost message or answer left the follower behind; probe again from what it holds.
-        pr.becomeProbe(Math.min(pr.nextIndex, r.lastIndex() + 1));
-      }
-      sendAppendIfReady(r.from());
-    }
-    pr.ackedSinceHeartbeat = false;
-  }
-
   private void handleReadIndexRequest(ReadIndexRequest r) {
-    if (role != Role.LEADER) {
+    if (leader == null) {
       send(new ReadIndexResponse(id, r.from(), term, r.requestId(), false, 0));
       return;
     }
-    leaderRead(r.requestId(), r.from());
-  }
-
-  private void sendAppendIfReady(String peer) {
-    Progress pr = progress.get(peer);
-    if (pr == null || pr.isPaused()) return;
-    if (pr.state == Progress.State.REPLICATE && pr.nextIndex > log.lastIndex()) return;
-    sendAppend(peer, pr.state == Progress.State.PROBE);
-  }
-
-  private void sendAppend(String peer, boolean allowEmpty) {
-    Progress pr = progress.get(peer);
-    long prevIndex = pr.nextIndex - 1;
-    long prevTerm = log.term(prevIndex);
-    if (prevTerm < 0) {
-      // §7: the follower needs entries we compacted away; send the snapshot that replaced them.
-      if (latestSnapshot == null) {
-        throw new IllegalStateException("log compacted before index " + pr.nextIndex + " without a snapshot");
-      }
-      pr.becomeSnapshot(latestSnapshot);
-      sendSnapshotChunk(peer, pr);
-      return;
-    }
-    List<LogEntry> entries =
-        pr.nextIndex <= log.lastIndex()
-            ? log.slice(pr.nextIndex, log.lastIndex() + 1, config.maxAppendBytes())
-            : List.of();
-    if (entries.isEmpty() && !allowEmpty) return;
-    send(new AppendEntries(id, peer, term, prevIndex, prevTerm, entries, log.commitIndex()));
-    pr.sent(prevIndex + entries.size());
+    leader.read(r.requestId(), r.from());
   }
 
   // ---------------------------------------------------------------- snapshots (§7)
@@ -707,48 +555,6 @@ public final class RaftEngine {
   /** Index of the newest snapshot this node holds, or 0. */
   public long snapshotIndex() {
     return latestSnapshot == null ? 0 : latestSnapshot.lastIndex();
-  }
-
-  private void sendSnapshotChunk(String peer, Progress pr) {
-    if (pr.snapshotChunkInFlight) return; // one chunk at a time: flow control
-    Snapshot snap = pr.snapshot;
-    byte[] data = snap.data();
-    int from = (int) pr.snapshotOffset;
-    int length = (int) Math.min(data.length - from, config.maxAppendBytes());
-    byte[] chunk = java.util.Arrays.copyOfRange(data, from, from + length);
-    send(new InstallSnapshot(id, peer, term, snap.lastIndex(), snap.lastTerm(), data.length,
-        checksumOf(snap), from, chunk));
-    pr.snapshotChunkInFlight = true;
-  }
-
-  private int cachedChecksum;
-  private Snapshot cachedChecksumFor;
-
-  private int checksumOf(Snapshot snap) {
-    if (cachedChecksumFor != snap) {
-      cachedChecksum = SnapshotReceiver.checksumOf(snap.data());
-      cachedChecksumFor = snap;
-    }
-    return cachedChecksum;
-  }
-
-  private void handleSnapshotResponse(InstallSnapshotResponse r) {
-    Progress pr = role == Role.LEADER ? progress.get(r.from()) : null;
-    if (pr == null) return;
-    pr.recentActive = true;
-    if (pr.state != Progress.State.SNAPSHOT || pr.snapshot.lastIndex() != r.lastIndex()) return;
-    pr.ackedSinceHeartbeat = true;
-    pr.snapshotChunkInFlight = false;
-    if (r.installed()) {
-      // The follower now holds everything up to the snapshot: replicate what follows it.
-      pr.matchIndex = Math.max(pr.matchIndex, r.lastIndex());
-      pr.becomeProbe(r.lastIndex() + 1);
-      maybeCommit();
-      sendAppendIfReady(r.from());
-      return;
-    }
-    pr.snapshotOffset = Math.min(r.nextOffset(), pr.snapshot.data().length);
-    sendSnapshotChunk(r.from(), pr);
   }
 
   private void handleInstallSnapshot(InstallSnapshot m) {
@@ -786,79 +592,8 @@ public final class RaftEngine {
     send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), m.totalBytes(), true));
   }
 
-  private void broadcastHeartbeat() {
-    long seq = reads.nextRound();
-    lease.roundSent(seq, now);
-    for (String peer : peers) {
-      Progress pr = progress.get(peer);
-      send(new Heartbeat(id, peer, term, Math.min(pr.matchIndex, log.commitIndex()), seq));
-    }
-  }
-
-  /** Advances the commit index to what a majority holds, if that entry is of our term (§5.4.2). */
-  private boolean maybeCommit() {
-    long[] matches = new long[voters.size()];
-    int i = 0;
-    matches[i++] = log.lastIndex(); // the leader's own log (persisted before anything it commits is applied)
-    for (String peer : peers) matches[i++] = progress.get(peer).matchIndex;
-    int needed = Quorum.majority(voters.size());
-    if (config.has(InjectedBug.COMMIT_ON_MINORITY)) needed = Math.max(1, needed - 1);
-    long candidate = Quorum.indexReachedBy(matches, needed);
-    if (candidate <= log.commitIndex()) return false;
-    if (log.term(candidate) != term && !config.has(InjectedBug.SKIP_CURRENT_TERM_COMMIT_RULE)) {
-      return false; // §5.4.2: never commit an earlier term's entry by counting replicas
-    }
-    log.commitTo(candidate);
-    if (committedInCurrentTerm()) {
-      for (ReadIndexQueue.ParkedRead p : reads.takeParked()) leaderRead(p.requestId(), p.origin());
-    }
-    return true;
-  }
-
-  private boolean committedInCurrentTerm() {
-    return log.term(log.commitIndex()) == term;
-  }
-
-  private boolean quorumRecentlyActive() {
-    long active = 1 + progress.values().stream().filter(p -> p.recentActive).count();
-    return active >= Quorum.majority(voters.size());
-  }
-
-  /** The newest heartbeat round a majority (this leader included) has acknowledged. */
-  private long quorumAcknowledgedSeq() {
-    long[] acked = new long[voters.size()];
-    int i = 0;
-    acked[i++] = reads.sentSeq();
-    for (String peer : peers) acked[i++] = progress.get(peer).ackedReadSeq;
-    return Quorum.indexReachedBy(acked, Quorum.majority(voters.size()));
-  }
-
-  private void confirmReads() {
-    long confirmedSeq = peers.isEmpty() ? Long.MAX_VALUE : quorumAcknowledgedSeq();
-    ReadIndexQueue.PendingRead p;
-    while ((p = reads.peek()) != null) {
-      if (p.seq() > confirmedSeq && !config.has(InjectedBug.READ_WITHOUT_QUORUM)) break;
-      reads.poll();
-      if (p.origin() == null) {
-        readStates.add(new ReadState(p.requestId(), p.readIndex()));
-      } else {
-        send(new ReadIndexResponse(id, p.origin(), term, p.requestId(), true, p.readIndex()));
-      }
-    }
-  }
-
-  private void failLeaderReads() {
-    for (ReadIndexQueue.PendingRead p : reads.drainAll()) {
-      if (p.origin() == null) {
-        failedReads.add(p.requestId());
-      } else {
-        send(new ReadIndexResponse(id, p.origin(), term, p.requestId(), false, 0));
-      }
-    }
-  }
-
   private void send(Message m) {
-    outbox.add(m);
+    effects.send(m);
   }
 
   // ---------------------------------------------------------------- status
@@ -921,9 +656,7 @@ public final class RaftEngine {
 
   /** Leader only: the replication state of each follower (match index), else empty. */
   public Map<String, Long> matchIndexes() {
-    Map<String, Long> out = new TreeMap<>();
-    progress.forEach((peer, p) -> out.put(peer, p.matchIndex));
-    return out;
+    return leader == null ? Map.of() : leader.matchIndexes();
   }
 
   public RaftConfig config() {
