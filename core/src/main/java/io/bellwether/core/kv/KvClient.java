@@ -119,7 +119,9 @@ public final class KvClient {
     return node.propose(command.encode())
         .thenApply(applied -> {
           KvResult r = KvResult.decode(applied.result());
-          return new KvWrite(r.status(), r.key(), r.version(), applied.index(), r.deleted());
+          // r.index() is the original index when this was an idempotent retry.
+          long index = r.index() > 0 ? r.index() : applied.index();
+          return new KvWrite(r.status(), r.key(), r.version(), index, r.deleted());
         });
   }
 

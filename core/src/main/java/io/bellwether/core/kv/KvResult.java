@@ -3,8 +3,9 @@ package io.bellwether.core.kv;
 import java.util.Objects;
 
 /**
- * The outcome of applying one {@link KvCommand}. The applied index is known to the caller (it is the
- * command's log index), so it is not repeated here.
+ * The outcome of applying one {@link KvCommand}, as the state machine remembers it for idempotent
+ * retries: a retried command answers with the original result, including the original {@code
+ * index}, byte for byte.
  *
  * @param status whether the write happened
  * @param key the key written, or "" for {@link Status#INVALID}
@@ -12,11 +13,12 @@ import java.util.Objects;
  *     delete that removed the key), or 0 for a delete that found nothing; on {@link
  *     Status#VERSION_MISMATCH}: the key's current version (0 if absent); 0 for {@link Status#INVALID}
  * @param deleted for a delete: whether a key was removed; false otherwise
+ * @param index the log index the command was applied at (0 until {@link #atIndex} sets it)
  */
-public record KvResult(Status status, String key, long version, boolean deleted) {
+public record KvResult(Status status, String key, long version, boolean deleted, long index) {
 
   private static final int TAG = 0x21;
-  private static final KvResult INVALID = new KvResult(Status.INVALID, "", 0, false);
+  private static final KvResult INVALID = new KvResult(Status.INVALID, "", 0, false, 0);
 
   /** Whether the write happened. Codes are the wire encoding: never renumber them. */
   public enum Status {
@@ -43,26 +45,32 @@ public record KvResult(Status status, String key, long version, boolean deleted)
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(key, "key");
     if (version < 0) throw new IllegalArgumentException("version < 0: " + version);
+    if (index < 0) throw new IllegalArgumentException("index < 0: " + index);
+  }
+
+  /** This result as applied at log {@code index}. */
+  public KvResult atIndex(long index) {
+    return new KvResult(status, key, version, deleted, index);
   }
 
   /** A put that set {@code key} to {@code version}. */
   public static KvResult written(String key, long version) {
-    return new KvResult(Status.OK, key, version, false);
+    return new KvResult(Status.OK, key, version, false, 0);
   }
 
   /** A delete at log index {@code index} that removed {@code key}. */
   public static KvResult removed(String key, long index) {
-    return new KvResult(Status.OK, key, index, true);
+    return new KvResult(Status.OK, key, index, true, 0);
   }
 
   /** A delete that found nothing to remove. */
   public static KvResult nothingRemoved(String key) {
-    return new KvResult(Status.OK, key, 0, false);
+    return new KvResult(Status.OK, key, 0, false, 0);
   }
 
   /** A conditional write refused because {@code key} is at {@code currentVersion} (0 = absent). */
   public static KvResult mismatch(String key, long currentVersion) {
-    return new KvResult(Status.VERSION_MISMATCH, key, currentVersion, false);
+    return new KvResult(Status.VERSION_MISMATCH, key, currentVersion, false, 0);
   }
 
   /** A committed command that could not be decoded. */
@@ -81,6 +89,7 @@ public record KvResult(Status status, String key, long version, boolean deleted)
         .string(key)
         .varLong(version)
         .bool(deleted)
+        .varLong(index)
         .toByteArray();
   }
 
@@ -97,7 +106,8 @@ public record KvResult(Status status, String key, long version, boolean deleted)
     String key = in.string("key", KvLimits.MAX_KEY_BYTES);
     long version = in.varLong("version", 0, Long.MAX_VALUE);
     boolean deleted = in.bool();
+    long index = in.varLong("index", 0, Long.MAX_VALUE);
     in.end();
-    return new KvResult(status, key, version, deleted);
+    return new KvResult(status, key, version, deleted, index);
   }
 }

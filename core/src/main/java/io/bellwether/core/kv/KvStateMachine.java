@@ -76,7 +76,7 @@ public final class KvStateMachine implements StateMachine {
       byte[] original = idempotency.lookup(idempotencyKey);
       if (original != null) return original.clone();
     }
-    byte[] result = execute(index, cmd).encode();
+    byte[] result = execute(index, cmd).atIndex(index).encode();
     if (idempotencyKey != null) idempotency.remember(idempotencyKey, logClockMillis, result.clone());
     return result;
   }

@@ -23,8 +23,15 @@ final class KvDriver {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Applies {@code command} at the next index and decodes its result. */
+  /**
+   * Applies {@code command} at the next index and decodes its result, without the index it records
+   * (so tests compare with the plain factories); {@link #applyWithIndex} keeps it.
+   */
   KvResult apply(KvCommand command) {
+    return applyWithIndex(command).atIndex(0);
+  }
+
+  KvResult applyWithIndex(KvCommand command) {
     return KvResult.decode(applyRaw(command.encode()));
   }
 

@@ -24,7 +24,7 @@ class KvIdempotencyTest {
     byte[] first = kv.applyRaw(put("a", "1", "req-1", 100).encode());
     byte[] retry = kv.applyRaw(put("a", "1", "req-1", 200).encode());
     assertThat(retry).isEqualTo(first);
-    assertThat(KvResult.decode(retry)).isEqualTo(KvResult.written("a", 1));
+    assertThat(KvResult.decode(retry)).isEqualTo(KvResult.written("a", 1).atIndex(1));
     assertThat(kv.get("a").version()).isEqualTo(1);
   }
 
@@ -124,5 +124,21 @@ class KvIdempotencyTest {
     restored.index = kv.index;
     assertThat(restored.applyRaw(put("a", "2", "req-1", 150).encode())).isEqualTo(original);
     assertThat(restored.sm.logClockMillis()).isEqualTo(150);
+  }
+
+  @Test
+  void aRetryAnswersWithTheOriginalIndexNotItsOwn() {
+    KvDriver kv = new KvDriver();
+    KvCommand put = new KvCommand.Put("a", KvDriver.utf8("v"), KvCommand.ANY, "req-1", 0);
+    KvResult first = kv.applyWithIndex(put);
+    kv.put("other", "x");
+    KvResult retry = kv.applyWithIndex(put);
+    assertThat(first.index()).isEqualTo(1);
+    assertThat(retry).isEqualTo(first);
+    KvCommand refused = new KvCommand.Put("a", KvDriver.utf8("w"), 99, "req-2", 0);
+    KvResult mismatch = kv.applyWithIndex(refused);
+    kv.put("other", "y");
+    assertThat(kv.applyWithIndex(refused)).isEqualTo(mismatch);
+    assertThat(mismatch.index()).isEqualTo(4);
   }
 }

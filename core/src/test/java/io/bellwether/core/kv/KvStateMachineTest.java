@@ -46,7 +46,7 @@ class KvStateMachineTest {
 
   @Test
   void deleteOfAMissingKeySucceedsWithoutRemoving() {
-    assertThat(kv.delete("ghost")).isEqualTo(new KvResult(Status.OK, "ghost", 0, false));
+    assertThat(kv.delete("ghost")).isEqualTo(new KvResult(Status.OK, "ghost", 0, false, 0));
   }
 
   @Test
