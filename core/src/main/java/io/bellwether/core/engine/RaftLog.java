@@ -220,12 +220,16 @@ final class RaftLog {
   void installSnapshot(long index, long term) {
     if (matchTerm(index, term) && index > snapshotIndex) {
       entries.subList(0, (int) (index - snapshotIndex)).clear();
+      unstableFrom = Math.max(unstableFrom, index + 1); // what follows was persisted or still is due
     } else {
       entries.clear();
+      // Nothing is left to persist, and what arrives next must be: never keep an old, higher
+      // unstableFrom (found by the simulation, seed 35 of 5 nodes: entries were acknowledged but
+      // never handed out to be persisted).
+      unstableFrom = index + 1;
     }
     snapshotIndex = index;
     snapshotTerm = term;
-    unstableFrom = Math.max(unstableFrom, index + 1);
     commitIndex = Math.max(commitIndex, index);
     appliedIndex = index;
   }

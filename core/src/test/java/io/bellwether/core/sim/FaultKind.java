@@ -1,0 +1,55 @@
+package io.bellwether.core.sim;
+
+/** The faults the {@link Nemesis} can inject, each named for what it does to the cluster. */
+public enum FaultKind {
+  /** Split the nodes into two random sides that cannot talk. */
+  PARTITION,
+  /** Cut the current leader off from everyone. */
+  ISOLATE_LEADER,
+  /**
+   * Cut the leader off and slow its clock: it goes on believing it leads for a while (a stalled VM
+   * on a bad network), while the others elect a new leader.
+   */
+  ZOMBIE_LEADER,
+  /** Cut a random node off from everyone. */
+  ISOLATE_NODE,
+  /** Two sides that cannot talk, and one node that talks to both. */
+  BRIDGE,
+  /** One link fails in one direction only. */
+  ONE_WAY,
+  /** A partition that comes and goes every few ticks for a while. */
+  FLAP,
+  /** Every link restored, loss, duplication and delay back to healthy. */
+  HEAL,
+  /** Links lose a random fraction of messages. */
+  LOSS,
+  /** Messages take longer and vary more, so they reorder more. */
+  DELAY,
+  /** Some messages arrive twice. */
+  DUPLICATE,
+  /** A random node dies (between steps: its disk was synced). */
+  CRASH,
+  /** The leader dies. */
+  CRASH_LEADER,
+  /**
+   * The next leader to be elected dies a few ticks (0 to 8) after its election: before or just
+   * after it replicates its first entries, which is when a new leader is most fragile.
+   */
+  CRASH_NEW_LEADER,
+  /** A node dies during its next sync, losing or tearing what it had not synced. */
+  TORN_CRASH,
+  /** A dead node starts again from its disk. */
+  RESTART,
+  /** A node freezes (a long GC pause, SIGSTOP): no ticks, no steps, while the others go on. */
+  PAUSE,
+  /** A frozen node goes on. */
+  RESUME,
+  /** A node's clock runs slow, or back to normal. */
+  CLOCK_SKEW;
+
+  /** Whether this fault splits the network (and so replaces the partition in force, if any). */
+  boolean isPartition() {
+    return this == PARTITION || this == ISOLATE_LEADER || this == ZOMBIE_LEADER
+        || this == ISOLATE_NODE || this == BRIDGE || this == FLAP;
+  }
+}

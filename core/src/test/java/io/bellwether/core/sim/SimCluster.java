@@ -1,0 +1,369 @@
+package io.bellwether.core.sim;
+
+import io.bellwether.core.RequestFailedException;
+import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.runtime.Applied;
+import io.bellwether.core.runtime.NodeDriver;
+import io.bellwether.core.runtime.QueryResult;
+import io.bellwether.core.runtime.ReadConsistency;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A whole Bellwether cluster on one thread, driven from one seed: real {@link NodeDriver}s (engine,
+ * store, state machine, with the runtime's order of effects) joined by a {@link SimNetwork}, with
+ * simulated clients and a {@link Nemesis}. No clock, no thread, no sleep: time is a tick counter.
+ *
+ * <p>Each <b>step</b> picks, at random among what can happen now, one of: tick a node's clock,
+ * deliver a due message, let a client send a request, inject a fault. The node concerned then
+ * carries out all its effects, and every invariant is checked. When nothing more can happen in this
+ * tick, time moves on one tick. The same seed gives the same run.
+ */
+public final class SimCluster {
+
+  private final SimConfig config;
+  private final List<String> ids = new ArrayList<>();
+  private final Map<String, SimNode> nodes = new LinkedHashMap<>();
+  private final SimNetwork network;
+  private final Invariants invariants = new Invariants();
+  private final SimClients clients;
+  private final Nemesis nemesis;
+  private final Trace trace = new Trace();
+
+  // One stream per concern, so that a change in one (say, more clients) leaves the others alone.
+  private final SplittableRandom scheduler;
+  private final SplittableRandom engineSeeds;
+  private final SplittableRandom diskSeeds;
+
+  /** Nodes whose clock has yet to tick in the current tick. */
+  private final List<String> toTick = new ArrayList<>();
+
+  private long nowTicks;
+  private boolean faultsOn = true;
+  private long steps;
+  private int crashes;
+
+  public SimCluster(SimConfig config) {
+    this.config = config;
+    SplittableRandom root = new SplittableRandom(config.seed());
+    this.scheduler = root.split();
+    this.engineSeeds = root.split();
+    this.diskSeeds = root.split();
+    for (int i = 1; i <= config.nodes(); i++) ids.add("n" + i);
+    this.network = new SimNetwork(ids, root.split());
+    this.clients = new SimClients(this, root.split(), config.clients(), config.keys(),
+        config.clientTimeoutTicks());
+    this.nemesis = new Nemesis(this, root.split(), config.faults());
+    Set<String> voters = new TreeSet<>(ids);
+    for (String id : ids) {
+      nodes.put(id, new SimNode(id, voters, config, network, invariants));
+      start(nodes.get(id));
+    }
+    network.advanceTo(0);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Runs {@code ticks} ticks of simulated time. */
+  public void runFor(long ticks) {
+    long end = nowTicks + ticks;
+    while (nowTicks < end) {
+      if (!step()) advanceTick();
+    }
+  }
+
+  /**
+   * Runs until {@code condition} holds (checked after every step), for at most {@code maxTicks}.
+   *
+   * @return whether the condition came true in time
+   */
+  public boolean runUntil(BooleanSupplier condition, long maxTicks) {
+    long end = nowTicks + maxTicks;
+    while (!condition.getAsBoolean()) {
+      if (nowTicks >= end) return false;
+      if (!step()) advanceTick();
+    }
+    return true;
+  }
+
+  /** One step, if anything can happen in this tick; false when the tick is over. */
+  private boolean step() {
+    int ticks = toTick.size();
+    int messages = network.dueCount();
+    int requests = clients.dueCount(nowTicks);
+    int faults = faultsOn && nemesis.due(nowTicks) ? 1 : 0;
+    int total = ticks + messages + requests + faults;
+    if (total == 0) return false;
+    int r = scheduler.nextInt(total);
+    steps++;
+    if (r < ticks) {
+      tick(toTick.remove(r));
+    } else if ((r -= ticks) < messages) {
+      deliver(network.takeDue(r));
+    } else if ((r -= messages) < requests) {
+      trace.record(nowTicks, "client", null);
+      clients.act(r);
+    } else {
+      trace.record(nowTicks, "nemesis", null);
+      nemesis.act();
+    }
+    clients.throwIfBroken();
+    invariants.check(nodes.values());
+    return true;
+  }
+
+  private void advanceTick() {
+    nowTicks++;
+    network.advanceTo(nowTicks);
+    clients.expire(nowTicks);
+    toTick.clear();
+    for (SimNode node : nodes.values()) {
+      // A slow clock skips ticks; that is how a leader outlives its lease in its own eyes.
+      if (node.isUp() && (node.clockRate >= 1 || scheduler.nextDouble() < node.clockRate)) {
+        toTick.add(node.id);
+      }
+    }
+  }
+
+  private void tick(String id) {
+    SimNode node = nodes.get(id);
+    if (!node.isUp()) return; // crashed or paused earlier in this tick
+    trace.record(nowTicks, "tick " + id, null);
+    runOn(node, NodeDriver::tick);
+  }
+
+  private void deliver(Message m) {
+    if (m == null) {
+      trace.record(nowTicks, "lost on a cut link", null);
+      return;
+    }
+    SimNode node = nodes.get(m.to());
+    trace.record(nowTicks, node.isUp() ? "deliver" : "deliver to dead " + m.to(), m);
+    if (node.isUp()) runOn(node, d -> d.receive(m));
+  }
+
+  /** Runs an input on a node and flushes it; a crash armed for its sync happens here. */
+  private void runOn(SimNode node, Consumer<NodeDriver> input) {
+    try {
+      node.run(() -> input.accept(node.driver()));
+    } catch (SimLogStore.Crash crash) {
+      crashNow(node, "crashed during sync");
+    } catch (SimFailure f) {
+      throw f;
+    } catch (RuntimeException e) {
+      throw new SimFailure(node.id + " failed: " + e, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- client entry points
+
+  void propose(String id, byte[] command, CompletableFuture<Applied> future) {
+    submit(id, future, d -> d.propose(command, future));
+  }
+
+  void query(String id, byte[] query, CompletableFuture<QueryResult> future) {
+    submit(id, future, d -> d.query(query, ReadConsistency.LINEARIZABLE, 0, future));
+  }
+
+  /** A client request reaches a node: at once if it is up, on resume if it is paused. */
+  private void submit(String id, CompletableFuture<?> future, Consumer<NodeDriver> request) {
+    SimNode node = nodes.get(id);
+    switch (node.state()) {
+      case DOWN -> future.completeExceptionally(refused(id));
+      case PAUSED -> node.defer(() -> request.accept(node.driver()));
+      case UP -> runOn(node, request);
+    }
+  }
+
+  /** A request to a dead node never reaches it: certainly not applied. */
+  private static RequestFailedException refused(String id) {
+    return new RequestFailedException(Reason.SHUTTING_DOWN, id + " is down: connection refused");
+  }
+
+  // ---------------------------------------------------------------- faults on nodes
+
+  /** Kills the node now; its disk keeps what was synced (and a crash may tear what was not). */
+  public void crash(String id) {
+    crashNow(nodes.get(id), "crashed");
+  }
+
+  private void crashNow(SimNode node, String why) {
+    trace.record(nowTicks, why + " " + node.id, null);
+    crashes++;
+    node.crash(new Random(diskSeeds.nextLong()), node.id + " " + why);
+  }
+
+  /** The node dies in the middle of its next sync, with writes staged but not yet durable. */
+  public void crashAtNextSync(String id) {
+    nodes.get(id).armCrashAtNextSync();
+  }
+
+  /** Starts a dead node again from its disk, as a real restart would. */
+  public void restart(String id) {
+    start(nodes.get(id));
+  }
+
+  private void start(SimNode node) {
+    try {
+      node.start(engineSeeds.split());
+    } catch (RuntimeException e) {
+      throw new SimFailure(node.id + " could not restart from its disk: " + e, e);
+    }
+    trace.record(nowTicks, "start " + node.id, null);
+    runOn(node, d -> { }); // apply what the disk says is committed
+  }
+
+  public void pause(String id) {
+    nodes.get(id).pause();
+  }
+
+  public void resume(String id) {
+    SimNode node = nodes.get(id);
+    List<Runnable> waiting = node.resume();
+    if (node.isUp()) runOn(node, d -> waiting.forEach(Runnable::run));
+  }
+
+  /** The node's clock ticks in this fraction of the global ticks (1 = on time). */
+  public void clockRate(String id, double rate) {
+    nodes.get(id).clockRate = rate;
+  }
+
+  /** Ends the faults: heals the network, restarts the dead, resumes the paused, fixes the clocks. */
+  public void healEverything() {
+    faultsOn = false;
+    nemesis.stop();
+    network.heal();
+    nemesis.log("liveness phase: heal(), restart and resume every node, clocks on time");
+    for (SimNode node : nodes.values()) {
+      node.clockRate = 1.0;
+      node.disarmCrash();
+      if (node.state() == SimNode.State.DOWN) restart(node.id);
+      if (node.state() == SimNode.State.PAUSED) resume(node.id);
+    }
+  }
+
+  // ---------------------------------------------------------------- looking at the cluster
+
+  /** The node that is leader in the highest term, or null. */
+  public String leader() {
+    String leader = null;
+    long term = -1;
+    for (SimNode node : nodes.values()) {
+      if (node.isLeader() && node.engine().term() > term) {
+        leader = node.id;
+        term = node.engine().term();
+      }
+    }
+    return leader;
+  }
+
+  /** The leader every node is up and agrees on, in one term; null while there is none. */
+  public String agreedLeader() {
+    String leader = leader();
+    if (leader == null) return null;
+    long term = engine(leader).term();
+    for (SimNode node : nodes.values()) {
+      if (!node.isUp() || !leader.equals(node.engine().leaderId()) || node.engine().term() != term) {
+        return null;
+      }
+    }
+    return leader;
+  }
+
+  /** Every node is up and holds the same log, all of it committed and applied. */
+  public boolean converged() {
+    RaftEngine first = null;
+    for (SimNode node : nodes.values()) {
+      if (!node.isUp()) return false;
+      RaftEngine e = node.engine();
+      long last = e.lastIndex();
+      if (e.commitIndex() != last || node.driver().appliedIndex() != last) return false;
+      if (first != null && (last != first.lastIndex() || e.termAt(last) != first.termAt(last))) {
+        return false;
+      }
+      first = e;
+    }
+    return true;
+  }
+
+  public List<String> ids() {
+    return ids;
+  }
+
+  public SimNetwork network() {
+    return network;
+  }
+
+  public long nowTicks() {
+    return nowTicks;
+  }
+
+  /** The engine of a running or paused node; null while it is down. */
+  public RaftEngine engine(String id) {
+    return nodes.get(id).engine();
+  }
+
+  SimNode node(String id) {
+    return nodes.get(id);
+  }
+
+  Iterable<SimNode> nodes() {
+    return nodes.values();
+  }
+
+  SimNode.State state(String id) {
+    return nodes.get(id).state();
+  }
+
+  int count(SimNode.State state) {
+    int n = 0;
+    for (SimNode node : nodes.values()) if (node.state() == state) n++;
+    return n;
+  }
+
+  SimClients clients() {
+    return clients;
+  }
+
+  Nemesis nemesis() {
+    return nemesis;
+  }
+
+  Trace trace() {
+    return trace;
+  }
+
+  Invariants invariants() {
+    return invariants;
+  }
+
+  SimConfig config() {
+    return config;
+  }
+
+  long steps() {
+    return steps;
+  }
+
+  int crashes() {
+    return crashes;
+  }
+
+  /** One line per node, for reports. */
+  String describeNodes() {
+    StringBuilder b = new StringBuilder();
+    for (SimNode node : nodes.values()) b.append("  ").append(node).append('\n');
+    return b.toString();
+  }
+}

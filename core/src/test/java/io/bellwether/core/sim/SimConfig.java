@@ -1,0 +1,106 @@
+package io.bellwether.core.sim;
+
+import io.bellwether.core.engine.InjectedBug;
+import io.bellwether.core.engine.RaftConfig;
+import io.bellwether.core.runtime.SnapshotPolicy;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Everything that defines one simulation run. Together with the seed it determines the run exactly.
+ *
+ * @param nodes cluster size (3 or 5 in the sweeps)
+ * @param clients concurrent simulated clients
+ * @param keys size of the key set the clients share (few keys, so operations contend)
+ * @param safetyTicks length of the safety phase, with faults
+ * @param livenessTicksMax bound on each step of the liveness phase (electing a leader, completing the
+ *     probe requests, converging)
+ * @param requestTimeoutTicks the node's request timeout ({@code NodeDriver})
+ * @param clientTimeoutTicks a client gives up on a request after this long (outcome unknown)
+ * @param snapshots when nodes snapshot their state machine and compact their logs
+ */
+public record SimConfig(
+    long seed,
+    int nodes,
+    int clients,
+    int keys,
+    long safetyTicks,
+    long livenessTicksMax,
+    int requestTimeoutTicks,
+    int clientTimeoutTicks,
+    RaftConfig raft,
+    SnapshotPolicy snapshots,
+    FaultMix faults) {
+
+  public SimConfig {
+    if (nodes < 1 || nodes > 9) throw new IllegalArgumentException("nodes must be 1..9: " + nodes);
+    if (clients < 0 || keys < 1) throw new IllegalArgumentException("need keys, clients >= 0");
+  }
+
+  /**
+   * The default run for a seed: 5 clients on 3 keys, 2,000 ticks of faults (each tick is 1/10 of
+   * the minimum election timeout), and a replication and snapshot setting drawn from the seed: one
+   * entry per AppendEntries pipelined one at a time (which opens the interleavings batching hides),
+   * small batches with frequent snapshots, whole batches with none, or with aggressive compaction
+   * (which sends lagging and restarted followers snapshots instead of entries).
+   */
+  public static SimConfig of(long seed, int nodes) {
+    SplittableRandom r = new SplittableRandom(seed ^ 0x5EEDC0FFEEL);
+    RaftConfig raft = RaftConfig.DEFAULT;
+    SnapshotPolicy snapshots = SnapshotPolicy.NEVER;
+    switch (r.nextInt(4)) {
+      case 0 -> raft = raft.withMaxAppendBytes(1).withMaxInflightAppends(1 + r.nextInt(4));
+      case 1 -> {
+        raft = raft.withMaxAppendBytes(200).withMaxInflightAppends(4);
+        snapshots = new SnapshotPolicy(30, Long.MAX_VALUE, 5);
+      }
+      case 2 -> { }
+      default -> snapshots = new SnapshotPolicy(20, Long.MAX_VALUE, 0);
+    }
+    return new SimConfig(seed, nodes, 5, 3, 2_000, 1_000, 30, 40, raft, snapshots,
+        FaultMix.DEFAULT);
+  }
+
+  public SimConfig withBugs(Set<InjectedBug> bugs) {
+    return withRaft(raft.withInjectedBugs(bugs));
+  }
+
+  public SimConfig withRaft(RaftConfig config) {
+    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults);
+  }
+
+  public SimConfig withSnapshots(SnapshotPolicy policy) {
+    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults);
+  }
+
+  public SimConfig withFaults(FaultMix mix) {
+    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix);
+  }
+
+  public SimConfig withSafetyTicks(long ticks) {
+    return new SimConfig(seed, nodes, clients, keys, ticks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults);
+  }
+
+  public SimConfig withClients(int count) {
+    return new SimConfig(seed, nodes, count, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults);
+  }
+
+  public SimConfig withClientTimeoutTicks(int ticks) {
+    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, ticks, raft, snapshots, faults);
+  }
+
+  /** How to run exactly this configuration again from the command line. */
+  public String replayHint() {
+    String bugs = raft.injectedBugs().isEmpty()
+        ? ""
+        : " -Dbellwether.sim.bug=" + raft.injectedBugs().iterator().next();
+    return "mvn -pl core test -Dtest=SimReplayTest -Dbellwether.sim.seed=" + seed
+        + " -Dbellwether.sim.nodes=" + nodes + bugs;
+  }
+}

@@ -1,0 +1,143 @@
+package io.bellwether.core.sim;
+
+import io.bellwether.core.lin.HistoryJson;
+import io.bellwether.core.lin.LinearizabilityChecker;
+import io.bellwether.core.lin.Op;
+import io.bellwether.core.lin.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One simulation run, in three phases.
+ *
+ * <ol>
+ *   <li><b>Safety</b>: clients work while the nemesis injects faults; invariants after every step.
+ *   <li><b>Liveness</b>: every fault healed, every node up. Within a bound the nodes must agree on a
+ *       leader, new writes (through the leader) and linearizable reads (through every node) must
+ *       succeed, and all nodes must converge to the same applied index and state hash.
+ *   <li><b>Linearizability</b>: the whole client history is checked.
+ * </ol>
+ */
+public final class Simulation {
+
+  /** Deterministic bound on the checker's search (a time bound would make replays differ). */
+  private static final LinearizabilityChecker.Budget CHECK_BUDGET =
+      new LinearizabilityChecker.Budget(5_000_000, Duration.ofMinutes(1));
+
+  private Simulation() {}
+
+  public static SimResult run(SimConfig config) {
+    long started = System.nanoTime();
+    SimCluster cluster = new SimCluster(config);
+    String failure = null;
+    Throwable cause = null;
+    String lin = "not checked";
+    try {
+      cluster.runFor(config.safetyTicks());
+      checkLiveness(cluster, config.livenessTicksMax());
+      lin = checkLinearizable(cluster);
+    } catch (SimFailure f) {
+      failure = f.getMessage();
+      cause = f.getCause();
+    } catch (RuntimeException e) {
+      // A bug in the harness itself, not a finding; still say which run it was.
+      System.out.println("sim seed=" + config.seed() + " nodes=" + config.nodes()
+          + " broke the harness at t=" + cluster.nowTicks() + "; replay: " + config.replayHint());
+      throw e;
+    }
+    Path historyFile = failure == null ? null : save(cluster);
+    SimResult result = new SimResult(config, failure, cause, List.copyOf(cluster.nemesis().schedule()),
+        cluster.trace().recent(), cluster.describeNodes(), cluster.clients().history(), historyFile,
+        cluster.trace().hash(), stats(cluster, lin, (System.nanoTime() - started) / 1_000_000));
+    System.out.println(result.summary());
+    return result;
+  }
+
+  private static SimResult.Stats stats(SimCluster cluster, String lin, long elapsedMillis) {
+    Map<Op.Type, Integer> outcomes = new EnumMap<>(Op.Type.class);
+    for (Op op : cluster.clients().history().ops()) outcomes.merge(op.type(), 1, Integer::sum);
+    return new SimResult.Stats(cluster.nowTicks(), cluster.steps(),
+        cluster.invariants().committedCount(), outcomes.getOrDefault(Op.Type.OK, 0),
+        outcomes.getOrDefault(Op.Type.FAIL, 0), outcomes.getOrDefault(Op.Type.INFO, 0),
+        cluster.crashes(), cluster.network().sentCount(), cluster.network().droppedCount(),
+        elapsedMillis, lin);
+  }
+
+  private static void checkLiveness(SimCluster cluster, long boundTicks) {
+    cluster.healEverything();
+    cluster.clients().stop();
+    if (!cluster.runUntil(() -> cluster.agreedLeader() != null, boundTicks)) {
+      throw new SimFailure("liveness: no leader that every node follows within " + boundTicks
+          + " ticks of healing");
+    }
+    // Catch up first: a linearizable read on a lagging follower waits until it has applied.
+    converge(cluster, boundTicks);
+    String leader = cluster.agreedLeader();
+    SimClients clients = cluster.clients();
+    List<SimClients.Request> probes = new ArrayList<>();
+    for (String key : clients.keys()) probes.add(clients.probeWrite(key, leader));
+    awaitProbes(cluster, probes, boundTicks, "write through leader " + leader);
+    probes.clear();
+    for (String id : cluster.ids()) probes.add(clients.probeRead(clients.keys().get(0), id));
+    awaitProbes(cluster, probes, boundTicks, "linearizable read on every node");
+    converge(cluster, boundTicks);
+    Map<Long, List<String>> byHash = new TreeMap<>();
+    for (SimNode node : cluster.nodes()) {
+      byHash.computeIfAbsent(node.stateMachine().stateHash(), h -> new ArrayList<>()).add(node.id);
+    }
+    if (byHash.size() != 1) {
+      throw new SimFailure("liveness: nodes applied the same index but hold different states: "
+          + byHash);
+    }
+  }
+
+  private static void converge(SimCluster cluster, long boundTicks) {
+    if (!cluster.runUntil(cluster::converged, boundTicks)) {
+      throw new SimFailure("liveness: nodes did not converge to one applied index within "
+          + boundTicks + " ticks");
+    }
+  }
+
+  private static void awaitProbes(SimCluster cluster, List<SimClients.Request> probes,
+      long boundTicks, String what) {
+    boolean done = cluster.runUntil(() -> probes.stream().allMatch(p -> p.completion != null),
+        boundTicks);
+    for (SimClients.Request p : probes) {
+      if (!p.succeeded()) {
+        throw new SimFailure("liveness: " + what + " did not succeed within " + boundTicks
+            + " ticks: " + p.invoke + " -> " + (done ? p.completion : "no answer"));
+      }
+    }
+  }
+
+  private static String checkLinearizable(SimCluster cluster) {
+    Result result = LinearizabilityChecker.check(cluster.clients().history(), CHECK_BUDGET);
+    if (result.outcome() == Result.Outcome.NOT_LINEARIZABLE) {
+      throw new SimFailure("linearizability: " + result.explanation());
+    }
+    return result.outcome() == Result.Outcome.LINEARIZABLE
+        ? "linearizable"
+        : "linearizability UNKNOWN (" + result.explanation() + ")";
+  }
+
+  /** Saves the history as JSON lines, so any checker can look at it again. */
+  private static Path save(SimCluster cluster) {
+    try {
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "bellwether-sim");
+      Files.createDirectories(dir);
+      SimConfig c = cluster.config();
+      Path file = dir.resolve("history-seed-" + c.seed() + "-nodes-" + c.nodes() + ".jsonl");
+      HistoryJson.write(cluster.clients().history(), file);
+      return file;
+    } catch (IOException e) {
+      return null; // the report still has the failure; the file is a convenience
+    }
+  }
+}
