@@ -1,0 +1,208 @@
+package io.bellwether.node;
+
+import io.bellwether.core.kv.KvClient;
+import io.bellwether.core.kv.KvLimits;
+import io.bellwether.core.kv.KvStateMachine;
+import io.bellwether.core.runtime.NodeStatus;
+import io.bellwether.core.runtime.RaftNode;
+import io.bellwether.core.spi.Discovery;
+import io.bellwether.core.spi.DiscoveryProvider;
+import io.bellwether.core.spi.Endpoint;
+import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.spi.NodeContext;
+import io.bellwether.core.spi.PeerAddress;
+import io.bellwether.core.spi.StorageProvider;
+import io.bellwether.core.spi.Transport;
+import io.bellwether.core.spi.TransportProvider;
+import io.bellwether.node.config.NodeConfig;
+import io.bellwether.node.http.HttpApi;
+import io.bellwether.node.http.NodeServices;
+import io.bellwether.node.metrics.NodeMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node, assembled from configuration: storage, the HTTP server, discovery, transport,
+ * the Raft node with the key-value state machine, and metrics.
+ *
+ * <p>Order matters. Storage opens first, so a missing, locked or corrupt data directory fails before
+ * anything listens. The HTTP server binds next, so discovery can announce its real port. On {@link
+ * #close()} the HTTP server stops taking requests and lets those in flight finish, then the node
+ * stops (closing transport and storage), then discovery and the rest. Any failure while starting
+ * closes what was already opened.
+ */
+public final class BellwetherNode implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BellwetherNode.class);
+
+  private final NodeConfig config;
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final HttpApi http;
+  private final Endpoint httpEndpoint;
+  private final Discovery discovery;
+  private final RaftNode node;
+  private final KvClient kv;
+  private final long samplerTimer;
+  private boolean closed;
+
+  private BellwetherNode(NodeConfig config, Vertx vertx, PrometheusMeterRegistry registry, HttpApi http,
+      Endpoint httpEndpoint, Discovery discovery, RaftNode node, KvClient kv, long samplerTimer) {
+    this.config = config;
+    this.vertx = vertx;
+    this.registry = registry;
+    this.http = http;
+    this.httpEndpoint = httpEndpoint;
+    this.discovery = discovery;
+    this.node = node;
+    this.kv = kv;
+    this.samplerTimer = samplerTimer;
+  }
+
+  /**
+   * Assembles and starts a node.
+   *
+   * @throws io.bellwether.node.config.ConfigException for an unknown module or a setting a module
+   *     refuses
+   * @throws Exception whatever a module throws while opening or starting (a storage or transport
+   *     error), after closing what was opened
+   */
+  public static BellwetherNode start(NodeConfig config, Modules modules) throws Exception {
+    TransportProvider transportProvider = modules.transport(config.transport());
+    StorageProvider storageProvider = modules.storage(config.storage());
+    DiscoveryProvider discoveryProvider = modules.discovery(config.discovery());
+    NodeContext context = new NodeContext(config.clusterId(), config.nodeId(), config.dataDir(), config.settings());
+
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      LogStore store = storageProvider.open(context);
+      AutoCloseable closeStore = store::close;
+      opened.push(closeStore);
+
+      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2)
+          .setInternalBlockingPoolSize(2));
+      opened.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry.config().commonTags("node", config.nodeId(), "cluster", config.clusterId());
+      opened.push(registry::close);
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+
+      HttpApi http = new HttpApi(vertx, registry, config.maxValueBytes());
+      opened.push(http);
+      Endpoint httpEndpoint = http.listen(config.httpListen(), Duration.ofSeconds(10));
+
+      PeerAddress self = new PeerAddress(config.nodeId(), config.peerListen(), httpEndpoint);
+      Discovery discovery = discoveryProvider.create(context, self);
+      opened.push(discovery);
+      discovery.start(peers -> LOG.info("node {} knows peers {}", config.nodeId(), peers.keySet()));
+
+      Transport transport = transportProvider.create(context, discovery);
+      AutoCloseable closeTransport = transport::close;
+      opened.push(closeTransport);
+      RaftNode node = RaftNode.builder()
+          .nodeId(config.nodeId())
+          .voters(config.voters())
+          .raftConfig(config.raftConfig())
+          .store(store)
+          .transport(transport)
+          .stateMachine(new KvStateMachine())
+          .tick(config.tick())
+          .requestTimeout(config.requestTimeout())
+          .inboxCapacity(config.inboxCapacity())
+          .maxPendingRequests(config.maxPendingRequests())
+          .build();
+      // From here the node owns the transport and the store and closes them itself.
+      opened.remove(closeStore);
+      opened.remove(closeTransport);
+      opened.push(node);
+      node.start();
+
+      KvClient kv = new KvClient(node, new KvLimits(config.maxValueBytes()), Clock.systemUTC());
+      NodeMetrics metrics = new NodeMetrics(node, registry);
+      long timer = vertx.setPeriodic(100, id -> metrics.sample());
+      http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout()));
+      LOG.info("node {} of cluster {} serving http://{} (peer {}; transport={} storage={} discovery={})",
+          config.nodeId(), config.clusterId(), httpEndpoint, config.peerListen(), config.transport(),
+          config.storage(), config.discovery());
+      return new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, timer);
+    } catch (Exception | Error e) {
+      closeAll(opened, e);
+      throw e;
+    }
+  }
+
+  private static void closeAll(Deque<AutoCloseable> opened, Throwable cause) {
+    while (!opened.isEmpty()) {
+      try {
+        opened.pop().close();
+      } catch (Exception | Error e) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** Where the HTTP API listens (the real port when configured with port 0). */
+  public Endpoint httpEndpoint() {
+    return httpEndpoint;
+  }
+
+  public String httpUrl() {
+    return "http://" + httpEndpoint;
+  }
+
+  public NodeStatus status() {
+    return node.status();
+  }
+
+  /** The key-value facade over this node (for embedding and tests). */
+  public KvClient kv() {
+    return kv;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Graceful stop: stop taking HTTP requests and let those in flight finish (up to {@code
+   * shutdown.grace}), stop the node (pending requests fail as outcome unknown or shutting down), close
+   * transport and storage, then discovery and Vert.x. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    LOG.info("node {} stopping", config.nodeId());
+    vertx.cancelTimer(samplerTimer);
+    http.shutdown(config.shutdownGrace());
+    http.close();
+    node.close();
+    discovery.close();
+    registry.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    LOG.info("node {} stopped", config.nodeId());
+  }
+}

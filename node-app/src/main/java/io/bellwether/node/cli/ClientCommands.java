@@ -1,0 +1,255 @@
+package io.bellwether.node.cli;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The client commands: {@code put}, {@code get}, {@code delete}, {@code scan} and {@code status}.
+ * They talk to the HTTP API of the node at {@code --url}.
+ *
+ * <p>Exit codes: 0 done; 1 failed, and a write certainly did not happen; 3 outcome unknown (the write
+ * may have happened); 4 key not found; 5 condition failed (version mismatch).
+ */
+public final class ClientCommands {
+
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_OUTCOME_UNKNOWN = 3;
+  public static final int EXIT_NOT_FOUND = 4;
+  public static final int EXIT_MISMATCH = 5;
+
+  private ClientCommands() {}
+
+  /** Options every client command shares. */
+  public static final class Target {
+    @Option(names = "--url", paramLabel = "URL", description = "a node's HTTP URL (env BELLWETHER_URL; default ${DEFAULT-VALUE})",
+        defaultValue = "${env:BELLWETHER_URL:-http://127.0.0.1:8080}")
+    String url;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "request timeout in seconds (default ${DEFAULT-VALUE})")
+    long timeoutSeconds;
+
+    ApiClient client() {
+      return new ApiClient(url, Duration.ofSeconds(timeoutSeconds));
+    }
+  }
+
+  /** Common flow: send, print, map the answer to an exit code. */
+  abstract static class Base implements Callable<Integer> {
+    @Mixin Target target;
+    @Spec CommandSpec spec;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      HttpResponse<byte[]> response;
+      try {
+        response = send(target.client());
+      } catch (ConnectException e) {
+        err().println("error: cannot connect to " + target.url + " (" + e.getMessage() + ")");
+        return EXIT_FAILED;
+      } catch (HttpTimeoutException e) {
+        err().println("error: no answer from " + target.url + " within " + target.timeoutSeconds
+            + "s; a write may or may not have happened");
+        return EXIT_OUTCOME_UNKNOWN;
+      }
+      if (response.statusCode() / 100 == 2) {
+        onSuccess(response);
+        return 0;
+      }
+      return onError(response);
+    }
+
+    abstract HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException;
+
+    abstract void onSuccess(HttpResponse<byte[]> response);
+
+    int onError(HttpResponse<byte[]> response) {
+      JsonObject body = json(response);
+      String code = body == null ? "HTTP_" + response.statusCode() : body.getString("error", "?");
+      String message = body == null ? new String(response.body(), StandardCharsets.UTF_8).trim() : body.getString("message", "");
+      err().println("error " + code + " (HTTP " + response.statusCode() + "): " + message);
+      return switch (response.statusCode()) {
+        case 404 -> EXIT_NOT_FOUND;
+        case 412 -> EXIT_MISMATCH;
+        case 504 -> EXIT_OUTCOME_UNKNOWN;
+        default -> EXIT_FAILED;
+      };
+    }
+
+    static JsonObject json(HttpResponse<byte[]> response) {
+      try {
+        return new JsonObject(new String(response.body(), StandardCharsets.UTF_8));
+      } catch (DecodeException | ClassCastException e) {
+        return null;
+      }
+    }
+  }
+
+  /** Write options shared by put and delete. */
+  public static final class Conditions {
+    @Option(names = "--if-version", paramLabel = "N", description = "only if the key is at version N (If-Match)")
+    Long ifVersion;
+
+    @Option(names = "--if-absent", description = "only if the key does not exist (If-None-Match: *)")
+    boolean ifAbsent;
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "retries with the same key apply once")
+    String idempotencyKey;
+
+    Map<String, String> headers() {
+      Map<String, String> h = new LinkedHashMap<>();
+      if (ifVersion != null) h.put("If-Match", "\"" + ifVersion + "\"");
+      if (ifAbsent) h.put("If-None-Match", "*");
+      if (idempotencyKey != null) h.put("Idempotency-Key", idempotencyKey);
+      return h;
+    }
+  }
+
+  @Command(name = "put", mixinStandardHelpOptions = true, description = "Sets a key (the value from the argument, --file, or stdin).")
+  public static final class Put extends Base {
+    @Parameters(index = "0", paramLabel = "KEY") String key;
+    @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1") String value;
+    @Option(names = "--file", paramLabel = "FILE", description = "read the value from FILE") Path file;
+    @Mixin Conditions conditions;
+
+    @Override
+    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
+      byte[] bytes = value != null ? value.getBytes(StandardCharsets.UTF_8)
+          : file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
+      return client.send("PUT", ApiClient.keyPath(key), bytes, conditions.headers());
+    }
+
+    @Override
+    void onSuccess(HttpResponse<byte[]> response) {
+      JsonObject body = json(response);
+      out().println("OK " + body.getString("key") + " version=" + body.getLong("version") + " index=" + body.getLong("index"));
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints a key's value.")
+  public static final class Get extends Base {
+    @Parameters(index = "0", paramLabel = "KEY") String key;
+    @Option(names = "--consistency", description = "linearizable (default), lease or stale") String consistency;
+    @Option(names = "--min-index", paramLabel = "N", description = "stale reads: wait until the node applied N") Long minIndex;
+    @Option(names = {"-v", "--verbose"}, description = "also print version, applied index and serving node") boolean verbose;
+
+    @Override
+    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
+      StringBuilder q = new StringBuilder();
+      if (consistency != null) q.append(q.length() == 0 ? "?" : "&").append(ApiClient.query("consistency", consistency));
+      if (minIndex != null) q.append(q.length() == 0 ? "?" : "&").append("minIndex=").append(minIndex);
+      return client.send("GET", ApiClient.keyPath(key) + q, null, Map.of());
+    }
+
+    @Override
+    void onSuccess(HttpResponse<byte[]> response) {
+      out().println(new String(response.body(), StandardCharsets.UTF_8));
+      if (verbose) {
+        out().println("version=" + response.headers().firstValue("ETag").orElse("?").replace("\"", "")
+            + " appliedIndex=" + response.headers().firstValue("X-Bellwether-Applied-Index").orElse("?")
+            + " node=" + response.headers().firstValue("X-Bellwether-Node").orElse("?"));
+      }
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a key.")
+  public static final class Delete extends Base {
+    @Parameters(index = "0", paramLabel = "KEY") String key;
+    @Mixin Conditions conditions;
+
+    @Override
+    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
+      return client.send("DELETE", ApiClient.keyPath(key), null, conditions.headers());
+    }
+
+    @Override
+    void onSuccess(HttpResponse<byte[]> response) {
+      JsonObject body = json(response);
+      out().println((body.getBoolean("deleted") ? "DELETED " : "ABSENT ") + body.getString("key") + " index=" + body.getLong("index"));
+    }
+  }
+
+  @Command(name = "scan", mixinStandardHelpOptions = true, description = "Lists keys with a prefix.")
+  public static final class Scan extends Base {
+    @Parameters(index = "0", paramLabel = "PREFIX", arity = "0..1", defaultValue = "") String prefix;
+    @Option(names = "--limit", defaultValue = "100", description = "at most this many keys (default ${DEFAULT-VALUE})") int limit;
+
+    @Override
+    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
+      return client.send("GET", "/v1/kv?" + ApiClient.query("prefix", prefix) + "&limit=" + limit, null, Map.of());
+    }
+
+    @Override
+    void onSuccess(HttpResponse<byte[]> response) {
+      JsonObject body = json(response);
+      JsonArray entries = body.getJsonArray("entries");
+      for (int i = 0; i < entries.size(); i++) {
+        JsonObject e = entries.getJsonObject(i);
+        String value = new String(Base64.getDecoder().decode(e.getString("value")), StandardCharsets.UTF_8);
+        out().println(e.getString("key") + " (v" + e.getLong("version") + ") = " + value);
+      }
+      if (body.getBoolean("more")) out().println("... more keys; raise --limit");
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows the cluster as a node sees it.")
+  public static final class Status extends Base {
+    @Option(names = "--json", description = "print the raw JSON") boolean raw;
+
+    @Override
+    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
+      return client.send("GET", "/v1/cluster", null, Map.of());
+    }
+
+    @Override
+    void onSuccess(HttpResponse<byte[]> response) {
+      JsonObject c = json(response);
+      if (raw) {
+        out().println(c.encodePrettily());
+        return;
+      }
+      out().printf("node %s: %s, term %d, leader %s, commit %d, applied %d%n", c.getString("node"),
+          c.getString("role"), c.getLong("term"), c.getString("leader", "(none)"), c.getLong("commitIndex"),
+          c.getLong("appliedIndex"));
+      out().printf("%-10s %-10s %-22s %-22s %-10s %-6s%n", "MEMBER", "ROLE", "HTTP", "PEER", "MATCH", "LAG");
+      JsonArray members = c.getJsonArray("members");
+      for (int i = 0; i < members.size(); i++) {
+        JsonObject m = members.getJsonObject(i);
+        out().printf("%-10s %-10s %-22s %-22s %-10s %-6s%n", m.getString("id"), m.getString("role"),
+            orDash(m.getValue("httpAddress")), orDash(m.getValue("peerAddress")), orDash(m.getValue("matchIndex")),
+            orDash(m.getValue("lag")));
+      }
+    }
+
+    private static String orDash(Object o) {
+      return o == null ? "-" : o.toString();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.bellwether.node.config;
+
+/**
+ * Default values, in one place. The module defaults name the providers a plain {@code bellwether
+ * node} assembles; each is overridable by configuration.
+ */
+public final class Defaults {
+
+  public static final String TRANSPORT = "vertx";
+  public static final String STORAGE = "mapdb";
+  public static final String DISCOVERY = "static";
+
+  public static final String NODE_ID = "n1";
+  public static final String CLUSTER_ID = "bellwether";
+  public static final String PEER_LISTEN = "127.0.0.1:7000";
+  public static final String HTTP_LISTEN = "127.0.0.1:8080";
+  public static final long TICK_MS = 50;
+  public static final long REQUEST_TIMEOUT_MS = 5_000;
+  public static final int INBOX_CAPACITY = 10_000;
+  public static final int MAX_PENDING_REQUESTS = 10_000;
+  public static final long SHUTDOWN_GRACE_MS = 5_000;
+
+  private Defaults() {}
+}

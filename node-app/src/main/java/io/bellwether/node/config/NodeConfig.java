@@ -1,0 +1,193 @@
+package io.bellwether.node.config;
+
+import static io.bellwether.node.config.SettingKeys.*;
+
+import io.bellwether.core.engine.RaftConfig;
+import io.bellwether.core.inmem.StaticDiscovery;
+import io.bellwether.core.kv.KvLimits;
+import io.bellwether.core.spi.Endpoint;
+import io.bellwether.core.spi.PeerAddress;
+import io.bellwether.core.spi.Settings;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * One node's configuration, validated as a whole at start-up. Every bad value fails with a {@link
+ * ConfigException} naming the setting and the value.
+ *
+ * @param dataDir the data directory, or null when storage keeps nothing on disk ({@code inmem})
+ * @param voters every voting member, this node included
+ * @param staticPeers the peers listed in {@code discovery.static.peers} (empty when none)
+ * @param settings every setting, with the derived ones filled in, handed to the modules
+ */
+public record NodeConfig(
+    String nodeId,
+    String clusterId,
+    Path dataDir,
+    Set<String> voters,
+    Endpoint peerListen,
+    Endpoint httpListen,
+    String transport,
+    String storage,
+    String discovery,
+    Map<String, PeerAddress> staticPeers,
+    Duration tick,
+    Duration requestTimeout,
+    int maxValueBytes,
+    int inboxCapacity,
+    int maxPendingRequests,
+    RaftConfig raftConfig,
+    boolean forwardWrites,
+    Duration shutdownGrace,
+    Settings settings) {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+
+  /** Validates {@code s} and fills in defaults. */
+  public static NodeConfig from(Settings s) {
+    try {
+      return build(s);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // Settings' typed getters already name the setting and the value.
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  private static NodeConfig build(Settings s) {
+    String nodeId = id(s, NODE_ID, s.getString(NODE_ID, Defaults.NODE_ID));
+    String clusterId = id(s, CLUSTER_ID, s.getString(CLUSTER_ID, Defaults.CLUSTER_ID));
+    String transport = provider(s, TRANSPORT, Defaults.TRANSPORT);
+    String storage = provider(s, STORAGE, Defaults.STORAGE);
+    String discovery = provider(s, DISCOVERY, Defaults.DISCOVERY);
+
+    Map<String, PeerAddress> peers = StaticDiscovery.parsePeers(s.getString(STATIC_PEERS, ""));
+    PeerAddress listedSelf = peers.get(nodeId);
+    Endpoint peerListen = endpoint(s, PEER_LISTEN,
+        listedSelf != null ? listedSelf.peer().toString() : Defaults.PEER_LISTEN);
+    Endpoint httpListen = endpoint(s, HTTP_LISTEN,
+        listedSelf != null && listedSelf.http() != null ? listedSelf.http().toString() : Defaults.HTTP_LISTEN);
+
+    Set<String> voters = voters(s, nodeId, discovery, peers);
+    Path dataDir = dataDir(s, storage, nodeId);
+
+    Duration tick = duration(s, TICK, Duration.ofMillis(Defaults.TICK_MS), Duration.ofMillis(1), Duration.ofSeconds(10));
+    Duration requestTimeout = duration(s, REQUEST_TIMEOUT, Duration.ofMillis(Defaults.REQUEST_TIMEOUT_MS),
+        Duration.ofMillis(1), Duration.ofMinutes(10));
+    if (requestTimeout.compareTo(tick) < 0) {
+      throw ConfigException.invalid(REQUEST_TIMEOUT, s.get(REQUEST_TIMEOUT).orElse(requestTimeout.toMillis() + "ms"),
+          "at least one tick (" + tick.toMillis() + "ms)");
+    }
+    int maxValueBytes = s.getInt(MAX_VALUE_BYTES, KvLimits.DEFAULT_MAX_VALUE_BYTES, 0, 64 << 20);
+    int inboxCapacity = s.getInt(INBOX_CAPACITY, Defaults.INBOX_CAPACITY, 16, 1 << 22);
+    int maxPending = s.getInt(MAX_PENDING_REQUESTS, Defaults.MAX_PENDING_REQUESTS, 1, 1 << 22);
+    RaftConfig raft = raftConfig(s);
+    boolean forwardWrites = s.getBoolean(FORWARD_WRITES, true);
+    Duration grace = duration(s, SHUTDOWN_GRACE, Duration.ofMillis(Defaults.SHUTDOWN_GRACE_MS),
+        Duration.ZERO, Duration.ofMinutes(10));
+
+    // Modules see the values the node actually uses, defaults included.
+    Settings effective = s.with(NODE_ID, nodeId).with(CLUSTER_ID, clusterId)
+        .with(PEER_LISTEN, peerListen.toString()).with(HTTP_LISTEN, httpListen.toString())
+        .with(TRANSPORT, transport).with(STORAGE, storage).with(DISCOVERY, discovery)
+        .with(VOTERS, String.join(",", new TreeSet<>(voters)));
+    return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
+        discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
+        forwardWrites, grace, effective);
+  }
+
+  private static String id(Settings s, String key, String value) {
+    if (!ID.matcher(value).matches()) {
+      throw ConfigException.invalid(key, value, "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    return value;
+  }
+
+  private static String provider(Settings s, String key, String defaultValue) {
+    String value = s.getString(key, defaultValue);
+    if (!PROVIDER.matcher(value).matches()) {
+      throw ConfigException.invalid(key, value, "a module name such as " + defaultValue);
+    }
+    return value;
+  }
+
+  private static Endpoint endpoint(Settings s, String key, String defaultValue) {
+    String value = s.getString(key, defaultValue);
+    try {
+      return Endpoint.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.invalid(key, value, "host:port (" + e.getMessage() + ")");
+    }
+  }
+
+  private static Set<String> voters(Settings s, String nodeId, String discovery, Map<String, PeerAddress> peers) {
+    Set<String> voters = new TreeSet<>();
+    String raw = s.get(VOTERS).orElse("");
+    if (raw.isBlank()) {
+      if (!discovery.equals("static")) {
+        throw ConfigException.invalid(VOTERS, raw, "the voting members' node ids, comma separated (required unless discovery is static)");
+      }
+      voters.addAll(peers.keySet());
+      voters.add(nodeId);
+      return Set.copyOf(voters);
+    }
+    for (String part : raw.split(",", -1)) {
+      String id = part.trim();
+      if (!ID.matcher(id).matches()) throw ConfigException.invalid(VOTERS, raw, "comma-separated node ids; '" + id + "' is not one");
+      if (!voters.add(id)) throw ConfigException.invalid(VOTERS, raw, "each node id once; '" + id + "' is listed twice");
+    }
+    if (!voters.contains(nodeId)) {
+      throw ConfigException.invalid(VOTERS, raw, "a list that includes this node's id '" + nodeId + "' (" + NODE_ID + ")");
+    }
+    if (discovery.equals("static")) {
+      for (String id : voters) {
+        if (!id.equals(nodeId) && !peers.containsKey(id)) {
+          throw ConfigException.invalid(VOTERS, raw, "voters that " + STATIC_PEERS + " gives an address; '" + id + "' has none");
+        }
+      }
+    }
+    return Set.copyOf(voters);
+  }
+
+  private static Path dataDir(Settings s, String storage, String nodeId) {
+    var raw = s.get(DATA_DIR);
+    if (raw.isEmpty() || raw.get().isEmpty()) {
+      if (storage.equals("inmem")) return null;
+      // Like etcd's <name>.etcd: durable by default, in a directory named for the node.
+      return Path.of("data", nodeId).toAbsolutePath().normalize();
+    }
+    try {
+      return Path.of(raw.get()).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw ConfigException.invalid(DATA_DIR, raw.get(), "a valid path (" + e.getMessage() + ")");
+    }
+  }
+
+  private static Duration duration(Settings s, String key, Duration defaultValue, Duration min, Duration max) {
+    Duration d = s.getDuration(key, defaultValue);
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw ConfigException.invalid(key, s.get(key).orElse(""),
+          "a duration from " + min.toMillis() + "ms to " + max.toMillis() + "ms");
+    }
+    return d;
+  }
+
+  private static RaftConfig raftConfig(Settings s) {
+    int election = s.getInt(ELECTION_TIMEOUT_TICKS, RaftConfig.DEFAULT.electionTimeoutTicks(), 2, 100_000);
+    int heartbeat = s.getInt(HEARTBEAT_INTERVAL_TICKS, RaftConfig.DEFAULT.heartbeatIntervalTicks(), 1, 100_000);
+    if (heartbeat >= election) {
+      throw ConfigException.invalid(HEARTBEAT_INTERVAL_TICKS, String.valueOf(heartbeat),
+          "fewer ticks than " + ELECTION_TIMEOUT_TICKS + " (" + election + ")");
+    }
+    RaftConfig d = RaftConfig.DEFAULT;
+    return new RaftConfig(election, heartbeat, d.maxInflightAppends(), d.maxAppendBytes(), d.maxApplyBytes(),
+        d.maxUncommittedEntries(), d.preVote(), d.checkQuorum(), d.injectedBugs());
+  }
+}

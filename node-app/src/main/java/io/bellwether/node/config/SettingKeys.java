@@ -1,0 +1,72 @@
+package io.bellwether.node.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The node's own setting names, and how environment variables map onto them. Settings of a module
+ * live under its prefix ({@code transport.vertx.eventLoops}) and are validated by that module.
+ */
+public final class SettingKeys {
+
+  public static final String NODE_ID = "node.id";
+  public static final String CLUSTER_ID = "cluster.id";
+  public static final String DATA_DIR = "data.dir";
+  public static final String VOTERS = "voters";
+  public static final String PEER_LISTEN = "peer.listen";
+  public static final String HTTP_LISTEN = "http.listen";
+  public static final String TRANSPORT = "transport";
+  public static final String STORAGE = "storage";
+  public static final String DISCOVERY = "discovery";
+  public static final String STATIC_PEERS = "discovery.static.peers";
+  public static final String TICK = "tick";
+  public static final String REQUEST_TIMEOUT = "request.timeout";
+  public static final String MAX_VALUE_BYTES = "max.value.bytes";
+  public static final String INBOX_CAPACITY = "inbox.capacity";
+  public static final String MAX_PENDING_REQUESTS = "max.pending.requests";
+  public static final String ELECTION_TIMEOUT_TICKS = "election.timeout.ticks";
+  public static final String HEARTBEAT_INTERVAL_TICKS = "heartbeat.interval.ticks";
+  public static final String FORWARD_WRITES = "http.forward.writes";
+  public static final String SHUTDOWN_GRACE = "shutdown.grace";
+
+  /** Every setting the node itself reads. */
+  public static final List<String> NODE_KEYS = List.of(
+      NODE_ID, CLUSTER_ID, DATA_DIR, VOTERS, PEER_LISTEN, HTTP_LISTEN, TRANSPORT, STORAGE, DISCOVERY,
+      STATIC_PEERS, TICK, REQUEST_TIMEOUT, MAX_VALUE_BYTES, INBOX_CAPACITY, MAX_PENDING_REQUESTS,
+      ELECTION_TIMEOUT_TICKS, HEARTBEAT_INTERVAL_TICKS, FORWARD_WRITES, SHUTDOWN_GRACE);
+
+  /** Module settings pass through to the module named by their prefix, which validates them. */
+  public static final List<String> MODULE_PREFIXES = List.of("transport.", "storage.", "discovery.");
+
+  /** Prefix of every environment variable the node reads. */
+  public static final String ENV_PREFIX = "BELLWETHER_";
+
+  /**
+   * Environment variables with the prefix that are not settings: read by {@code bin/bellwether} or
+   * the client commands.
+   */
+  public static final Set<String> ENV_RESERVED = Set.of(
+      "BELLWETHER_CONFIG", "BELLWETHER_URL", "BELLWETHER_JAVA_OPTS", "BELLWETHER_JAR", "BELLWETHER_HOME");
+
+  private SettingKeys() {}
+
+  /** Whether {@code key} is a node setting or belongs to a module. */
+  public static boolean isKnown(String key) {
+    return NODE_KEYS.contains(key) || MODULE_PREFIXES.stream().anyMatch(key::startsWith);
+  }
+
+  /**
+   * The setting an environment variable names: {@code BELLWETHER_REQUEST_TIMEOUT} is {@code
+   * request.timeout}. Module settings written in camelCase cannot be spelled this way; set them in
+   * the properties file or with {@code --set}.
+   */
+  public static String keyOfEnv(String variable) {
+    return variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  /** The environment variable for {@code key}: {@code request.timeout} is {@code BELLWETHER_REQUEST_TIMEOUT}. */
+  public static String envOf(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+}

@@ -1,0 +1,79 @@
+package io.bellwether.node.http;
+
+import io.bellwether.core.OutcomeUnknownException;
+import io.bellwether.core.RequestFailedException;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * An HTTP error answer: a status and a JSON body {@code {"error": code, "message": ...}}. The status
+ * tells the client whether a write <b>certainly did not happen</b> (4xx, 503) or <b>may have
+ * happened</b> (504).
+ */
+public final class ApiError extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String code;
+  private final transient JsonObject extra;
+
+  public ApiError(int status, String code, String message) {
+    this(status, code, message, new JsonObject());
+  }
+
+  public ApiError(int status, String code, String message, JsonObject extra) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+    this.extra = extra;
+  }
+
+  /** Malformed input: 400. */
+  public static ApiError badRequest(String message) {
+    return new ApiError(400, "INVALID_REQUEST", message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("error", code).put("message", getMessage()).mergeIn(extra);
+  }
+
+  /** Maps a failure of the node or of the KV facade to its HTTP answer. */
+  public static ApiError of(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (t instanceof ApiError e) return e;
+    if (t instanceof RequestFailedException e) {
+      JsonObject extra = new JsonObject();
+      if (e.leaderHint() != null) extra.put("leader", e.leaderHint());
+      int status = switch (e.reason()) {
+        case INVALID_REQUEST -> 400;
+        case TOO_LARGE -> 413;
+        case OVERLOADED -> 429;
+        case NOT_LEADER, NO_LEADER, READ_UNAVAILABLE, SHUTTING_DOWN -> 503;
+      };
+      return new ApiError(status, e.reason().name(), e.getMessage(), extra);
+    }
+    if (t instanceof OutcomeUnknownException e) {
+      return new ApiError(504, "OUTCOME_UNKNOWN",
+          e.getMessage() + " (" + e.reason() + "; the write may or may not have happened: retry with the same"
+              + " Idempotency-Key, or read to find out)");
+    }
+    return new ApiError(500, "INTERNAL", String.valueOf(t));
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,158 @@
+package io.bellwether.node.http;
+
+import io.bellwether.core.spi.Endpoint;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API v1 (see the node-app README): routes, error answers for every status vertx-web may
+ * produce on its own (404, 405, 413, 400), request metrics, and the server's life cycle.
+ *
+ * <p>The server binds before the node is assembled (so the node can announce its real HTTP port);
+ * until {@link #attach} is called every API route answers 503.
+ */
+public final class HttpApi implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final String ROUTE_TAG = "bw.route";
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final Forwarder forwarder;
+  private final KvRoutes kv;
+  private final Router router;
+  private volatile NodeServices services;
+  private HttpServer server;
+
+  /** @param maxValueBytes the request body limit: a larger body is refused with 413 */
+  public HttpApi(Vertx vertx, PrometheusMeterRegistry registry, int maxValueBytes) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.forwarder = new Forwarder(vertx);
+    this.kv = new KvRoutes(forwarder, registry);
+    this.router = buildRouter(maxValueBytes);
+  }
+
+  private Router buildRouter(int maxValueBytes) {
+    Router r = Router.router(vertx);
+    r.route().handler(this::measure);
+    route(r.put("/v1/kv/*"), "kv_put", kv::put, BodyHandler.create(false).setBodyLimit(maxValueBytes));
+    route(r.delete("/v1/kv/*"), "kv_delete", kv::delete, null);
+    // The scan route goes first: the wildcard route below would also match "/v1/kv".
+    route(r.get("/v1/kv"), "kv_scan", kv::scan, null);
+    route(r.get("/v1/kv/*"), "kv_get", kv::get, null);
+    route(r.get("/v1/cluster"), "cluster", ClusterRoutes::cluster, null);
+    route(r.get("/health/live"), "health_live", ClusterRoutes::live, null);
+    route(r.get("/health/ready"), "health_ready", ClusterRoutes::ready, null);
+    r.get("/metrics").handler(ctx -> {
+      ctx.put(ROUTE_TAG, "metrics");
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+    });
+    r.errorHandler(400, ctx -> Replies.error(ctx, failureOr(ctx, ApiError.badRequest("malformed request"))));
+    r.errorHandler(404, ctx -> Replies.error(ctx, new ApiError(404, "NOT_FOUND",
+        "no route for " + ctx.request().method() + " " + ctx.request().path())));
+    r.errorHandler(405, ctx -> Replies.error(ctx, new ApiError(405, "METHOD_NOT_ALLOWED",
+        ctx.request().method() + " is not allowed on " + ctx.request().path())));
+    r.errorHandler(413, ctx -> Replies.error(ctx, new ApiError(413, "TOO_LARGE",
+        "request body is over the limit of " + maxValueBytes + " bytes (max.value.bytes)")));
+    r.errorHandler(500, ctx -> {
+      LOG.warn("unexpected error serving {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      Replies.error(ctx, ApiError.of(ctx.failure() == null ? new IllegalStateException("internal error") : ctx.failure()));
+    });
+    return r;
+  }
+
+  private static ApiError failureOr(RoutingContext ctx, ApiError fallback) {
+    return ctx.failure() instanceof ApiError e ? e : fallback;
+  }
+
+  /**
+   * Registers a route: tag it for metrics, optionally read the body, then run {@code handler} with
+   * the node, turning bad input ({@link ApiError}, {@link IllegalArgumentException}) into JSON errors.
+   */
+  private void route(Route route, String name, BiConsumer<RoutingContext, NodeServices> handler, Handler<RoutingContext> body) {
+    // Tag first, so even a body refused by the BodyHandler (413) is counted under this route.
+    route.handler(ctx -> {
+      ctx.put(ROUTE_TAG, name);
+      if (body != null) body.handle(ctx);
+      else ctx.next();
+    });
+    route.handler(ctx -> {
+      NodeServices node = services;
+      if (node == null) {
+        Replies.error(ctx, new ApiError(503, "SHUTTING_DOWN", "the node is starting or stopping"));
+        return;
+      }
+      try {
+        handler.accept(ctx, node);
+      } catch (ApiError e) {
+        Replies.error(ctx, e);
+      } catch (IllegalArgumentException e) {
+        Replies.error(ctx, ApiError.badRequest(e.getMessage()));
+      }
+    });
+  }
+
+  private void measure(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addBodyEndHandler(v -> {
+      String route = ctx.get(ROUTE_TAG);
+      Timer.builder("bellwether.http.requests")
+          .description("HTTP requests by route, method and status")
+          .tag("route", route == null ? "unmatched" : route)
+          .tag("method", ctx.request().method().name())
+          .tag("status", Integer.toString(ctx.response().getStatusCode()))
+          .register(registry)
+          .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    });
+    ctx.next();
+  }
+
+  /** Binds the server and returns the endpoint it listens on (the real port when 0 was asked). */
+  public Endpoint listen(Endpoint endpoint, Duration timeout) throws Exception {
+    server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192))
+        .requestHandler(router);
+    server.listen(endpoint.port(), endpoint.host())
+        .toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return new Endpoint(endpoint.host(), server.actualPort());
+  }
+
+  /** Starts serving the API from {@code node}. */
+  public void attach(NodeServices node) {
+    this.services = node;
+  }
+
+  /**
+   * Stops taking requests and lets the ones in flight finish, for at most {@code grace}; then the
+   * API answers 503 to anything left.
+   */
+  public void shutdown(Duration grace) {
+    if (server == null) return;
+    try {
+      server.shutdown(grace).toCompletionStage().toCompletableFuture()
+          .get(grace.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("HTTP server did not shut down cleanly: {}", e.toString());
+    }
+    services = null;
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ZERO);
+    forwarder.close();
+  }
+}

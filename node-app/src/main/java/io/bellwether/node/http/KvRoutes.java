@@ -1,0 +1,170 @@
+package io.bellwether.node.http;
+
+import io.bellwether.core.RequestFailedException;
+import io.bellwether.core.kv.KvEntry;
+import io.bellwether.core.kv.KvRead;
+import io.bellwether.core.kv.KvScan;
+import io.bellwether.core.kv.KvWrite;
+import io.bellwether.core.kv.WriteOptions;
+import io.bellwether.core.runtime.ReadConsistency;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * {@code /v1/kv}: get, put, delete and scan. Futures of the node complete on its own thread, so each
+ * answer hops back onto the request's Vert.x context before it is written.
+ */
+final class KvRoutes {
+
+  private final Forwarder forwarder;
+  private final MeterRegistry registry;
+
+  KvRoutes(Forwarder forwarder, MeterRegistry registry) {
+    this.forwarder = forwarder;
+    this.registry = registry;
+  }
+
+  void put(RoutingContext ctx, NodeServices node) {
+    String key = Requests.key(ctx.request().path());
+    WriteOptions options = Requests.writeOptions(ctx.request().headers());
+    Buffer body = ctx.body().buffer();
+    byte[] value = body == null ? new byte[0] : body.getBytes();
+    write(ctx, node, "put", () -> node.kv().put(key, value, options));
+  }
+
+  void delete(RoutingContext ctx, NodeServices node) {
+    String key = Requests.key(ctx.request().path());
+    WriteOptions options = Requests.writeOptions(ctx.request().headers());
+    write(ctx, node, "delete", () -> node.kv().delete(key, options));
+  }
+
+  void get(RoutingContext ctx, NodeServices node) {
+    String key = Requests.key(ctx.request().path());
+    ReadConsistency consistency = Requests.consistency(ctx.request().params());
+    long minIndex = Requests.minIndex(ctx.request().params());
+    onContext(ctx, node.kv().get(key, consistency, minIndex), (read, failure) -> {
+      if (failure != null) {
+        Replies.error(ctx, failure);
+        return;
+      }
+      readHeaders(ctx, read);
+      if (!read.found()) {
+        Replies.json(ctx, 404, new JsonObject().put("error", "NOT_FOUND").put("message", "no key '" + key + "'"));
+        return;
+      }
+      ctx.response()
+          .putHeader(Headers.ETAG, "\"" + read.version() + "\"")
+          .putHeader("Content-Type", "application/octet-stream")
+          .end(Buffer.buffer(read.value()));
+    });
+  }
+
+  void scan(RoutingContext ctx, NodeServices node) {
+    String prefix = Requests.prefix(ctx.request().params());
+    int limit = Requests.scanLimit(ctx.request().params());
+    ReadConsistency consistency = Requests.consistency(ctx.request().params());
+    onContext(ctx, node.kv().scan(prefix, limit, consistency), (scan, failure) -> {
+      if (failure != null) {
+        Replies.error(ctx, failure);
+        return;
+      }
+      ctx.response()
+          .putHeader(Headers.NODE, scan.servedBy())
+          .putHeader(Headers.APPLIED_INDEX, Long.toString(scan.appliedIndex()));
+      Replies.json(ctx, 200, scanJson(scan));
+    });
+  }
+
+  private static JsonObject scanJson(KvScan scan) {
+    JsonArray entries = new JsonArray();
+    Base64.Encoder base64 = Base64.getEncoder();
+    for (KvEntry e : scan.entries()) {
+      entries.add(new JsonObject()
+          .put("key", e.key())
+          .put("version", e.version())
+          .put("value", base64.encodeToString(e.value())));
+    }
+    return new JsonObject()
+        .put("entries", entries)
+        .put("more", scan.more())
+        .put("appliedIndex", scan.appliedIndex())
+        .put("node", scan.servedBy());
+  }
+
+  private void write(RoutingContext ctx, NodeServices node, String op, Supplier<CompletableFuture<KvWrite>> call) {
+    Timer.Sample sample = Timer.start(registry);
+    onContext(ctx, call.get(), (write, failure) -> {
+      String outcome = failure == null ? (write.ok() ? "ok" : "mismatch") : ApiError.of(failure).code().toLowerCase();
+      sample.stop(registry.timer("bellwether.kv.write", "op", op, "outcome", outcome));
+      if (failure == null) {
+        answerWrite(ctx, node, write);
+        return;
+      }
+      Throwable cause = ApiError.unwrap(failure);
+      if (cause instanceof RequestFailedException rfe
+          && rfe.reason() == RequestFailedException.Reason.NOT_LEADER
+          && rfe.leaderHint() != null
+          && node.forwardWrites()
+          && !Forwarder.wasForwarded(ctx)) {
+        forwarder.forward(ctx, node, rfe.leaderHint());
+        return;
+      }
+      if (cause instanceof RequestFailedException rfe && rfe.leaderHint() != null) {
+        ctx.response().putHeader(Headers.LEADER, rfe.leaderHint());
+      }
+      Replies.error(ctx, failure);
+    });
+  }
+
+  private static void answerWrite(RoutingContext ctx, NodeServices node, KvWrite write) {
+    ctx.response()
+        .putHeader(Headers.NODE, node.nodeId())
+        .putHeader(Headers.APPLIED_INDEX, Long.toString(write.index()));
+    if (!write.ok()) {
+      Replies.json(ctx, 412, new JsonObject()
+          .put("error", "VERSION_MISMATCH")
+          .put("message", "key '" + write.key() + "' is at version " + write.version()
+              + (write.version() == 0 ? " (absent)" : "") + "; the condition did not hold and nothing changed")
+          .put("key", write.key())
+          .put("currentVersion", write.version())
+          .put("index", write.index()));
+      return;
+    }
+    // For an idempotent retry, write.index() is the original write's index, so the answer is identical.
+    JsonObject body = new JsonObject().put("key", write.key()).put("version", write.version())
+        .put("index", write.index());
+    if (ctx.request().method().name().equals("DELETE")) {
+      body.put("deleted", write.deleted());
+    } else {
+      ctx.response().putHeader(Headers.ETAG, "\"" + write.version() + "\"");
+    }
+    Replies.json(ctx, 200, body);
+  }
+
+  private static void readHeaders(RoutingContext ctx, KvRead read) {
+    ctx.response()
+        .putHeader(Headers.NODE, read.servedBy())
+        .putHeader(Headers.APPLIED_INDEX, Long.toString(read.appliedIndex()));
+  }
+
+  /** Runs {@code then} on the request's context once {@code future} completes. */
+  private static <T> void onContext(RoutingContext ctx, CompletableFuture<T> future, BiConsumer<T, Throwable> then) {
+    Context context = ctx.vertx().getOrCreateContext();
+    future.whenComplete((value, failure) -> context.runOnContext(v -> {
+      try {
+        then.accept(value, failure);
+      } catch (RuntimeException e) {
+        Replies.error(ctx, e);
+      }
+    }));
+  }
+}

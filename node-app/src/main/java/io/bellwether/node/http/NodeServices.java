@@ -1,0 +1,26 @@
+package io.bellwether.node.http;
+
+import io.bellwether.core.kv.KvClient;
+import io.bellwether.core.runtime.NodeStatus;
+import io.bellwether.core.runtime.RaftNode;
+import io.bellwether.core.spi.Discovery;
+import java.time.Duration;
+
+/**
+ * What the HTTP API serves from: the running node, its KV facade and discovery (for the leader's
+ * HTTP address when forwarding).
+ *
+ * @param forwardWrites whether a follower forwards writes to the leader (else it answers 503)
+ * @param requestTimeout how long a forwarded request may take
+ */
+public record NodeServices(
+    RaftNode node, KvClient kv, Discovery discovery, boolean forwardWrites, Duration requestTimeout) {
+
+  public String nodeId() {
+    return node.nodeId();
+  }
+
+  public NodeStatus status() {
+    return node.status();
+  }
+}

@@ -1,0 +1,95 @@
+package io.bellwether.node.metrics;
+
+import io.bellwether.core.engine.Role;
+import io.bellwether.core.runtime.NodeStatus;
+import io.bellwether.core.runtime.RaftNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Raft metrics of one node, read from its published {@link NodeStatus}: role, term, commit, applied
+ * and last index, and on the leader each follower's match index and lag. Leader changes and
+ * leaderless time are <em>observed</em> by sampling the status ({@link #sample()}), so a change that
+ * starts and ends between two samples is missed; engine-side counters need a hook in core.
+ */
+public final class NodeMetrics {
+
+  private final RaftNode node;
+  private final Counter leaderChanges;
+  private final Counter elections;
+  private final Timer leaderless;
+  private String lastLeader;
+  private Role lastRole;
+  private long leaderlessSinceNanos = System.nanoTime();
+
+  public NodeMetrics(RaftNode node, MeterRegistry registry) {
+    this.node = node;
+    gauge(registry, "bellwether.raft.term", "current term", s -> s.term());
+    gauge(registry, "bellwether.raft.commit.index", "commit index (high-water mark)", s -> s.commitIndex());
+    gauge(registry, "bellwether.raft.applied.index", "last applied index", s -> s.appliedIndex());
+    gauge(registry, "bellwether.raft.last.index", "last log index", s -> s.lastIndex());
+    gauge(registry, "bellwether.raft.first.index", "first log index", s -> s.firstIndex());
+    gauge(registry, "bellwether.raft.running", "1 while the node runs", s -> s.running() ? 1 : 0);
+    for (Role role : Role.values()) {
+      Gauge.builder("bellwether.raft.role", node, n -> n.status().role() == role ? 1 : 0)
+          .description("1 for the node's current role")
+          .tag("role", role.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
+    for (String peer : node.status().voters()) {
+      if (peer.equals(node.nodeId())) continue;
+      Gauge.builder("bellwether.raft.follower.match.index", node, n -> matchIndex(n.status(), peer))
+          .description("on the leader: the follower's match index (NaN elsewhere)")
+          .tag("follower", peer).register(registry);
+      Gauge.builder("bellwether.raft.follower.lag", node, n -> lag(n.status(), peer))
+          .description("on the leader: entries the follower is behind the leader's last index (NaN elsewhere)")
+          .tag("follower", peer).register(registry);
+    }
+    Gauge.builder("bellwether.raft.inbound.dropped", node, RaftNode::droppedInbound)
+        .description("inbound messages dropped because the inbox was full").register(registry);
+    this.leaderChanges = Counter.builder("bellwether.raft.leader.changes")
+        .description("times the known leader changed (observed by sampling)").register(registry);
+    this.elections = Counter.builder("bellwether.raft.elections")
+        .description("times this node became a candidate (observed by sampling)").register(registry);
+    this.leaderless = Timer.builder("bellwether.raft.leaderless")
+        .description("periods without a known leader, e.g. elections (observed by sampling)").register(registry);
+  }
+
+  private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<NodeStatus> f) {
+    Gauge.builder(name, node, n -> f.applyAsDouble(n.status())).description(description).register(registry);
+  }
+
+  private static double matchIndex(NodeStatus s, String peer) {
+    Long match = s.role() == Role.LEADER ? s.matchIndexes().get(peer) : null;
+    return match == null ? Double.NaN : match;
+  }
+
+  private static double lag(NodeStatus s, String peer) {
+    Long match = s.role() == Role.LEADER ? s.matchIndexes().get(peer) : null;
+    return match == null ? Double.NaN : Math.max(0, s.lastIndex() - match);
+  }
+
+  /** Compares the status with the previous sample; call periodically from one thread. */
+  public synchronized void sample() {
+    NodeStatus s = node.status();
+    long now = System.nanoTime();
+    if (s.leader() == null) {
+      if (leaderlessSinceNanos < 0) leaderlessSinceNanos = now;
+    } else {
+      if (leaderlessSinceNanos >= 0) {
+        leaderless.record(java.time.Duration.ofNanos(now - leaderlessSinceNanos));
+        leaderlessSinceNanos = -1;
+      }
+      if (!s.leader().equals(lastLeader)) {
+        leaderChanges.increment();
+        lastLeader = s.leader();
+      }
+    }
+    if (s.role() == Role.CANDIDATE && lastRole != Role.CANDIDATE) elections.increment();
+    lastRole = s.role();
+  }
+}

@@ -1,0 +1,96 @@
+package io.bellwether.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bellwether.node.cli.ClientCommands;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Goal: the client commands print readable answers and exit with the documented codes. Method: run
+ * them through picocli, as {@code bin/bellwether} does, against a single-node cluster in this JVM.
+ */
+class CliTest {
+
+  static TestCluster cluster;
+  static String url;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = TestCluster.start(1, Map.of());
+    cluster.awaitLeader();
+    url = cluster.nodes.get(0).httpUrl();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) cluster.close();
+  }
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void putGetDeleteRoundTrip() {
+    Run put = run("put", "greeting/en", "hello world", "--url", url);
+    assertThat(put.code()).as(put.err()).isZero();
+    assertThat(put.out()).startsWith("OK greeting/en version=");
+
+    Run get = run("get", "greeting/en", "--url", url, "-v");
+    assertThat(get.code()).isZero();
+    assertThat(get.out()).startsWith("hello world\n").contains("appliedIndex=").contains("node=n1");
+
+    Run stale = run("get", "greeting/en", "--url", url, "--consistency", "stale");
+    assertThat(stale.out()).isEqualTo("hello world\n");
+
+    Run scan = run("scan", "greeting/", "--url", url);
+    assertThat(scan.out()).contains("greeting/en").contains("= hello world");
+
+    Run delete = run("delete", "greeting/en", "--url", url);
+    assertThat(delete.code()).isZero();
+    assertThat(delete.out()).startsWith("DELETED greeting/en");
+
+    Run missing = run("get", "greeting/en", "--url", url);
+    assertThat(missing.code()).isEqualTo(ClientCommands.EXIT_NOT_FOUND);
+    assertThat(missing.err()).contains("NOT_FOUND");
+  }
+
+  @Test
+  void conditionsAndTheirExitCodes() {
+    assertThat(run("put", "cli-cas", "one", "--if-absent", "--url", url).code()).isZero();
+    Run again = run("put", "cli-cas", "two", "--if-absent", "--url", url);
+    assertThat(again.code()).isEqualTo(ClientCommands.EXIT_MISMATCH);
+    assertThat(again.err()).contains("VERSION_MISMATCH").contains("HTTP 412");
+    Run bad = run("get", "cli-cas", "--consistency", "eventual", "--url", url);
+    assertThat(bad.code()).isEqualTo(ClientCommands.EXIT_FAILED);
+    assertThat(bad.err()).contains("HTTP 400").contains("eventual");
+    Run lease = run("get", "cli-cas", "--consistency", "lease", "--url", url);
+    assertThat(lease.code()).isZero();
+    assertThat(lease.out()).contains("one");
+  }
+
+  @Test
+  void statusPrintsTheMembers() {
+    Run status = run("status", "--url", url);
+    assertThat(status.code()).isZero();
+    assertThat(status.out()).contains("node n1: leader").contains("MEMBER").contains("n1");
+    assertThat(run("status", "--json", "--url", url).out()).contains("\"commitIndex\"");
+  }
+
+  @Test
+  void anUnreachableNodeIsAClearError() throws Exception {
+    Run r = run("get", "x", "--url", "http://127.0.0.1:" + TestCluster.freePort());
+    assertThat(r.code()).isEqualTo(ClientCommands.EXIT_FAILED);
+    assertThat(r.err()).contains("cannot connect");
+  }
+}

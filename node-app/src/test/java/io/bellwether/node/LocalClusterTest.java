@@ -1,0 +1,150 @@
+package io.bellwether.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Goal: {@code bellwether local-cluster} runs three real node processes that replicate over the Vert.x
+ * transport: writes through the leader and through a follower are readable everywhere, a kill -9 of
+ * the leader elects a new one without losing acknowledged writes, and SIGTERM stops every node; with
+ * durable storage, a restart on the same directory brings the data back; with Hazelcast discovery,
+ * the nodes find each other's addresses through it. Method: start the command as
+ * a process from the test classpath and drive the nodes over HTTP. Runs only when the "vertx"
+ * transport (and, for the restart, the "mapdb" storage) is on the classpath.
+ */
+class LocalClusterTest {
+
+  private static final Pattern NODE_LINE = Pattern.compile("(n\\d)  http://(\\S+)  peer");
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void needsTheVertxTransport() {
+    assumeTrue(Modules.fromClasspath().hasTransport("vertx"), "transport 'vertx' is not on the classpath");
+  }
+
+  static Map<String, String> urls(String output) {
+    Map<String, String> urls = new LinkedHashMap<>();
+    Matcher m = NODE_LINE.matcher(output);
+    while (m.find()) urls.put(m.group(1), "http://" + m.group(2));
+    return urls;
+  }
+
+  static JsonObject cluster(String url) throws Exception {
+    return new JsonObject(Http.get(url + "/v1/cluster").body());
+  }
+
+  static String awaitLeader(List<String> urls, String notThis) {
+    String[] leader = new String[1];
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      String seen = null;
+      for (String u : urls) {
+        String l = cluster(u).getString("leader");
+        if (l == null || l.equals(notThis) || (seen != null && !seen.equals(l))) return false;
+        seen = l;
+      }
+      leader[0] = seen;
+      return true;
+    });
+    return leader[0];
+  }
+
+  @Test
+  void threeProcessesReplicateSurviveALeaderKillAndStopOnSigterm() throws Exception {
+    try (NodeProcess lc = NodeProcess.fromClasspath(dir.resolve("local-cluster.out"), "local-cluster",
+        "--nodes", "3", "--data-dir", dir.resolve("data").toString())) {
+      lc.awaitOutput("cluster ready", Duration.ofSeconds(90));
+      Map<String, String> urls = urls(lc.output());
+      assertThat(urls).containsOnlyKeys("n1", "n2", "n3");
+
+      String leader = awaitLeader(new ArrayList<>(urls.values()), null);
+      String follower = urls.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      assertThat(Http.putEventually(urls.get(leader) + "/v1/kv/via-leader", "L").statusCode()).isEqualTo(200);
+      HttpResponse<String> forwarded = Http.putEventually(urls.get(follower) + "/v1/kv/via-follower", "F");
+      assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
+      for (String url : urls.values()) {
+        assertThat(Http.getEventually(url + "/v1/kv/via-leader").body()).isEqualTo("L");
+        assertThat(Http.getEventually(url + "/v1/kv/via-follower").body()).isEqualTo("F");
+      }
+
+      long leaderPid = new JsonObject(Http.get(urls.get(leader) + "/health/live").body()).getLong("pid");
+      ProcessHandle.of(leaderPid).orElseThrow().destroyForcibly();
+      lc.awaitOutput("node " + leader + " exited", Duration.ofSeconds(20));
+
+      List<String> survivors = new ArrayList<>(urls.values());
+      survivors.remove(urls.get(leader));
+      String newLeader = awaitLeader(survivors, leader);
+      assertThat(newLeader).isNotEqualTo(leader);
+      for (String url : survivors) {
+        assertThat(Http.getEventually(url + "/v1/kv/via-leader").body()).isEqualTo("L");
+        assertThat(Http.getEventually(url + "/v1/kv/via-follower").body()).isEqualTo("F");
+      }
+      HttpResponse<String> after = Http.putEventually(survivors.get(0) + "/v1/kv/after-failover", "A");
+      assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+      assertThat(Http.getEventually(survivors.get(1) + "/v1/kv/after-failover").body()).isEqualTo("A");
+
+      List<ProcessHandle> children = lc.process.children().toList();
+      assertThat(children).hasSize(2);
+      lc.stop(Duration.ofSeconds(40));
+      children.forEach(c -> assertThat(c.isAlive()).as("node process " + c.pid()).isFalse());
+    }
+  }
+
+  @Test
+  void aRestartOnTheSameDataDirectoryBringsTheClusterBack() throws Exception {
+    assumeTrue(Modules.fromClasspath().hasStorage("mapdb"), "storage 'mapdb' is not on the classpath");
+    Path data = dir.resolve("data");
+    Map<String, String> urls;
+    try (NodeProcess lc = NodeProcess.fromClasspath(dir.resolve("first.out"), "local-cluster",
+        "--nodes", "3", "--data-dir", data.toString())) {
+      lc.awaitOutput("cluster ready", Duration.ofSeconds(90));
+      urls = urls(lc.output());
+      HttpResponse<String> put = Http.putEventually(urls.get("n1") + "/v1/kv/durable", "kept");
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      lc.stop(Duration.ofSeconds(40));
+    }
+    try (NodeProcess lc = NodeProcess.fromClasspath(dir.resolve("second.out"), "local-cluster",
+        "--nodes", "3", "--data-dir", data.toString())) {
+      lc.awaitOutput("cluster ready", Duration.ofSeconds(90));
+      assertThat(urls(lc.output())).isEqualTo(urls);
+      for (String url : urls.values()) {
+        assertThat(Http.getEventually(url + "/v1/kv/durable").body()).isEqualTo("kept");
+      }
+      lc.stop(Duration.ofSeconds(40));
+    }
+  }
+
+  @Test
+  void theClusterFindsItselfThroughHazelcast() throws Exception {
+    assumeTrue(Modules.fromClasspath().hasDiscovery("hazelcast"), "discovery 'hazelcast' is not on the classpath");
+    try (NodeProcess lc = NodeProcess.fromClasspath(dir.resolve("hazelcast.out"), "local-cluster",
+        "--nodes", "3", "--discovery", "hazelcast", "--data-dir", dir.resolve("data").toString())) {
+      lc.awaitOutput("cluster ready", Duration.ofSeconds(120));
+      Map<String, String> urls = urls(lc.output());
+      String leader = awaitLeader(new ArrayList<>(urls.values()), null);
+      String follower = urls.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      HttpResponse<String> forwarded = Http.putEventually(urls.get(follower) + "/v1/kv/found-by-hazelcast", "H");
+      assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
+      for (String url : urls.values()) {
+        assertThat(Http.getEventually(url + "/v1/kv/found-by-hazelcast").body()).isEqualTo("H");
+        assertThat(cluster(url).getJsonArray("members").getJsonObject(0).getString("httpAddress")).isNotNull();
+      }
+      lc.stop(Duration.ofSeconds(60));
+    }
+  }
+}

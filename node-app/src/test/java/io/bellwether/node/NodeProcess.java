@@ -1,0 +1,95 @@
+package io.bellwether.node;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Bellwether JVM started as a real process: either from this test's classpath or from the shaded
+ * jar. Its output goes to a file the test can read and wait on.
+ */
+final class NodeProcess implements AutoCloseable {
+
+  final Process process;
+  final Path output;
+
+  private NodeProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  /** {@code java -cp <this test's classpath> io.bellwether.node.Main args...}. */
+  static NodeProcess fromClasspath(Path output, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(javaPrefix());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    return start(cmd, output);
+  }
+
+  /** {@code java -jar jar args...}. */
+  static NodeProcess fromJar(Path jar, Path output, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(javaPrefix());
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(List.of(args));
+    return start(cmd, output);
+  }
+
+  private static List<String> javaPrefix() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  }
+
+  private static NodeProcess start(List<String> cmd, Path output) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("BELLWETHER_"));
+    return new NodeProcess(pb.start(), output);
+  }
+
+  String output() {
+    try {
+      return Files.exists(output) ? Files.readString(output) : "";
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** Waits until the output contains {@code text}; fails early with the output if the process died. */
+  void awaitOutput(String text, Duration timeout) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+      if (!process.isAlive() && !output().contains(text)) {
+        throw new AssertionError("process exited with " + process.exitValue() + ":\n" + output());
+      }
+      return output().contains(text);
+    });
+  }
+
+  /** SIGTERM, then wait for the exit. */
+  int stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("process did not stop on SIGTERM within " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.bellwether.node;
+
+import static org.awaitility.Awaitility.await;
+
+import io.bellwether.core.engine.Role;
+import io.bellwether.core.spi.Settings;
+import io.bellwether.node.config.NodeConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A cluster of {@link BellwetherNode}s in this JVM, assembled exactly as {@code bellwether node} does
+ * (from settings, modules by name), with in-memory transport and storage and static discovery.
+ */
+final class TestCluster implements AutoCloseable {
+
+  final String clusterId = "test-" + UUID.randomUUID().toString().substring(0, 8);
+  final List<BellwetherNode> nodes = new ArrayList<>();
+  final Map<String, String> httpAddresses = new LinkedHashMap<>();
+
+  static TestCluster start(int size, Map<String, String> extra) throws Exception {
+    TestCluster c = new TestCluster();
+    List<String> peers = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      String http = "127.0.0.1:" + freePort();
+      c.httpAddresses.put("n" + i, http);
+      peers.add("n" + i + "=127.0.0.1:" + (17000 + i) + "@" + http);
+    }
+    try {
+      for (int i = 1; i <= size; i++) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("node.id", "n" + i);
+        s.put("cluster.id", c.clusterId);
+        s.put("transport", "inmem");
+        s.put("storage", "inmem");
+        s.put("discovery", "static");
+        s.put("discovery.static.peers", String.join(",", peers));
+        s.put("tick", "25ms"); // elections after 250ms of silence: calm on a busy 2-core machine
+        s.put("request.timeout", "3s");
+        s.put("shutdown.grace", "0");
+        s.putAll(extra);
+        c.nodes.add(BellwetherNode.start(NodeConfig.from(Settings.of(s)), Modules.fromClasspath()));
+      }
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  static int freePort() {
+    return io.bellwether.node.cli.FreePorts.next();
+  }
+
+  /** Waits until one node leads and every node knows it and has applied what it knows committed. */
+  BellwetherNode awaitLeader() {
+    await().atMost(Duration.ofSeconds(20)).until(() -> {
+      Optional<BellwetherNode> leader = leaderNow();
+      return leader.isPresent() && nodes.stream().allMatch(n ->
+          leader.get().nodeId().equals(n.status().leader()) && n.status().appliedIndex() >= n.status().commitIndex());
+    });
+    return leaderNow().orElseThrow();
+  }
+
+  Optional<BellwetherNode> leaderNow() {
+    return nodes.stream().filter(n -> n.status().role() == Role.LEADER).findFirst();
+  }
+
+  BellwetherNode aFollower() {
+    BellwetherNode leader = awaitLeader();
+    return nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    for (BellwetherNode n : nodes) n.close();
+  }
+}
