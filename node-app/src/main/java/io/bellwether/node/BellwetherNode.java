@@ -18,6 +18,7 @@ import io.bellwether.node.config.NodeConfig;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
 import io.bellwether.node.metrics.NodeMetrics;
+import io.bellwether.node.metrics.RaftEventMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -121,6 +122,7 @@ public final class BellwetherNode implements AutoCloseable {
           .requestTimeout(config.requestTimeout())
           .inboxCapacity(config.inboxCapacity())
           .maxPendingRequests(config.maxPendingRequests())
+          .observer(new RaftEventMetrics(registry))
           .build();
       // From here the node owns the transport and the store and closes them itself.
       opened.remove(closeStore);

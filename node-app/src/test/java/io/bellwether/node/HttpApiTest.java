@@ -240,6 +240,10 @@ class HttpApiTest {
         .contains("bellwether_raft_role{")
         .contains("bellwether_raft_follower_match_index{")
         .contains("bellwether_raft_leader_changes_total")
+        .contains("bellwether_raft_elections_total")
+        .contains("bellwether_raft_election_seconds_bucket")
+        .contains("bellwether_raft_sync_seconds_bucket")
+        .containsPattern("bellwether_raft_sync_entries_count\\{[^}]*\\} [1-9]")
         .contains("bellwether_kv_write_seconds_count{")
         .containsPattern("bellwether_http_requests_seconds_count\\{.*route=\"kv_put\".*status=\"200\"");
   }

@@ -9,6 +9,7 @@ import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.ReadState;
 import io.bellwether.core.engine.Ready;
+import io.bellwether.core.engine.Role;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
@@ -45,6 +46,11 @@ public final class NodeDriver {
   private final int maxPendingRequests;
   private final SnapshotPolicy snapshotPolicy;
   private final LogStore storeForSnapshots;
+
+  private NodeObserver observer = NodeObserver.NONE;
+  private Role observedRole;
+  private long observedTerm = -1;
+  private String observedLeader;
 
   private long nowTicks;
   private long appliedIndex;
@@ -124,6 +130,11 @@ public final class NodeDriver {
     this.maxPendingRequests = maxPendingRequests;
   }
 
+  /** Sets who hears about syncs and role changes; {@link NodeObserver#NONE} by default. */
+  public void observe(NodeObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
+  }
+
   /** One tick of logical time: the engine's timers, then request deadlines. */
   public void tick() {
     nowTicks++;
@@ -193,6 +204,19 @@ public final class NodeDriver {
       serveReadsUpTo(appliedIndex);
       maybeSnapshot();
     }
+    reportRoleChange();
+  }
+
+  private void reportRoleChange() {
+    Role role = engine.role();
+    long term = engine.term();
+    String leader = engine.leaderId();
+    if (role != observedRole || term != observedTerm || !java.util.Objects.equals(leader, observedLeader)) {
+      observedRole = role;
+      observedTerm = term;
+      observedLeader = leader;
+      observer.roleChanged(role, term, leader);
+    }
   }
 
   private void persist(Ready ready) {
@@ -201,8 +225,11 @@ public final class NodeDriver {
     if (!ready.entries().isEmpty()) store.append(ready.entries());
     if (ready.hardState() != null) store.saveHardState(ready.hardState());
     if (ready.mustSync()) {
+      // The clock is read only for the observer (metrics); nothing the node decides depends on it.
+      long start = observer == NodeObserver.NONE ? 0 : System.nanoTime();
       store.sync();
       syncCount++;
+      if (observer != NodeObserver.NONE) observer.synced(System.nanoTime() - start, ready.entries().size());
     }
   }
 

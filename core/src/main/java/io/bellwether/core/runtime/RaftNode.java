@@ -100,6 +100,7 @@ public final class RaftNode implements AutoCloseable {
         new NodeDriver(
             engine, store, transport, b.stateMachine, appliedIndex, timeoutTicks, b.maxPendingRequests,
             b.snapshotPolicy);
+    this.driver.observe(b.observer);
     this.status = driver.status(false, null);
     this.thread = new Thread(this::run, "bellwether-node-" + nodeId);
   }
@@ -282,6 +283,7 @@ public final class RaftNode implements AutoCloseable {
     private int maxPendingRequests = 10_000;
     private int maxDrain = 512;
     private SnapshotPolicy snapshotPolicy = SnapshotPolicy.DEFAULT;
+    private NodeObserver observer = NodeObserver.NONE;
 
     public Builder nodeId(String id) {
       this.nodeId = id;
@@ -345,6 +347,12 @@ public final class RaftNode implements AutoCloseable {
     /** When to snapshot the state machine and compact the log. */
     public Builder snapshotPolicy(SnapshotPolicy policy) {
       this.snapshotPolicy = java.util.Objects.requireNonNull(policy, "snapshotPolicy");
+      return this;
+    }
+
+    /** Hears syncs and role changes on the node thread (for metrics); must never block. */
+    public Builder observer(NodeObserver observer) {
+      this.observer = java.util.Objects.requireNonNull(observer, "observer");
       return this;
     }
 

@@ -163,4 +163,34 @@ class RaftNodeTest {
       assertThat(reasonOf(client.put("after", new byte[0]))).isEqualTo(Reason.SHUTTING_DOWN);
     }
   }
+
+  @Test
+  void theObserverHearsSyncsAndTheElectionOnTheNodeThread() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicLong syncedEntries = new java.util.concurrent.atomic.AtomicLong();
+    NodeObserver observer = new NodeObserver() {
+      @Override
+      public void synced(long durationNanos, int entries) {
+        syncedEntries.addAndGet(entries);
+      }
+
+      @Override
+      public void roleChanged(Role role, long term, String leader) {
+        events.add(role + "@" + term + " leader=" + leader + " on " + Thread.currentThread().getName());
+      }
+    };
+    InMemoryNetwork network = new InMemoryNetwork();
+    try (RaftNode node = RaftNode.builder().nodeId("n1").voters(Set.of("n1"))
+        .store(new InMemoryLogStore()).transport(network.transport("n1"))
+        .stateMachine(new KvStateMachine()).tick(Duration.ofMillis(10)).observer(observer)
+        .build().start()) {
+      KvClient kv = new KvClient(node);
+      await().atMost(DEADLINE).until(() -> node.status().role() == Role.LEADER);
+      kv.put("a", new byte[] {1}).get(10, TimeUnit.SECONDS);
+      await().atMost(DEADLINE).until(() -> syncedEntries.get() >= 2); // the no-op and the put
+      assertThat(events).anyMatch(e -> e.startsWith("LEADER@1 leader=n1 on bellwether-node-n1"));
+    } finally {
+      network.close();
+    }
+  }
 }

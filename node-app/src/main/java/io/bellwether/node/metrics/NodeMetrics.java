@@ -3,27 +3,21 @@ package io.bellwether.node.metrics;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Raft metrics of one node, read from its published {@link NodeStatus}: role, term, commit, applied
- * and last index, and on the leader each follower's match index and lag. Leader changes and
- * leaderless time are <em>observed</em> by sampling the status ({@link #sample()}), so a change that
- * starts and ends between two samples is missed; engine-side counters need a hook in core.
+ * and last index, and on the leader each follower's match index and lag. Leaderless time is
+ * <em>observed</em> by sampling the status ({@link #sample()}); events the node reports itself
+ * (syncs, elections, leader changes) are in {@link RaftEventMetrics}.
  */
 public final class NodeMetrics {
 
   private final RaftNode node;
-  private final Counter leaderChanges;
-  private final Counter elections;
   private final Timer leaderless;
-  private String lastLeader;
-  private Role lastRole;
   private long leaderlessSinceNanos = System.nanoTime();
 
   public NodeMetrics(RaftNode node, MeterRegistry registry) {
@@ -51,10 +45,6 @@ public final class NodeMetrics {
     }
     Gauge.builder("bellwether.raft.inbound.dropped", node, RaftNode::droppedInbound)
         .description("inbound messages dropped because the inbox was full").register(registry);
-    this.leaderChanges = Counter.builder("bellwether.raft.leader.changes")
-        .description("times the known leader changed (observed by sampling)").register(registry);
-    this.elections = Counter.builder("bellwether.raft.elections")
-        .description("times this node became a candidate (observed by sampling)").register(registry);
     this.leaderless = Timer.builder("bellwether.raft.leaderless")
         .description("periods without a known leader, e.g. elections (observed by sampling)").register(registry);
   }
@@ -84,12 +74,6 @@ public final class NodeMetrics {
         leaderless.record(java.time.Duration.ofNanos(now - leaderlessSinceNanos));
         leaderlessSinceNanos = -1;
       }
-      if (!s.leader().equals(lastLeader)) {
-        leaderChanges.increment();
-        lastLeader = s.leader();
-      }
     }
-    if (s.role() == Role.CANDIDATE && lastRole != Role.CANDIDATE) elections.increment();
-    lastRole = s.role();
   }
 }
