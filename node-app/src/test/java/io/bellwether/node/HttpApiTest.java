@@ -201,6 +201,7 @@ class HttpApiTest {
     assertThat(c.getLong("term")).isPositive();
     assertThat(c.getLong("commitIndex")).isPositive();
     assertThat(c.getLong("appliedIndex")).isPositive();
+    assertThat(c.getJsonObject("snapshot").fieldNames()).containsExactlyInAnyOrder("index", "taken", "installed");
     JsonArray members = c.getJsonArray("members");
     Set<String> ids = members.stream().map(m -> ((JsonObject) m).getString("id")).collect(Collectors.toSet());
     assertThat(ids).containsExactlyInAnyOrder("n1", "n2", "n3");
@@ -243,6 +244,7 @@ class HttpApiTest {
         .contains("bellwether_raft_elections_total")
         .contains("bellwether_raft_election_seconds_bucket")
         .contains("bellwether_raft_sync_seconds_bucket")
+        .contains("bellwether_raft_snapshot_index")
         .containsPattern("bellwether_raft_sync_entries_count\\{[^}]*\\} [1-9]")
         .contains("bellwether_kv_write_seconds_count{")
         .containsPattern("bellwether_http_requests_seconds_count\\{.*route=\"kv_put\".*status=\"200\"");

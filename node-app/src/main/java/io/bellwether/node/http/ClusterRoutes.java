@@ -57,6 +57,10 @@ final class ClusterRoutes {
         .put("appliedIndex", s.appliedIndex())
         .put("firstIndex", s.firstIndex())
         .put("lastIndex", s.lastIndex())
+        .put("snapshot", new JsonObject()
+            .put("index", s.snapshotIndex())
+            .put("taken", s.snapshotsTaken())
+            .put("installed", s.snapshotsInstalled()))
         .put("running", s.running())
         .put("members", members);
     if (s.failure() != null) body.put("failure", s.failure());
