@@ -27,7 +27,7 @@ class BenchmarkSmokeTest {
 
   private static final List<Class<?>> BENCHMARKS = List.of(
       CodecBenchmark.class, EngineBenchmark.class, LogStoreBenchmark.class,
-      TransportBenchmark.class, KvApplyBenchmark.class);
+      TransportBenchmark.class, KvApplyBenchmark.class, AppendEntriesTransportBenchmark.class);
 
   @Test
   void everyBenchmarkRunsAndReportsAPositiveScore() throws RunnerException {
@@ -40,6 +40,8 @@ class BenchmarkSmokeTest {
         .shouldFailOnError(true)
         // Codec sizes share one code path: two of the four keep the run short. Every store runs.
         .param("message", "heartbeat", "append-16")
+        // Both AppendEntries sizes share one code path: 64 entries only.
+        .param("entries", "64")
         .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djmh.ignoreLock=true")
         .verbosity(VerboseMode.SILENT)
         .build();
@@ -50,7 +52,7 @@ class BenchmarkSmokeTest {
         r -> r.getParams().getBenchmark(), r -> r.getPrimaryResult().getScore(), Math::min));
     assertThat(lowestScoreByMethod).containsOnlyKeys(benchmarkMethods());
     assertThat(lowestScoreByMethod).allSatisfy((method, score) -> assertThat(score).as(method).isPositive());
-    assertThat(results).hasSize(19); // 2 codec messages x 2, 2 engine, 3 stores x 3, 2 transport, 2 kv
+    assertThat(results).hasSize(21); // 2 codec messages x 2, 2 engine, 3 stores x 3, 2 transport, 2 kv, 2 append transport
   }
 
   private static String[] benchmarkMethods() {
