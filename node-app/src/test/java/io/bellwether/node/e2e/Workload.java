@@ -1,0 +1,248 @@
+package io.bellwether.node.e2e;
+
+import io.bellwether.node.e2e.ClientHistory.F;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Concurrent HTTP clients, each one request at a time against a random node, on a small rotating set
+ * of keys with unique values: put, linearizable get, stale get (with this client's read-your-writes
+ * {@code minIndex}) and compare-and-set, recorded in a {@link ClientHistory}.
+ *
+ * <p>Answers: 2xx (and 404 for a read) is OK; 400, 412, 413, 429 and 503 certainly did not happen
+ * (FAIL; 412 is a cas whose condition did not hold), and so is a refused connection (nothing was
+ * sent); 504, another status, a timeout or a broken connection is unknown (INFO), and the client
+ * goes on as a new process, as Jepsen's clients do.
+ *
+ * <p>Compare-and-set is on versions, and values are unique, so a version names one value: a cas
+ * sent with {@code If-Match: "v"}, where v came with value x from this client's last linearizable
+ * read or acknowledged write of the key, is recorded as cas(x to new value); after reading an absent
+ * key it is sent with {@code If-None-Match: *} and recorded as cas(absent to new value). No client
+ * deletes, so a key never goes back to absent and a version never names two values.
+ */
+final class Workload implements AutoCloseable {
+
+  static final List<String> KEYS = List.of("k0", "k1", "k2");
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(3000);
+  private static final long THINK_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofMillis(1000)).build();
+  private final List<String> urls;
+  private final ClientHistory history;
+  private final AtomicInteger nextProcess = new AtomicInteger();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicInteger okCount = new AtomicInteger();
+
+  Workload(List<String> urls, ClientHistory history, int clients, long seed) {
+    this.urls = List.copyOf(urls);
+    this.history = history;
+    SplittableRandom seeds = new SplittableRandom(seed);
+    for (int c = 0; c < clients; c++) {
+      Client client = new Client(c, seeds.split());
+      Thread t = new Thread(client::run, "e2e-client-" + c);
+      t.setDaemon(true);
+      threads.add(t);
+    }
+    threads.forEach(Thread::start);
+  }
+
+  /** Operations that succeeded so far: a cheap sign of progress for a scenario. */
+  int okCount() {
+    return okCount.get();
+  }
+
+  /** Stops the clients: each finishes (or times out) its request in flight. */
+  @Override
+  public void close() {
+    running.set(false);
+    try {
+      for (Thread t : threads) t.join(REQUEST_TIMEOUT.toMillis() * 3);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What one client knows of a key from its own linearizable reads and acknowledged writes. */
+  private record Seen(String value, long version) {}
+
+  private final class Client {
+    private final int clientId;
+    private final SplittableRandom random;
+    private int process = nextProcess.getAndIncrement();
+    private int seq;
+    private final Map<String, Seen> seen = new HashMap<>();
+    /** This client's own acknowledged versions per key: a stale read with minIndex may not go below. */
+    private final Map<String, Long> ownVersion = new HashMap<>();
+    private long lastWriteIndex;
+
+    Client(int clientId, SplittableRandom random) {
+      this.clientId = clientId;
+      this.random = random;
+    }
+
+    void run() {
+      while (running.get()) {
+        String key = KEYS.get(random.nextInt(KEYS.size()));
+        String url = urls.get(random.nextInt(urls.size()));
+        int dice = random.nextInt(100);
+        if (dice < 35) {
+          put(url, key);
+        } else if (dice < 65) {
+          linearizableGet(url, key);
+        } else if (dice < 80) {
+          staleGet(url, key);
+        } else if (seen.containsKey(key)) {
+          cas(url, key, seen.get(key));
+        } else {
+          linearizableGet(url, key);
+        }
+        LockSupport.parkNanos(THINK_NANOS); // pacing of the load, not a wait on a condition
+      }
+    }
+
+    private String nextValue() {
+      return "c" + clientId + "-" + (++seq);
+    }
+
+    void put(String url, String key) {
+      String value = nextValue();
+      history.invoke(process, F.WRITE, key, value, null);
+      write(url, key, value, null, F.WRITE);
+    }
+
+    void cas(String url, String key, Seen expected) {
+      String value = nextValue();
+      history.invoke(process, F.CAS, key, value, expected.value);
+      String[] condition = expected.value == null ? new String[] {"If-None-Match", "*"}
+          : new String[] {"If-Match", "\"" + expected.version + "\""};
+      write(url, key, value, condition, F.CAS);
+    }
+
+    private void write(String url, String key, String value, String[] condition, F f) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/v1/kv/" + key)).timeout(REQUEST_TIMEOUT)
+          .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8));
+      if (condition != null) b.header(condition[0], condition[1]);
+      HttpResponse<String> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (ConnectException refused) {
+        history.fail(process, f, key, value, "connection refused: " + refused);
+        return;
+      } catch (IOException e) {
+        unknown(f, key, e.toString());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        unknown(f, key, "interrupted");
+        return;
+      }
+      int status = r.statusCode();
+      String node = r.headers().firstValue("X-Bellwether-Node").orElse(null);
+      if (status == 200) {
+        long version = new JsonObject(r.body()).getLong("version");
+        history.ok(process, f, key, null, node);
+        history.acknowledged(key, value, version);
+        seen.put(key, new Seen(value, version));
+        ownVersion.merge(key, version, Math::max);
+        lastWriteIndex = Math.max(lastWriteIndex, version);
+        okCount.incrementAndGet();
+      } else if (certainlyNotDone(status)) {
+        history.fail(process, f, key, value, status + " " + r.body());
+        if (status == 412) seen.remove(key);
+      } else {
+        unknown(f, key, status + " " + r.body());
+      }
+    }
+
+    void linearizableGet(String url, String key) {
+      history.invoke(process, F.READ, key, null, null);
+      HttpResponse<String> r;
+      try {
+        r = http.send(get(url + "/v1/kv/" + key), HttpResponse.BodyHandlers.ofString());
+      } catch (ConnectException refused) {
+        history.fail(process, F.READ, key, null, "connection refused: " + refused);
+        return;
+      } catch (IOException e) {
+        unknown(F.READ, key, e.toString());
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        unknown(F.READ, key, "interrupted");
+        return;
+      }
+      int status = r.statusCode();
+      String node = r.headers().firstValue("X-Bellwether-Node").orElse(null);
+      if (status == 200 || status == 404) {
+        String value = status == 200 ? r.body() : null;
+        long version = status == 200 ? version(r) : 0;
+        history.ok(process, F.READ, key, value, node);
+        if (value != null) history.readWithVersion(key, value, version, "linearizable read on " + node);
+        seen.put(key, new Seen(value, version));
+        okCount.incrementAndGet();
+      } else if (certainlyNotDone(status)) {
+        history.fail(process, F.READ, key, null, status + " " + r.body());
+      } else {
+        unknown(F.READ, key, status + " " + r.body());
+      }
+    }
+
+    void staleGet(String url, String key) {
+      long minIndex = random.nextBoolean() ? lastWriteIndex : 0;
+      HttpResponse<String> r;
+      try {
+        r = http.send(get(url + "/v1/kv/" + key + "?consistency=stale&minIndex=" + minIndex),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        return; // a read that failed changes nothing
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      int status = r.statusCode();
+      if (status != 200 && status != 404) return;
+      String value = status == 200 ? r.body() : null;
+      long version = status == 200 ? version(r) : 0;
+      long applied = Long.parseLong(r.headers().firstValue("X-Bellwether-Applied-Index").orElse("-1"));
+      String node = r.headers().firstValue("X-Bellwether-Node").orElse(null);
+      long known = minIndex > 0 ? ownVersion.getOrDefault(key, 0L) : 0;
+      history.staleRead(new ClientHistory.StaleRead(process, key, minIndex, value, version, applied, node, known));
+      if (value != null) history.readWithVersion(key, value, version, "stale read on " + node);
+    }
+
+    private HttpRequest get(String uri) {
+      return HttpRequest.newBuilder(URI.create(uri)).timeout(REQUEST_TIMEOUT).GET().build();
+    }
+
+    private void unknown(F f, String key, String why) {
+      history.info(process, f, key, why);
+      process = nextProcess.getAndIncrement();
+    }
+  }
+
+  static boolean certainlyNotDone(int status) {
+    return status == 400 || status == 412 || status == 413 || status == 429 || status == 503;
+  }
+
+  private static long version(HttpResponse<String> r) {
+    String etag = r.headers().firstValue("ETag").orElseThrow(() -> new AssertionError("no ETag: " + r));
+    return Long.parseLong(etag.replace("\"", "").replace("W/", ""));
+  }
+}
