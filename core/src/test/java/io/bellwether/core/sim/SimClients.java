@@ -10,6 +10,7 @@ import io.bellwether.core.lin.History;
 import io.bellwether.core.lin.Op;
 import io.bellwether.core.runtime.Applied;
 import io.bellwether.core.runtime.QueryResult;
+import io.bellwether.core.runtime.ReadConsistency;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,7 +59,14 @@ final class SimClients {
     int process = nextProcess++;
     Request pending;
     long nextActionAtTick;
+    /** Index of this client's last acknowledged write: the minIndex of its stale reads. */
+    long lastWriteIndex;
   }
+
+  /** Values some write or compare-and-set tried to write, and those that certainly failed. */
+  private final java.util.Set<String> attemptedValues = new java.util.HashSet<>();
+  private final java.util.Set<String> failedValues = new java.util.HashSet<>();
+  private int staleReadsChecked;
 
   private final SimCluster cluster;
   private final SplittableRandom random;
@@ -111,7 +119,8 @@ final class SimClients {
     String key = keys.get(random.nextInt(keys.size()));
     int roll = random.nextInt(100);
     if (roll < 40) write(c, key, writeTarget());
-    else if (roll < 75) read(c, key, readTarget());
+    else if (roll < 68) read(c, key, readTarget());
+    else if (roll < 75) staleRead(c, key, randomNode());
     else if (roll < 93) compareAndSet(c, key, writeTarget());
     else delete(c, key, writeTarget());
   }
@@ -166,6 +175,7 @@ final class SimClients {
   }
 
   private Request propose(Client c, Op invoke, String node, KvCommand command) {
+    if (invoke.value() != null) attemptedValues.add(invoke.value());
     Request r = start(c, invoke, node);
     CompletableFuture<Applied> future = new CompletableFuture<>();
     future.whenComplete((applied, error) -> writeDone(c, r, applied, error));
@@ -179,6 +189,46 @@ final class SimClients {
     future.whenComplete((result, error) -> readDone(c, r, result, error));
     cluster.query(node, new KvQuery.Get(key).encode(), future);
     return r;
+  }
+
+  /**
+   * A stale read with read-your-writes: {@code minIndex} is the client's last acknowledged write.
+   * Stale reads are not linearizable by design, so they stay out of the history; they are checked
+   * on their own terms instead: never a value no one tried to write, never one whose write
+   * certainly failed, never served below {@code minIndex}, never a version past the applied index.
+   */
+  private void staleRead(Client c, String key, String node) {
+    long minIndex = c.lastWriteIndex;
+    CompletableFuture<QueryResult> future = new CompletableFuture<>();
+    future.whenComplete((result, error) -> staleReadDone(key, minIndex, result, error));
+    cluster.query(node, new KvQuery.Get(key).encode(), ReadConsistency.STALE, minIndex, future);
+  }
+
+  private void staleReadDone(String key, long minIndex, QueryResult result, Throwable error) {
+    if (error != null) {
+      if (!(error instanceof RequestFailedException)) {
+        broken = new SimFailure("stale read of " + key + " failed unexpectedly: " + error, error);
+      }
+      return; // a node that could not reach minIndex in time says so: that is allowed
+    }
+    staleReadsChecked++;
+    KvQueryResult.GetResult get = (KvQueryResult.GetResult) KvQueryResult.decode(result.result());
+    String value = get.found() ? new String(get.value(), StandardCharsets.UTF_8) : null;
+    String where = "stale read of " + key + " on " + result.servedBy() + " (minIndex " + minIndex
+        + ", applied " + result.appliedIndex() + ") returned " + value + "@" + get.version();
+    if (result.appliedIndex() < minIndex) {
+      broken = new SimFailure(where + ": served below its minIndex");
+    } else if (get.version() > result.appliedIndex()) {
+      broken = new SimFailure(where + ": a version past the applied index");
+    } else if (value != null && !attemptedValues.contains(value)) {
+      broken = new SimFailure(where + ": a value nobody wrote");
+    } else if (value != null && failedValues.contains(value)) {
+      broken = new SimFailure(where + ": a value whose write certainly failed");
+    }
+  }
+
+  int staleReadsChecked() {
+    return staleReadsChecked;
   }
 
   private Request start(Client c, Op invoke, String node) {
@@ -199,6 +249,7 @@ final class SimClients {
     }
     KvResult result = KvResult.decode(applied.result());
     if (result.status() == KvResult.Status.VERSION_MISMATCH && invoke.f() == Op.F.CAS) {
+      failedValues.add(invoke.value());
       complete(c, r, Op.fail(c.process, invoke.f(), invoke.key(), now(),
           "version mismatch, current version " + result.version()));
       return;
@@ -207,6 +258,7 @@ final class SimClients {
       broken = new SimFailure("write " + invoke + " was applied with status " + result.status());
       return;
     }
+    c.lastWriteIndex = Math.max(c.lastWriteIndex, applied.index());
     if (invoke.f() == Op.F.DELETE) {
       seen.put(invoke.key(), new Seen(null, 0));
     } else {
@@ -232,6 +284,7 @@ final class SimClients {
     Op invoke = r.invoke;
     if (error instanceof RequestFailedException rf) {
       if (rf.leaderHint() != null) leaderHint = rf.leaderHint();
+      if (invoke.value() != null && invoke.f() != Op.F.READ) failedValues.add(invoke.value());
       complete(c, r, Op.fail(c.process, invoke.f(), invoke.key(), now(), rf.reason().name()));
     } else if (error instanceof OutcomeUnknownException ou) {
       complete(c, r, Op.info(c.process, invoke.f(), invoke.key(), now(), ou.reason().name()));

@@ -173,7 +173,12 @@ public final class SimCluster {
   }
 
   void query(String id, byte[] query, CompletableFuture<QueryResult> future) {
-    submit(id, future, d -> d.query(query, ReadConsistency.LINEARIZABLE, 0, future));
+    query(id, query, ReadConsistency.LINEARIZABLE, 0, future);
+  }
+
+  void query(String id, byte[] query, ReadConsistency consistency, long minIndex,
+      CompletableFuture<QueryResult> future) {
+    submit(id, future, d -> d.query(query, consistency, minIndex, future));
   }
 
   /** A client request reaches a node: at once if it is up, on resume if it is paused. */

@@ -31,7 +31,7 @@ public record SimResult(
   /** Counts for the closing line of a run. */
   public record Stats(long ticks, long steps, long committed, int ok, int failed, int unknown,
       int crashes, long messagesSent, long messagesDropped, long elapsedMillis,
-      String linearizability) {}
+      String linearizability, int staleReadsChecked) {}
 
   public boolean failed() {
     return failure != null;
@@ -66,6 +66,6 @@ public record SimResult(
         + " committed=" + stats.committed() + " ops ok/fail/info=" + stats.ok() + "/"
         + stats.failed() + "/" + stats.unknown() + " crashes=" + stats.crashes() + " msgs sent/lost="
         + stats.messagesSent() + "/" + stats.messagesDropped() + ", " + stats.linearizability()
-        + ", " + stats.elapsedMillis() + " ms";
+        + ", stale reads checked=" + stats.staleReadsChecked() + ", " + stats.elapsedMillis() + " ms";
   }
 }

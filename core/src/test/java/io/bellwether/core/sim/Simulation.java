@@ -67,7 +67,7 @@ public final class Simulation {
         cluster.invariants().committedCount(), outcomes.getOrDefault(Op.Type.OK, 0),
         outcomes.getOrDefault(Op.Type.FAIL, 0), outcomes.getOrDefault(Op.Type.INFO, 0),
         cluster.crashes(), cluster.network().sentCount(), cluster.network().droppedCount(),
-        elapsedMillis, lin);
+        elapsedMillis, lin, cluster.clients().staleReadsChecked());
   }
 
   private static void checkLiveness(SimCluster cluster, long boundTicks) {
