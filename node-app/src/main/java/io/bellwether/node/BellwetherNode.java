@@ -122,6 +122,7 @@ public final class BellwetherNode implements AutoCloseable {
           .requestTimeout(config.requestTimeout())
           .inboxCapacity(config.inboxCapacity())
           .maxPendingRequests(config.maxPendingRequests())
+          .snapshotPolicy(config.snapshotPolicy())
           .observer(new RaftEventMetrics(registry))
           .build();
       // From here the node owns the transport and the store and closes them itself.

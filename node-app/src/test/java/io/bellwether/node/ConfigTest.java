@@ -191,4 +191,15 @@ class ConfigTest {
     assertThat(c.nodeId()).isEqualTo("x1");
     assertThat(c.forwardWrites()).isFalse();
   }
+
+  @Test
+  void snapshotThresholdsAreSettingsAndAreValidated() {
+    NodeConfig c = NodeConfig.from(Settings.of(Map.of("storage", "inmem", "snapshot.entries", "500",
+        "snapshot.catchup.entries", "50")));
+    assertThat(c.snapshotPolicy().thresholdEntries()).isEqualTo(500);
+    assertThat(c.snapshotPolicy().catchUpTailEntries()).isEqualTo(50);
+    assertThat(c.snapshotPolicy().thresholdBytes()).isEqualTo(io.bellwether.core.runtime.SnapshotPolicy.DEFAULT.thresholdBytes());
+    assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of("storage", "inmem", "snapshot.entries", "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("snapshot.entries").hasMessageContaining("'0'");
+  }
 }

@@ -41,7 +41,7 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--cluster-id", description = "the cluster's name (cluster.id; default bellwether)")
   String clusterId;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (data.dir); required unless storage is inmem")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (data.dir; default data/<node.id>); unused with storage inmem")
   String dataDir;
 
   @Option(names = "--voters", paramLabel = "ID,ID", description = "voting members' ids (voters; default: the ids in --peers plus this node)")
@@ -60,7 +60,7 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--transport", description = "transport module (transport; default vertx)")
   String transport;
 
-  @Option(names = "--storage", description = "storage module (storage)")
+  @Option(names = "--storage", description = "storage module (storage; default mapdb)")
   String storage;
 
   @Option(names = "--discovery", description = "discovery module (discovery; default static)")

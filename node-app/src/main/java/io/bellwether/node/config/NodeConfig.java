@@ -3,6 +3,7 @@ package io.bellwether.node.config;
 import static io.bellwether.node.config.SettingKeys.*;
 
 import io.bellwether.core.engine.RaftConfig;
+import io.bellwether.core.runtime.SnapshotPolicy;
 import io.bellwether.core.inmem.StaticDiscovery;
 import io.bellwether.core.kv.KvLimits;
 import io.bellwether.core.spi.Endpoint;
@@ -42,6 +43,7 @@ public record NodeConfig(
     int inboxCapacity,
     int maxPendingRequests,
     RaftConfig raftConfig,
+    SnapshotPolicy snapshotPolicy,
     boolean forwardWrites,
     Duration shutdownGrace,
     Settings settings) {
@@ -89,6 +91,10 @@ public record NodeConfig(
     int inboxCapacity = s.getInt(INBOX_CAPACITY, Defaults.INBOX_CAPACITY, 16, 1 << 22);
     int maxPending = s.getInt(MAX_PENDING_REQUESTS, Defaults.MAX_PENDING_REQUESTS, 1, 1 << 22);
     RaftConfig raft = raftConfig(s);
+    SnapshotPolicy snapshots = new SnapshotPolicy(
+        s.getLong(SNAPSHOT_ENTRIES, SnapshotPolicy.DEFAULT.thresholdEntries(), 1, Long.MAX_VALUE),
+        s.getLong(SNAPSHOT_BYTES, SnapshotPolicy.DEFAULT.thresholdBytes(), 1, Long.MAX_VALUE),
+        s.getLong(SNAPSHOT_CATCHUP_ENTRIES, SnapshotPolicy.DEFAULT.catchUpTailEntries(), 0, Long.MAX_VALUE));
     boolean forwardWrites = s.getBoolean(FORWARD_WRITES, true);
     Duration grace = duration(s, SHUTDOWN_GRACE, Duration.ofMillis(Defaults.SHUTDOWN_GRACE_MS),
         Duration.ZERO, Duration.ofMinutes(10));
@@ -100,7 +106,7 @@ public record NodeConfig(
         .with(VOTERS, String.join(",", new TreeSet<>(voters)));
     return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
         discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
-        forwardWrites, grace, effective);
+        snapshots, forwardWrites, grace, effective);
   }
 
   private static String id(Settings s, String key, String value) {
