@@ -78,10 +78,15 @@ final class E2eCluster implements AutoCloseable {
       List<String> args = List.of("node", "--node-id", i, "--cluster-id", clusterId,
           "--peers", String.join(",", peers), "--transport", "vertx", "--storage", "mapdb",
           "--data-dir", dir.resolve("data-" + i).toString(), "--tick", "50ms",
-          "--request-timeout", "2s", "--set", "shutdown.grace=0");
+          "--request-timeout", "2s", "--set", "shutdown.grace=0",
+          // Small snapshot thresholds, so every scenario also snapshots, compacts and, after a
+          // kill, may catch a node up through InstallSnapshot between real processes.
+          "--set", "snapshot.entries=" + SNAPSHOT_ENTRIES, "--set", "snapshot.catchup.entries=10");
       nodes.put(i, new E2eNode(i, httpPorts.get(i), args, dir.resolve(i + ".log")));
     }
   }
+
+  static final int SNAPSHOT_ENTRIES = 60;
 
   E2eNode node(String id) {
     return nodes.get(id);
