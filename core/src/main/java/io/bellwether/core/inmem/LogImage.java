@@ -1,6 +1,7 @@
 package io.bellwether.core.inmem;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.spi.LogStoreArguments;
 import io.bellwether.core.spi.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,19 +51,12 @@ final class LogImage {
   long term(long index) {
     if (index == 0) return 0;
     if (snapshot != null && index == snapshot.lastIndex()) return snapshot.lastTerm();
-    if (index < firstIndex || index > lastIndex()) {
-      throw new IllegalArgumentException(
-          "no term for index " + index + ": log holds " + firstIndex + ".." + lastIndex()
-              + snapshotText());
-    }
+    LogStoreArguments.checkHeld(index, firstIndex, lastIndex(), snapshot);
     return entry(index).term();
   }
 
   List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    if (fromIndex < firstIndex || toIndex > lastIndex() + 1 || fromIndex > toIndex) {
-      throw new IllegalArgumentException(
-          "range " + fromIndex + ".." + toIndex + " is outside " + firstIndex + ".." + (lastIndex() + 1));
-    }
+    LogStoreArguments.checkRange(fromIndex, toIndex, firstIndex, lastIndex());
     List<LogEntry> out = new ArrayList<>();
     long totalBytes = 0;
     for (long index = fromIndex; index < toIndex; index++) {
@@ -76,39 +70,19 @@ final class LogImage {
   }
 
   void append(List<LogEntry> batch) {
+    LogStoreArguments.checkAppend(batch, firstIndex, lastIndex(), snapshot);
     if (batch.isEmpty()) return;
-    long start = batch.get(0).index();
-    for (int i = 1; i < batch.size(); i++) {
-      if (batch.get(i).index() != start + i) {
-        throw new IllegalArgumentException(
-            "appended indexes must be consecutive: " + batch.get(i - 1) + " then " + batch.get(i));
-      }
-    }
-    if (start > lastIndex() + 1) {
-      throw new IllegalArgumentException("append at " + start + " would leave a gap after " + lastIndex());
-    }
-    if (start < firstIndex) {
-      throw new IllegalArgumentException("append at " + start + " falls before first index " + firstIndex);
-    }
-    requireAfterSnapshot(start, "append at");
-    removeFrom(start);
+    removeFrom(batch.get(0).index());
     entries.addAll(batch);
   }
 
   void truncateSuffix(long fromIndex) {
-    if (fromIndex > lastIndex()) return;
-    if (fromIndex < firstIndex) {
-      throw new IllegalArgumentException("truncate from " + fromIndex + " reaches compacted entries before " + firstIndex);
-    }
-    requireAfterSnapshot(fromIndex, "truncate from");
+    if (!LogStoreArguments.checkTruncate(fromIndex, firstIndex, lastIndex(), snapshot)) return;
     removeFrom(fromIndex);
   }
 
   void compactPrefix(long upToIndex) {
-    if (snapshot == null || upToIndex > snapshot.lastIndex()) {
-      throw new IllegalArgumentException(
-          "cannot compact up to " + upToIndex + ": only entries covered by a snapshot may go" + snapshotText());
-    }
+    LogStoreArguments.checkCompact(upToIndex, snapshot);
     if (upToIndex < firstIndex) return;
     entries.subList(0, (int) (upToIndex - firstIndex + 1)).clear();
     firstIndex = upToIndex + 1;
@@ -119,10 +93,7 @@ final class LogImage {
    * cannot be trusted to match the snapshot, so all of it goes (Raft §7) and it restarts after it.
    */
   void saveSnapshot(Snapshot next) {
-    if (next.lastIndex() < firstIndex - 1) {
-      throw new IllegalArgumentException(
-          "snapshot at " + next.lastIndex() + " is older than the compacted prefix up to " + (firstIndex - 1));
-    }
+    LogStoreArguments.checkSnapshot(next, firstIndex);
     boolean matches = knownTerm(next.lastIndex()) == next.lastTerm();
     if (!matches) {
       entries.clear();
@@ -144,17 +115,5 @@ final class LogImage {
 
   private void removeFrom(long index) {
     entries.subList((int) (index - firstIndex), entries.size()).clear();
-  }
-
-  /** Entries a snapshot covers are committed: replacing or cutting them is a programming error. */
-  private void requireAfterSnapshot(long index, String what) {
-    if (snapshot != null && index <= snapshot.lastIndex()) {
-      throw new IllegalArgumentException(
-          what + " " + index + " would change entries covered by the snapshot at " + snapshot.lastIndex());
-    }
-  }
-
-  private String snapshotText() {
-    return snapshot == null ? ", no snapshot" : ", snapshot at " + snapshot.lastIndex();
   }
 }

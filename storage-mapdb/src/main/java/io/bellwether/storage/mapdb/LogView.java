@@ -1,6 +1,7 @@
 package io.bellwether.storage.mapdb;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.spi.LogStoreArguments;
 import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StorageException;
 import java.util.ArrayDeque;
@@ -99,20 +100,13 @@ final class LogView {
   long term(long index) {
     if (index == 0) return 0;
     if (snapshot != null && index == snapshot.lastIndex()) return snapshot.lastTerm();
-    if (index < firstIndex || index > lastIndex()) {
-      throw new IllegalArgumentException(
-          "no term for index " + index + ": log holds " + firstIndex + ".." + lastIndex()
-              + (snapshot == null ? ", no snapshot" : ", snapshot at " + snapshot.lastIndex()));
-    }
+    LogStoreArguments.checkHeld(index, firstIndex, lastIndex(), snapshot);
     Segment s = segments.floorEntry(index).getValue();
     return s.terms[(int) (index - s.start)];
   }
 
   List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    if (fromIndex < firstIndex || toIndex > lastIndex() + 1 || fromIndex > toIndex) {
-      throw new IllegalArgumentException(
-          "range " + fromIndex + ".." + toIndex + " is outside " + firstIndex + ".." + (lastIndex() + 1));
-    }
+    LogStoreArguments.checkRange(fromIndex, toIndex, firstIndex, lastIndex());
     List<LogEntry> out = new ArrayList<>();
     long totalBytes = 0;
     long index = fromIndex;
@@ -131,23 +125,11 @@ final class LogView {
   }
 
   void append(List<LogEntry> batch) {
+    LogStoreArguments.checkAppend(batch, firstIndex, lastIndex(), snapshot);
     if (batch.isEmpty()) return;
     long start = batch.get(0).index();
     long[] terms = new long[batch.size()];
-    for (int i = 0; i < batch.size(); i++) {
-      if (batch.get(i).index() != start + i) {
-        throw new IllegalArgumentException(
-            "appended indexes must be consecutive: " + batch.get(i - 1) + " then " + batch.get(i));
-      }
-      terms[i] = batch.get(i).term();
-    }
-    if (start > lastIndex() + 1) {
-      throw new IllegalArgumentException("append at " + start + " would leave a gap after " + lastIndex());
-    }
-    if (start < firstIndex) {
-      throw new IllegalArgumentException("append at " + start + " falls before first index " + firstIndex);
-    }
-    requireAfterSnapshot(start, "append at");
+    for (int i = 0; i < batch.size(); i++) terms[i] = batch.get(i).term();
     byte[] encoded = BatchRecord.encode(batch);
     cutFrom(start);
     Segment s = new Segment(start, terms, terms.length);
@@ -159,21 +141,13 @@ final class LogView {
   }
 
   void truncateSuffix(long fromIndex) {
-    if (fromIndex > lastIndex()) return;
-    if (fromIndex < firstIndex) {
-      throw new IllegalArgumentException("truncate from " + fromIndex + " reaches compacted entries before " + firstIndex);
-    }
-    requireAfterSnapshot(fromIndex, "truncate from");
+    if (!LogStoreArguments.checkTruncate(fromIndex, firstIndex, lastIndex(), snapshot)) return;
     cutFrom(fromIndex);
     staged.add(new StoredChange.TruncateFrom(fromIndex));
   }
 
   void compactPrefix(long upToIndex) {
-    if (snapshot == null || upToIndex > snapshot.lastIndex()) {
-      throw new IllegalArgumentException(
-          "cannot compact up to " + upToIndex + ": only entries covered by a snapshot may go"
-              + (snapshot == null ? ", no snapshot" : ", snapshot at " + snapshot.lastIndex()));
-    }
+    LogStoreArguments.checkCompact(upToIndex, snapshot);
     if (upToIndex < firstIndex) return;
     while (!segments.isEmpty() && segments.firstEntry().getValue().end() <= upToIndex) segments.pollFirstEntry();
     firstIndex = upToIndex + 1;
@@ -185,10 +159,7 @@ final class LogView {
    * cannot be trusted to match the snapshot, so all of it goes (Raft §7) and it restarts after it.
    */
   void saveSnapshot(Snapshot next) {
-    if (next.lastIndex() < firstIndex - 1) {
-      throw new IllegalArgumentException(
-          "snapshot at " + next.lastIndex() + " is older than the compacted prefix up to " + (firstIndex - 1));
-    }
+    LogStoreArguments.checkSnapshot(next, firstIndex);
     boolean known = (next.lastIndex() >= firstIndex && next.lastIndex() <= lastIndex())
         || (snapshot != null && next.lastIndex() == snapshot.lastIndex());
     boolean matches = known && term(next.lastIndex()) == next.lastTerm();
@@ -248,13 +219,5 @@ final class LogView {
       }
     }
     segments.tailMap(index, true).clear();
-  }
-
-  /** Entries a snapshot covers are committed: replacing or cutting them is a programming error. */
-  private void requireAfterSnapshot(long index, String what) {
-    if (snapshot != null && index <= snapshot.lastIndex()) {
-      throw new IllegalArgumentException(
-          what + " " + index + " would change entries covered by the snapshot at " + snapshot.lastIndex());
-    }
   }
 }
