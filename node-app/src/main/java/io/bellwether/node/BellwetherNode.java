@@ -176,6 +176,16 @@ public final class BellwetherNode implements AutoCloseable {
     return node.status();
   }
 
+  /**
+   * Completes when the Raft node has stopped: normally after {@link #close()}, exceptionally when it
+   * stopped on its own on an unrecoverable error (see {@link RaftNode#stopped()}). The process
+   * should then exit, so that its supervisor restarts it from its durable state, rather than keep
+   * answering HTTP for a node that no longer takes part in the cluster.
+   */
+  public java.util.concurrent.CompletableFuture<Void> raftStopped() {
+    return node.stopped();
+  }
+
   /** The key-value facade over this node (for embedding and tests). */
   public KvClient kv() {
     return kv;

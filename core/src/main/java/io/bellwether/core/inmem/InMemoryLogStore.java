@@ -4,6 +4,7 @@ import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
+import io.bellwether.core.spi.StorageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,7 @@ public final class InMemoryLogStore implements LogStore {
   private HardState stagedHardState;
   private HardState durableHardState;
   private long syncCount;
+  private long failSyncsAfter = Long.MAX_VALUE;
   private boolean closed;
 
   /** An empty store: no entries, no snapshot, {@link HardState#INITIAL}. */
@@ -118,6 +120,9 @@ public final class InMemoryLogStore implements LogStore {
   @Override
   public synchronized void sync() {
     requireOpen();
+    if (syncCount >= failSyncsAfter) {
+      throw new StorageException("in-memory store: injected disk failure after " + failSyncsAfter + " syncs");
+    }
     for (StagedChange change : unsynced) change.applyTo(durable);
     unsynced.clear();
     durableHardState = stagedHardState;
@@ -127,6 +132,15 @@ public final class InMemoryLogStore implements LogStore {
   @Override
   public synchronized void close() {
     closed = true;
+  }
+
+  /**
+   * Models a disk that fails: once {@code syncs} calls to {@link #sync()} have returned, every later
+   * one throws {@link StorageException} and keeps nothing. For tests of what a node does when its
+   * storage fails.
+   */
+  public synchronized void failSyncsAfter(long syncs) {
+    this.failSyncsAfter = syncs;
   }
 
   /** How many times {@link #sync()} returned, so tests can check that a write was made durable. */

@@ -70,6 +70,7 @@ public final class RaftNode implements AutoCloseable {
   private volatile NodeStatus status;
   private volatile boolean accepting;
   private volatile String failure;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   private RaftNode(Builder b) {
     this.nodeId = b.nodeId;
@@ -167,6 +168,17 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** The node as of its last batch of work. Thread-safe, never blocks. */
+  /**
+   * Completes when the node thread has ended: normally after {@link #close()}, exceptionally with the
+   * cause when the node stopped on its own on an unrecoverable error (a storage failure, a broken
+   * invariant). A process embedding the node should treat the latter as fatal: the node no longer
+   * takes part in the cluster, and restarting it from its durable state is the only way back.
+   * Callbacks run on the node thread and must not block.
+   */
+  public CompletableFuture<Void> stopped() {
+    return stopped;
+  }
+
   public NodeStatus status() {
     return status;
   }
@@ -181,6 +193,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private void run() {
+    Throwable fatal = null;
     long lastTick = System.nanoTime();
     try {
       while (true) {
@@ -202,6 +215,7 @@ public final class RaftNode implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       // A storage failure or a broken invariant: stop rather than act on state we cannot trust.
+      fatal = e;
       failure = e.toString();
       LOG.error("node {} stopped on an unrecoverable error", nodeId, e);
     } finally {
@@ -210,6 +224,7 @@ public final class RaftNode implements AutoCloseable {
       Event e;
       while ((e = inbox.poll()) != null) rejectUnhandled(e);
       status = driver.status(false, failure);
+      if (fatal == null) stopped.complete(null); else stopped.completeExceptionally(fatal);
     }
   }
 
@@ -263,6 +278,7 @@ public final class RaftNode implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    stopped.complete(null); // no-op unless the thread never started
     transport.close();
     store.close();
     LOG.info("node {} closed", nodeId);

@@ -193,4 +193,39 @@ class RaftNodeTest {
       network.close();
     }
   }
+
+  @Test
+  void aStorageFailureStopsTheNodeAndSaysSoThroughStopped() throws Exception {
+    InMemoryNetwork network = new InMemoryNetwork();
+    InMemoryLogStore store = new InMemoryLogStore();
+    try (RaftNode node = RaftNode.builder().nodeId("n1").voters(Set.of("n1"))
+        .store(store).transport(network.transport("n1"))
+        .stateMachine(new KvStateMachine()).tick(Duration.ofMillis(10))
+        .build().start()) {
+      KvClient kv = new KvClient(node);
+      await().atMost(DEADLINE).until(() -> node.status().role() == Role.LEADER);
+      kv.put("before", new byte[] {1}).get(10, TimeUnit.SECONDS);
+      assertThat(node.stopped()).as("a healthy node is running").isNotDone();
+
+      store.failSyncsAfter(store.syncCount());
+      CompletableFuture<KvWrite> doomed = kv.put("after", new byte[] {2});
+
+      Throwable cause = node.stopped().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+      assertThat(cause).isInstanceOf(io.bellwether.core.spi.StorageException.class)
+          .hasMessageContaining("injected disk failure");
+      assertThat(doomed).as("the write that could not be made durable is never acknowledged")
+          .isCompletedExceptionally();
+      assertThat(node.status().running()).isFalse();
+    } finally {
+      network.close();
+    }
+  }
+
+  @Test
+  void aCleanCloseCompletesStoppedNormally() throws Exception {
+    RaftNode node = soloNode(new KvStateMachine(), 16, 16);
+    node.close();
+    assertThat(node.stopped()).isCompleted();
+    assertThat(node.stopped()).isNotCompletedExceptionally();
+  }
 }

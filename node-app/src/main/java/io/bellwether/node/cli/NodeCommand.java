@@ -23,6 +23,11 @@ import picocli.CommandLine.Option;
  * {@code bellwether node}: runs one node until SIGTERM or Ctrl-C, then stops it gracefully. Settings
  * come from flags, then {@code BELLWETHER_*} environment variables, then {@code --config FILE}, then
  * defaults.
+ *
+ * <p>If the Raft node stops on its own (a storage failure, a broken invariant), the command closes
+ * everything and exits with {@link #EXIT_FATAL}: like etcd, a node that cannot trust its state
+ * leaves, and its supervisor decides whether to restart it, instead of lingering with an HTTP API
+ * that can only refuse.
  */
 @Command(name = "node", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs one node until SIGTERM or Ctrl-C.",
@@ -31,6 +36,9 @@ public final class NodeCommand implements Callable<Integer> {
 
   /** Exit code for bad configuration. */
   public static final int EXIT_CONFIG = 2;
+
+  /** Exit code when the node stopped on an unrecoverable error while running. */
+  public static final int EXIT_FATAL = 3;
 
   @Option(names = "--config", paramLabel = "FILE", description = "properties file with settings (env BELLWETHER_CONFIG)")
   Path config;
@@ -116,7 +124,18 @@ public final class NodeCommand implements Callable<Integer> {
     spec.commandLine().getOut().println("node " + node.nodeId() + " of cluster " + nodeConfig.clusterId() + " serving "
         + node.httpUrl() + " (peer " + nodeConfig.peerListen() + ")");
     spec.commandLine().getOut().flush();
+    node.raftStopped().whenComplete((v, error) -> {
+      if (error != null) stopped.countDown(); // wake the main thread to exit with EXIT_FATAL
+    });
     stopped.await();
+    if (node.raftStopped().isCompletedExceptionally()) {
+      Throwable cause = node.raftStopped().handle((v, e) -> e).join();
+      spec.commandLine().getErr().println("bellwether: node " + node.nodeId()
+          + " stopped on an unrecoverable error, exiting: " + cause);
+      spec.commandLine().getErr().flush();
+      node.close();
+      return EXIT_FATAL;
+    }
     return 0;
   }
 
