@@ -15,5 +15,11 @@ public enum InjectedBug {
   /** A follower answers a linearizable read from its local state, without asking for a read index. */
   FOLLOWER_READ_WITHOUT_READ_INDEX,
   /** The leader commits entries of earlier terms by counting replicas (ignores §5.4.2). */
-  SKIP_CURRENT_TERM_COMMIT_RULE
+  SKIP_CURRENT_TERM_COMMIT_RULE,
+  /**
+   * The leader answers lease reads for as long as it believes it leads, without checking that its
+   * lease is still in force: the "leader-local read" that served stale data from deposed leaders in
+   * real systems. Only check-quorum, an election timeout or two later, ends it.
+   */
+  LEASE_NOT_CHECKED
 }

@@ -364,6 +364,26 @@ class RaftEngineTest {
   }
 
   @Test
+  void leaseLastsFourFifthsOfTheElectionTimeoutLessOneTickAfterTheHeartbeatLeft() {
+    // A follower's vote refusal is only sure to last electionTimeout - 1 of its ticks; with clocks
+    // within 20% of each other the lease must end by 0.8 of that: 7 ticks for a timeout of 10.
+    EngineNet net = EngineNet.of(3, CONFIG, 31);
+    net.campaign("n1");
+    net.tickAll(CONFIG.heartbeatIntervalTicks()); // a round sent at this very tick, acknowledged
+    RaftEngine leader = net.get("n1");
+    net.isolate("n1");
+    long lease = (CONFIG.electionTimeoutTicks() - 1) * 4 / 5;
+    for (int i = 0; i < lease - 1; i++) leader.tick();
+    leader.leaseRead(5);
+    assertThat(leader.ready().readStates()).as("still inside the lease").hasSize(1);
+    leader.tick();
+    leader.leaseRead(6);
+    Ready r = leader.ready();
+    assertThat(r.readStates()).as("the lease ran out %d ticks after the heartbeat left", lease).isEmpty();
+    assertThat(r.messages()).hasOnlyElementsOfType(Heartbeat.class).isNotEmpty();
+  }
+
+  @Test
   void leaseReadOnAFollowerGoesThroughTheLeader() {
     EngineNet net = EngineNet.of(3, CONFIG, 29);
     net.campaign("n1");

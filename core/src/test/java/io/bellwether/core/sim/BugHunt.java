@@ -50,10 +50,34 @@ public final class BugHunt {
               FaultKind.RESTART, 8, FaultKind.HEAL, 4, FaultKind.LOSS, 2)).gap(5, 30)
               .majorityMayFail(true))
           .withSafetyTicks(3_000);
+      case LEASE_NOT_CHECKED -> leaseHunt(base);
       // The sweep's weather finds the others quickly (a lost leader, a split vote, a lagging
       // follower shows them), and is the place to start for bugs added later.
       default -> base;
     };
+  }
+
+  /**
+   * Weather for breaking a lease, with every clock kept within the documented drift bound (a lease
+   * is legitimately unsafe beyond it, so a failure there would prove nothing). The lease breakers:
+   * a leader that freezes and resumes (PAUSE_LEADER, RESUME), and one cut off while its clock runs
+   * as slow as the bound allows (ZOMBIE_LEADER) or simply cut off (ISOLATE_LEADER), while the
+   * others elect a new leader and write. Impatient clients, as for READ_WITHOUT_QUORUM, so that
+   * some of them are free to read from the old leader meanwhile.
+   *
+   * <p>The election timeout is 20 ticks instead of 10. With 10, an election and a write take (at 1
+   * to 2 ticks a hop) most of the time between a cut-off leader's lease running out and its
+   * check-quorum deposing it, so even a leader that never checks its lease is rarely caught; on a
+   * real network a hop is far shorter than a tick, and 20 ticks is the nearer likeness.
+   */
+  static SimConfig leaseHunt(SimConfig base) {
+    return base.withClocks(Clocks.withinDriftBound())
+        .withRaft(base.raft().withElectionTimeoutTicks(20))
+        .withFaults(mix(Map.of(FaultKind.PAUSE_LEADER, 4, FaultKind.RESUME, 4,
+            FaultKind.ISOLATE_LEADER, 3, FaultKind.ZOMBIE_LEADER, 3, FaultKind.HEAL, 4,
+            FaultKind.DELAY, 1, FaultKind.CLOCK_SKEW, 2)).gap(20, 60))
+        .withClients(8)
+        .withClientTimeoutTicks(15);
   }
 
   private static FaultMix mix(Map<FaultKind, Integer> weights) {

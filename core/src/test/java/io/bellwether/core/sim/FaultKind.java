@@ -44,8 +44,16 @@ public enum FaultKind {
   PAUSE,
   /** A frozen node goes on. */
   RESUME,
-  /** A node's clock runs slow, or back to normal. */
-  CLOCK_SKEW;
+  /**
+   * A node's clock runs slow, or back to normal. In runs whose {@link Clocks} are bounded, it runs
+   * at a new rate within the drift bound instead (slow or fast).
+   */
+  CLOCK_SKEW,
+  /**
+   * The leader freezes: the classic lease breaker, a leader that resumes believing its lease holds.
+   * (Last, so that adding it changed no earlier run: the draw walks the kinds in order.)
+   */
+  PAUSE_LEADER;
 
   /** Whether this fault splits the network (and so replaces the partition in force, if any). */
   boolean isPartition() {

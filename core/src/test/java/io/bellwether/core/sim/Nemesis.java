@@ -16,6 +16,7 @@ final class Nemesis {
   private final SimCluster cluster;
   private final SplittableRandom random;
   private final FaultMix mix;
+  private final Clocks clocks;
   private final List<String> schedule = new ArrayList<>();
   private long nextFaultTick;
 
@@ -25,10 +26,11 @@ final class Nemesis {
   /** CRASH_NEW_LEADER armed, or null. */
   private LeaderTrap trap;
 
-  Nemesis(SimCluster cluster, SplittableRandom random, FaultMix mix) {
+  Nemesis(SimCluster cluster, SplittableRandom random, FaultMix mix, Clocks clocks) {
     this.cluster = cluster;
     this.random = random;
     this.mix = mix;
+    this.clocks = clocks;
     this.nextFaultTick = gap();
   }
 
@@ -109,7 +111,9 @@ final class Nemesis {
       case ZOMBIE_LEADER -> {
         String leader = cluster.leader();
         if (leader == null) return null;
-        double rate = (2 + random.nextInt(3)) / 10.0;
+        // Within the drift bound, the slowest clock allowed: the zombie still outlives its lease in
+        // its own eyes by as much as the bound lets it, and no more.
+        double rate = clocks.bounded() ? 1 - clocks.maxDrift() : (2 + random.nextInt(3)) / 10.0;
         cluster.network().isolate(leader);
         cluster.clockRate(leader, rate);
         return "isolate(" + leader + ") and clockRate(" + leader + ", " + rate + ") [leader]";
@@ -193,6 +197,12 @@ final class Nemesis {
         cluster.pause(node);
         return "pause(" + node + ")";
       }
+      case PAUSE_LEADER -> {
+        String leader = cluster.leader();
+        if (leader == null || !mayTakeDown() || cluster.state(leader) != SimNode.State.UP) return null;
+        cluster.pause(leader);
+        return "pause(" + leader + ") [leader]";
+      }
       case RESUME -> {
         String node = pickIn(SimNode.State.PAUSED);
         if (node == null) return null;
@@ -203,12 +213,27 @@ final class Nemesis {
         // Half the time the leader's: a leader with a slow clock outlives its lease in its own eyes.
         String leader = cluster.leader();
         String node = leader != null && random.nextBoolean() ? leader : any(ids);
-        double rate = random.nextBoolean() ? 1.0 : (2 + random.nextInt(7)) / 10.0;
+        double rate = clocks.bounded()
+            ? boundedRate()
+            : random.nextBoolean() ? 1.0 : (2 + random.nextInt(7)) / 10.0;
         cluster.clockRate(node, rate);
         return "clockRate(" + node + ", " + rate + ")";
       }
     }
     throw new AssertionError(kind);
+  }
+
+  /**
+   * A clock rate within the drift bound: a third of the time one of its ends (the worst case for a
+   * lease: a slow leader, fast followers), else anywhere in it, rounded to 1/1000.
+   */
+  double boundedRate() {
+    double d = clocks.maxDrift();
+    return switch (random.nextInt(6)) {
+      case 0 -> 1 - d;
+      case 1 -> 1 + d;
+      default -> 1 + Math.round((random.nextDouble() * 2 - 1) * d * 1000) / 1000.0;
+    };
   }
 
   /** A node that is up and may be taken down without passing the cap on failed nodes. */

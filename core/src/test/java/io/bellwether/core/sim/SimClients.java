@@ -31,6 +31,11 @@ import java.util.concurrent.CompletableFuture;
  * <em>values</em>. Because every value is written once, a version names exactly one value, so a
  * client that has seen (value v at version n) sends "put if version is n" and records "cas v -> new";
  * version 0 means absent on both sides. A refused compare-and-set is a fail: it changed nothing.
+ *
+ * <p>In runs whose clocks stay within the lease's drift bound ({@link Clocks#bounded()}), half the
+ * reads are lease reads, mostly sent to a node that believes it leads (a leader whose lease holds
+ * answers at once; anywhere else they fall back to ReadIndex). They go into the history as plain
+ * reads: a lease read promises linearizability, so the checker holds it to exactly that.
  */
 final class SimClients {
 
@@ -67,6 +72,9 @@ final class SimClients {
   private final java.util.Set<String> attemptedValues = new java.util.HashSet<>();
   private final java.util.Set<String> failedValues = new java.util.HashSet<>();
   private int staleReadsChecked;
+  private int leaseReads;
+  private int leaseReadsAtOnce;
+  private final boolean leaseReadsOn;
 
   private final SimCluster cluster;
   private final SplittableRandom random;
@@ -86,6 +94,7 @@ final class SimClients {
     this.cluster = cluster;
     this.random = random;
     this.timeoutTicks = timeoutTicks;
+    this.leaseReadsOn = cluster.config().clocks().bounded();
     for (int i = 1; i <= keyCount; i++) keys.add("k" + i);
     for (int i = 0; i < clientCount; i++) clients.add(new Client());
   }
@@ -119,7 +128,11 @@ final class SimClients {
     String key = keys.get(random.nextInt(keys.size()));
     int roll = random.nextInt(100);
     if (roll < 40) write(c, key, writeTarget());
-    else if (roll < 68) read(c, key, readTarget());
+    else if (roll < 68) {
+      // Only bounded-clock runs draw here, so that the other runs stay what they were.
+      if (leaseReadsOn && random.nextBoolean()) leaseRead(c, key, leaseTarget());
+      else read(c, key, readTarget());
+    }
     else if (roll < 75) staleRead(c, key, randomNode());
     else if (roll < 93) compareAndSet(c, key, writeTarget());
     else delete(c, key, writeTarget());
@@ -189,6 +202,28 @@ final class SimClients {
     future.whenComplete((result, error) -> readDone(c, r, result, error));
     cluster.query(node, new KvQuery.Get(key).encode(), future);
     return r;
+  }
+
+  /**
+   * A lease read: recorded and checked exactly as a linearizable read. Counted as served "at once"
+   * when it completed before the node returned from taking the request, i.e. without any round
+   * trip, which only a leader trusting its lease does.
+   */
+  private void leaseRead(Client c, String key, String node) {
+    leaseReads++;
+    Request r = start(c, Op.invokeRead(c.process, key, now()), node);
+    CompletableFuture<QueryResult> future = new CompletableFuture<>();
+    future.whenComplete((result, error) -> readDone(c, r, result, error));
+    cluster.query(node, new KvQuery.Get(key).encode(), ReadConsistency.LEASE, 0, future);
+    if (future.isDone() && !future.isCompletedExceptionally()) leaseReadsAtOnce++;
+  }
+
+  int leaseReads() {
+    return leaseReads;
+  }
+
+  int leaseReadsAtOnce() {
+    return leaseReadsAtOnce;
   }
 
   /**
@@ -311,6 +346,20 @@ final class SimClients {
   /** Reads go anywhere, mostly: linearizable reads on followers are the point. */
   private String readTarget() {
     return leaderHint != null && random.nextInt(10) < 3 ? leaderHint : randomNode();
+  }
+
+  /**
+   * Half the time any node that believes it leads: when a deposed leader has not yet noticed, that
+   * is where a client with an old address goes, and where a lease that is not sound shows. Else
+   * where writes go.
+   */
+  private String leaseTarget() {
+    if (random.nextBoolean()) {
+      List<String> believers = new ArrayList<>();
+      for (String id : cluster.ids()) if (cluster.node(id).isLeader()) believers.add(id);
+      if (!believers.isEmpty()) return believers.get(random.nextInt(believers.size()));
+    }
+    return writeTarget();
   }
 
   private String randomNode() {

@@ -64,10 +64,18 @@ public final class SimCluster {
     this.network = new SimNetwork(ids, root.split());
     this.clients = new SimClients(this, root.split(), config.clients(), config.keys(),
         config.clientTimeoutTicks());
-    this.nemesis = new Nemesis(this, root.split(), config.faults());
+    this.nemesis = new Nemesis(this, root.split(), config.faults(), config.clocks());
     Set<String> voters = new TreeSet<>(ids);
+    // Split last, so that the streams above are the same as before bounded clocks existed.
+    SplittableRandom clockSeeds = root.split();
     for (String id : ids) {
       nodes.put(id, new SimNode(id, voters, config, network, invariants));
+      if (config.clocks().bounded()) {
+        // Clocks start out of step (phase) and at different rates, all within the bound.
+        SimNode node = nodes.get(id);
+        node.clockRate = 1 + (clockSeeds.nextDouble() * 2 - 1) * config.clocks().maxDrift();
+        node.clockPhase = clockSeeds.nextDouble();
+      }
       start(nodes.get(id));
     }
     network.advanceTo(0);
@@ -129,15 +137,41 @@ public final class SimCluster {
     clients.expire(nowTicks);
     toTick.clear();
     for (SimNode node : nodes.values()) {
-      // A slow clock skips ticks; that is how a leader outlives its lease in its own eyes.
-      if (node.isUp() && (node.clockRate >= 1 || scheduler.nextDouble() < node.clockRate)) {
+      if (config.clocks().bounded()) {
+        advanceBoundedClock(node);
+      } else if (node.isUp() && (node.clockRate >= 1 || scheduler.nextDouble() < node.clockRate)) {
+        // A slow clock skips ticks at random; that is how a leader outlives its lease in its own
+        // eyes. Over a few ticks that is any drift at all, which is why these runs read no lease.
         toTick.add(node.id);
       }
     }
   }
 
+  /**
+   * A clock within the drift bound ticks exactly {@code rate} times per tick of simulated time,
+   * carrying the fraction over (0, 1 or 2 ticks in one global tick), so that over <em>every</em>
+   * interval, not just on average, its count of ticks is within one of {@code rate * interval}.
+   * A paused node's clock goes on counting (the hardware clock does not stop with the process);
+   * it learns how much when it resumes.
+   */
+  private void advanceBoundedClock(SimNode node) {
+    if (node.state() == SimNode.State.DOWN) return;
+    node.clockPhase += node.clockRate;
+    int ticks = (int) node.clockPhase;
+    node.clockPhase -= ticks;
+    if (node.isUp()) {
+      for (int i = 0; i < ticks; i++) toTick.add(node.id);
+    } else {
+      node.owedTicks += ticks;
+    }
+  }
+
   private void tick(String id) {
     SimNode node = nodes.get(id);
+    if (node.state() == SimNode.State.PAUSED && config.clocks().bounded()) {
+      node.owedTicks++; // paused earlier in this tick: its clock still ticked
+      return;
+    }
     if (!node.isUp()) return; // crashed or paused earlier in this tick
     trace.record(nowTicks, "tick " + id, null);
     runOn(node, NodeDriver::tick);
@@ -235,12 +269,30 @@ public final class SimCluster {
 
   public void resume(String id) {
     SimNode node = nodes.get(id);
+    boolean wasPaused = node.state() == SimNode.State.PAUSED;
+    long owed = node.owedTicks;
+    node.owedTicks = 0;
     List<Runnable> waiting = node.resume();
-    if (node.isUp()) runOn(node, d -> waiting.forEach(Runnable::run));
+    if (!node.isUp()) return;
+    // As RaftNode does: time first, capped at what expires every timer and lease, then the
+    // requests that waited. Without this a resumed leader would trust a lease that ran out while
+    // it was frozen (SimLeaseTest shows the simulation catches exactly that).
+    long catchUp = wasPaused && config.clocks().resumeFeedsTime()
+        ? Math.min(owed, 4L * config.raft().electionTimeoutTicks())
+        : 0;
+    if (catchUp > 0) trace.record(nowTicks, "resume " + id + " after " + owed + " ticks of its clock", null);
+    runOn(node, d -> {
+      for (long i = 0; i < catchUp; i++) d.tick();
+      waiting.forEach(Runnable::run);
+    });
   }
 
   /** The node's clock ticks in this fraction of the global ticks (1 = on time). */
   public void clockRate(String id, double rate) {
+    Clocks clocks = config.clocks();
+    if (clocks.bounded() && Math.abs(rate - 1) > clocks.maxDrift() + 1e-9) {
+      throw new IllegalArgumentException("clock rate " + rate + " is beyond the drift bound " + clocks);
+    }
     nodes.get(id).clockRate = rate;
   }
 

@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  * @param requestTimeoutTicks the node's request timeout ({@code NodeDriver})
  * @param clientTimeoutTicks a client gives up on a request after this long (outcome unknown)
  * @param snapshots when nodes snapshot their state machine and compact their logs
+ * @param clocks whether clocks stay within the lease's drift bound, and so whether clients read
+ *     under the lease
  */
 public record SimConfig(
     long seed,
@@ -30,7 +32,8 @@ public record SimConfig(
     int clientTimeoutTicks,
     RaftConfig raft,
     SnapshotPolicy snapshots,
-    FaultMix faults) {
+    FaultMix faults,
+    Clocks clocks) {
 
   public SimConfig {
     if (nodes < 1 || nodes > 9) throw new IllegalArgumentException("nodes must be 1..9: " + nodes);
@@ -57,8 +60,23 @@ public record SimConfig(
       case 2 -> { }
       default -> snapshots = new SnapshotPolicy(20, Long.MAX_VALUE, 0);
     }
+    // Half the seeds keep every clock within the lease's drift bound and read under the lease;
+    // the other half skew clocks far beyond it and never ask for lease reads. Drawn from a stream
+    // of its own, so that the draws above (and so the unbounded runs) are what they always were.
+    boolean bounded = new SplittableRandom(seed ^ 0xC10C5L).nextBoolean();
     return new SimConfig(seed, nodes, 5, 3, 2_000, 1_000, 30, 40, raft, snapshots,
-        FaultMix.DEFAULT);
+        bounded ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT,
+        bounded ? Clocks.withinDriftBound() : Clocks.UNBOUNDED);
+  }
+
+  /** This run with other clocks (and the fault mix that goes with them, if it was a default). */
+  public SimConfig withClocks(Clocks c) {
+    FaultMix mix = faults;
+    if (mix == FaultMix.DEFAULT || mix == FaultMix.BOUNDED_CLOCKS) {
+      mix = c.bounded() ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT;
+    }
+    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, c);
   }
 
   public SimConfig withBugs(Set<InjectedBug> bugs) {
@@ -67,32 +85,32 @@ public record SimConfig(
 
   public SimConfig withRaft(RaftConfig config) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults);
+        requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults, clocks);
   }
 
   public SimConfig withSnapshots(SnapshotPolicy policy) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults);
+        requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults, clocks);
   }
 
   public SimConfig withFaults(FaultMix mix) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks);
   }
 
   public SimConfig withSafetyTicks(long ticks) {
     return new SimConfig(seed, nodes, clients, keys, ticks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks);
   }
 
   public SimConfig withClients(int count) {
     return new SimConfig(seed, nodes, count, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks);
   }
 
   public SimConfig withClientTimeoutTicks(int ticks) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, ticks, raft, snapshots, faults);
+        requestTimeoutTicks, ticks, raft, snapshots, faults, clocks);
   }
 
   /** How to run exactly this configuration again from the command line. */
@@ -101,6 +119,7 @@ public record SimConfig(
         ? ""
         : " -Dbellwether.sim.bug=" + raft.injectedBugs().iterator().next();
     return "mvn -pl core test -Dtest=SimReplayTest -Dbellwether.sim.seed=" + seed
-        + " -Dbellwether.sim.nodes=" + nodes + bugs;
+        + " -Dbellwether.sim.nodes=" + nodes + bugs
+        + (clocks.resumeFeedsTime() || !clocks.bounded() ? "" : " -Dbellwether.sim.resumeWithoutTime=true");
   }
 }

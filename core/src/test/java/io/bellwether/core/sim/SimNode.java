@@ -46,6 +46,12 @@ final class SimNode {
   /** Chance that this node's clock ticks in a global tick: below 1 models a slow clock. */
   double clockRate = 1.0;
 
+  /** Bounded clocks only: the fraction of a tick this clock has counted towards its next tick. */
+  double clockPhase;
+
+  /** Bounded clocks only: ticks this clock counted while the node was paused. */
+  long owedTicks;
+
   /** Client requests that arrived while paused, run on resume (a frozen process's socket buffer). */
   private final List<Runnable> deferred = new ArrayList<>();
 
@@ -119,6 +125,7 @@ final class SimNode {
   void pause() {
     if (state != State.UP) return;
     state = State.PAUSED;
+    owedTicks = 0;
     network.hold(id);
   }
 

@@ -42,8 +42,16 @@ class SimRegressionTest {
       "49, 3, commit index from disk past the log: restart failed",
   })
   void seedThatFoundABugNowPasses(long seed, int nodes, String bug) {
-    SimResult result = Simulation.run(SimConfig.of(seed, nodes));
+    SimResult result = Simulation.run(original(seed, nodes));
     assertThat(result.failed()).as(result.report()).isFalse();
+  }
+
+  /**
+   * The run a seed made when it found its bug: found before bounded-clock runs existed, so with the
+   * original clocks (some of these seeds now draw bounded clocks, a different run).
+   */
+  private static SimConfig original(long seed, int nodes) {
+    return SimConfig.of(seed, nodes).withClocks(Clocks.UNBOUNDED);
   }
 
   /**
@@ -151,7 +159,7 @@ class SimRegressionTest {
   @Test
   void entriesAfterAnInstalledSnapshotSeed() {
     for (long[] seed : new long[][] {{35, 5}, {54, 3}, {6, 3}, {8, 5}}) {
-      SimResult result = Simulation.run(SimConfig.of(seed[0], (int) seed[1]));
+      SimResult result = Simulation.run(original(seed[0], (int) seed[1]));
       assertThat(result.failed()).as(result.report()).isFalse();
     }
   }

@@ -31,7 +31,7 @@ public record SimResult(
   /** Counts for the closing line of a run. */
   public record Stats(long ticks, long steps, long committed, int ok, int failed, int unknown,
       int crashes, long messagesSent, long messagesDropped, long elapsedMillis,
-      String linearizability, int staleReadsChecked) {}
+      String linearizability, int staleReadsChecked, int leaseReads, int leaseReadsAtOnce) {}
 
   public boolean failed() {
     return failure != null;
@@ -43,7 +43,8 @@ public record SimResult(
     b.append(failed() ? "SIMULATION FAILED: " + failure : "simulation passed").append('\n');
     b.append("seed=").append(config.seed()).append(" nodes=").append(config.nodes())
         .append(" bugs=").append(config.raft().injectedBugs()).append(" raft=")
-        .append(config.raft()).append(" snapshots=").append(config.snapshots()).append('\n');
+        .append(config.raft()).append(" snapshots=").append(config.snapshots()).append(" clocks=")
+        .append(config.clocks()).append('\n');
     b.append("replay: ").append(config.replayHint()).append('\n');
     b.append("fault schedule (").append(schedule.size()).append(" actions):\n");
     for (String s : schedule) b.append("  ").append(s).append('\n');
@@ -66,6 +67,11 @@ public record SimResult(
         + " committed=" + stats.committed() + " ops ok/fail/info=" + stats.ok() + "/"
         + stats.failed() + "/" + stats.unknown() + " crashes=" + stats.crashes() + " msgs sent/lost="
         + stats.messagesSent() + "/" + stats.messagesDropped() + ", " + stats.linearizability()
-        + ", stale reads checked=" + stats.staleReadsChecked() + ", " + stats.elapsedMillis() + " ms";
+        + ", stale reads checked=" + stats.staleReadsChecked()
+        + (config.clocks().bounded()
+            ? ", clocks " + config.clocks() + ", lease reads=" + stats.leaseReads() + " (at once "
+                + stats.leaseReadsAtOnce() + ")"
+            : "")
+        + ", " + stats.elapsedMillis() + " ms";
   }
 }

@@ -67,7 +67,8 @@ public final class Simulation {
         cluster.invariants().committedCount(), outcomes.getOrDefault(Op.Type.OK, 0),
         outcomes.getOrDefault(Op.Type.FAIL, 0), outcomes.getOrDefault(Op.Type.INFO, 0),
         cluster.crashes(), cluster.network().sentCount(), cluster.network().droppedCount(),
-        elapsedMillis, lin, cluster.clients().staleReadsChecked());
+        elapsedMillis, lin, cluster.clients().staleReadsChecked(), cluster.clients().leaseReads(),
+        cluster.clients().leaseReadsAtOnce());
   }
 
   private static void checkLiveness(SimCluster cluster, long boundTicks) {
