@@ -15,7 +15,11 @@ import java.util.List;
  *       #hardState} (when not null) and {@link #entries} (truncating any stored suffix from the
  *       first entry's index), then <b>sync</b>;
  *   <li>send {@link #messages} (only now: a vote or an acknowledgement must never leave before what
- *       it promises is durable);
+ *       it promises is durable). The one exception: a leader's replication messages ({@code
+ *       AppendEntries}, {@code Heartbeat}, {@code InstallSnapshot}) may leave before the sync, so
+ *       the leader's disk write overlaps its followers' (Raft thesis §10.2.1); the engine counts the
+ *       leader's own entries towards a majority only when it handles later inputs, which the
+ *       runtime feeds after the sync;
  *   <li>restore the state machine from {@link #snapshot} when present; apply {@link
  *       #committedEntries} in order and answer their clients; serve {@link #readStates}
  *       once applied up to their index; fail {@link #failedReads}.

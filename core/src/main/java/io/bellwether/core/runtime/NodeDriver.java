@@ -10,6 +10,9 @@ import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.ReadState;
 import io.bellwether.core.engine.Ready;
 import io.bellwether.core.engine.Role;
+import io.bellwether.core.message.AppendEntries;
+import io.bellwether.core.message.Heartbeat;
+import io.bellwether.core.message.InstallSnapshot;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
@@ -195,8 +198,14 @@ public final class NodeDriver {
   public void flush() {
     while (engine.hasReady()) {
       Ready ready = engine.ready();
+      // Raft thesis §10.2.1: a leader may replicate entries before they are durable on its own disk,
+      // so its fsync and its followers' overlap. It still counts itself in a majority only for
+      // entries it has synced: every acknowledgement is handled on this thread, after persist().
+      for (Message m : ready.messages()) if (isLeaderReplication(m)) transport.send(m);
       persist(ready);
-      for (Message m : ready.messages()) transport.send(m);
+      // Everything else promises what was just made durable (a vote, an acknowledgement) or may
+      // depend on it, so it leaves only now.
+      for (Message m : ready.messages()) if (!isLeaderReplication(m)) transport.send(m);
       if (ready.snapshot() != null) restore(ready.snapshot());
       for (LogEntry e : ready.committedEntries()) apply(e);
       for (ReadState rs : ready.readStates()) readIndexConfirmed(rs);
@@ -205,6 +214,15 @@ public final class NodeDriver {
       maybeSnapshot();
     }
     reportRoleChange();
+  }
+
+  /**
+   * Messages a leader sends to replicate its log: they promise nothing about this node's disk. The
+   * term they carry was made durable before the node campaigned, and their entries are only
+   * acknowledged by followers after the followers' own sync.
+   */
+  private static boolean isLeaderReplication(Message m) {
+    return m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot;
   }
 
   private void reportRoleChange() {
