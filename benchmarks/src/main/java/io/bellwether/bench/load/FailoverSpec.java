@@ -1,0 +1,35 @@
+package io.bellwether.bench.load;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One failover trial, as given on the command line (see {@link FailoverCommand}). */
+record FailoverSpec(
+    Target target,
+    List<Endpoint> endpoints,
+    Map<Endpoint, Long> pids,
+    int connections,
+    Duration settle,
+    Duration maxWait,
+    Duration tail,
+    Placement writeTo,
+    Duration probeInterval,
+    int keys,
+    int valueSize,
+    String keyPrefix,
+    long seed,
+    Duration timeout,
+    Duration errorBackoff) {
+
+  FailoverSpec {
+    if (endpoints.size() < 2) throw new IllegalArgumentException("failover needs at least two endpoints");
+    if (connections < 1) throw new IllegalArgumentException("--connections must be at least 1");
+    if (writeTo != Placement.SURVIVORS && writeTo != Placement.LEADER) {
+      throw new IllegalArgumentException("failover --write-to is survivors or leader");
+    }
+    for (Endpoint e : pids.keySet()) {
+      if (!endpoints.contains(e)) throw new IllegalArgumentException("--pids names " + e + ", not an endpoint");
+    }
+  }
+}

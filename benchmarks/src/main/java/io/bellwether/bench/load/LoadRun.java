@@ -1,0 +1,56 @@
+package io.bellwether.bench.load;
+
+import io.vertx.core.Future;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs one load test: look up the leader, preload, run the workers, add up their figures. */
+final class LoadRun {
+
+  private LoadRun() {}
+
+  static LoadReport run(LoadSpec spec, Path timelineFile, PrintStream log) throws Exception {
+    KeySpace keys = new KeySpace(spec.keyPrefix(), spec.keys(), spec.valueSize(), spec.seed());
+    try (Harness h = new Harness(spec.target(), spec.endpoints(), keys, spec.consistency(), spec.timeout())) {
+      String leader = null;
+      if (spec.needsLeader()) {
+        leader = h.findLeader(Duration.ofSeconds(10)).url();
+        log.println("bellwether-bench: leader " + leader);
+      }
+      if (spec.preload()) {
+        long t0 = System.nanoTime();
+        Harness.await(new Preloader(h, spec.writeTo()).run(spec.keys(), spec.connections()),
+            Duration.ofMinutes(30));
+        log.printf("bellwether-bench: preloaded %d keys in %.1f s%n", spec.keys(), (System.nanoTime() - t0) / 1e9);
+      }
+      Worker.Plan plan = new Worker.Plan(spec.workload(), spec.readFraction(), spec.writeTo(), spec.readFrom(),
+          spec.keys(), spec.rate(), spec.connections(), spec.errorBackoff().toMillis());
+      long start = System.nanoTime();
+      long measureFrom = start + spec.warmup().toNanos();
+      long end = measureFrom + spec.duration().toNanos();
+      RunClock clock = new RunClock(start, measureFrom, end);
+      Timeline timeline = new Timeline(start, end - start + spec.timeout().toNanos() + 1_000_000_000L);
+      log.printf("bellwether-bench: running %s for %.1f s after %.1f s of warm-up, seed %d%n",
+          spec.workload().name().toLowerCase(), spec.duration().toMillis() / 1000.0, spec.warmup().toMillis() / 1000.0,
+          spec.seed());
+      List<Future<WorkerStats>> running = new ArrayList<>();
+      for (int i = 0; i < spec.connections(); i++) {
+        HttpOps ops = new HttpOps(h.connectionClient(1), h.protocol, spec.timeout());
+        running.add(new Worker(i, plan, h.vertx, ops, h.protocol, h.router, h.tracker, clock, timeline,
+            OpListener.NONE, spec.seed() * 1_000_003L + i).start());
+      }
+      Harness.await(Future.all(running), spec.warmup().plus(spec.duration()).plus(spec.timeout()).plusSeconds(30));
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      WorkerStats total = new WorkerStats();
+      running.forEach(f -> total.merge(f.result()));
+      if (timelineFile != null) timeline.writeCsv(timelineFile);
+      long ops = total.successes();
+      return new LoadReport(spec, leader, ops, ops / (spec.duration().toNanos() / 1e9), total.sent, total.unsent, total.errors,
+          total.errorCount(), total.notFound, LatencySummary.of(total.reads), LatencySummary.of(total.writes),
+          h.tracker.changes(), elapsed);
+    }
+  }
+}

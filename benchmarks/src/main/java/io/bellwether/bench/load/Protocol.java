@@ -1,0 +1,34 @@
+package io.bellwether.bench.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+
+/** What differs between the targets: the requests, how answers are read, and how to find the leader. */
+interface Protocol {
+
+  /** The request that writes key {@code index}. */
+  Req write(int index);
+
+  /** The request that reads key {@code index} at the configured consistency. */
+  Req read(int index);
+
+  /** Reads an HTTP answer (any status) into an {@link Outcome}. */
+  Outcome classify(int status, MultiMap headers, Buffer body, boolean read);
+
+  /** Asks every endpoint who leads; fails when none is known. */
+  Future<Endpoint> findLeader(HttpClient client, List<Endpoint> endpoints, Duration timeout);
+
+  /** The process id of the member at {@code endpoint}, if the API tells it; fails otherwise. */
+  Future<Long> pid(HttpClient client, Endpoint endpoint, Duration timeout);
+
+  static Protocol of(Target target, KeySpace keys, Consistency consistency) {
+    return switch (target) {
+      case BELLWETHER -> new BellwetherProtocol(keys, consistency);
+      case ETCD -> new EtcdProtocol(keys, consistency);
+    };
+  }
+}
