@@ -51,7 +51,9 @@ public final class SettingKeys {
    * the client commands.
    */
   public static final Set<String> ENV_RESERVED = Set.of(
-      "BELLWETHER_CONFIG", "BELLWETHER_URL", "BELLWETHER_JAVA_OPTS", "BELLWETHER_JAR", "BELLWETHER_HOME");
+      "BELLWETHER_CONFIG", "BELLWETHER_URL", "BELLWETHER_JAVA_OPTS", "BELLWETHER_JAR", "BELLWETHER_HOME",
+      // bin/bellwether-bench's own variables: a shell that runs both tools must not stop nodes
+      "BELLWETHER_BENCH_JAR", "BELLWETHER_BENCH_JAVA_OPTS");
 
   private SettingKeys() {}
 
