@@ -46,7 +46,8 @@ public final class RaftNode implements AutoCloseable {
 
   private interface Event {}
 
-  private record Inbound(Message message) implements Event {}
+  /** A peer's message and when it arrived ({@link System#nanoTime()}). */
+  private record Inbound(Message message, long arrivedNanos) implements Event {}
 
   private record Propose(byte[] command, CompletableFuture<Applied> future) implements Event {}
 
@@ -125,7 +126,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private void offerInbound(Message m) {
-    if (!inbox.offer(new Inbound(m))) droppedInbound.incrementAndGet();
+    if (!inbox.offer(new Inbound(m, System.nanoTime()))) droppedInbound.incrementAndGet();
   }
 
   /**
@@ -199,14 +200,18 @@ public final class RaftNode implements AutoCloseable {
       while (true) {
         long wait = lastTick + tickNanos - System.nanoTime();
         Event first = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-        // Time first: the engine must know how much time passed (even across a long pause) before
-        // it handles requests, or a leader could trust a lease that ran out while it was stopped.
-        lastTick = tickElapsed(lastTick);
-        boolean stop = first != null && !handle(first);
-        Event e;
-        for (int drained = 1; !stop && drained < maxDrain && (e = inbox.poll()) != null; drained++) {
-          stop = !handle(e);
+        boolean stop = false;
+        Event e = first;
+        for (int drained = 0; e != null; e = ++drained < maxDrain ? inbox.poll() : null) {
+          lastTick = tickElapsed(lastTick, timeOf(e));
+          if (!handle(e)) {
+            stop = true;
+            break;
+          }
         }
+        // Time up to now, or only up to the next waiting message when the batch was cut at maxDrain.
+        Event next = inbox.peek();
+        lastTick = tickElapsed(lastTick, next == null ? System.nanoTime() : timeOf(next));
         driver.flush(); // persist + sync once for the whole batch, then send, then apply
         status = driver.status(true, null);
         if (stop) break;
@@ -229,13 +234,27 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Feeds the driver one tick per tick length elapsed since {@code lastTick}. After a long pause
-   * that is many ticks at once (capped: enough to expire every timer and lease, no more).
+   * The moment an event belongs to. A peer's message counts from when it arrived: the node may have
+   * been busy (a slow sync, a GC pause) while it waited in the inbox, and feeding that busy time
+   * first would make a heartbeat that came in time look late, so a busy follower would start an
+   * election and a busy leader would step down (check-quorum) for no fault of their peers'. This is
+   * safe for the lease: a follower's vote refusal then counts from the heartbeat's arrival, which is
+   * after the leader sent it. A client's request counts from now: before a lease read, the engine
+   * must know all the time that has passed, also across a pause.
+   */
+  private static long timeOf(Event e) {
+    return e instanceof Inbound in ? in.arrivedNanos() : System.nanoTime();
+  }
+
+  /**
+   * Feeds the driver one tick per tick length elapsed from {@code lastTick} to {@code upTo} (nothing
+   * if {@code upTo} is earlier: time never runs backwards). After a long pause that is many ticks at
+   * once (capped: enough to expire every timer and lease, no more).
    *
    * @return the time the last tick fed stands for
    */
-  private long tickElapsed(long lastTick) {
-    long elapsed = (System.nanoTime() - lastTick) / tickNanos;
+  private long tickElapsed(long lastTick, long upTo) {
+    long elapsed = (upTo - lastTick) / tickNanos;
     if (elapsed <= 0) return lastTick;
     for (long i = 0; i < Math.min(elapsed, maxCatchUpTicks); i++) driver.tick();
     return lastTick + elapsed * tickNanos;
