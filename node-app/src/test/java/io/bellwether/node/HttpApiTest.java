@@ -201,7 +201,7 @@ class HttpApiTest {
     assertThat(c.getLong("term")).isPositive();
     assertThat(c.getLong("commitIndex")).isPositive();
     assertThat(c.getLong("appliedIndex")).isPositive();
-    assertThat(c.getJsonObject("snapshot").fieldNames()).containsExactlyInAnyOrder("index", "taken", "installed");
+    assertThat(c.getJsonObject("snapshot").fieldNames()).containsExactlyInAnyOrder("index", "bytes", "sent", "taken", "installed");
     JsonArray members = c.getJsonArray("members");
     Set<String> ids = members.stream().map(m -> ((JsonObject) m).getString("id")).collect(Collectors.toSet());
     assertThat(ids).containsExactlyInAnyOrder("n1", "n2", "n3");

@@ -63,6 +63,8 @@ public final class NodeDriver {
   private long bytesSinceSnapshot;
   private long snapshotsTaken;
   private long snapshotsInstalled;
+  private long snapshotsSent;
+  private long snapshotBytes;
 
   /** Proposals by log index, waiting to be applied. */
   private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
@@ -124,6 +126,7 @@ public final class NodeDriver {
     this.snapshotPolicy = snapshotPolicy;
     this.storeForSnapshots = store;
     this.lastSnapshotIndex = engine.snapshotIndex();
+    this.snapshotBytes = store.snapshot().map(snap -> (long) snap.data().length).orElse(0L);
     this.engine = engine;
     this.store = store;
     this.transport = transport;
@@ -201,7 +204,11 @@ public final class NodeDriver {
       // Raft thesis §10.2.1: a leader may replicate entries before they are durable on its own disk,
       // so its fsync and its followers' overlap. It still counts itself in a majority only for
       // entries it has synced: every acknowledgement is handled on this thread, after persist().
-      for (Message m : ready.messages()) if (isLeaderReplication(m)) transport.send(m);
+      for (Message m : ready.messages()) {
+        if (!isLeaderReplication(m)) continue;
+        if (m instanceof InstallSnapshot is && is.offset() == 0) snapshotsSent++;
+        transport.send(m);
+      }
       persist(ready);
       // Everything else promises what was just made durable (a vote, an acknowledgement) or may
       // depend on it, so it leaves only now.
@@ -256,6 +263,7 @@ public final class NodeDriver {
     stateMachine.restore(snapshot.lastIndex(), snapshot.data());
     appliedIndex = snapshot.lastIndex();
     lastSnapshotIndex = snapshot.lastIndex();
+    snapshotBytes = snapshot.data().length;
     bytesSinceSnapshot = 0;
     snapshotsInstalled++;
     // Proposals at indexes the snapshot covers: their results are not in it, so their fate is unknown.
@@ -286,6 +294,7 @@ public final class NodeDriver {
     storeForSnapshots.sync();
     syncCount++;
     lastSnapshotIndex = appliedIndex;
+    snapshotBytes = snapshot.data().length;
     bytesSinceSnapshot = 0;
     snapshotsTaken++;
   }
@@ -453,6 +462,8 @@ public final class NodeDriver {
         failure,
         lastSnapshotIndex,
         snapshotsTaken,
-        snapshotsInstalled);
+        snapshotsInstalled,
+        snapshotBytes,
+        snapshotsSent);
   }
 }

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param snapshotIndex index of the newest snapshot the node holds (0 if none)
  * @param snapshotsTaken snapshots this node took since it started
  * @param snapshotsInstalled snapshots this node received from a leader and installed since it started
+ * @param snapshotBytes size of the newest snapshot's state machine data (0 if none)
+ * @param snapshotsSent snapshot transfers this node started to lagging followers, as leader, since it
+ *     started (a transfer resumed after a lost chunk counts once)
  */
 public record NodeStatus(
     String nodeId,
@@ -29,4 +32,6 @@ public record NodeStatus(
     String failure,
     long snapshotIndex,
     long snapshotsTaken,
-    long snapshotsInstalled) {}
+    long snapshotsInstalled,
+    long snapshotBytes,
+    long snapshotsSent) {}

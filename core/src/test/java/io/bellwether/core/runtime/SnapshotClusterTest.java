@@ -71,6 +71,9 @@ class SnapshotClusterTest {
     assertThat(read(follower, "k9", last.index())).isEqualTo("v119");
     NodeStatus fs = cluster.node(follower).status();
     assertThat(fs.snapshotsInstalled()).as("follower installed a snapshot").isGreaterThanOrEqualTo(1);
+    assertThat(fs.snapshotBytes()).as("follower reports the installed snapshot's size").isPositive();
+    assertThat(ls.snapshotBytes()).as("leader reports its snapshot's size").isPositive();
+    assertThat(cluster.node(leader()).status().snapshotsSent()).as("leader counts the transfer").isGreaterThanOrEqualTo(1);
     long applied = last.index();
     await().atMost(DEADLINE).until(() -> cluster.ids().stream()
         .allMatch(id -> cluster.node(id).status().appliedIndex() >= applied));

@@ -59,6 +59,8 @@ final class ClusterRoutes {
         .put("lastIndex", s.lastIndex())
         .put("snapshot", new JsonObject()
             .put("index", s.snapshotIndex())
+            .put("bytes", s.snapshotBytes())
+            .put("sent", s.snapshotsSent())
             .put("taken", s.snapshotsTaken())
             .put("installed", s.snapshotsInstalled()))
         .put("running", s.running())

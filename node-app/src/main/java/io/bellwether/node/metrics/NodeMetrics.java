@@ -28,7 +28,10 @@ public final class NodeMetrics {
     gauge(registry, "bellwether.raft.last.index", "last log index", s -> s.lastIndex());
     gauge(registry, "bellwether.raft.first.index", "first log index", s -> s.firstIndex());
     gauge(registry, "bellwether.raft.snapshot.index", "index of the newest snapshot held", s -> s.snapshotIndex());
+    gauge(registry, "bellwether.raft.snapshot.bytes", "size of the newest snapshot's data", s -> s.snapshotBytes());
     gauge(registry, "bellwether.raft.snapshots.taken", "snapshots taken since start", s -> s.snapshotsTaken());
+    gauge(registry, "bellwether.raft.snapshots.sent", "snapshot transfers started to lagging followers since start",
+        s -> s.snapshotsSent());
     gauge(registry, "bellwether.raft.snapshots.installed", "snapshots installed from a leader since start",
         s -> s.snapshotsInstalled());
     gauge(registry, "bellwether.raft.running", "1 while the node runs", s -> s.running() ? 1 : 0);
