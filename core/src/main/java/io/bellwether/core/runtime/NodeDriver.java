@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one node's engine and carries out its effects, on a single thread, without owning that
@@ -38,6 +40,8 @@ import java.util.concurrent.CompletableFuture;
  * then send, then apply and answer.
  */
 public final class NodeDriver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeDriver.class);
 
   private static final byte[] EMPTY = new byte[0];
 
@@ -240,6 +244,8 @@ public final class NodeDriver {
       observedRole = role;
       observedTerm = term;
       observedLeader = leader;
+      // One line per change: an operator reading the logs of a failover sees who led when.
+      LOG.info("node {}: {} at term {} (leader {})", engine.id(), role, term, leader == null ? "unknown" : leader);
       observer.roleChanged(role, term, leader);
     }
   }
