@@ -3,38 +3,39 @@ package io.bellwether.storage.mapdb;
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.spi.LogStoreArguments;
 import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StorageException;
-import io.bellwether.storage.mapdb.ControlFile.Phase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link LogStore} on MapDB that survives kill -9 at any moment.
+ * A {@link LogStore} that survives kill -9 at any moment: an append-only, checksummed segment log
+ * (the WAL) for everything that changes per sync, and MapDB only for snapshots, which are written
+ * rarely.
  *
- * <p><b>Layout</b> of the data directory: {@code LOCK} (an OS lock while open), {@code control}
- * (two checksummed slots: the commit record and the hard state) and two MapDB files, {@code
- * log-a.db} and {@code log-b.db}, with the same content when idle.
+ * <p><b>Layout</b> of the data directory: {@code LOCK} (an OS lock while open), {@code wal/} with
+ * the segments ({@link Segment}), and one MapDB file per snapshot ({@link SnapshotFile}).
  *
- * <p><b>Why two copies.</b> MapDB 3.1.0 forces its commits but does not replay its write-ahead log,
- * so a kill while it copies a commit into its file can leave that file half-updated. Here a copy is
- * only ever written while the control file names it as the copy in flight, and the other copy is then
- * whole. {@link #sync()} does: control record "A in flight", commit A, control record "B in flight"
- * (carrying the new hard state), commit B. At open, the copy the latest control record names is
- * thrown away and rebuilt as a byte copy of the other. Changes are staged in memory ({@link LogView})
- * and reach MapDB only inside {@code sync()}, so nothing unsynced can leak into a copy.
+ * <p><b>Staging</b> happens in memory: reads see a change at once, and nothing reaches a file before
+ * {@link #sync()}. <b>{@code sync()}</b> writes every staged change as one {@link WalFrame} with one
+ * write and one {@code fdatasync}; a staged snapshot is first written to its own MapDB file (closed
+ * and forced), and the SNAPSHOT record naming it is the atomic switch. Changing only the hard state
+ * (a vote) costs one small frame.
  *
- * <p><b>Reads</b> come from memory for unsynced and recent batches, otherwise from copy A, one MapDB
- * lookup per batch; every entry's CRC32C is verified when it is read from the file.
+ * <p><b>Open</b> replays the WAL ({@link Recovery}): the torn tail of an interrupted sync is cut off;
+ * damage to synced data, a missing segment or snapshot, or a foreign directory is a {@link
+ * StorageException}, never a silent fresh start.
+ *
+ * <p><b>Reads</b> come from memory: the entries since the first index are held there, as the engine
+ * holds them too, and were checked (frame CRC32C and each entry's own CRC32C) when replayed.
  *
  * <p>Single caller at a time, as the {@link LogStore} contract says; not thread-safe otherwise.
  */
@@ -42,41 +43,51 @@ public final class MapDbLogStore implements LogStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapDbLogStore.class);
 
-  static final String COPY_A = "log-a.db";
-  static final String COPY_B = "log-b.db";
+  /** Default size of a WAL segment: 64 MiB, preallocated. */
+  public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
+  static final String WAL_DIRECTORY = "wal";
 
   private final Path directory;
   private final DirectoryLock lock;
-  private final ControlFile control;
-  private final MapDbCopy copyA;
-  private final MapDbCopy copyB;
-  private final LogView view;
+  private final Wal wal;
+  private final LogTable table;
+  private final List<WalRecord> staged = new ArrayList<>();
+  private final GrowableBuffer frame = new GrowableBuffer(64 * 1024);
   private HardState hardState;
-  private HardState durableHardState;
+  private Snapshot snapshot;
+  private Snapshot stagedSnapshot; // the file to write at the next sync, or null
+  private WalRecord.Checkpoint durable; // what a new segment's head says: the state after the last sync
   private boolean closed;
   private StorageException failure;
+  private long tornBytesAtOpen;
 
-  private MapDbLogStore(
-      Path directory, DirectoryLock lock, ControlFile control, MapDbCopy copyA, MapDbCopy copyB, LogView view) {
+  private MapDbLogStore(Path directory, DirectoryLock lock, Wal wal, LogTable table, HardState hardState, Snapshot snapshot) {
     this.directory = directory;
     this.lock = lock;
-    this.control = control;
-    this.copyA = copyA;
-    this.copyB = copyB;
-    this.view = view;
-    this.hardState = control.latest().hardState();
-    this.durableHardState = hardState;
+    this.wal = wal;
+    this.table = table;
+    this.hardState = hardState;
+    this.snapshot = snapshot;
+    this.durable = checkpoint();
+  }
+
+  /** {@link #open(Path, long)} with {@link #DEFAULT_SEGMENT_BYTES}. */
+  public static MapDbLogStore open(Path directory) {
+    return open(directory, DEFAULT_SEGMENT_BYTES);
   }
 
   /**
    * Opens the store in {@code directory}, creating it only when the directory does not exist or is
-   * empty. A crash's half-written copy is rebuilt from the whole one first.
+   * empty.
    *
-   * @throws StorageException naming the directory if it is locked by another store, or holds files
-   *     but no readable store, or the store is corrupt; never starts afresh over existing data
+   * @param segmentBytes size of a new WAL segment (at least 64 KiB; a larger frame gets a larger one)
+   * @throws StorageException naming the directory or file if it is locked by another store, holds
+   *     files but no readable store, or the store is damaged; never starts afresh over existing data
    */
-  public static MapDbLogStore open(Path directory) {
+  public static MapDbLogStore open(Path directory, long segmentBytes) {
     Objects.requireNonNull(directory, "directory");
+    if (segmentBytes < 64 * 1024) throw new IllegalArgumentException("segmentBytes must be at least 64 KiB: " + segmentBytes);
     Path dir = directory.toAbsolutePath().normalize();
     try {
       Files.createDirectories(dir);
@@ -84,33 +95,18 @@ public final class MapDbLogStore implements LogStore {
       throw new StorageException("cannot create data directory " + dir + ": " + e.getMessage(), e);
     }
     DirectoryLock lock = DirectoryLock.acquire(dir);
-    ControlFile control = null;
-    MapDbCopy a = null;
-    MapDbCopy b = null;
-    boolean copiesWhole = false; // true once no crash-torn copy is left
     try {
-      if (!Files.exists(dir.resolve(ControlFile.FILE_NAME))) initialize(dir);
-      control = ControlFile.open(dir);
-      recoverInFlightCopy(dir, control.latest());
-      copiesWhole = true;
-      // MapDB may write while opening a file: each copy is opened while it is the one in flight.
-      ControlFile.Record r = control.latest();
-      control.write(r.next(Phase.WRITING_A, r.logSequence(), r.hardState()));
-      a = MapDbCopy.open(dir.resolve(COPY_A));
-      control.write(control.latest().next(Phase.WRITING_B, r.logSequence(), r.hardState()));
-      b = MapDbCopy.open(dir.resolve(COPY_B));
-      long logSequence = checkLogSequences(a, b, r);
-      LogView view = load(a, b);
-      control.write(control.latest().next(Phase.IDLE, logSequence, r.hardState()));
-      LOG.info("opened log store {}: entries {}..{}, {}", dir, view.firstIndex(), view.lastIndex(), r.hardState());
-      return new MapDbLogStore(dir, lock, control, a, b, view);
+      StoreFiles files = StoreFiles.open(dir, WalFrame.align(segmentBytes));
+      Recovery.Result r = Recovery.replay(files.segments());
+      Snapshot snapshot = r.table().snapshot() == null ? null : SnapshotFile.read(dir, r.table().snapshot());
+      files.deleteOrphanSnapshots(r.table().snapshot());
+      Wal wal = new Wal(dir.resolve(WAL_DIRECTORY), WalFrame.align(segmentBytes), files.segments(), r.writeOffset(), r.nextFrameSeq());
+      LOG.info("opened log store {}: entries {}..{}, {}, {} segment(s)", dir, r.table().firstIndex(), r.table().lastIndex(),
+          r.hardState(), files.segments().size());
+      MapDbLogStore store = new MapDbLogStore(dir, lock, wal, r.table(), r.hardState(), snapshot);
+      store.tornBytesAtOpen = r.tornBytes();
+      return store;
     } catch (RuntimeException | IOException e) {
-      if (b != null) closeQuietly(b);
-      if (a != null) closeQuietly(a);
-      if (control != null) {
-        if (copiesWhole) restoreIdle(control);
-        control.close();
-      }
       lock.close();
       if (e instanceof StorageException se) throw se;
       throw new StorageException("cannot open log store in " + dir + ": " + e, e);
@@ -131,252 +127,150 @@ public final class MapDbLogStore implements LogStore {
   @Override
   public void saveHardState(HardState state) {
     requireUsable();
-    Objects.requireNonNull(state, "state");
-    if (state.votedFor() != null && state.votedFor().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-        > ControlFile.MAX_VOTED_FOR_BYTES) {
-      throw new IllegalArgumentException("votedFor is longer than " + ControlFile.MAX_VOTED_FOR_BYTES + " bytes");
-    }
-    hardState = state;
+    hardState = Objects.requireNonNull(state, "state");
   }
 
   @Override
   public long firstIndex() {
     requireUsable();
-    return view.firstIndex();
+    return table.firstIndex();
   }
 
   @Override
   public long lastIndex() {
     requireUsable();
-    return view.lastIndex();
+    return table.lastIndex();
   }
 
   @Override
   public long term(long index) {
     requireUsable();
-    return view.term(index);
+    return table.term(index);
   }
 
   @Override
   public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
     requireUsable();
-    return guard(() -> view.entries(fromIndex, toIndex, maxBytes));
+    return table.entries(fromIndex, toIndex, maxBytes);
   }
 
   @Override
   public void append(List<LogEntry> entries) {
     requireUsable();
-    view.append(entries);
+    LogStoreArguments.checkAppend(entries, table.firstIndex(), table.lastIndex(), snapshotShape());
+    if (entries.isEmpty()) return;
+    List<LogEntry> copy = List.copyOf(entries);
+    table.append(copy);
+    staged.add(new WalRecord.Entries(copy));
   }
 
   @Override
   public void truncateSuffix(long fromIndex) {
     requireUsable();
-    view.truncateSuffix(fromIndex);
+    if (!LogStoreArguments.checkTruncate(fromIndex, table.firstIndex(), table.lastIndex(), snapshotShape())) return;
+    table.truncate(fromIndex);
+    staged.add(new WalRecord.Truncate(fromIndex));
   }
 
   @Override
   public void compactPrefix(long upToIndex) {
     requireUsable();
-    view.compactPrefix(upToIndex);
+    LogStoreArguments.checkCompact(upToIndex, snapshotShape());
+    if (upToIndex < table.firstIndex()) return;
+    table.compact(upToIndex);
+    staged.add(new WalRecord.Compact(upToIndex));
   }
 
   @Override
   public Optional<Snapshot> snapshot() {
     requireUsable();
-    return view.snapshot();
-  }
-
-  @Override
-  public void saveSnapshot(Snapshot snapshot) {
-    requireUsable();
-    view.saveSnapshot(Objects.requireNonNull(snapshot, "snapshot"));
+    return Optional.ofNullable(snapshot);
   }
 
   /**
-   * One log commit, as two MapDB commits guarded by control records; or, when only the hard state
-   * changed, one control record. Each control record write is forced before the next step.
+   * Stages {@code next}; its file is written at the next sync, under a name no earlier file had
+   * (the next frame number is part of it), so the previous snapshot's file is never touched.
+   */
+  @Override
+  public void saveSnapshot(Snapshot next) {
+    requireUsable();
+    Objects.requireNonNull(next, "snapshot");
+    LogStoreArguments.checkSnapshot(next, table.firstIndex());
+    boolean clearLog = !table.keepsLog(next.lastIndex(), next.lastTerm());
+    SnapshotRef ref = new SnapshotRef(next.lastIndex(), next.lastTerm(),
+        SnapshotFile.name(next.lastIndex(), next.lastTerm(), wal.nextFrameSeq()), next.data().length,
+        SnapshotFile.crc(next.data()));
+    table.setSnapshot(ref, clearLog);
+    staged.add(new WalRecord.SetSnapshot(ref, clearLog));
+    snapshot = next;
+    stagedSnapshot = next;
+  }
+
+  /**
+   * Makes every staged change durable: the staged snapshot's file first (written, closed, forced),
+   * then one frame, one write, one {@code fdatasync}. Afterwards the previous snapshot's file and
+   * the segments compaction has passed are deleted.
    */
   @Override
   public void sync() {
     requireUsable();
-    guard(() -> {
-      ControlFile.Record r = control.latest();
-      if (view.hasStagedChanges()) {
-        List<StoredChange> changes = view.stagedChanges();
-        long next = r.logSequence() + 1;
-        control.write(r.next(Phase.WRITING_A, next, durableHardState));
-        copyA.apply(changes, next);
-        copyA.commit();
-        control.write(control.latest().next(Phase.WRITING_B, next, hardState));
-        copyB.apply(changes, next);
-        copyB.commit();
-        view.synced();
-      } else if (!hardState.equals(durableHardState)) {
-        control.write(r.next(r.phase(), r.logSequence(), hardState));
+    if (staged.isEmpty() && hardState.equals(durable.hardState())) return;
+    try {
+      if (stagedSnapshot != null) SnapshotFile.write(directory, table.snapshot().fileName(), stagedSnapshot);
+      WalFrame.begin(frame);
+      WalFrame.add(frame, staged);
+      if (!hardState.equals(durable.hardState())) WalFrame.add(frame, List.of(new WalRecord.SetHardState(hardState)));
+      wal.append(frame, durable);
+      SnapshotRef previousSnapshot = durable.snapshot();
+      staged.clear();
+      stagedSnapshot = null;
+      durable = checkpoint();
+      // Only now is the switch durable: the previous snapshot's file and passed segments may go.
+      if (previousSnapshot != null && !previousSnapshot.equals(durable.snapshot())) {
+        Files.deleteIfExists(directory.resolve(previousSnapshot.fileName()));
       }
-      durableHardState = hardState;
-      return null;
-    });
+      wal.deleteSegmentsBefore(table.firstIndex());
+    } catch (IOException | RuntimeException e) {
+      // The files' state is unknown now: refuse further use; the next open recovers from the disk.
+      failure = e instanceof StorageException se ? se : new StorageException("sync of log store " + directory + " failed: " + e, e);
+      throw failure;
+    }
   }
 
-  /** Closes both copies, each while the control file names it in flight (MapDB may write on close). */
   @Override
   public void close() {
     if (closed) return;
     closed = true;
     try {
-      if (failure == null) {
-        ControlFile.Record r = control.latest();
-        control.write(r.next(Phase.WRITING_A, r.logSequence(), durableHardState));
-        copyA.close();
-        control.write(control.latest().next(Phase.WRITING_B, r.logSequence(), durableHardState));
-        copyB.close();
-        control.write(control.latest().next(Phase.IDLE, r.logSequence(), durableHardState));
-      } else {
-        closeQuietly(copyA);
-        closeQuietly(copyB);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("closing log store {} failed; the next open repairs it: {}", directory, e.toString());
-      closeQuietly(copyA);
-      closeQuietly(copyB);
+      wal.close();
+    } catch (IOException e) {
+      LOG.warn("closing log store {}: {}", directory, e.toString());
     } finally {
-      control.close();
       lock.close();
     }
   }
 
-  // ---- opening
-
-  /** Creates an empty store; refuses a directory that already holds anything but our lock file. */
-  private static void initialize(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      List<String> found = files.map(p -> p.getFileName().toString())
-          .filter(name -> !name.equals(DirectoryLock.FILE_NAME))
-          .sorted()
-          .toList();
-      if (!found.isEmpty()) {
-        throw new StorageException(
-            "data directory " + dir + " is not empty but holds no Bellwether store control file (found "
-                + found + "); refusing to start an empty store over it. If a first start was"
-                + " interrupted while creating the store, nothing in it was ever used: delete the directory");
-      }
-    }
-    for (String name : List.of(COPY_A, COPY_B)) {
-      MapDbCopy.create(dir.resolve(name)).close(); // created and committed empty
-      Fsync.file(dir.resolve(name));
-    }
-    // The control file appears last and atomically: before it, the directory holds no store.
-    ControlFile.create(dir, new ControlFile.Record(1, Phase.IDLE, 0, HardState.INITIAL));
-    LOG.info("created an empty log store in {}", dir);
+  /** Bytes of a torn tail (an interrupted sync) that opening this store cut off; 0 if none. */
+  long tornBytesAtOpen() {
+    return tornBytesAtOpen;
   }
 
-  /**
-   * After a failed open, puts back an "idle" control record, so the next open finds the same damage
-   * and fails the same way: an "in flight" record left behind would make it rebuild the damaged copy
-   * from the other and start without a word.
-   */
-  private static void restoreIdle(ControlFile control) {
-    ControlFile.Record r = control.latest();
-    if (r.phase() == Phase.IDLE) return;
-    try {
-      control.write(r.next(Phase.IDLE, r.logSequence(), r.hardState()));
-    } catch (RuntimeException e) {
-      LOG.warn("could not restore the control record of {}: {}", control.path(), e.toString());
-    }
+  /** The WAL segments, oldest first (for tests and tools). */
+  List<Segment> segments() {
+    return wal.segments();
   }
 
-  /** Rebuilds the copy a crash may have left half-written as a byte copy of the other. */
-  private static void recoverInFlightCopy(Path dir, ControlFile.Record latest) throws IOException {
-    if (latest.phase() == Phase.IDLE) return;
-    Path broken = dir.resolve(latest.phase() == Phase.WRITING_A ? COPY_A : COPY_B);
-    Path whole = dir.resolve(latest.phase() == Phase.WRITING_A ? COPY_B : COPY_A);
-    LOG.info("log store {} was stopped while writing {}: rebuilding it from {}", dir, broken.getFileName(), whole.getFileName());
-    if (!Files.isRegularFile(whole)) throw new StorageException("store file " + whole + " is missing");
-    MapDbCopy.deleteWalFiles(broken);
-    MapDbCopy.deleteWalFiles(whole);
-    Path temp = dir.resolve(broken.getFileName() + ".tmp");
-    Files.copy(whole, temp, StandardCopyOption.REPLACE_EXISTING);
-    Fsync.file(temp);
-    Files.move(temp, broken, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    Fsync.directory(dir);
+  private WalRecord.Checkpoint checkpoint() {
+    return new WalRecord.Checkpoint(hardState, table.snapshot(), table.firstIndex(), table.lastIndex() + 1);
   }
 
-  /**
-   * Both copies must have taken the same number of log commits: the one the control file names, or
-   * one fewer when a crash interrupted a sync before copy A had committed (A was then rebuilt from
-   * B; a crash while opening may have copied that count into a later "in flight" record).
-   */
-  private static long checkLogSequences(MapDbCopy a, MapDbCopy b, ControlFile.Record beforeOpen) {
-    long expected = beforeOpen.logSequence();
-    long found = a.logSequence();
-    boolean ok = found == b.logSequence()
-        && (found == expected || found == expected - 1);
-    if (!ok) {
-      throw new StorageException(
-          "inconsistent store: control file says " + expected + " log commits, " + a.describe() + " has "
-              + found + ", " + b.describe() + " has " + b.logSequence());
-    }
-    return found;
-  }
-
-  /**
-   * Reads copy A whole (verifying every entry's checksum) to build the view, and checks that copy B
-   * holds exactly the same bytes: a difference means damage that no crash explains.
-   */
-  private static LogView load(MapDbCopy a, MapDbCopy b) {
-    byte[] snapshotBytes = a.snapshot();
-    Snapshot snapshot = SnapshotRecord.decode(snapshotBytes, a.describe()).orElse(null);
-    long firstIndex = a.firstIndex();
-    LogView view = new LogView(firstIndex, snapshot, (start, size) -> BatchRecord.decode(a.batch(start), start, size, a.describe()));
-    List<Map.Entry<Long, byte[]>> batchesA = a.allBatches();
-    List<Map.Entry<Long, byte[]>> batchesB = b.allBatches();
-    if (firstIndex != b.firstIndex() || !java.util.Arrays.equals(snapshotBytes, b.snapshot()) || batchesA.size() != batchesB.size()) {
-      throw new StorageException("store files " + a.describe() + " and " + b.describe() + " disagree; one is damaged");
-    }
-    for (int i = 0; i < batchesA.size(); i++) {
-      long start = batchesA.get(i).getKey();
-      byte[] batch = batchesA.get(i).getValue();
-      List<LogEntry> entries = BatchRecord.decode(batch, start, Integer.MAX_VALUE, a.describe());
-      if (batchesB.get(i).getKey() != start || !java.util.Arrays.equals(batch, batchesB.get(i).getValue())) {
-        throw new StorageException(
-            "store files " + a.describe() + " and " + b.describe() + " disagree on the batch at index " + start + "; one is damaged");
-      }
-      long[] terms = new long[entries.size()];
-      for (int j = 0; j < terms.length; j++) terms[j] = entries.get(j).term();
-      view.load(start, terms, a.describe());
-    }
-    view.checkLoaded(a.describe());
-    return view;
-  }
-
-  // ---- helpers
-
-  private interface Action<T> {
-    T run();
-  }
-
-  /** A storage failure leaves the copies in an unknown state: the store refuses further use. */
-  private <T> T guard(Action<T> action) {
-    try {
-      return action.run();
-    } catch (StorageException e) {
-      failure = e;
-      throw e;
-    }
+  /** The latest snapshot, staged or saved: its index and term are the log's (the data is not needed here). */
+  private Snapshot snapshotShape() {
+    return snapshot;
   }
 
   private void requireUsable() {
     if (closed) throw new IllegalStateException("log store " + directory + " is closed");
     if (failure != null) throw new StorageException("log store " + directory + " failed earlier: " + failure.getMessage(), failure);
-  }
-
-  private static void closeQuietly(MapDbCopy copy) {
-    try {
-      copy.close();
-    } catch (RuntimeException ignored) {
-      // Already failing or closing: nothing more to save.
-    }
   }
 }

@@ -62,9 +62,13 @@ final class ChildProcess implements AutoCloseable {
     return Optional.of(line);
   }
 
-  /** SIGKILL (destroyForcibly on Linux), then every line the child printed before it died. */
+  /**
+   * SIGKILL, then every line the child printed before it died. Through the process handle: {@code
+   * Process.destroyForcibly()} also closes our end of the child's stdout, which drops the lines still
+   * in the pipe, so the test would miss syncs the child reported (and wrongly bound the hard state).
+   */
   List<String> kill() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     process.waitFor();
     List<String> rest = new ArrayList<>();
     for (Optional<String> line = nextLine(10_000); line.isPresent(); line = nextLine(10_000)) rest.add(line.get());

@@ -30,6 +30,9 @@ public final class CrashChild {
 
   private static final PrintStream OUT = System.out;
 
+  /** Small WAL segments, so that the kills also hit rotation and the deletion of compacted segments. */
+  static final long SEGMENT_BYTES = 256 * 1024;
+
   private CrashChild() {}
 
   public static void main(String[] args) throws Exception {
@@ -67,7 +70,7 @@ public final class CrashChild {
 
   private static void appendForEver(Path dir, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    MapDbLogStore store = MapDbLogStore.open(dir);
+    MapDbLogStore store = MapDbLogStore.open(dir, SEGMENT_BYTES);
     // The hard state found at open is durable (open rewrites it): later checks start from it.
     OUT.println("BW OPENED " + store.lastIndex() + " " + store.hardState().term() + " " + store.hardState().commitIndex() + " END");
     OUT.flush();
@@ -102,7 +105,7 @@ public final class CrashChild {
     RaftNode node = RaftNode.builder()
         .nodeId("n1")
         .voters(Set.of("n1"))
-        .store(MapDbLogStore.open(dir))
+        .store(MapDbLogStore.open(dir, SEGMENT_BYTES))
         .transport(new InMemoryNetwork().transport("n1"))
         .stateMachine(new KvStateMachine())
         .random(new SplittableRandom(seed))
@@ -134,7 +137,7 @@ public final class CrashChild {
   }
 
   private static void hold(Path dir) throws IOException {
-    try (MapDbLogStore store = MapDbLogStore.open(dir)) {
+    try (MapDbLogStore store = MapDbLogStore.open(dir, SEGMENT_BYTES)) {
       OUT.println("BW OPENED " + store.lastIndex() + " END");
       OUT.flush();
       while (System.in.read() >= 0) {

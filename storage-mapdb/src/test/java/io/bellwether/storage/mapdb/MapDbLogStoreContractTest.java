@@ -12,13 +12,16 @@ import org.junit.jupiter.api.io.TempDir;
 // Method: core's LogStoreContract suite, each store in its own directory, reopened from that directory.
 class MapDbLogStoreContractTest extends LogStoreContract {
 
+  /** Small segments: the suite opens dozens of stores, each preallocating one. */
+  private static final long SEGMENT_BYTES = 64 * 1024;
+
   @TempDir Path root;
   private int stores;
 
   @Override
   protected LogStore newStore() {
     try {
-      return MapDbLogStore.open(Files.createDirectory(root.resolve("store-" + stores++)));
+      return MapDbLogStore.open(Files.createDirectory(root.resolve("store-" + stores++)), SEGMENT_BYTES);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -26,6 +29,6 @@ class MapDbLogStoreContractTest extends LogStoreContract {
 
   @Override
   protected LogStore reopen(LogStore closed) {
-    return MapDbLogStore.open(((MapDbLogStore) closed).directory());
+    return MapDbLogStore.open(((MapDbLogStore) closed).directory(), SEGMENT_BYTES);
   }
 }

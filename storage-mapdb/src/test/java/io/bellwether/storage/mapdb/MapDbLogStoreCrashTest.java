@@ -38,12 +38,14 @@ class MapDbLogStoreCrashTest {
         + " (replay the kill points with -Dbellwether.crash.seed=" + seed + ")");
     SplittableRandom random = new SplittableRandom(seed);
     Path dir = root.resolve("store");
-    MapDbLogStore.open(dir).close();
+    MapDbLogStore.open(dir, CrashChild.SEGMENT_BYTES).close();
     Path log = root.resolve("children.log");
     int verified = 0;
     int killedBeforeOpen = 0;
-    int interruptedMapDbCommits = 0;
-    int inFlightAtKill = 0;
+    int tornTailsCut = 0;
+    int orphanSnapshotFiles = 0;
+    long maxSegmentSeq = 0;
+    int maxSegmentsAtOnce = 0;
 
     for (int round = 0; round < rounds; round++) {
       String context = "round " + round + " of seed " + seed;
@@ -65,28 +67,26 @@ class MapDbLogStoreCrashTest {
         assertThat(child.process().waitFor(extraMicros, TimeUnit.MICROSECONDS)).as("child exited by itself in %s", context).isFalse();
         for (String line : child.kill()) record(line);
       }
-      if (hasMapDbWal(dir)) interruptedMapDbCommits++;
-      if (inFlightCopy(dir)) inFlightAtKill++;
-      // Most rounds check the store here; the others leave the repair to the next child.
+      if (snapshotFiles(dir) > 1) orphanSnapshotFiles++;
+      // Most rounds check the store here; the others leave the recovery to the next child.
       if (random.nextInt(4) != 0 || round == rounds - 1) {
-        verify(dir, context);
+        long[] found = verify(dir, context);
         verified++;
+        if (found[0] > 0) tornTailsCut++;
+        maxSegmentSeq = Math.max(maxSegmentSeq, found[1]);
+        maxSegmentsAtOnce = (int) Math.max(maxSegmentsAtOnce, found[2]);
       }
     }
     System.out.println("MapDbLogStoreCrashTest: " + rounds + " rounds (" + killedBeforeOpen + " killed while opening), "
-        + verified + " stores verified, 0 corrupt or inconsistent; " + maxSynced + " entries synced in all; killed with a copy"
-        + " in flight " + inFlightAtKill + " times, inside a MapDB commit (its WAL left behind) " + interruptedMapDbCommits + " times");
+        + verified + " stores verified, 0 corrupt or inconsistent; " + maxSynced + " entries synced in all; a torn tail cut"
+        + " off at " + tornTailsCut + " verified opens; an unreferenced snapshot file left by " + orphanSnapshotFiles
+        + " kills; " + (maxSegmentSeq + 1) + " WAL segments created, at most " + maxSegmentsAtOnce + " at once");
   }
 
-  private static boolean hasMapDbWal(Path dir) throws java.io.IOException {
+  /** Snapshot files in the store: more than one means the kill came between a snapshot's file and its switch. */
+  private static long snapshotFiles(Path dir) throws java.io.IOException {
     try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
-      return files.anyMatch(p -> p.getFileName().toString().contains(".db.wal"));
-    }
-  }
-
-  private static boolean inFlightCopy(Path dir) {
-    try (ControlFile control = ControlFile.open(dir)) {
-      return control.latest().phase() != ControlFile.Phase.IDLE;
+      return files.filter(p -> SnapshotFile.isSnapshotFile(p.getFileName().toString())).count();
     }
   }
 
@@ -106,8 +106,9 @@ class MapDbLogStoreCrashTest {
     lastSyncedHardState = new HardState(Long.parseLong(f[5]), CrashChild.votedFor(Long.parseLong(f[5])), Long.parseLong(f[6]));
   }
 
-  private void verify(Path dir, String context) {
-    try (MapDbLogStore store = MapDbLogStore.open(dir)) {
+  /** @return torn bytes cut at this open, the newest segment's number, and how many segments there are */
+  private long[] verify(Path dir, String context) {
+    try (MapDbLogStore store = MapDbLogStore.open(dir, CrashChild.SEGMENT_BYTES)) {
       long first = store.firstIndex();
       long last = store.lastIndex();
       assertThat(last).as("last index after %s", context).isGreaterThanOrEqualTo(maxSynced);
@@ -144,6 +145,8 @@ class MapDbLogStoreCrashTest {
       assertThat(hs.commitIndex()).as("commit index after %s", context).isGreaterThanOrEqualTo(lastSyncedHardState.commitIndex());
       assertThat(hs.commitIndex()).as("commit index after %s", context).isLessThanOrEqualTo(last);
       if (hs.term() > 0) assertThat(hs.votedFor()).isEqualTo(CrashChild.votedFor(hs.term()));
+      List<Segment> segments = store.segments();
+      return new long[] {store.tornBytesAtOpen(), segments.get(segments.size() - 1).seq(), segments.size()};
     }
   }
 }

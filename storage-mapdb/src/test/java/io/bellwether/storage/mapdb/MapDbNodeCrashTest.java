@@ -68,7 +68,7 @@ class MapDbNodeCrashTest {
     RaftNode node = RaftNode.builder()
         .nodeId("n1")
         .voters(Set.of("n1"))
-        .store(MapDbLogStore.open(dir))
+        .store(MapDbLogStore.open(dir, CrashChild.SEGMENT_BYTES))
         .transport(new InMemoryNetwork().transport("n1"))
         .stateMachine(new KvStateMachine())
         .tick(Duration.ofMillis(10))
