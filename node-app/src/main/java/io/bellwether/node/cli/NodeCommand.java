@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -124,14 +125,16 @@ public final class NodeCommand implements Callable<Integer> {
     spec.commandLine().getOut().println("node " + node.nodeId() + " of cluster " + nodeConfig.clusterId() + " serving "
         + node.httpUrl() + " (peer " + nodeConfig.peerListen() + ")");
     spec.commandLine().getOut().flush();
+    AtomicReference<Throwable> fatal = new AtomicReference<>();
     node.raftStopped().whenComplete((v, error) -> {
-      if (error != null) stopped.countDown(); // wake the main thread to exit with EXIT_FATAL
+      if (error == null) return;
+      fatal.set(error);
+      stopped.countDown(); // wake the main thread to exit with EXIT_FATAL
     });
     stopped.await();
-    if (node.raftStopped().isCompletedExceptionally()) {
-      Throwable cause = node.raftStopped().handle((v, e) -> e).join();
+    if (fatal.get() != null) {
       spec.commandLine().getErr().println("bellwether: node " + node.nodeId()
-          + " stopped on an unrecoverable error, exiting: " + cause);
+          + " stopped on an unrecoverable error, exiting: " + fatal.get());
       spec.commandLine().getErr().flush();
       node.close();
       return EXIT_FATAL;
