@@ -15,7 +15,6 @@ import io.bellwether.core.message.ReadIndexResponse;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
 import io.bellwether.core.spi.Snapshot;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +55,9 @@ public final class RaftEngine {
 
   private int randomizedElectionTimeout;
 
+  /** The random draw that {@link #peerUnreachable} cut short, to restore on a false alarm; else 0. */
+  private int drawnElectionTimeout;
+
   /** Votes received in the current (pre-)election. */
   private VoteTally votes;
 
@@ -72,8 +74,8 @@ public final class RaftEngine {
    */
   private final long quietUntilTick;
 
-  /** Follower only: reads forwarded to the leader and not yet answered. */
-  private final Set<Long> forwardedReads = new LinkedHashSet<>();
+  /** Follower only: reads forwarded to the leader and not yet answered; created on first use. */
+  private ForwardedReads forwardedReads;
 
   /** The newest snapshot this node holds (taken or installed), sent to followers that need it. */
   private Snapshot latestSnapshot;
@@ -138,6 +140,7 @@ public final class RaftEngine {
 
   private void tickFollowerOrCandidate() {
     electionElapsed++;
+    if (role == Role.FOLLOWER) sendForwardedReads(); // again, if the request out went unanswered
     if (electionElapsed >= randomizedElectionTimeout) {
       // §5.2: no word from a leader for an election timeout, so start an election.
       if (config.preVote()) {
@@ -145,7 +148,52 @@ public final class RaftEngine {
       } else {
         becomeCandidate();
       }
+    } else if (role == Role.PRE_CANDIDATE || role == Role.CANDIDATE) {
+      askVotersAgain();
     }
+  }
+
+  /**
+   * A voter still hearing from the old leader ignores a (pre-)vote request without answering
+   * (§4.2.3), and its refusal window can end a tick after ours, since every node counts ticks from
+   * its own phase. Asking the voters that have not answered once per tick lets the election finish as
+   * soon as they may vote, instead of a whole randomized timeout later. Repeats are harmless: a pre-
+   * vote changes nothing, and a voter grants the same candidate again in the same term.
+   */
+  private void askVotersAgain() {
+    boolean preVote = role == Role.PRE_CANDIDATE;
+    long electionTerm = preVote ? term + 1 : term;
+    for (String peer : peers) {
+      if (votes.hasAnswered(peer)) continue;
+      send(new RequestVote(id, peer, electionTerm, log.lastIndex(), log.lastTerm(), preVote));
+    }
+  }
+
+  /**
+   * The transport lost, or could not open, its connection to {@code peer}: a hint that the peer's
+   * process is gone. The host of a crashed process closes its sockets at once; a crashed host, a
+   * frozen process or a partition gives no such hint, and the timers alone decide, as before.
+   *
+   * <p>If the peer is this follower's leader, the election timer is set from its random draw in
+   * {@code [T, 2T)} to {@code T} (the minimum election timeout) plus a stagger by rank: the survivors,
+   * sorted by id, wait {@code T}, {@code T + T/2}, {@code T + 2T/2}... so that one of them asks first
+   * and a split vote is unlikely. Only <em>when</em> an election starts changes, never who may vote:
+   * every voter still refuses votes for {@code T} ticks after it last heard from the leader, which is
+   * what leader leases rely on. A false alarm (the connection dropped, the leader lives) is cancelled
+   * by the leader's next message.
+   */
+  public void peerUnreachable(String peer) {
+    if (role != Role.FOLLOWER || leaderId == null || !leaderId.equals(peer)) return;
+    int rank = 0;
+    for (String v : voters) {
+      if (v.equals(id)) break;
+      if (!v.equals(peer)) rank++;
+    }
+    int base = config.electionTimeoutTicks();
+    // Set, not only shortened: a later survivor whose own draw was earlier would otherwise ask at
+    // the same time as the first, and two candidates at once split the vote.
+    if (drawnElectionTimeout == 0) drawnElectionTimeout = randomizedElectionTimeout;
+    randomizedElectionTimeout = base + rank * Math.max(1, base / 2);
   }
 
   private void tickLeader() {
@@ -272,8 +320,9 @@ public final class RaftEngine {
     if (leader != null) {
       leader.read(requestId, null);
     } else if (leaderId != null) {
-      forwardedReads.add(requestId);
-      send(new ReadIndexRequest(id, leaderId, term, requestId));
+      // Thesis §6.4.2: a follower asks the leader for a read index; concurrent reads share a request.
+      if (forwardedReads == null) forwardedReads = new ForwardedReads(random.nextLong());
+      forwardedReads.add(requestId); // sent by ready(), with every read queued until then
     } else {
       effects.readFailed(requestId);
     }
@@ -299,6 +348,8 @@ public final class RaftEngine {
     return !effects.isEmpty()
         || snapshotToInstall != null
         || (leader != null && leader.readRoundNeeded())
+        || (forwardedReads != null && role == Role.FOLLOWER && leaderId != null
+            && forwardedReads.hasRequestToSend())
         || !currentHardState().equals(lastHandedOut)
         || log.commitIndex() > log.appliedIndex()
         || log.hasUnstable();
@@ -310,6 +361,7 @@ public final class RaftEngine {
    */
   public Ready ready() {
     if (leader != null) leader.flushReadRound(); // one heartbeat round for all reads just queued
+    if (role == Role.FOLLOWER) sendForwardedReads(); // one read-index request for them, likewise
     HardState hs = currentHardState();
     HardState changed = hs.equals(lastHandedOut) ? null : hs;
     lastHandedOut = hs;
@@ -399,6 +451,7 @@ public final class RaftEngine {
     electionElapsed = 0;
     int base = config.electionTimeoutTicks();
     randomizedElectionTimeout = base + random.nextInt(base);
+    drawnElectionTimeout = 0;
   }
 
   /**
@@ -505,20 +558,34 @@ public final class RaftEngine {
       becomeFollower(term, leader); // a candidate that hears from this term's leader yields (§5.2)
     }
     electionElapsed = 0;
-  }
-
-  private void handleReadIndexResponse(ReadIndexResponse r) {
-    if (!forwardedReads.remove(r.requestId())) return; // late, or already failed
-    if (r.success()) {
-      effects.readReady(r.requestId(), r.readIndex());
-    } else {
-      effects.readFailed(r.requestId());
+    if (drawnElectionTimeout != 0) { // the leader lives after all: a false alarm, forget the hint
+      randomizedElectionTimeout = drawnElectionTimeout;
+      drawnElectionTimeout = 0;
     }
   }
 
+  private void sendForwardedReads() {
+    if (forwardedReads == null || leaderId == null) return;
+    long batch = forwardedReads.requestToSend(now, config.electionTimeoutTicks());
+    if (batch != 0) send(new ReadIndexRequest(id, leaderId, term, batch));
+  }
+
+  private void handleReadIndexResponse(ReadIndexResponse r) {
+    if (forwardedReads == null) return;
+    List<Long> batch = forwardedReads.answered(r.requestId()); // empty when late or replaced
+    for (long requestId : batch) {
+      if (r.success()) {
+        effects.readReady(requestId, r.readIndex());
+      } else {
+        effects.readFailed(requestId);
+      }
+    }
+    // The reads that arrived meanwhile go out as the next batch at ready().
+  }
+
   private void failForwardedReads() {
-    forwardedReads.forEach(effects::readFailed);
-    forwardedReads.clear();
+    if (forwardedReads == null) return;
+    forwardedReads.drainAll().forEach(effects::readFailed);
   }
 
   private void handleReadIndexRequest(ReadIndexRequest r) {
@@ -600,6 +667,11 @@ public final class RaftEngine {
 
   public String id() {
     return id;
+  }
+
+  /** Ticks without word from a leader after which this node starts an election (tests). */
+  int currentElectionTimeout() {
+    return randomizedElectionTimeout;
   }
 
   public Role role() {

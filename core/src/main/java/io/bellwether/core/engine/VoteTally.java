@@ -17,6 +17,10 @@ final class VoteTally {
     votes.putIfAbsent(voter, granted);
   }
 
+  boolean hasAnswered(String voter) {
+    return votes.containsKey(voter);
+  }
+
   boolean won() {
     return votes.values().stream().filter(v -> v).count() >= majority;
   }

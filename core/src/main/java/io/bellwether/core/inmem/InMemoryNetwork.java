@@ -158,9 +158,14 @@ public final class InMemoryNetwork implements AutoCloseable {
   private void deliver(String from, Message message) {
     LinkFaults linkFaults = faultsOf(from, message.to());
     boolean lost = linkFaults.cut() || random.nextDouble() < linkFaults.dropRate();
-    InMemoryTransport receiver = receivers.get(message.to());
-    if (lost || receiver == null) {
+    if (lost) {
       countDropped();
+      return;
+    }
+    InMemoryTransport receiver = receivers.get(message.to());
+    if (receiver == null) {
+      countDropped();
+      refused(from, message.to());
       return;
     }
     try {
@@ -168,11 +173,26 @@ public final class InMemoryNetwork implements AutoCloseable {
         deliveredCount.incrementAndGet();
       } else {
         countDropped();
+        refused(from, message.to());
       }
     } catch (RuntimeException e) {
       // A handler must not throw; if one does, the delivery thread must still serve the others.
       log.warn("inbound handler of {} threw on {}", message.to(), message, e);
       countDropped();
+    }
+  }
+
+  /**
+   * Nobody receives for {@code to} (stopped, or never started): like a refused TCP connection, the
+   * sender hears of it. A cut link, like a partition, tells nothing.
+   */
+  private void refused(String from, String to) {
+    InMemoryTransport sender = receivers.get(from);
+    if (sender == null) return;
+    try {
+      sender.peerUnreachable(to);
+    } catch (RuntimeException e) {
+      log.warn("inbound handler of {} threw on a hint about {}", from, to, e);
     }
   }
 

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * One node's {@link Transport} on an {@link InMemoryNetwork}; built by {@link
  * InMemoryNetwork#transport(String)}. Inbound messages arrive on the network's delivery thread.
- * Messages to a node that is unknown, not started or closed are dropped and counted by the network.
+ * Messages to a node that is unknown, not started or closed are dropped and counted by the network,
+ * and the sender is told the peer is unreachable, as a refused connection would.
  */
 public final class InMemoryTransport implements Transport {
 
@@ -63,6 +64,12 @@ public final class InMemoryTransport implements Transport {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** Tells the handler that {@code peerId} cannot be reached (see the network's delivery). */
+  void peerUnreachable(String peerId) {
+    InboundHandler handler = inbound;
+    if (!closed && handler != null) handler.onPeerUnreachable(peerId);
   }
 
   /** Hands {@code message} to the handler; false when there is none (not started, or closed). */

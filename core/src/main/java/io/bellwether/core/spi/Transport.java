@@ -32,10 +32,19 @@ public interface Transport extends AutoCloseable {
   @Override
   void close();
 
-  /** Receives messages addressed to this node. */
+  /** Receives messages addressed to this node, and hints about peers. */
   @FunctionalInterface
   interface InboundHandler {
     /** Called from a transport thread for each message that decoded cleanly. Must not block. */
     void onMessage(Message message);
+
+    /**
+     * Called from a transport thread when the connection to {@code peerId} closed or could not be
+     * opened (refused, reset): a hint that the peer's process may be gone, which lets a follower
+     * start an election sooner when its leader crashed. Must not block. A transport may call it
+     * any number of times, or never (one that cannot tell); correctness never depends on it, only how
+     * soon a crashed leader is replaced. The default ignores it.
+     */
+    default void onPeerUnreachable(String peerId) {}
   }
 }

@@ -53,7 +53,12 @@ public enum FaultKind {
    * The leader freezes: the classic lease breaker, a leader that resumes believing its lease holds.
    * (Last, so that adding it changed no earlier run: the draw walks the kinds in order.)
    */
-  PAUSE_LEADER;
+  PAUSE_LEADER,
+  /**
+   * A node's transport says its leader is unreachable while the leader lives (a connection reset for
+   * no fault of the peer's): the hint that shortens an election timer must not make it unsafe.
+   */
+  FALSE_ALARM;
 
   /** Whether this fault splits the network (and so replaces the partition in force, if any). */
   boolean isPartition() {

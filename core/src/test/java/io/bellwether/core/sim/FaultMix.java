@@ -18,10 +18,12 @@ public record FaultMix(
   /**
    * The mix of runs whose clocks stay within the lease's drift bound ({@link Clocks}): every kind of
    * fault as in {@link #DEFAULT} (CLOCK_SKEW and ZOMBIE_LEADER then skew within the bound), plus
-   * paused leaders and more frequent skews, since leases are what these runs are for.
+   * paused leaders, more frequent skews, and transports that wrongly report the leader unreachable
+   * (which shortens election timers), since leases are what these runs are for.
    */
   public static final FaultMix BOUNDED_CLOCKS =
-      DEFAULT.with(FaultKind.PAUSE_LEADER, 1).with(FaultKind.CLOCK_SKEW, 2);
+      DEFAULT.with(FaultKind.PAUSE_LEADER, 1).with(FaultKind.CLOCK_SKEW, 2)
+          .with(FaultKind.FALSE_ALARM, 2);
 
   /** No faults at all. */
   public static final FaultMix NONE = new FaultMix(new EnumMap<>(FaultKind.class), 1, 1, false);

@@ -209,6 +209,13 @@ final class Nemesis {
         cluster.resume(node);
         return "resume(" + node + ")";
       }
+      case FALSE_ALARM -> {
+        String leader = cluster.leader();
+        if (leader == null) return null;
+        String node = any(ids.stream().filter(n -> !n.equals(leader)).toList());
+        cluster.falseAlarm(node, leader);
+        return "falseAlarm(" + node + " told " + leader + " is unreachable)";
+      }
       case CLOCK_SKEW -> {
         // Half the time the leader's: a leader with a slow clock outlives its lease in its own eyes.
         String leader = cluster.leader();

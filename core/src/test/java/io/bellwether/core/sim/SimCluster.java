@@ -46,6 +46,12 @@ public final class SimCluster {
   private final SplittableRandom engineSeeds;
   private final SplittableRandom diskSeeds;
 
+  /** A transport's hint still to hand out: {@code to} lost its connection to {@code about}. */
+  private record Hint(String to, String about) {}
+
+  /** Hints due now, handed out one per step in random order like messages. */
+  private final List<Hint> hints = new ArrayList<>();
+
   /** Nodes whose clock has yet to tick in the current tick. */
   private final List<String> toTick = new ArrayList<>();
 
@@ -111,7 +117,7 @@ public final class SimCluster {
     int messages = network.dueCount();
     int requests = clients.dueCount(nowTicks);
     int faults = faultsOn && nemesis.due(nowTicks) ? 1 : 0;
-    int total = ticks + messages + requests + faults;
+    int total = ticks + messages + requests + faults + hints.size();
     if (total == 0) return false;
     int r = scheduler.nextInt(total);
     steps++;
@@ -122,9 +128,11 @@ public final class SimCluster {
     } else if ((r -= messages) < requests) {
       trace.record(nowTicks, "client", null);
       clients.act(r);
-    } else {
+    } else if ((r -= requests) < faults) {
       trace.record(nowTicks, "nemesis", null);
       nemesis.act();
+    } else {
+      hint(hints.remove(r - faults));
     }
     clients.throwIfBroken();
     invariants.check(nodes.values());
@@ -241,6 +249,26 @@ public final class SimCluster {
     trace.record(nowTicks, why + " " + node.id, null);
     crashes++;
     node.crash(new Random(diskSeeds.nextLong()), node.id + " " + why);
+    // The dead process's host closes its sockets: every peer's transport hears of it, in some order,
+    // as the real one does (Transport.InboundHandler#onPeerUnreachable).
+    for (String other : ids) {
+      if (!other.equals(node.id)) hints.add(new Hint(other, node.id));
+    }
+  }
+
+  /**
+   * Tells {@code to} that {@code about} is unreachable although it may well be alive: a connection
+   * that dropped for no fault of the peer. The engine must stay safe when hints lie.
+   */
+  void falseAlarm(String to, String about) {
+    hints.add(new Hint(to, about));
+  }
+
+  private void hint(Hint h) {
+    SimNode node = nodes.get(h.to());
+    trace.record(nowTicks, "unreachable(" + h.about() + ") told to " + h.to()
+        + (node.isUp() ? "" : ", who is not up"), null);
+    if (node.isUp()) runOn(node, d -> d.peerUnreachable(h.about()));
   }
 
   /** The node dies in the middle of its next sync, with writes staged but not yet durable. */

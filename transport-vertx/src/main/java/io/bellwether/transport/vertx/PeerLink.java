@@ -49,6 +49,8 @@ final class PeerLink {
   private final BlockingQueue<Message> queue;
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final String nodeId;
+  /** Tells the node the peer may be gone (connection closed or refused); see Transport.InboundHandler. */
+  private final Runnable onUnreachable;
   private volatile boolean closed;
 
   // Owned by the context's event loop.
@@ -69,7 +71,9 @@ final class PeerLink {
       MessageCodec codec,
       TransportCounters counters,
       Backoff backoff,
-      int queueLimit) {
+      int queueLimit,
+      Runnable onUnreachable) {
+    this.onUnreachable = onUnreachable;
     this.nodeId = nodeId;
     this.peerId = peerId;
     this.handshake = handshake.encode();
@@ -231,6 +235,7 @@ final class PeerLink {
       LOG.debug("node {}: attempt {} to reach {} at {} failed ({}); next in {}ms",
           nodeId, failures, peerId, target, cause.getMessage(), delayMs);
     }
+    hintUnreachable();
     retryAfter(delayMs);
   }
 
@@ -244,7 +249,16 @@ final class PeerLink {
     failures = uptimeMs >= backoff.max().toMillis() ? 1 : failures + 1;
     long delayMs = backoff.delayMs(failures);
     LOG.info("node {}: connection to {} closed after {}ms; reconnecting in {}ms", nodeId, peerId, uptimeMs, delayMs);
+    hintUnreachable();
     retryAfter(delayMs);
+  }
+
+  private void hintUnreachable() {
+    try {
+      onUnreachable.run();
+    } catch (RuntimeException e) {
+      LOG.warn("node {}: the handler of a hint about {} threw", nodeId, peerId, e);
+    }
   }
 
   private void retryAfter(long delayMs) {

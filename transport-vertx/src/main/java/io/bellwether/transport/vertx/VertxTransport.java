@@ -54,6 +54,7 @@ public final class VertxTransport implements Transport, Discovery.Listener {
   private final TransportCounters counters = new TransportCounters();
   private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
   private final Set<InboundConnection> inboundConnections = ConcurrentHashMap.newKeySet();
+  private volatile InboundHandler inbound;
   private final Vertx givenVertx;
 
   private volatile boolean started;
@@ -100,6 +101,7 @@ public final class VertxTransport implements Transport, Discovery.Listener {
   public synchronized void start(InboundHandler inbound) {
     Objects.requireNonNull(inbound, "inbound");
     if (started || closed) throw new IllegalStateException("transport of " + nodeId + " already started or closed");
+    this.inbound = inbound;
     vertx = givenVertx != null ? givenVertx : Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(config.eventLoops())
         .setWorkerPoolSize(1)
@@ -159,8 +161,10 @@ public final class VertxTransport implements Transport, Discovery.Listener {
 
   private PeerLink newLink(String peerId) {
     // From a thread outside Vert.x, each call picks the next event loop: peers spread over them.
+    InboundHandler handler = inbound;
     return new PeerLink(nodeId, peerId, new Handshake(clusterId, nodeId, peerId), vertx.getOrCreateContext(),
-        client, discovery, codec, counters, backoff, config.queueLimit());
+        client, discovery, codec, counters, backoff, config.queueLimit(),
+        () -> handler.onPeerUnreachable(peerId));
   }
 
   /** Checks every peer's connection against the new view; moved peers are reconnected. */

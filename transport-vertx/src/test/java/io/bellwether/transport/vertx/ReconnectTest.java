@@ -1,13 +1,16 @@
 package io.bellwether.transport.vertx;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.Endpoint;
+import io.bellwether.core.spi.Transport;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +87,34 @@ class ReconnectTest {
     for (int i = 0; i < 50; i++) sendSome();
     await().atMost(DEADLINE).until(() -> moved.size() >= 50);
     n2Moved.close();
+  }
+
+  @Test
+  void senderIsToldWhenItsConnectionToAPeerCloses() {
+    // The hint a follower uses to replace a crashed leader sooner (Transport.InboundHandler).
+    Queue<String> unreachable = new ConcurrentLinkedQueue<>();
+    VertxTransport n3 = nodes.startAndPublish(nodes.create("n3", 0, Map.of()), new Transport.InboundHandler() {
+      @Override
+      public void onMessage(Message message) {}
+
+      @Override
+      public void onPeerUnreachable(String peerId) {
+        unreachable.add(peerId);
+      }
+    });
+    Queue<Message> n2Inbox = TestNodes.inbox();
+    n2.close();
+    n2 = nodes.startAndPublish(nodes.create("n2", 0, Map.of()), n2Inbox::add);
+    await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> {
+      n3.send(new Heartbeat("n3", "n2", 1, 0, seq.incrementAndGet()));
+      return !n2Inbox.isEmpty();
+    });
+    assertThat(unreachable).isEmpty();
+
+    n2.close();
+
+    await().atMost(DEADLINE).until(() -> unreachable.contains("n2"));
+    assertThat(unreachable).containsOnly("n2");
   }
 
   private void sendSome() {
