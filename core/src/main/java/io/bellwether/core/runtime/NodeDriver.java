@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,9 @@ public final class NodeDriver {
   private long snapshotsInstalled;
   private long snapshotsSent;
   private long snapshotBytes;
+  private boolean snapshotBeingWritten;
+  private Executor snapshotWriter = Runnable::run;
+  private Executor backToNodeThread = Runnable::run;
 
   /** Proposals by log index, waiting to be applied. */
   private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
@@ -154,6 +158,11 @@ public final class NodeDriver {
 
   public void receive(Message message) {
     engine.step(message);
+  }
+
+  /** The transport lost its connection to {@code peer}: a hint, see {@link RaftEngine#peerUnreachable}. */
+  public void peerUnreachable(String peer) {
+    engine.peerUnreachable(peer);
   }
 
   /** Proposes {@code command}; {@code future} completes once it is applied, or fails. */
@@ -283,26 +292,63 @@ public final class NodeDriver {
   }
 
   /**
-   * Takes a snapshot once enough was applied since the last one, saves it, and compacts the log
-   * (Raft §7). Runs on the node thread, between batches: simple and consistent, at the cost of a
-   * pause proportional to the state's size.
+   * Takes a snapshot once enough was applied since the last one (Raft §7): one at a time, captured
+   * on the node thread, written by the snapshot writer, switched to in {@link #snapshotWritten}.
    */
   private void maybeSnapshot() {
+    if (snapshotBeingWritten) return;
     long entries = appliedIndex - lastSnapshotIndex;
     if (entries < snapshotPolicy.thresholdEntries() && bytesSinceSnapshot < snapshotPolicy.thresholdBytes()) {
       return;
     }
     if (entries <= 0) return;
+    // The state is captured here, between batches, so it is exactly the state at appliedIndex. Writing
+    // it out is the slow part: that goes to the snapshot writer, and the node goes on meanwhile.
     Snapshot snapshot = new Snapshot(appliedIndex, engine.termAt(appliedIndex), stateMachine.snapshot());
+    bytesSinceSnapshot = 0;
+    snapshotBeingWritten = true;
+    snapshotWriter.execute(() -> {
+      RuntimeException failure = null;
+      try {
+        storeForSnapshots.prepareSnapshot(snapshot);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      RuntimeException f = failure;
+      backToNodeThread.execute(() -> snapshotWritten(snapshot, f));
+    });
+  }
+
+  /**
+   * Back on the node thread once the snapshot's data is on disk: make it the store's latest, compact
+   * the log it covers (Raft §7) and sync, which now writes only a small record.
+   *
+   * @throws RuntimeException the writer's failure: a disk that cannot take a snapshot is as fatal as
+   *     one that cannot sync
+   */
+  private void snapshotWritten(Snapshot snapshot, RuntimeException failure) {
+    snapshotBeingWritten = false;
+    if (failure != null) throw failure;
+    if (snapshot.lastIndex() <= lastSnapshotIndex) return; // overtaken by one installed from the leader
     storeForSnapshots.saveSnapshot(snapshot);
     long compactTo = engine.snapshotTaken(snapshot, snapshotPolicy.catchUpTailEntries());
     if (compactTo > 0) storeForSnapshots.compactPrefix(compactTo);
     storeForSnapshots.sync();
     syncCount++;
-    lastSnapshotIndex = appliedIndex;
+    lastSnapshotIndex = snapshot.lastIndex();
     snapshotBytes = snapshot.data().length;
-    bytesSinceSnapshot = 0;
     snapshotsTaken++;
+  }
+
+  /**
+   * Where snapshot data is written (see {@link LogStore#prepareSnapshot}): on {@code writer}, after
+   * which the rest of the switch runs through {@code nodeThread}, which must run it on the node's
+   * thread. By default both run inline, on the node thread, which keeps the simulation deterministic;
+   * {@link RaftNode} passes a background thread, so that a slow write never holds up heartbeats.
+   */
+  public void writeSnapshotsOn(Executor writer, Executor nodeThread) {
+    this.snapshotWriter = java.util.Objects.requireNonNull(writer, "writer");
+    this.backToNodeThread = java.util.Objects.requireNonNull(nodeThread, "nodeThread");
   }
 
   private void apply(LogEntry e) {

@@ -15,11 +15,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -57,6 +61,12 @@ public final class RaftNode implements AutoCloseable {
 
   private record Stop() implements Event {}
 
+  /** The transport lost its connection to a peer. */
+  private record PeerUnreachable(String peer) implements Event {}
+
+  /** Work for the node thread was queued in {@code onNodeThread} (by the snapshot writer). */
+  private record Wake() implements Event {}
+
   private final String nodeId;
   private final LogStore store;
   private final Transport transport;
@@ -67,6 +77,9 @@ public final class RaftNode implements AutoCloseable {
   private final long maxCatchUpTicks;
   private final Thread thread;
   private final AtomicLong droppedInbound = new AtomicLong();
+  /** Writes snapshot files, so that the node thread never waits for one (see NodeDriver). */
+  private final ExecutorService snapshotWriter;
+  private final Queue<Runnable> onNodeThread = new ConcurrentLinkedQueue<>();
 
   private volatile NodeStatus status;
   private volatile boolean accepting;
@@ -103,6 +116,15 @@ public final class RaftNode implements AutoCloseable {
             engine, store, transport, b.stateMachine, appliedIndex, timeoutTicks, b.maxPendingRequests,
             b.snapshotPolicy);
     this.driver.observe(b.observer);
+    this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "bellwether-snapshot-" + nodeId);
+      t.setDaemon(true);
+      return t;
+    });
+    this.driver.writeSnapshotsOn(snapshotWriter, task -> {
+      onNodeThread.add(task);
+      inbox.offer(new Wake()); // when the inbox is full the loop is busy and will see the task anyway
+    });
     this.status = driver.status(false, null);
     this.thread = new Thread(this::run, "bellwether-node-" + nodeId);
   }
@@ -118,7 +140,17 @@ public final class RaftNode implements AutoCloseable {
    * @throws io.bellwether.core.spi.TransportException if the transport cannot start
    */
   public RaftNode start() {
-    transport.start(this::offerInbound);
+    transport.start(new Transport.InboundHandler() {
+      @Override
+      public void onMessage(Message message) {
+        offerInbound(message);
+      }
+
+      @Override
+      public void onPeerUnreachable(String peer) {
+        inbox.offer(new PeerUnreachable(peer)); // a hint: lost when the inbox is full, like a message
+      }
+    });
     accepting = true;
     thread.start();
     LOG.info("node {} started: voters={} lastIndex={}", nodeId, status.voters(), status.lastIndex());
@@ -209,6 +241,7 @@ public final class RaftNode implements AutoCloseable {
             break;
           }
         }
+        for (Runnable task; (task = onNodeThread.poll()) != null; ) task.run();
         // Time up to now, or only up to the next waiting message when the batch was cut at maxDrain.
         Event next = inbox.peek();
         lastTick = tickElapsed(lastTick, next == null ? System.nanoTime() : timeOf(next));
@@ -225,6 +258,7 @@ public final class RaftNode implements AutoCloseable {
       LOG.error("node {} stopped on an unrecoverable error", nodeId, e);
     } finally {
       accepting = false;
+      snapshotWriter.shutdown(); // a write in progress finishes; its result is never switched to
       driver.failAllPending("node " + nodeId + " stopped");
       Event e;
       while ((e = inbox.poll()) != null) rejectUnhandled(e);
@@ -267,9 +301,11 @@ public final class RaftNode implements AutoCloseable {
       driver.propose(p.command(), p.future());
     } else if (e instanceof Query q) {
       driver.query(q.query(), q.consistency(), q.minIndex(), q.future());
+    } else if (e instanceof PeerUnreachable u) {
+      driver.peerUnreachable(u.peer());
     } else if (e instanceof Stop) {
       return false;
-    }
+    } // Wake: nothing, the loop runs the queued tasks after the batch
     return true;
   }
 
@@ -298,6 +334,15 @@ public final class RaftNode implements AutoCloseable {
       }
     }
     stopped.complete(null); // no-op unless the thread never started
+    snapshotWriter.shutdown();
+    try {
+      // A snapshot write must not outlive the store it writes into.
+      if (!snapshotWriter.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("node {}: snapshot writer still busy after 30 s; closing anyway", nodeId);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     transport.close();
     store.close();
     LOG.info("node {} closed", nodeId);

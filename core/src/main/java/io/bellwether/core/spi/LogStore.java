@@ -93,6 +93,23 @@ public interface LogStore extends AutoCloseable {
    */
   void saveSnapshot(Snapshot snapshot);
 
+  /**
+   * Writes {@code snapshot}'s data durably where this store keeps snapshots, without making it the
+   * latest, so that a following {@link #saveSnapshot} of the same snapshot (the same instance) and
+   * its {@link #sync} need not write it again: the slow part of saving a snapshot, done off the node
+   * thread so that a big or slow write never holds up heartbeats.
+   *
+   * <p>Thread: called from one background thread at a time, concurrently with the other methods on
+   * the node's thread. Blocking: for the whole write and force. Durability: the data is on disk when
+   * this returns, but the store refers to it only after {@code saveSnapshot} and {@code sync}; a
+   * prepared snapshot never saved is discarded (at the next prepare, at a save of another snapshot,
+   * or at the next open). The default does nothing: {@code saveSnapshot} and {@code sync} then write
+   * everything, which suits stores whose snapshots cost nothing to save.
+   *
+   * @throws StorageException if the data cannot be written; the store's durable state is unchanged
+   */
+  default void prepareSnapshot(Snapshot snapshot) {}
+
   /** Makes every staged change durable before returning. May block for the disk. */
   void sync();
 

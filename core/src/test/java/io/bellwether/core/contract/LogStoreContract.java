@@ -480,6 +480,59 @@ public abstract class LogStoreContract {
     assertThat(reopened.term(found.lastIndex())).isEqualTo(1);
   }
 
+  @Test
+  void preparedSnapshotSavedLaterSurvivesReopen() throws Exception {
+    LogStore store = open();
+    store.append(entries(1, 10, 1));
+    store.sync();
+    Snapshot prepared = snapshot(6, 1);
+    // Prepared on a background thread while the node thread goes on appending, as the runtime does.
+    Thread writer = new Thread(() -> store.prepareSnapshot(prepared), "snapshot-writer");
+    writer.start();
+    store.append(entries(11, 12, 1));
+    store.sync();
+    writer.join(30_000);
+    assertThat(writer.isAlive()).isFalse();
+
+    store.saveSnapshot(prepared);
+    store.compactPrefix(6);
+    store.sync();
+    LogStore reopened = closeAndReopen(store);
+
+    assertThat(reopened.snapshot()).contains(prepared);
+    assertThat(reopened.firstIndex()).isEqualTo(7);
+    assertThat(reopened.lastIndex()).isEqualTo(12);
+  }
+
+  @Test
+  void preparedSnapshotNeverSavedIsNotUsed() {
+    LogStore store = open();
+    store.append(entries(1, 10, 1));
+    Snapshot saved = snapshot(4, 1);
+    store.saveSnapshot(saved);
+    store.sync();
+
+    store.prepareSnapshot(snapshot(8, 1));
+    LogStore reopened = closeAndReopen(store);
+
+    assertThat(reopened.snapshot()).contains(saved);
+    assertThat(reopened.lastIndex()).isEqualTo(10);
+  }
+
+  @Test
+  void savingAnotherSnapshotThanThePreparedOneSavesWhatWasAsked() {
+    LogStore store = open();
+    store.append(entries(1, 10, 1));
+    store.prepareSnapshot(snapshot(6, 1));
+    Snapshot other = snapshot(8, 1);
+
+    store.saveSnapshot(other);
+    store.sync();
+    LogStore reopened = closeAndReopen(store);
+
+    assertThat(reopened.snapshot()).contains(other);
+  }
+
   // ---- lifecycle
 
   @Test

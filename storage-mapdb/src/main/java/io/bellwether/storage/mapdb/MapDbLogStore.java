@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +60,17 @@ public final class MapDbLogStore implements LogStore {
   private Snapshot snapshot;
   private Snapshot stagedSnapshot; // the file to write at the next sync, or null
   private WalRecord.Checkpoint durable; // what a new segment's head says: the state after the last sync
-  private boolean closed;
-  private StorageException failure;
+  private volatile boolean closed;
+  private volatile StorageException failure;
+
+  /** A snapshot whose file {@link #prepareSnapshot} wrote, not yet taken by a save; else null. */
+  private final AtomicReference<Prepared> prepared = new AtomicReference<>();
+  private final AtomicLong preparedFiles = new AtomicLong();
+
+  /** Whether the staged snapshot's file is already written (it was prepared). */
+  private boolean stagedSnapshotWritten;
+
+  private record Prepared(Snapshot snapshot, String fileName) {}
   private long tornBytesAtOpen;
 
   private MapDbLogStore(Path directory, DirectoryLock lock, Wal wal, LogTable table, HardState hardState, Snapshot snapshot) {
@@ -197,13 +208,48 @@ public final class MapDbLogStore implements LogStore {
     Objects.requireNonNull(next, "snapshot");
     LogStoreArguments.checkSnapshot(next, table.firstIndex());
     boolean clearLog = !table.keepsLog(next.lastIndex(), next.lastTerm());
-    SnapshotRef ref = new SnapshotRef(next.lastIndex(), next.lastTerm(),
-        SnapshotFile.name(next.lastIndex(), next.lastTerm(), wal.nextFrameSeq()), next.data().length,
+    // Take the prepared file if it holds this very snapshot; one that holds another is never used.
+    Prepared p = prepared.getAndSet(null);
+    boolean written = p != null && p.snapshot() == next;
+    if (p != null && !written) deleteQuietly(p.fileName());
+    String fileName = written ? p.fileName() : SnapshotFile.name(next.lastIndex(), next.lastTerm(), wal.nextFrameSeq());
+    SnapshotRef ref = new SnapshotRef(next.lastIndex(), next.lastTerm(), fileName, next.data().length,
         SnapshotFile.crc(next.data()));
     table.setSnapshot(ref, clearLog);
     staged.add(new WalRecord.SetSnapshot(ref, clearLog));
     snapshot = next;
     stagedSnapshot = next;
+    stagedSnapshotWritten = written;
+  }
+
+  /**
+   * Writes the snapshot's own MapDB file now, under a name no save uses, so that the save and sync
+   * that follow only write the WAL record naming it (see {@link LogStore#prepareSnapshot}).
+   */
+  @Override
+  public void prepareSnapshot(Snapshot next) {
+    requireUsable();
+    Objects.requireNonNull(next, "snapshot");
+    String fileName = SnapshotFile.preparedName(next.lastIndex(), next.lastTerm(), preparedFiles.incrementAndGet());
+    try {
+      SnapshotFile.write(directory, fileName, next);
+    } catch (IOException e) {
+      deleteQuietly(fileName);
+      throw new StorageException("cannot write snapshot file " + directory.resolve(fileName) + ": " + e, e);
+    } catch (StorageException e) {
+      deleteQuietly(fileName);
+      throw e;
+    }
+    Prepared superseded = prepared.getAndSet(new Prepared(next, fileName));
+    if (superseded != null) deleteQuietly(superseded.fileName());
+  }
+
+  private void deleteQuietly(String fileName) {
+    try {
+      Files.deleteIfExists(directory.resolve(fileName));
+    } catch (IOException e) {
+      LOG.warn("could not delete unused snapshot file {}: {} (removed at the next open)", fileName, e.toString());
+    }
   }
 
   /**
@@ -216,7 +262,9 @@ public final class MapDbLogStore implements LogStore {
     requireUsable();
     if (staged.isEmpty() && hardState.equals(durable.hardState())) return;
     try {
-      if (stagedSnapshot != null) SnapshotFile.write(directory, table.snapshot().fileName(), stagedSnapshot);
+      if (stagedSnapshot != null && !stagedSnapshotWritten) {
+        SnapshotFile.write(directory, table.snapshot().fileName(), stagedSnapshot);
+      }
       WalFrame.begin(frame);
       WalFrame.add(frame, staged);
       if (!hardState.equals(durable.hardState())) WalFrame.add(frame, List.of(new WalRecord.SetHardState(hardState)));
@@ -224,6 +272,7 @@ public final class MapDbLogStore implements LogStore {
       SnapshotRef previousSnapshot = durable.snapshot();
       staged.clear();
       stagedSnapshot = null;
+      stagedSnapshotWritten = false;
       durable = checkpoint();
       // Only now is the switch durable: the previous snapshot's file and passed segments may go.
       if (previousSnapshot != null && !previousSnapshot.equals(durable.snapshot())) {

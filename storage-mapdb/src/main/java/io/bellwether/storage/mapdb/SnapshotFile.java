@@ -33,6 +33,11 @@ final class SnapshotFile {
     return PREFIX + index + "-" + term + "-" + unique + SUFFIX;
   }
 
+  /** A prepared snapshot's name: never one {@link #name} gives, whatever the store's history. */
+  static String preparedName(long index, long term, long unique) {
+    return PREFIX + index + "-" + term + "-p" + unique + SUFFIX;
+  }
+
   static boolean isSnapshotFile(String fileName) {
     return fileName.startsWith(PREFIX) && fileName.contains(SUFFIX);
   }

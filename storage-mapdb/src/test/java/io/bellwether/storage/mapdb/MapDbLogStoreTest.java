@@ -295,6 +295,38 @@ class MapDbLogStoreTest {
   }
 
   @Test
+  void preparedSnapshotFileIsTheOneSavedAndUnusedOnesDoNotPileUp() throws IOException {
+    Path dir = storeWithEntries(50);
+    Snapshot first = new Snapshot(20, 1, "state@20".getBytes(StandardCharsets.UTF_8));
+    Snapshot second = new Snapshot(30, 1, "state@30".getBytes(StandardCharsets.UTF_8));
+    try (MapDbLogStore store = MapDbLogStore.open(dir, SMALL_SEGMENTS)) {
+      store.prepareSnapshot(first);
+      store.prepareSnapshot(second); // supersedes the first, never saved: its file goes
+      assertThat(snapshotFiles(dir)).hasSize(1);
+      Path preparedFile = snapshotFiles(dir).get(0);
+      long written = Files.getLastModifiedTime(preparedFile).toMillis();
+
+      store.saveSnapshot(second);
+      store.compactPrefix(25);
+      store.sync();
+
+      // The sync named the prepared file in the WAL instead of writing a second copy.
+      assertThat(snapshotFiles(dir)).containsExactly(preparedFile);
+      assertThat(Files.getLastModifiedTime(preparedFile).toMillis()).isEqualTo(written);
+    }
+    try (MapDbLogStore store = MapDbLogStore.open(dir, SMALL_SEGMENTS)) {
+      assertThat(store.snapshot()).contains(second);
+      assertThat(store.firstIndex()).isEqualTo(26);
+      store.prepareSnapshot(new Snapshot(40, 1, new byte[] {4}));
+    }
+    // Prepared and never saved before the store closed: deleted when it opens again.
+    try (MapDbLogStore store = MapDbLogStore.open(dir, SMALL_SEGMENTS)) {
+      assertThat(store.snapshot()).contains(second);
+    }
+    assertThat(snapshotFiles(dir)).hasSize(1);
+  }
+
+  @Test
   void damagedOrMissingSnapshotFileIsRefused() throws IOException {
     Path dir = storeWithEntries(50);
     try (MapDbLogStore store = MapDbLogStore.open(dir, SMALL_SEGMENTS)) {
