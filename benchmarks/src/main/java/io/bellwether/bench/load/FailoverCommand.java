@@ -52,6 +52,11 @@ final class FailoverCommand implements Callable<Integer> {
       description = "after the kill, one extra fresh write this often (default: ${DEFAULT-VALUE})")
   Duration probeInterval;
 
+  @Option(names = "--signal", defaultValue = "KILL",
+      description = "KILL (the process dies; its host closes its sockets) or STOP (it freezes with its sockets open,"
+          + " as a hung host or a partition looks to its peers; killed after the trial) (default: ${DEFAULT-VALUE})")
+  FailoverSpec.Signal signal;
+
   @Override
   public Integer call() throws Exception {
     Map<Endpoint, Long> pidMap = new LinkedHashMap<>();
@@ -68,7 +73,7 @@ final class FailoverCommand implements Callable<Integer> {
     }
     FailoverSpec f = new FailoverSpec(common.target, common.parsedEndpoints(), pidMap, connections, settle, maxWait,
         tail, writeTo, probeInterval, common.keys, common.valueSize, common.keyPrefix, common.seedOrClock(),
-        common.timeout, common.errorBackoff);
+        common.timeout, common.errorBackoff, signal);
     var err = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true);
     FailoverReport report = FailoverRun.run(f, common.timeline, err);
     spec.commandLine().getOut().print(report.toText());

@@ -37,6 +37,7 @@ record FailoverReport(
     o.put("target", spec.target().name().toLowerCase());
     o.put("killedUrl", killed.url());
     o.put("killedPid", killedPid);
+    o.put("signal", spec.signal().name());
     o.put("killConfirmed", killConfirmed);
     o.put("killTime", killTime.toString());
     o.put("killAtMs", killAtMs);
@@ -67,7 +68,8 @@ record FailoverReport(
     s.append(String.format("bellwether-bench failover: target=%s connections=%d settle=%.1fs write-to=%s seed=%d%n",
         spec.target().name().toLowerCase(), spec.connections(), spec.settle().toMillis() / 1000.0,
         spec.writeTo().name().toLowerCase(), spec.seed()));
-    s.append(String.format("killed leader        %s (pid %d, %s) at %s (%d ms into the run)%n", killed, killedPid,
+    s.append(String.format("%s leader       %s (pid %d, SIG%s, %s) at %s (%d ms into the run)%n",
+        spec.signal() == FailoverSpec.Signal.STOP ? "stopped" : "killed ", killed, killedPid, spec.signal(),
         killConfirmed ? "exited" : "EXIT NOT CONFIRMED", killTime, killAtMs));
     if (succeeded()) {
       s.append(String.format("first write after    %.1f ms (sent after the kill, acknowledged via %s)%n",

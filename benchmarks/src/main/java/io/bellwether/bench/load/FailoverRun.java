@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One failover trial: steady writes for {@code settle}, SIGKILL of the leader's process, then wait
+ * One failover trial: steady writes for {@code settle}, SIGKILL (or SIGSTOP) of the leader's process, then wait
  * (at most {@code maxWait}) for the first write sent after the kill to succeed, keep the load on for
  * {@code tail} so the timeline shows the recovery, and report.
  */
@@ -47,20 +47,26 @@ final class FailoverRun {
       Thread.sleep(spec.settle().toMillis());
       if (probe.successesBeforeKill() == 0) log.println("bellwether-bench: WARNING: no write succeeded before the kill");
 
-      process.destroyForcibly();
+      if (spec.signal() == FailoverSpec.Signal.STOP) {
+        freeze(pid);
+      } else {
+        process.destroyForcibly();
+      }
       // Taken after the signal was sent: a write counts as "after the kill" only if sent later than this.
       long killNanos = System.nanoTime();
       Instant killTime = Instant.now();
       probe.killed(killNanos);
       KillProbes probes = new KillProbes(h, survivors, probe, timeline);
       probes.start(spec.probeInterval().toMillis(), spec.keys());
-      log.println("bellwether-bench: killed " + leader + " (pid " + pid + ") at " + killTime);
+      log.println("bellwether-bench: " + (spec.signal() == FailoverSpec.Signal.STOP ? "stopped " : "killed ")
+          + leader + " (pid " + pid + ") at " + killTime);
 
       boolean seen = probe.awaitFirstAfterKill(spec.maxWait().toNanos());
       probes.stop();
       if (seen) Thread.sleep(spec.tail().toMillis());
       clock.stopNow();
       Harness.await(Future.all(running), spec.timeout().plusSeconds(10));
+      if (spec.signal() == FailoverSpec.Signal.STOP) process.destroyForcibly(); // frozen until now
       boolean exited;
       try {
         process.onExit().get(5, TimeUnit.SECONDS);
@@ -83,6 +89,15 @@ final class FailoverRun {
           firstNanos < 0 ? -1 : firstNanos / 1e6, probe.firstVia(), gapNanos < 0 ? -1 : gapNanos / 1e6,
           timeline.longestGapMs(timeline.bucketOf(killNanos)), newLeader, probe.successesBeforeKill(),
           probe.successesAfterKill(), probes.sent(), total.errors, total.errorCount());
+    }
+  }
+
+  /** SIGSTOP: the process stays, frozen, with its sockets open. */
+  private static void freeze(long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -STOP " + pid + " failed: "
+          + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
     }
   }
 }

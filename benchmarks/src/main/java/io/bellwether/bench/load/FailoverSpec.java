@@ -20,7 +20,15 @@ record FailoverSpec(
     String keyPrefix,
     long seed,
     Duration timeout,
-    Duration errorBackoff) {
+    Duration errorBackoff,
+    Signal signal) {
+
+  /**
+   * How the leader is taken down. {@code KILL}: SIGKILL, the process dies and its host closes its
+   * sockets at once (a crash). {@code STOP}: SIGSTOP, the process freezes with its sockets open, as a
+   * hung host or a partition would look to its peers; it is killed after the trial.
+   */
+  enum Signal { KILL, STOP }
 
   FailoverSpec {
     if (endpoints.size() < 2) throw new IllegalArgumentException("failover needs at least two endpoints");

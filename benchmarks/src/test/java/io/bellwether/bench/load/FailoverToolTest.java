@@ -136,6 +136,58 @@ class FailoverToolTest {
   }
 
   @Test
+  void stopSignalFreezesTheLeaderForTheTrialAndKillsItAfterwards() throws Exception {
+    // The fake "elects" once it sees the leader frozen (state T), not gone: the tool must SIGSTOP it.
+    cluster = new FakeCluster(vertx, false, 3);
+    cluster.leaderId = "n2";
+    cluster.followersForward = true;
+    cluster.commitDelayMs = 20;
+    leaderProcess = new ProcessBuilder("sleep", "60").start();
+    cluster.node(2).pid = leaderProcess.pid();
+    cluster.node(2).process = leaderProcess;
+    java.util.concurrent.atomic.AtomicBoolean seenFrozen = new java.util.concurrent.atomic.AtomicBoolean();
+    long pid = leaderProcess.pid();
+    vertx.setPeriodic(5, timer -> {
+      if (seenFrozen.get() || !isFrozen(pid)) return;
+      seenFrozen.set(true);
+      vertx.cancelTimer(timer);
+      // kill() waits for the fake's server to close, which needs this event loop: not from here.
+      java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          cluster.kill(cluster.node(2));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        cluster.leaderId = null;
+        vertx.setTimer(ELECTION_MS, id -> {
+          cluster.term++;
+          cluster.leaderId = "n3";
+        });
+      });
+    });
+
+    Result r = failover("--max-wait", "10s", "--signal", "STOP");
+
+    assertThat(r.code()).isZero();
+    assertThat(seenFrozen).isTrue();
+    assertThat(r.json().get("signal").asText()).isEqualTo("STOP");
+    assertThat(r.json().get("firstWriteAfterKillMs").asDouble()).isGreaterThanOrEqualTo(ELECTION_MS);
+    assertThat(r.json().get("killConfirmed").asBoolean()).isTrue(); // killed once the trial was over
+    assertThat(leaderProcess.isAlive()).isFalse();
+    assertThat(r.out()).contains("stopped leader").contains("SIGSTOP");
+  }
+
+  /** Whether the process is stopped by a signal: state T in /proc/PID/stat (Linux). */
+  private static boolean isFrozen(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Test
   void reportsFailureWhenNoWriteSucceedsInTime() throws Exception {
     clusterWithMortalLeader(false, false);
 
