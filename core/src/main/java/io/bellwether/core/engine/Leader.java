@@ -105,13 +105,23 @@ final class Leader {
     return true;
   }
 
-  /** Reads registered since the last heartbeat round need one; sends it. */
+  /**
+   * Reads registered since the last heartbeat round need one; sends it, unless a round is still
+   * out: then they wait for that one's answers and go in the next, so that under a steady stream of
+   * reads the leader sends one round per round trip, not one per batch of work (each round costs a
+   * message to and from every follower). A read never rides a round sent before it arrived.
+   */
   void flushReadRound() {
-    if (reads.roundNeeded()) broadcastHeartbeat();
+    if (readRoundNeeded()) broadcastHeartbeat();
   }
 
   boolean readRoundNeeded() {
-    return reads.roundNeeded();
+    return reads.roundNeeded() && !readRoundOut();
+  }
+
+  /** The newest heartbeat round has not yet been acknowledged by a majority. */
+  private boolean readRoundOut() {
+    return !peers.isEmpty() && quorumAcknowledgedSeq() < reads.sentSeq();
   }
 
   // ---------------------------------------------------------------- reads (thesis §6.4)
