@@ -8,9 +8,11 @@
 #
 #   benchmarks/scripts/failover.sh            # 5 trials per target, 5 s of load before each kill
 #   QUICK=1 benchmarks/scripts/failover.sh    # 3 trials, 2 s before each kill
+#   SIGNAL=STOP benchmarks/scripts/failover.sh   # freeze the leader instead: its sockets stay open,
+#                                                # as with a hung host or a partition (killed after)
 #
 # Environment:
-#   TRIALS=5 CONNECTIONS=16 SETTLE=5 MAX_WAIT=30   (seconds)
+#   TRIALS=5 CONNECTIONS=16 SETTLE=5 MAX_WAIT=30   (seconds)   SIGNAL=KILL (or STOP)
 #   TARGETS="etcd bellwether" KEYS=1000 VALUE_SIZE=100 SEED=42
 #   BELLWETHER_JAR, BELLWETHER_BENCH_JAR, BW_JAVA_OPTS, ETCD_BIN, RESULTS_DIR: see lib.sh
 set -euo pipefail
@@ -29,8 +31,10 @@ TARGETS="${TARGETS:-etcd bellwether}"
 KEYS="${KEYS:-1000}"
 VALUE_SIZE="${VALUE_SIZE:-100}"
 SEED="${SEED:-42}"
+SIGNAL="${SIGNAL:-KILL}"
+[[ "$SIGNAL" == KILL || "$SIGNAL" == STOP ]] || { echo "SIGNAL must be KILL or STOP, got '$SIGNAL'" >&2; exit 2; }
 
-lib_init failover
+lib_init "failover$([[ "$SIGNAL" == STOP ]] && echo -stop || true)"
 ensure_tools
 ensure_bellwether_jar
 ensure_bench_tool
@@ -41,7 +45,7 @@ ensure_bench_tool
   echo "java: $(java -version 2>&1 | head -1)"
   echo "bellwether jar: $BELLWETHER_JAR"
   echo "commit: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$BENCH_ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)')"
-  echo "settings: QUICK=${QUICK:-0} TRIALS=$TRIALS CONNECTIONS=$CONNECTIONS SETTLE=$SETTLE MAX_WAIT=$MAX_WAIT KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE SEED=$SEED"
+  echo "settings: QUICK=${QUICK:-0} TRIALS=$TRIALS CONNECTIONS=$CONNECTIONS SETTLE=$SETTLE MAX_WAIT=$MAX_WAIT KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE SEED=$SEED SIGNAL=$SIGNAL"
 } >"$RESULTS_DIR/environment.txt"
 
 trials_file="$RESULTS_DIR/trials.txt"
@@ -70,7 +74,7 @@ for target in $TARGETS; do
     log "$target trial $t/$TRIALS: leader $seen_leader, terms (member term leader): $(cluster_views | tr '\n' ';'), pids $(cluster_pids_arg)"
     run_bench failover --target "$target" --endpoints "$(cluster_endpoints)" --pids "$(cluster_pids_arg)" \
       --connections "$CONNECTIONS" --settle "${SETTLE}s" --max-wait "${MAX_WAIT}s" \
-      --keys "$KEYS" --value-size "$VALUE_SIZE" --seed "$((SEED + t))" \
+      --keys "$KEYS" --value-size "$VALUE_SIZE" --seed "$((SEED + t))" --signal "$SIGNAL" \
       --json "$base.json" --timeline "$base-timeline.csv" >"$base.txt" 2>"$base.err" || rc=$?
     cluster_reap
     if ((${#REAPED[@]} == 0)); then
