@@ -105,23 +105,13 @@ final class Leader {
     return true;
   }
 
-  /**
-   * Reads registered since the last heartbeat round need one; sends it, unless a round is still
-   * out: then they wait for that one's answers and go in the next, so that under a steady stream of
-   * reads the leader sends one round per round trip, not one per batch of work (each round costs a
-   * message to and from every follower). A read never rides a round sent before it arrived.
-   */
+  /** Reads registered since the last heartbeat round need one; sends it. */
   void flushReadRound() {
-    if (readRoundNeeded()) broadcastHeartbeat();
+    if (reads.roundNeeded()) broadcastHeartbeat();
   }
 
   boolean readRoundNeeded() {
-    return reads.roundNeeded() && !readRoundOut();
-  }
-
-  /** The newest heartbeat round has not yet been acknowledged by a majority. */
-  private boolean readRoundOut() {
-    return !peers.isEmpty() && quorumAcknowledgedSeq() < reads.sentSeq();
+    return reads.roundNeeded();
   }
 
   // ---------------------------------------------------------------- reads (thesis §6.4)
