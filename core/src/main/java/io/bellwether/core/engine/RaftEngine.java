@@ -364,6 +364,8 @@ public final class RaftEngine {
     if (role == Role.FOLLOWER) sendForwardedReads(); // one read-index request for them, likewise
     HardState hs = currentHardState();
     HardState changed = hs.equals(lastHandedOut) ? null : hs;
+    boolean termOrVoteChanged =
+        hs.term() != lastHandedOut.term() || !Objects.equals(hs.votedFor(), lastHandedOut.votedFor());
     lastHandedOut = hs;
     Ready r =
         new Ready(
@@ -373,7 +375,8 @@ public final class RaftEngine {
             log.takeCommitted(config.maxApplyBytes()),
             effects.takeReadStates(),
             effects.takeFailedReads(),
-            snapshotToInstall);
+            snapshotToInstall,
+            termOrVoteChanged);
     snapshotToInstall = null;
     return r;
   }

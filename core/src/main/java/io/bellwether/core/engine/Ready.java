@@ -13,7 +13,7 @@ import java.util.List;
  * <ol>
  *   <li>persist {@link #snapshot} (when not null: one received from the leader), then {@link
  *       #hardState} (when not null) and {@link #entries} (truncating any stored suffix from the
- *       first entry's index), then <b>sync</b>;
+ *       first entry's index), then <b>sync</b> when {@link #mustSync()} says so;
  *   <li>send {@link #messages} (only now: a vote or an acknowledgement must never leave before what
  *       it promises is durable). The one exception: a leader's replication messages ({@code
  *       AppendEntries}, {@code Heartbeat}, {@code InstallSnapshot}) may leave before the sync, so
@@ -27,6 +27,8 @@ import java.util.List;
  *
  * @param failedReads request ids of local reads that can no longer be confirmed (leadership lost, no
  *     leader known); they must be answered with an error, never from local state
+ * @param termOrVoteChanged whether {@link #hardState} differs from the last one handed out in term or
+ *     vote, not only in commit index
  */
 public record Ready(
     HardState hardState,
@@ -35,9 +37,18 @@ public record Ready(
     List<LogEntry> committedEntries,
     List<ReadState> readStates,
     List<Long> failedReads,
-    Snapshot snapshot) {
+    Snapshot snapshot,
+    boolean termOrVoteChanged) {
 
+  /**
+   * Whether the store must be synced before anything else: new entries, a received snapshot, or a
+   * new term or vote (Figure 2's persistent state, promised by every message that follows). A hard
+   * state whose only change is the commit index is written but not synced on its own: the commit
+   * index is volatile state in Raft, and a restarted engine does not trust the stored one (it learns
+   * it again from the leader), so losing it in a crash costs nothing. Syncing it cost a leader a
+   * second fsync between the followers' acknowledgements and the client's answer.
+   */
   public boolean mustSync() {
-    return hardState != null || !entries.isEmpty() || snapshot != null;
+    return termOrVoteChanged || !entries.isEmpty() || snapshot != null;
   }
 }

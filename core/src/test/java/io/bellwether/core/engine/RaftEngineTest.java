@@ -100,6 +100,26 @@ class RaftEngineTest {
   }
 
   @Test
+  void aNewCommitIndexAloneIsHandedOutButNeedNotBeSynced() {
+    // The commit index is volatile (Figure 2) and not trusted after a restart: a follower learning
+    // it from a heartbeat-like append records it without an fsync of its own.
+    RaftEngine follower = engine("n2", new HardState(1, null, 0), entries(1, 1));
+    follower.step(new AppendEntries("n1", "n2", 1, 2, 1, List.of(), 2));
+    Ready r = follower.ready();
+    assertThat(r.hardState()).isEqualTo(new HardState(1, null, 2));
+    assertThat(r.committedEntries()).hasSize(2);
+    assertThat(r.mustSync()).isFalse();
+    // The same commit index arriving with a new entry is synced for the entry.
+    follower.step(new AppendEntries("n1", "n2", 1, 2, 1, List.of(LogEntry.command(1, 3, new byte[] {3})), 3));
+    assertThat(follower.ready().mustSync()).isTrue();
+    // And a new term always is, before the acknowledgement that carries it leaves.
+    follower.step(new AppendEntries("n3", "n2", 2, 3, 1, List.of(), 3));
+    Ready newTerm = follower.ready();
+    assertThat(newTerm.hardState().term()).isEqualTo(2);
+    assertThat(newTerm.mustSync()).isTrue();
+  }
+
+  @Test
   void voterRejectsCandidateWhoseLogIsLessUpToDate() {
     // §5.4.1: compare last terms, then lengths.
     RaftEngine voter = engine("n3", new HardState(2, null, 0), entries(1, 2));

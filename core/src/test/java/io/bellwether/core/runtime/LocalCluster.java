@@ -84,6 +84,11 @@ public final class LocalCluster implements AutoCloseable {
     return nodes.get(id);
   }
 
+  /** The store the node runs on now (a crash replaces it with what it had synced). */
+  public InMemoryLogStore store(String id) {
+    return stores.get(id);
+  }
+
   public StateMachine stateMachine(String id) {
     return machines.get(id);
   }
