@@ -6,13 +6,21 @@
 #
 #   benchmarks/scripts/compare-etcd.sh            # full: 20 s runs after 5 s of warm-up, 60 s stability run
 #   QUICK=1 benchmarks/scripts/compare-etcd.sh    # 3 s runs, 1 s warm-up, 10 s stability run: to try it out
+#   ROUNDS=3 WRITE_CONNECTIONS=1 READ_CONNECTIONS=0 STALE_READS=0 STABILITY_CONNECTIONS=0 \
+#     benchmarks/scripts/compare-etcd.sh          # one workload, three rounds, the order alternating
 #
 # Environment (seconds are plain numbers):
 #   DURATION=20 WARMUP=5          measured time and warm-up of each run
-#   PREWARM=10                    a discarded write run (16 connections) on each fresh cluster before
-#                                 the measured ones, so the JVM's JIT is warm for the first run too
+#   PREWARM=60                    a discarded write run (16 connections) on each fresh cluster before
+#                                 the measured ones, so the JVM's JIT has settled before the first
+#                                 (with 10 s, the C2 compiler still used half of the leader's CPU
+#                                 during the 1-connection run that followed; docs/BENCHMARKS.md)
+#   ROUNDS=1                      repeat everything (fresh clusters each time), etcd first in odd
+#                                 rounds and Bellwether first in even ones; the table then shows the
+#                                 median of the rounds and each round's ratio, so a drift of the
+#                                 machine (disk latency, CPU steal) does not land on one system only
 #   WRITE_CONNECTIONS="1 16 64 256"
-#   READ_CONNECTIONS=64           linearizable reads (and stale ones) of preloaded keys
+#   READ_CONNECTIONS=64           linearizable reads (and stale ones) of preloaded keys; 0 to skip
 #   READ_FROM=all                 leader, all, followers or first: where reads go (both systems serve
 #                                 linearizable reads on any member)
 #   STALE_READS=1                 also stale reads (etcd: serializable); 0 to skip
@@ -31,7 +39,8 @@ if [[ "${QUICK:-0}" == 1 ]]; then
 fi
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-5}"
-PREWARM="${PREWARM:-10}"
+PREWARM="${PREWARM:-60}"
+ROUNDS="${ROUNDS:-1}"
 WRITE_CONNECTIONS="${WRITE_CONNECTIONS:-1 16 64 256}"
 READ_CONNECTIONS="${READ_CONNECTIONS:-64}"
 READ_FROM="${READ_FROM:-all}"
@@ -62,6 +71,7 @@ loadavg() { cut -d' ' -f1 /proc/loadavg; }
   echo "settings: QUICK=${QUICK:-0} DURATION=$DURATION WARMUP=$WARMUP PREWARM=$PREWARM WRITE_CONNECTIONS='$WRITE_CONNECTIONS'" \
     "READ_CONNECTIONS=$READ_CONNECTIONS READ_FROM=$READ_FROM STALE_READS=$STALE_READS" \
     "STABILITY_DURATION=$STABILITY_DURATION STABILITY_CONNECTIONS=$STABILITY_CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE SEED=$SEED"
+  echo "rounds: $ROUNDS; prewarm: ${PREWARM} s"
   echo "BW_JAVA_OPTS: ${BW_JAVA_OPTS:-(bin/bellwether defaults)}"
 } >"$RESULTS_DIR/environment.txt"
 
@@ -69,7 +79,7 @@ loadavg() { cut -d' ' -f1 /proc/loadavg; }
 run_load() {
   local target="$1" name="$2"
   shift 2
-  local base="$RESULTS_DIR/$target-$name" before rc=0 term_before term_after
+  local base="$RESULTS_DIR/$target-$name$ROUND_SUFFIX" before rc=0 term_before term_after
   before="$(loadavg)"
   term_before="$(cluster_max_term)"
   log "$target $name: running (load average $before)"
@@ -91,19 +101,19 @@ run_load() {
 
 # Stability: term and leader as each member sees them, before and after a full write load.
 stability_check() {
-  local target="$1" before after counters_before counters_after
+  local target="$1" before after counters_before counters_after base="$RESULTS_DIR/$1-stability$ROUND_SUFFIX"
   before="$(cluster_views)"
   counters_before="$(cluster_change_counters)"
   run_load "$target" stability --workload write --write-to leader --connections "$STABILITY_CONNECTIONS" \
-    --rate 0 --duration "${STABILITY_DURATION}s" --warmup 0s --timeline "$RESULTS_DIR/$target-stability-timeline.csv"
+    --rate 0 --duration "${STABILITY_DURATION}s" --warmup 0s --timeline "$base-timeline.csv"
   after="$(cluster_views)"
   counters_after="$(cluster_change_counters)"
   local verdict="no leader change"
   if [[ "$before" != "$after" ]]; then verdict="LEADER CHANGED"; fi
   local seen="n/a"
-  [[ -s "$RESULTS_DIR/$target-stability.json" ]] && seen="$(jq -r '.leaderChanges // "n/a"' "$RESULTS_DIR/$target-stability.json")"
+  [[ -s "$base.json" ]] && seen="$(jq -r '.leaderChanges // "n/a"' "$base.json")"
   {
-    echo "$target: $verdict during ${STABILITY_DURATION} s of writes at $STABILITY_CONNECTIONS connections" \
+    echo "$target${ROUND_SUFFIX:+ (round ${ROUND_SUFFIX#-r})}: $verdict during ${STABILITY_DURATION} s of writes at $STABILITY_CONNECTIONS connections" \
       "(leader changes the load tool saw: $seen)"
     echo "  before (member term leader): $(tr '\n' ';' <<<"$before")"
     echo "  after:                       $(tr '\n' ';' <<<"$after")"
@@ -112,7 +122,9 @@ stability_check() {
   } | tee -a "$RESULTS_DIR/stability.txt" >&2
 }
 
-for target in $TARGETS; do
+# measure TARGET: a fresh cluster, the prewarm, every workload, the stability check; then stop it.
+measure() {
+  local target="$1" c
   cluster_start "$target"
   if ((PREWARM > 0)); then
     run_load "$target" prewarm --workload write --write-to leader --connections 16 --rate 0 \
@@ -122,16 +134,36 @@ for target in $TARGETS; do
     run_load "$target" "write-c$c" --workload write --write-to leader --connections "$c" --rate 0 \
       --duration "${DURATION}s" --warmup "${WARMUP}s"
   done
-  run_load "$target" "read-linearizable-c$READ_CONNECTIONS" --workload read --consistency linearizable \
-    --read-from "$READ_FROM" --preload --connections "$READ_CONNECTIONS" --rate 0 \
-    --duration "${DURATION}s" --warmup "${WARMUP}s"
-  if [[ "$STALE_READS" == 1 ]]; then
-    run_load "$target" "read-stale-c$READ_CONNECTIONS" --workload read --consistency stale \
+  if ((READ_CONNECTIONS > 0)); then
+    run_load "$target" "read-linearizable-c$READ_CONNECTIONS" --workload read --consistency linearizable \
       --read-from "$READ_FROM" --preload --connections "$READ_CONNECTIONS" --rate 0 \
       --duration "${DURATION}s" --warmup "${WARMUP}s"
+    if [[ "$STALE_READS" == 1 ]]; then
+      run_load "$target" "read-stale-c$READ_CONNECTIONS" --workload read --consistency stale \
+        --read-from "$READ_FROM" --preload --connections "$READ_CONNECTIONS" --rate 0 \
+        --duration "${DURATION}s" --warmup "${WARMUP}s"
+    fi
   fi
   if ((STABILITY_CONNECTIONS > 0)); then stability_check "$target"; fi
   cluster_stop
+}
+
+# Result files are TARGET-NAME.json with one round, TARGET-NAME-rK.json with several.
+round_suffixes=("")
+if ((ROUNDS > 1)); then
+  round_suffixes=()
+  for ((r = 1; r <= ROUNDS; r++)); do round_suffixes+=("-r$r"); done
+fi
+read -r -a target_list <<<"$TARGETS"
+for ((r = 1; r <= ROUNDS; r++)); do
+  ROUND_SUFFIX="${round_suffixes[r - 1]}"
+  order=("${target_list[@]}")
+  if ((r % 2 == 0)); then # even rounds in the reverse order
+    order=()
+    for ((i = ${#target_list[@]} - 1; i >= 0; i--)); do order+=("${target_list[i]}"); done
+  fi
+  if ((ROUNDS > 1)); then log "round $r of $ROUNDS: ${order[*]}"; fi
+  for target in "${order[@]}"; do measure "$target"; done
 done
 
 # ---------------------------------------------------------------------------------------------
@@ -145,8 +177,44 @@ field() { # field FILE JQ DECIMALS: a number from a result, rounded, or n/a
 
 rows=()
 for c in $WRITE_CONNECTIONS; do rows+=("write write-c$c $c"); done
-rows+=("read-linearizable read-linearizable-c$READ_CONNECTIONS $READ_CONNECTIONS")
-[[ "$STALE_READS" == 1 ]] && rows+=("read-stale read-stale-c$READ_CONNECTIONS $READ_CONNECTIONS")
+if ((READ_CONNECTIONS > 0)); then
+  rows+=("read-linearizable read-linearizable-c$READ_CONNECTIONS $READ_CONNECTIONS")
+  [[ "$STALE_READS" == 1 ]] && rows+=("read-stale read-stale-c$READ_CONNECTIONS $READ_CONNECTIONS")
+fi
+
+# median VALUES...: the median of the numbers given (n/a ignored), or n/a.
+median() {
+  printf '%s\n' "$@" | grep -v '^n/a$' | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# over_rounds TARGET NAME JQ DECIMALS: the field's median over the rounds, rounded.
+over_rounds() {
+  local values=() suffix v
+  for suffix in "${round_suffixes[@]}"; do values+=("$(field "$RESULTS_DIR/$1-$2$suffix.json" "$3" 6)"); done
+  v="$(median "${values[@]}")"
+  if [[ "$v" == n/a ]]; then echo n/a; else printf "%.${4}f\n" "$v"; fi
+}
+
+# per_round TARGET_A TARGET_B NAME JQ: each round's ratio A/B, space-separated.
+per_round() {
+  local out=() suffix
+  for suffix in "${round_suffixes[@]}"; do
+    out+=("$(ratio "$(field "$RESULTS_DIR/$1-$3$suffix.json" "$4" 6)" "$(field "$RESULTS_DIR/$2-$3$suffix.json" "$4" 6)")")
+  done
+  echo "${out[*]}"
+}
+
+# elections_over_rounds TARGET NAME: elections summed over the rounds, or ?
+elections_over_rounds() {
+  local sum=0 suffix t
+  for suffix in "${round_suffixes[@]}"; do
+    t="$(terms "$RESULTS_DIR/$1-$2$suffix")"
+    [[ "$t" == "?" ]] && { echo "?"; return; }
+    sum=$((sum + t))
+  done
+  echo "$sum"
+}
 
 md_row() { printf '|'; printf ' %s |' "$@"; echo; }
 
@@ -161,31 +229,42 @@ terms() { # terms BASE: elections during the run (term after - term before), or 
 header=(workload connections "etcd ops/s" "bellwether ops/s" ratio "etcd p99 ms" "bellwether p99 ms" "p99 ratio"
   "errors etcd/bw" "elections etcd/bw")
 fmt='%-18s %11s %12s %16s %7s %12s %17s %9s %14s %17s\n'
+md_align="| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+if ((ROUNDS > 1)); then
+  header+=("ratio per round" "p99 ratio per round")
+  fmt='%-18s %11s %12s %16s %7s %12s %17s %9s %14s %17s   %s   %s\n'
+  md_align="$md_align --- | --- |"
+fi
 {
   # shellcheck disable=SC2059 # the format is a constant
   printf "$fmt" "${header[@]}"
 } | tee "$RESULTS_DIR/summary.txt"
 {
   md_row "${header[@]}"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "$md_align"
 } >"$md"
 for row in "${rows[@]}"; do
   read -r label name c <<<"$row"
   kind="write"
   [[ "$label" == read-* ]] && kind="read"
-  e="$RESULTS_DIR/etcd-$name.json"
-  b="$RESULTS_DIR/bellwether-$name.json"
-  et="$(field "$e" .throughput 0)" bt="$(field "$b" .throughput 0)"
-  ep="$(field "$e" ".$kind.p99Ms" 1)" bp="$(field "$b" ".$kind.p99Ms" 1)"
-  ee="$(field "$e" .errorCount 0)" be="$(field "$b" .errorCount 0)"
+  et="$(over_rounds etcd "$name" .throughput 0)" bt="$(over_rounds bellwether "$name" .throughput 0)"
+  ep="$(over_rounds etcd "$name" ".$kind.p99Ms" 1)" bp="$(over_rounds bellwether "$name" ".$kind.p99Ms" 1)"
+  ee="$(over_rounds etcd "$name" .errorCount 0)" be="$(over_rounds bellwether "$name" .errorCount 0)"
   cols=("$label" "$c" "$et" "$bt" "$(ratio "$bt" "$et")" "$ep" "$bp" "$(ratio "$bp" "$ep")" "$ee/$be"
-    "$(terms "${e%.json}")/$(terms "${b%.json}")")
+    "$(elections_over_rounds etcd "$name")/$(elections_over_rounds bellwether "$name")")
+  if ((ROUNDS > 1)); then
+    cols+=("$(per_round bellwether etcd "$name" .throughput)" "$(per_round bellwether etcd "$name" ".$kind.p99Ms")")
+  fi
   # shellcheck disable=SC2059
   printf "$fmt" "${cols[@]}" | tee -a "$RESULTS_DIR/summary.txt"
   md_row "${cols[@]}" >>"$md"
 done
 {
   echo
+  if ((ROUNDS > 1)); then
+    echo "Medians over $ROUNDS rounds (fresh clusters each round; etcd first in odd rounds, Bellwether first in" \
+      "even ones); errors are the median per round, elections the sum over all rounds."
+  fi
   echo "Ratios: Bellwether / etcd. Runs of ${DURATION} s after ${WARMUP} s of warm-up, closed loop, ${KEYS} keys," \
     "${VALUE_SIZE}-byte values; writes through the leader, reads from: $READ_FROM." \
     "Elections: rise of the highest term over the run (each is an election; the target is 0)."

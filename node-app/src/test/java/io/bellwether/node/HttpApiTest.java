@@ -247,6 +247,7 @@ class HttpApiTest {
         .contains("bellwether_raft_snapshot_index")
         .containsPattern("bellwether_raft_sync_entries_count\\{[^}]*\\} [1-9]")
         .contains("bellwether_kv_write_seconds_count{")
+        .containsPattern("bellwether_kv_write_seconds_bucket\\{[^}]*op=\"put\"[^}]*\\} [1-9]")
         .containsPattern("bellwether_http_requests_seconds_count\\{.*route=\"kv_put\".*status=\"200\"");
   }
 
