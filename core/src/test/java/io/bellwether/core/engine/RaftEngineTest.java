@@ -330,12 +330,18 @@ class RaftEngineTest {
         .containsExactly(new ReadState(42, 1), new ReadState(43, 1));
   }
 
-  @Test
-  void followerReadIndexIsAnsweredThroughTheLeader() {
+  /** Three engines, n1 leading, one write committed everywhere: the start of the follower-read tests. */
+  private static EngineNet ledByN1WithOneWriteCommitted() {
     EngineNet net = EngineNet.of(3, CONFIG, 19);
     net.campaign("n1");
     net.get("n1").propose(bytes("x"));
     net.stabilize();
+    return net;
+  }
+
+  @Test
+  void followerReadIndexIsAnsweredThroughTheLeader() {
+    EngineNet net = ledByN1WithOneWriteCommitted();
     net.get("n2").readIndex(7);
     net.stabilize();
     assertThat(net.readStates.get("n2")).containsExactly(new ReadState(7, 2));
@@ -344,10 +350,7 @@ class RaftEngineTest {
   @Test
   void followerReadsThatArriveTogetherShareOneReadIndexRequest() {
     // Batching (thesis §6.4): otherwise every read on a follower costs the leader a message each way.
-    EngineNet net = EngineNet.of(3, CONFIG, 19);
-    net.campaign("n1");
-    net.get("n1").propose(bytes("x"));
-    net.stabilize();
+    EngineNet net = ledByN1WithOneWriteCommitted();
     for (long id = 1; id <= 5; id++) net.get("n2").readIndex(id);
     int before = net.delivered.size();
     net.stabilize();
