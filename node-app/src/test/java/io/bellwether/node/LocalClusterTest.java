@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +127,29 @@ class LocalClusterTest {
         assertThat(Http.getEventually(url + "/v1/kv/durable").body()).isEqualTo("kept");
       }
       lc.stop(Duration.ofSeconds(40));
+    }
+  }
+
+  @Test
+  void aSecondLauncherOnADirectoryInUseRefusesAndTheFirstClusterGoesOn() throws Exception {
+    // It used to start nodes that died on their stores' locks and still print "cluster ready",
+    // because the first cluster answered on the same ports.
+    Path data = dir.resolve("data");
+    try (NodeProcess first = NodeProcess.fromClasspath(dir.resolve("first.out"), "local-cluster",
+        "--nodes", "3", "--data-dir", data.toString())) {
+      first.awaitOutput("cluster ready", Duration.ofSeconds(90));
+      Map<String, String> urls = urls(first.output());
+      try (NodeProcess second = NodeProcess.fromClasspath(dir.resolve("second.out"), "local-cluster",
+          "--nodes", "3", "--data-dir", data.toString())) {
+        assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).as(second.output()).isTrue();
+        assertThat(second.process.exitValue()).as(second.output()).isEqualTo(2);
+        assertThat(second.output()).contains("is in use by another 'bellwether local-cluster'")
+            .doesNotContain("cluster ready");
+      }
+      assertThat(first.process.children().count()).as("the first cluster's nodes").isEqualTo(3);
+      HttpResponse<String> put = Http.putEventually(urls.get("n1") + "/v1/kv/still-here", "yes");
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      first.stop(Duration.ofSeconds(40));
     }
   }
 

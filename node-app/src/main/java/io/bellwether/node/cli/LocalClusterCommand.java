@@ -12,9 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +43,7 @@ import picocli.CommandLine.Spec;
 public final class LocalClusterCommand implements Callable<Integer> {
 
   static final String LAYOUT_FILE = "cluster.properties";
+  static final String LOCK_FILE = "local-cluster.lock";
 
   @Option(names = "--nodes", defaultValue = "3", description = "number of nodes (default ${DEFAULT-VALUE})")
   int nodes;
@@ -74,6 +79,15 @@ public final class LocalClusterCommand implements Callable<Integer> {
       return 2;
     }
     Path dir = dataDir.toAbsolutePath().normalize();
+    Files.createDirectories(dir);
+    // Held until this process exits. Without it, a second launcher on the same directory started
+    // nodes that died at once on their stores' locks, while the first cluster, listening on the
+    // same ports, answered the readiness check: it printed "cluster ready" for nodes it did not run.
+    if (!lockDirectory(dir)) {
+      err.println("error: " + dir + " is in use by another 'bellwether local-cluster' (it holds "
+          + dir.resolve(LOCK_FILE) + "); stop that one first, or choose another --data-dir");
+      return 2;
+    }
     Properties layout;
     try {
       layout = layout(dir);
@@ -116,6 +130,22 @@ public final class LocalClusterCommand implements Callable<Integer> {
     }
     CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).join();
     return 0;
+  }
+
+  /** Takes the launcher's lock on {@code dir} for the life of the process; false if another holds it. */
+  private static boolean lockDirectory(Path dir) throws IOException {
+    FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held within this JVM (tests that run the command twice in one process)
+    }
+    if (lock == null) {
+      channel.close();
+      return false;
+    }
+    return true; // the channel stays open, and the lock with it, until the JVM exits
   }
 
   /** Reads the layout of {@code dir}, or creates one with free ports on the first run. */
