@@ -2,8 +2,9 @@ package io.bellwether.core.engine;
 
 /**
  * Deliberate bugs, switched on only by tests, to prove that the simulation and its checkers catch
- * real safety violations. A checker that never fails proves nothing. Production configuration never
- * sets these ({@link RaftConfig} rejects them unless asked explicitly).
+ * real safety violations. A checker that never fails proves nothing. Only the test kit can plant
+ * one, through package-private seams of {@code RaftEngine} and {@code NodeDriver}: no configuration,
+ * setting or public method of a shipped class switches one on.
  */
 public enum InjectedBug {
   /** The leader commits an index held by a minority only. */

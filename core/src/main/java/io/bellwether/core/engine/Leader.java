@@ -12,6 +12,7 @@ import io.bellwether.core.spi.Snapshot;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -32,6 +33,7 @@ final class Leader {
   private final List<String> voters;
   private final List<String> peers;
   private final RaftConfig config;
+  private final Set<InjectedBug> planted;
   private final RaftLog log;
   private final Effects effects;
   private final Supplier<Snapshot> latestSnapshot;
@@ -51,6 +53,7 @@ final class Leader {
       long term,
       List<String> voters,
       RaftConfig config,
+      Set<InjectedBug> planted,
       RaftLog log,
       Effects effects,
       Supplier<Snapshot> latestSnapshot,
@@ -60,6 +63,7 @@ final class Leader {
     this.voters = voters;
     this.peers = voters.stream().filter(v -> !v.equals(id)).toList();
     this.config = config;
+    this.planted = planted;
     this.log = log;
     this.effects = effects;
     this.latestSnapshot = latestSnapshot;
@@ -124,13 +128,13 @@ final class Leader {
       return;
     }
     reads.register(log.commitIndex(), requestId, origin);
-    if (peers.isEmpty() || config.has(InjectedBug.READ_WITHOUT_QUORUM)) confirmReads();
+    if (peers.isEmpty() || planted.contains(InjectedBug.READ_WITHOUT_QUORUM)) confirmReads();
   }
 
   /** Serves at once while the lease holds, else falls back to {@link #read}. */
   void leaseRead(long requestId) {
     boolean leaseHolds = peers.isEmpty() || lease.isValid(now.getAsLong())
-        || config.has(InjectedBug.LEASE_NOT_CHECKED);
+        || planted.contains(InjectedBug.LEASE_NOT_CHECKED);
     if (config.checkQuorum() && committedInCurrentTerm() && leaseHolds) {
       effects.readReady(requestId, log.commitIndex());
     } else {
@@ -155,7 +159,7 @@ final class Leader {
     long confirmedSeq = peers.isEmpty() ? Long.MAX_VALUE : quorumAcknowledgedSeq();
     ReadIndexQueue.PendingRead p;
     while ((p = reads.peek()) != null) {
-      if (p.seq() > confirmedSeq && !config.has(InjectedBug.READ_WITHOUT_QUORUM)) break;
+      if (p.seq() > confirmedSeq && !planted.contains(InjectedBug.READ_WITHOUT_QUORUM)) break;
       reads.poll();
       if (p.origin() == null) {
         effects.readReady(p.requestId(), p.readIndex());
@@ -292,10 +296,10 @@ final class Leader {
     matches[i++] = log.lastIndex();
     for (String peer : peers) matches[i++] = progress.get(peer).matchIndex;
     int needed = Quorum.majority(voters.size());
-    if (config.has(InjectedBug.COMMIT_ON_MINORITY)) needed = Math.max(1, needed - 1);
+    if (planted.contains(InjectedBug.COMMIT_ON_MINORITY)) needed = Math.max(1, needed - 1);
     long candidate = Quorum.indexReachedBy(matches, needed);
     if (candidate <= log.commitIndex()) return false;
-    if (log.term(candidate) != term && !config.has(InjectedBug.SKIP_CURRENT_TERM_COMMIT_RULE)) {
+    if (log.term(candidate) != term && !planted.contains(InjectedBug.SKIP_CURRENT_TERM_COMMIT_RULE)) {
       return false; // §5.4.2: never commit an earlier term's entry by counting replicas
     }
     log.commitTo(candidate);

@@ -1,8 +1,5 @@
 package io.bellwether.core.engine;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /**
  * Engine settings, all counted in ticks or bytes (the engine never reads a clock).
  *
@@ -16,7 +13,6 @@ import java.util.Set;
  * @param preVote run a pre-vote round before raising the term (thesis §9.6)
  * @param checkQuorum a leader that has not heard from a majority for an election timeout steps down,
  *     and followers ignore vote requests while they hear from a leader (thesis §6.2, §9.6)
- * @param injectedBugs test-only deliberate bugs; empty in production
  */
 public record RaftConfig(
     int electionTimeoutTicks,
@@ -26,11 +22,10 @@ public record RaftConfig(
     long maxApplyBytes,
     int maxUncommittedEntries,
     boolean preVote,
-    boolean checkQuorum,
-    Set<InjectedBug> injectedBugs) {
+    boolean checkQuorum) {
 
   public static final RaftConfig DEFAULT =
-      new RaftConfig(10, 2, 64, 1 << 20, 4 << 20, 10_000, true, true, Set.of());
+      new RaftConfig(10, 2, 64, 1 << 20, 4 << 20, 10_000, true, true);
 
   public RaftConfig {
     require(electionTimeoutTicks >= 2, "electionTimeoutTicks must be >= 2");
@@ -42,52 +37,41 @@ public record RaftConfig(
     require(maxAppendBytes >= 1, "maxAppendBytes must be >= 1");
     require(maxApplyBytes >= 1, "maxApplyBytes must be >= 1");
     require(maxUncommittedEntries >= 1, "maxUncommittedEntries must be >= 1");
-    injectedBugs = injectedBugs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(injectedBugs));
   }
 
   public RaftConfig withElectionTimeoutTicks(int ticks) {
     return new RaftConfig(ticks, heartbeatIntervalTicks, maxInflightAppends, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, injectedBugs);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
   }
 
   public RaftConfig withHeartbeatIntervalTicks(int ticks) {
     return new RaftConfig(electionTimeoutTicks, ticks, maxInflightAppends, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, injectedBugs);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
   }
 
   public RaftConfig withMaxInflightAppends(int max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, max, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, injectedBugs);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
   }
 
   public RaftConfig withMaxAppendBytes(long max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends, max,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, injectedBugs);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
   }
 
   public RaftConfig withMaxUncommittedEntries(int max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, max, preVote, checkQuorum, injectedBugs);
+        maxAppendBytes, maxApplyBytes, max, preVote, checkQuorum);
   }
 
   public RaftConfig withPreVote(boolean on) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, on, checkQuorum, injectedBugs);
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, on, checkQuorum);
   }
 
   public RaftConfig withCheckQuorum(boolean on) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, on, injectedBugs);
-  }
-
-  /** Test only: switch on deliberate bugs. */
-  public RaftConfig withInjectedBugs(Set<InjectedBug> bugs) {
-    return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, bugs);
-  }
-
-  boolean has(InjectedBug bug) {
-    return injectedBugs.contains(bug);
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, on);
   }
 
   private static void require(boolean ok, String message) {

@@ -90,6 +90,12 @@ public final class RaftEngine {
   private Snapshot snapshotToInstall;
 
   /**
+   * Deliberate bugs, planted only by the test kit through {@link #plant} (package-private, so no
+   * configuration, setting or public API can switch one on). Always empty in a real node.
+   */
+  private Set<InjectedBug> planted = Set.of();
+
+  /**
    * Builds an engine from what the node's store holds.
    *
    * @param voters every voting member, this node included
@@ -124,6 +130,15 @@ public final class RaftEngine {
     boolean hasHistory = hardState.term() > 0 || !entries.isEmpty() || snapshot != null;
     this.quietUntilTick = hasHistory ? config.electionTimeoutTicks() : 0;
     resetElectionTimer();
+  }
+
+  /** Test kit only (same package): switches on deliberate bugs; call before the first input. */
+  void plant(Set<InjectedBug> bugs) {
+    this.planted = Set.copyOf(bugs);
+  }
+
+  boolean has(InjectedBug bug) {
+    return planted.contains(bug);
   }
 
   // ---------------------------------------------------------------- inputs
@@ -313,7 +328,7 @@ public final class RaftEngine {
    * follower the request is forwarded to the leader.
    */
   public void readIndex(long requestId) {
-    if (role != Role.LEADER && config.has(InjectedBug.FOLLOWER_READ_WITHOUT_READ_INDEX)) {
+    if (role != Role.LEADER && has(InjectedBug.FOLLOWER_READ_WITHOUT_READ_INDEX)) {
       effects.readReady(requestId, 0);
       return;
     }
@@ -446,7 +461,7 @@ public final class RaftEngine {
     // A leader's election timer stays at zero: it counts as hearing from itself, so it ignores
     // disruptive vote requests (thesis §4.2.3); check-quorum runs in the Leader instead.
     electionElapsed = 0;
-    leader = new Leader(id, term, voters, config, log, effects, () -> latestSnapshot, () -> now);
+    leader = new Leader(id, term, voters, config, planted, log, effects, () -> latestSnapshot, () -> now);
     leader.start();
   }
 
@@ -483,7 +498,7 @@ public final class RaftEngine {
       // A pre-vote is for a future term; grant it unless we know a live leader.
       return rv.term() > term && !(config.checkQuorum() && inLeaderLease());
     }
-    if (config.has(InjectedBug.DOUBLE_VOTE)) return true;
+    if (has(InjectedBug.DOUBLE_VOTE)) return true;
     // §5.2: at most one vote per term, first come first served.
     return rv.from().equals(votedFor) || (votedFor == null && leaderId == null);
   }

@@ -6,6 +6,7 @@ import io.bellwether.core.LogEntry;
 import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.InjectedBug;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.ReadState;
 import io.bellwether.core.engine.Ready;
@@ -22,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -73,6 +75,12 @@ public final class NodeDriver {
   private boolean snapshotBeingWritten;
   private Executor snapshotWriter = Runnable::run;
   private Executor backToNodeThread = Runnable::run;
+
+  /**
+   * Deliberate bugs, planted only by the test kit through {@link #plant} (package-private, so no
+   * configuration, setting or public API can switch one on). Always empty in a real node.
+   */
+  private Set<InjectedBug> planted = Set.of();
 
   /** Proposals by log index, waiting to be applied. */
   private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
@@ -142,6 +150,11 @@ public final class NodeDriver {
     this.appliedIndex = appliedIndex;
     this.requestTimeoutTicks = requestTimeoutTicks;
     this.maxPendingRequests = maxPendingRequests;
+  }
+
+  /** Test kit only (same package): switches on deliberate bugs; call before the first input. */
+  void plant(Set<InjectedBug> bugs) {
+    this.planted = Set.copyOf(bugs);
   }
 
   /** Sets who hears about syncs and role changes; {@link NodeObserver#NONE} by default. */

@@ -8,7 +8,6 @@ import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.spi.StateMachine;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class BusyNodeTest {
   private static final int ELECTION_TICKS = 30;
   private static final int HEARTBEAT_TICKS = 3;
   private static final RaftConfig NO_PRE_VOTE = new RaftConfig(
-      ELECTION_TICKS, HEARTBEAT_TICKS, 64, 1 << 20, 4 << 20, 10_000, false, true, Set.of());
+      ELECTION_TICKS, HEARTBEAT_TICKS, 64, 1 << 20, 4 << 20, 10_000, false, true);
 
   /** A KvStateMachine whose apply can be held still by the test. */
   private static final class HoldableKv implements StateMachine {

@@ -42,8 +42,7 @@ public final class BugHunt {
       // (one entry per AppendEntries, so an old entry can reach a majority ahead of the new
       // leader's no-op), restarts in any order, and a majority allowed to be down meanwhile.
       case SKIP_CURRENT_TERM_COMMIT_RULE -> base
-          .withRaft(RaftConfig.DEFAULT.withMaxAppendBytes(1).withMaxInflightAppends(1)
-              .withInjectedBugs(EnumSet.of(bug)))
+          .withRaft(RaftConfig.DEFAULT.withMaxAppendBytes(1).withMaxInflightAppends(1))
           .withSnapshots(SnapshotPolicy.NEVER) // a snapshot sent one byte per message never arrives
           .withFaults(mix(Map.of(
               FaultKind.ISOLATE_LEADER, 6, FaultKind.CRASH_NEW_LEADER, 6, FaultKind.CRASH_LEADER, 2,

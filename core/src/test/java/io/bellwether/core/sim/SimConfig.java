@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
  * @param snapshots when nodes snapshot their state machine and compact their logs
  * @param clocks whether clocks stay within the lease's drift bound, and so whether clients read
  *     under the lease
+ * @param bugs deliberate bugs planted in every node's engine and runtime (empty in the sweep)
  */
 public record SimConfig(
     long seed,
@@ -33,11 +34,13 @@ public record SimConfig(
     RaftConfig raft,
     SnapshotPolicy snapshots,
     FaultMix faults,
-    Clocks clocks) {
+    Clocks clocks,
+    Set<InjectedBug> bugs) {
 
   public SimConfig {
     if (nodes < 1 || nodes > 9) throw new IllegalArgumentException("nodes must be 1..9: " + nodes);
     if (clients < 0 || keys < 1) throw new IllegalArgumentException("need keys, clients >= 0");
+    bugs = Set.copyOf(bugs);
   }
 
   /**
@@ -66,7 +69,7 @@ public record SimConfig(
     boolean bounded = new SplittableRandom(seed ^ 0xC10C5L).nextBoolean();
     return new SimConfig(seed, nodes, 5, 3, 2_000, 1_000, 30, 40, raft, snapshots,
         bounded ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT,
-        bounded ? Clocks.withinDriftBound() : Clocks.UNBOUNDED);
+        bounded ? Clocks.withinDriftBound() : Clocks.UNBOUNDED, Set.of());
   }
 
   /** This run with other clocks (and the fault mix that goes with them, if it was a default). */
@@ -76,50 +79,49 @@ public record SimConfig(
       mix = c.bounded() ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT;
     }
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, c);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, c, bugs);
   }
 
-  public SimConfig withBugs(Set<InjectedBug> bugs) {
-    return withRaft(raft.withInjectedBugs(bugs));
+  public SimConfig withBugs(Set<InjectedBug> planted) {
+    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, planted);
   }
 
   public SimConfig withRaft(RaftConfig config) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults, clocks);
+        requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults, clocks, bugs);
   }
 
   public SimConfig withSnapshots(SnapshotPolicy policy) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults, clocks);
+        requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults, clocks, bugs);
   }
 
   public SimConfig withFaults(FaultMix mix) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks, bugs);
   }
 
   public SimConfig withSafetyTicks(long ticks) {
     return new SimConfig(seed, nodes, clients, keys, ticks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
   }
 
   public SimConfig withClients(int count) {
     return new SimConfig(seed, nodes, count, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
   }
 
   public SimConfig withClientTimeoutTicks(int ticks) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, ticks, raft, snapshots, faults, clocks);
+        requestTimeoutTicks, ticks, raft, snapshots, faults, clocks, bugs);
   }
 
   /** How to run exactly this configuration again from the command line. */
   public String replayHint() {
-    String bugs = raft.injectedBugs().isEmpty()
-        ? ""
-        : " -Dbellwether.sim.bug=" + raft.injectedBugs().iterator().next();
+    String bug = bugs.isEmpty() ? "" : " -Dbellwether.sim.bug=" + bugs.iterator().next();
     return "mvn -pl core test -Dtest=SimReplayTest -Dbellwether.sim.seed=" + seed
-        + " -Dbellwether.sim.nodes=" + nodes + bugs
+        + " -Dbellwether.sim.nodes=" + nodes + bug
         + (clocks.resumeFeedsTime() || !clocks.bounded() ? "" : " -Dbellwether.sim.resumeWithoutTime=true");
   }
 }

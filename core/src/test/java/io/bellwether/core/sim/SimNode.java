@@ -1,10 +1,13 @@
 package io.bellwether.core.sim;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.engine.EngineBugs;
+import io.bellwether.core.engine.InjectedBug;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.runtime.NodeDriver;
+import io.bellwether.core.runtime.RuntimeBugs;
 import io.bellwether.core.runtime.SnapshotPolicy;
 import io.bellwether.core.spi.Snapshot;
 import java.util.ArrayList;
@@ -32,6 +35,7 @@ final class SimNode {
   final String id;
   private final Set<String> voters;
   private final RaftConfig raftConfig;
+  private final Set<InjectedBug> bugs;
   private final SnapshotPolicy snapshotPolicy;
   private final SimNetwork network;
   private final Invariants invariants;
@@ -65,6 +69,7 @@ final class SimNode {
     this.id = id;
     this.voters = voters;
     this.raftConfig = config.raft();
+    this.bugs = config.bugs();
     this.snapshotPolicy = config.snapshots();
     this.network = network;
     this.invariants = invariants;
@@ -91,8 +96,10 @@ final class SimNode {
     RaftEngine engine = new RaftEngine(id, voters, raftConfig, engineRandom, store.hardState(),
         snapshot.orElse(null), entries);
     transport = new SimTransport(network);
+    EngineBugs.plant(engine, bugs);
     driver = new NodeDriver(engine, store, transport, stateMachine, appliedIndex,
         requestTimeoutTicks, 1_000, snapshotPolicy);
+    RuntimeBugs.plant(driver, bugs);
     observedCommit = engine.commitIndex();
     observedApplied = appliedIndex;
     state = State.UP;

@@ -42,7 +42,7 @@ public record SimResult(
     StringBuilder b = new StringBuilder();
     b.append(failed() ? "SIMULATION FAILED: " + failure : "simulation passed").append('\n');
     b.append("seed=").append(config.seed()).append(" nodes=").append(config.nodes())
-        .append(" bugs=").append(config.raft().injectedBugs()).append(" raft=")
+        .append(" bugs=").append(config.bugs()).append(" raft=")
         .append(config.raft()).append(" snapshots=").append(config.snapshots()).append(" clocks=")
         .append(config.clocks()).append('\n');
     b.append("replay: ").append(config.replayHint()).append('\n');
@@ -62,7 +62,7 @@ public record SimResult(
   /** One line: seed, verdict and counts. */
   public String summary() {
     return "sim seed=" + config.seed() + " nodes=" + config.nodes()
-        + (config.raft().injectedBugs().isEmpty() ? "" : " bugs=" + config.raft().injectedBugs())
+        + (config.bugs().isEmpty() ? "" : " bugs=" + config.bugs())
         + (failed() ? " FAILED" : " ok") + " ticks=" + stats.ticks() + " steps=" + stats.steps()
         + " committed=" + stats.committed() + " ops ok/fail/info=" + stats.ok() + "/"
         + stats.failed() + "/" + stats.unknown() + " crashes=" + stats.crashes() + " msgs sent/lost="

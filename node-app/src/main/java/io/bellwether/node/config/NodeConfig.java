@@ -194,6 +194,6 @@ public record NodeConfig(
     }
     RaftConfig d = RaftConfig.DEFAULT;
     return new RaftConfig(election, heartbeat, d.maxInflightAppends(), d.maxAppendBytes(), d.maxApplyBytes(),
-        d.maxUncommittedEntries(), d.preVote(), d.checkQuorum(), d.injectedBugs());
+        d.maxUncommittedEntries(), d.preVote(), d.checkQuorum());
   }
 }
