@@ -22,5 +22,21 @@ public enum InjectedBug {
    * lease is still in force: the "leader-local read" that served stale data from deposed leaders in
    * real systems. Only check-quorum, an election timeout or two later, ends it.
    */
-  LEASE_NOT_CHECKED
+  LEASE_NOT_CHECKED,
+  /**
+   * A follower keeps its promise not to vote only while its leader field names a leader, as before
+   * the fix: a term change that comes with no leader (a rejected pre-vote carrying a higher term)
+   * ends the promise at once, so a new leader can be elected inside the old leader's lease.
+   */
+  VOTE_PROMISE_NEEDS_LEADER_FIELD,
+  /**
+   * Runtime: a pending proposal whose index this node's log gives to a newer entry is reported as
+   * certainly not applied, although the entry it had may survive on another node and commit.
+   */
+  REPLACED_PROPOSAL_NOT_APPLIED,
+  /**
+   * Runtime: votes and append acknowledgements leave before the sync that makes what they promise
+   * durable; a crash in between breaks the promise (a second vote in a term, a lost acked entry).
+   */
+  SEND_BEFORE_SYNC
 }

@@ -68,6 +68,15 @@ public final class RaftEngine {
   private long now;
 
   /**
+   * The tick at which this node last heard from a leader (an AppendEntries, Heartbeat or
+   * InstallSnapshot of the current term), or {@link Long#MIN_VALUE} if never in this life. It is the
+   * clock of this node's promise not to vote (see {@link #inLeaderLease()}): unlike {@link
+   * #electionElapsed} and {@link #leaderId}, nothing but a leader's message moves it, so neither a
+   * new term nor a forgotten leader can end the promise early.
+   */
+  private long lastLeaderContact = Long.MIN_VALUE;
+
+  /**
    * A node restarted with history grants no vote before this tick: it cannot know whether it
    * acknowledged a leader just before it stopped (see {@link #inLeaderLease()}). A brand-new node
    * has acknowledged nobody and needs no quiet period.
@@ -473,12 +482,22 @@ public final class RaftEngine {
   }
 
   /**
-   * We heard from a leader less than a (minimum) election timeout ago, or we started less than that
-   * long ago: a restarted node cannot know whether it acknowledged a leader just before it stopped,
-   * and granting a vote at once could let a new leader overlap an old leader's lease.
+   * Whether this node must refuse (pre-)votes (thesis §4.2.3, and what leader leases rest on): it
+   * leads, it heard from a leader less than a (minimum) election timeout ago, whatever its term and
+   * leader field say now, or it started less than that long ago: a restarted node cannot know
+   * whether it acknowledged a leader just before it stopped, and granting a vote at once could let
+   * a new leader overlap an old leader's lease.
    */
   private boolean inLeaderLease() {
-    return (leaderId != null && electionElapsed < config.electionTimeoutTicks()) || now < quietUntilTick;
+    if (now < quietUntilTick || role == Role.LEADER) return true;
+    if (has(InjectedBug.VOTE_PROMISE_NEEDS_LEADER_FIELD)) {
+      return leaderId != null && electionElapsed < config.electionTimeoutTicks();
+    }
+    // The promise is kept by time alone. Any other test can end it early: a term adopted from a
+    // rejected pre-vote, say, arrives with no leader, yet the old leader may still be counting on
+    // our last acknowledgement for its lease.
+    return lastLeaderContact != Long.MIN_VALUE
+        && now - lastLeaderContact < config.electionTimeoutTicks();
   }
 
   // ---------------------------------------------------------------- elections
@@ -499,6 +518,10 @@ public final class RaftEngine {
       return rv.term() > term && !(config.checkQuorum() && inLeaderLease());
     }
     if (has(InjectedBug.DOUBLE_VOTE)) return true;
+    // A request of our own term must wait out the promise too: our term may have moved on without
+    // a leader (a rejected pre-vote carrying the candidate's term), while the old leader's lease,
+    // which our last acknowledgement extended, still runs.
+    if (config.checkQuorum() && inLeaderLease()) return false;
     // §5.2: at most one vote per term, first come first served.
     return rv.from().equals(votedFor) || (votedFor == null && leaderId == null);
   }
@@ -576,6 +599,7 @@ public final class RaftEngine {
       becomeFollower(term, leader); // a candidate that hears from this term's leader yields (§5.2)
     }
     electionElapsed = 0;
+    lastLeaderContact = now;
     if (drawnElectionTimeout != 0) { // the leader lives after all: a false alarm, forget the hint
       randomizedElectionTimeout = drawnElectionTimeout;
       drawnElectionTimeout = 0;
@@ -625,11 +649,13 @@ public final class RaftEngine {
    * @return the index up to which the log was compacted (the store should compact the same), or 0
    */
   public long snapshotTaken(Snapshot snapshot, long keepTailEntries) {
+    // First: a snapshot installed from the leader may have overtaken this one and replaced the log
+    // it was taken from; it is then simply not needed (the runtime's writer runs in the background).
+    if (latestSnapshot != null && latestSnapshot.lastIndex() >= snapshot.lastIndex()) return 0;
     if (snapshot.lastIndex() > log.appliedIndex() || log.term(snapshot.lastIndex()) != snapshot.lastTerm()) {
       throw new IllegalArgumentException(
           "snapshot " + snapshot + " does not match the applied log (applied " + log.appliedIndex() + ")");
     }
-    if (latestSnapshot != null && latestSnapshot.lastIndex() >= snapshot.lastIndex()) return 0;
     latestSnapshot = snapshot;
     long compactTo = snapshot.lastIndex() - keepTailEntries;
     if (compactTo <= log.snapshotIndex()) return 0;

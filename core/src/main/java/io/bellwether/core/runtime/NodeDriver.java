@@ -20,7 +20,9 @@ import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -36,8 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It keeps the client side of the bargain: each proposal waits for its index to be applied; each
  * read waits for its read index (or {@code minIndex}) to be applied; everything has a deadline in
- * ticks; and a proposal whose index ends up holding another leader's entry is failed as certainly
- * not applied.
+ * ticks. A proposal is settled only by what this node applies at its index: its own entry (applied),
+ * or another term's (certainly not applied: the committed entry at an index is final). That its own
+ * log dropped the entry proves nothing, since a copy may survive on another node and commit there
+ * (the Figure 8 shape of the Raft paper); such a proposal waits, and ends as outcome unknown if its
+ * index is never applied here in time.
  *
  * <p>{@link #flush()} performs each {@link Ready} in the order the engine requires: persist and sync,
  * then send, then apply and answer.
@@ -82,8 +87,14 @@ public final class NodeDriver {
    */
   private Set<InjectedBug> planted = Set.of();
 
-  /** Proposals by log index, waiting to be applied. */
-  private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
+  /**
+   * Proposals by log index, waiting to be applied. Usually one per index; more when a newer leader's
+   * entry took the index of an older proposal of ours, whose entry may still commit elsewhere.
+   */
+  private final TreeMap<Long, List<PendingProposal>> proposals = new TreeMap<>();
+
+  /** Proposals in {@link #proposals}, all indexes together. */
+  private int pendingProposals;
 
   /** Linearizable reads waiting for the engine to confirm a read index. */
   private final Map<Long, PendingRead> readsAwaitingIndex = new HashMap<>();
@@ -191,11 +202,16 @@ public final class NodeDriver {
       future.completeExceptionally(e);
       return;
     }
-    PendingProposal replaced = proposals.put(index, new PendingProposal(engine.term(), future));
-    if (replaced != null) {
-      // Our log dropped the earlier entry at this index for a newer leader's: it can never commit.
-      replaced.future.completeExceptionally(replacedByNewerLeader(index));
+    List<PendingProposal> atIndex = proposals.computeIfAbsent(index, i -> new ArrayList<>(1));
+    if (!atIndex.isEmpty() && planted.contains(InjectedBug.REPLACED_PROPOSAL_NOT_APPLIED)) {
+      atIndex.forEach(p -> p.future.completeExceptionally(replacedByNewerLeader(index)));
+      pendingProposals -= atIndex.size();
+      atIndex.clear();
     }
+    // An earlier proposal at this index stays: our log lost its entry, but another node may hold a
+    // copy that a later leader commits. Only applying this index settles it (see apply).
+    atIndex.add(new PendingProposal(engine.term(), future));
+    pendingProposals++;
     deadlines.addLast(new Deadline(nowTicks + requestTimeoutTicks, future, true));
   }
 
@@ -230,15 +246,18 @@ public final class NodeDriver {
       // Raft thesis §10.2.1: a leader may replicate entries before they are durable on its own disk,
       // so its fsync and its followers' overlap. It still counts itself in a majority only for
       // entries it has synced: every acknowledgement is handled on this thread, after persist().
+      boolean sendAllFirst = planted.contains(InjectedBug.SEND_BEFORE_SYNC);
       for (Message m : ready.messages()) {
-        if (!isLeaderReplication(m)) continue;
+        if (!isLeaderReplication(m) && !sendAllFirst) continue;
         if (m instanceof InstallSnapshot is && is.offset() == 0) snapshotsSent++;
         transport.send(m);
       }
       persist(ready);
       // Everything else promises what was just made durable (a vote, an acknowledgement) or may
       // depend on it, so it leaves only now.
-      for (Message m : ready.messages()) if (!isLeaderReplication(m)) transport.send(m);
+      if (!sendAllFirst) {
+        for (Message m : ready.messages()) if (!isLeaderReplication(m)) transport.send(m);
+      }
       if (ready.snapshot() != null) restore(ready.snapshot());
       for (LogEntry e : ready.committedEntries()) apply(e);
       for (ReadState rs : ready.readStates()) readIndexConfirmed(rs);
@@ -296,10 +315,13 @@ public final class NodeDriver {
     snapshotsInstalled++;
     // Proposals at indexes the snapshot covers: their results are not in it, so their fate is unknown.
     var covered = proposals.headMap(snapshot.lastIndex(), true);
-    for (PendingProposal p : covered.values()) {
-      p.future.completeExceptionally(new OutcomeUnknownException(
-          OutcomeUnknownException.Reason.TIMEOUT,
-          "replaced by a snapshot from the leader before its result was known"));
+    for (List<PendingProposal> atIndex : covered.values()) {
+      for (PendingProposal p : atIndex) {
+        p.future.completeExceptionally(new OutcomeUnknownException(
+            OutcomeUnknownException.Reason.TIMEOUT,
+            "replaced by a snapshot from the leader before its result was known"));
+      }
+      pendingProposals -= atIndex.size();
     }
     covered.clear();
   }
@@ -342,7 +364,10 @@ public final class NodeDriver {
   private void snapshotWritten(Snapshot snapshot, RuntimeException failure) {
     snapshotBeingWritten = false;
     if (failure != null) throw failure;
-    if (snapshot.lastIndex() <= lastSnapshotIndex) return; // overtaken by one installed from the leader
+    // Overtaken by a snapshot installed from the leader meanwhile. The engine's index counts too: it
+    // installs the leader's snapshot while stepping, and this task may run in the same pass, before
+    // flush() restores it here, when the log no longer holds the entry our snapshot ends with.
+    if (snapshot.lastIndex() <= Math.max(lastSnapshotIndex, engine.snapshotIndex())) return;
     storeForSnapshots.saveSnapshot(snapshot);
     long compactTo = engine.snapshotTaken(snapshot, snapshotPolicy.catchUpTailEntries());
     if (compactTo > 0) storeForSnapshots.compactPrefix(compactTo);
@@ -371,12 +396,17 @@ public final class NodeDriver {
     byte[] result = e.type() == EntryType.COMMAND ? stateMachine.apply(e.index(), e.data()) : EMPTY;
     appliedIndex = e.index();
     bytesSinceSnapshot += e.sizeBytes();
-    PendingProposal p = proposals.remove(e.index());
-    if (p == null) return;
-    if (p.term == e.term()) {
-      p.future.complete(new Applied(e.index(), result));
-    } else {
-      p.future.completeExceptionally(replacedByNewerLeader(e.index()));
+    List<PendingProposal> atIndex = proposals.remove(e.index());
+    if (atIndex == null) return;
+    pendingProposals -= atIndex.size();
+    for (PendingProposal p : atIndex) {
+      if (p.term == e.term()) {
+        p.future.complete(new Applied(e.index(), result));
+      } else {
+        // The committed entry at an index is final (Log Matching, Leader Completeness), and a
+        // client's command is never proposed twice: this one can no longer commit anywhere.
+        p.future.completeExceptionally(replacedByNewerLeader(e.index()));
+      }
     }
   }
 
@@ -441,17 +471,26 @@ public final class NodeDriver {
     }
     if (!expiredAny) return;
     // Forget timed-out requests so the maps hold only live ones.
-    proposals.values().removeIf(p -> p.future.isDone());
+    for (var it = proposals.values().iterator(); it.hasNext(); ) {
+      List<PendingProposal> atIndex = it.next();
+      int before = atIndex.size();
+      atIndex.removeIf(p -> p.future.isDone());
+      pendingProposals -= before - atIndex.size();
+      if (atIndex.isEmpty()) it.remove();
+    }
     readsAwaitingIndex.values().removeIf(r -> r.future.isDone());
     readsAwaitingApply.removeIf(r -> r.future.isDone());
   }
 
   /** Fails every pending request: the node is stopping. Proposals may still commit elsewhere. */
   public void failAllPending(String why) {
-    for (PendingProposal p : proposals.values()) {
-      p.future.completeExceptionally(
-          new OutcomeUnknownException(OutcomeUnknownException.Reason.SHUTTING_DOWN, why));
+    for (List<PendingProposal> atIndex : proposals.values()) {
+      for (PendingProposal p : atIndex) {
+        p.future.completeExceptionally(
+            new OutcomeUnknownException(OutcomeUnknownException.Reason.SHUTTING_DOWN, why));
+      }
     }
+    pendingProposals = 0;
     failReads(readsAwaitingIndex.values(), why);
     failReads(readsAwaitingApply, why);
     proposals.clear();
@@ -467,7 +506,7 @@ public final class NodeDriver {
   }
 
   private int pendingCount() {
-    return proposals.size() + readsAwaitingIndex.size() + readsAwaitingApply.size();
+    return pendingProposals + readsAwaitingIndex.size() + readsAwaitingApply.size();
   }
 
   private BellwetherException overloaded() {
@@ -478,7 +517,7 @@ public final class NodeDriver {
   private BellwetherException replacedByNewerLeader(long index) {
     return new RequestFailedException(
         Reason.NOT_LEADER,
-        "leadership changed before index " + index + " committed; the write was not applied",
+        "another leader's entry was committed at index " + index + "; the write was not applied",
         engine.leaderId());
   }
 

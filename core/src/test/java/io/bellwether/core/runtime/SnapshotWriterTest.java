@@ -3,22 +3,13 @@ package io.bellwether.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.bellwether.core.HardState;
-import io.bellwether.core.LogEntry;
-import io.bellwether.core.inmem.InMemoryLogStore;
 import io.bellwether.core.inmem.InMemoryNetwork;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.spi.LogStore;
-import io.bellwether.core.spi.Snapshot;
-import io.bellwether.core.spi.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,52 +20,6 @@ import org.junit.jupiter.api.Test;
 class SnapshotWriterTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-  /** Delegates to an in-memory store; any write of snapshot data waits for {@link #disk}. */
-  private static final class SlowSnapshotStore implements LogStore {
-    final InMemoryLogStore inner = new InMemoryLogStore();
-    final CountDownLatch disk = new CountDownLatch(1);
-    final Set<Snapshot> prepared = ConcurrentHashMap.newKeySet();
-    volatile boolean failNextPrepare;
-
-    private void writeData() {
-      try {
-        if (!disk.await(60, TimeUnit.SECONDS)) throw new StorageException("disk never came back");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StorageException("interrupted", e);
-      }
-    }
-
-    @Override
-    public void prepareSnapshot(Snapshot snapshot) {
-      if (failNextPrepare) {
-        failNextPrepare = false;
-        throw new StorageException("no space left on device (test)");
-      }
-      writeData();
-      prepared.add(snapshot);
-    }
-
-    @Override
-    public void saveSnapshot(Snapshot snapshot) {
-      if (!prepared.remove(snapshot)) writeData(); // not prepared: the data is written here
-      inner.saveSnapshot(snapshot);
-    }
-
-    @Override public HardState hardState() { return inner.hardState(); }
-    @Override public void saveHardState(HardState state) { inner.saveHardState(state); }
-    @Override public long firstIndex() { return inner.firstIndex(); }
-    @Override public long lastIndex() { return inner.lastIndex(); }
-    @Override public long term(long index) { return inner.term(index); }
-    @Override public List<LogEntry> entries(long from, long to, long maxBytes) { return inner.entries(from, to, maxBytes); }
-    @Override public void append(List<LogEntry> entries) { inner.append(entries); }
-    @Override public void truncateSuffix(long fromIndex) { inner.truncateSuffix(fromIndex); }
-    @Override public void compactPrefix(long upToIndex) { inner.compactPrefix(upToIndex); }
-    @Override public Optional<Snapshot> snapshot() { return inner.snapshot(); }
-    @Override public void sync() { inner.sync(); }
-    @Override public void close() { inner.close(); }
-  }
 
   private static RaftNode solo(LogStore store) {
     return RaftNode.builder()
@@ -96,7 +41,7 @@ class SnapshotWriterTest {
 
   @Test
   void writesGoOnWhileASnapshotIsBeingWrittenAndTheSwitchFollowsTheWrite() throws Exception {
-    SlowSnapshotStore store = new SlowSnapshotStore();
+    GatedStore store = new GatedStore();
     try (RaftNode node = solo(store)) {
       await().atMost(DEADLINE).until(() -> node.status().role() == io.bellwether.core.engine.Role.LEADER);
       KvClient client = new KvClient(node);
@@ -117,7 +62,7 @@ class SnapshotWriterTest {
 
   @Test
   void aSnapshotWriteThatFailsStopsTheNodeLikeAFailedSync() throws Exception {
-    SlowSnapshotStore store = new SlowSnapshotStore();
+    GatedStore store = new GatedStore();
     store.disk.countDown();
     store.failNextPrepare = true;
     RaftNode node = solo(store);
