@@ -133,13 +133,18 @@ final class Leader {
 
   /** Serves at once while the lease holds, else falls back to {@link #read}. */
   void leaseRead(long requestId) {
-    boolean leaseHolds = peers.isEmpty() || lease.isValid(now.getAsLong())
-        || planted.contains(InjectedBug.LEASE_NOT_CHECKED);
-    if (config.checkQuorum() && committedInCurrentTerm() && leaseHolds) {
+    if (servesLeaseReads()) {
       effects.readReady(requestId, log.commitIndex());
     } else {
       read(requestId, null);
     }
+  }
+
+  /** Whether a lease read now would be answered at once, with no round trip. */
+  boolean servesLeaseReads() {
+    boolean leaseHolds = peers.isEmpty() || lease.isValid(now.getAsLong())
+        || planted.contains(InjectedBug.LEASE_NOT_CHECKED);
+    return config.checkQuorum() && committedInCurrentTerm() && leaseHolds;
   }
 
   /**

@@ -770,6 +770,14 @@ public final class RaftEngine {
     return voters;
   }
 
+  /**
+   * Whether this node leads and would answer a lease read now at once, with no round trip: while it
+   * does, no other node can become leader (the lease's promise, which the simulation checks).
+   */
+  public boolean servesLeaseReads() {
+    return leader != null && leader.servesLeaseReads();
+  }
+
   /** Leader only: the replication state of each follower (match index), else empty. */
   public Map<String, Long> matchIndexes() {
     return leader == null ? Map.of() : leader.matchIndexes();

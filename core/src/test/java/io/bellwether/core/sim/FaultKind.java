@@ -58,7 +58,18 @@ public enum FaultKind {
    * A node's transport says its leader is unreachable while the leader lives (a connection reset for
    * no fault of the peer's): the hint that shortens an election timer must not make it unsafe.
    */
-  FALSE_ALARM;
+  FALSE_ALARM,
+  /**
+   * A follower hears its old leader again just as a candidate of a later term courts it (see {@link
+   * CourtedFollower}): the test of a vote refusal that must last, whatever the follower's term and
+   * leader field say, as long as the old leader's lease.
+   */
+  COURTED_FOLLOWER,
+  /**
+   * A cut-off leader comes back to lead again over indexes where its own unreplicated proposals
+   * still wait for an answer (see {@link ReturningLeader}).
+   */
+  RETURNING_LEADER;
 
   /** Whether this fault splits the network (and so replaces the partition in force, if any). */
   boolean isPartition() {

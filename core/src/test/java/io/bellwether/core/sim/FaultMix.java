@@ -51,11 +51,13 @@ public record FaultMix(
     w.put(FaultKind.CRASH, 2);
     w.put(FaultKind.CRASH_LEADER, 1);
     w.put(FaultKind.CRASH_NEW_LEADER, 1);
-    w.put(FaultKind.TORN_CRASH, 2);
+    w.put(FaultKind.TORN_CRASH, 4);
     w.put(FaultKind.RESTART, 5);
     w.put(FaultKind.PAUSE, 1);
     w.put(FaultKind.RESUME, 2);
     w.put(FaultKind.CLOCK_SKEW, 1);
+    w.put(FaultKind.COURTED_FOLLOWER, 3);
+    w.put(FaultKind.RETURNING_LEADER, 2);
     return w;
   }
 

@@ -197,6 +197,11 @@ final class Invariants implements SimLogStore.Observer {
     return lo;
   }
 
+  /** The term of the entry known committed at {@code index}, or -1 while none is known there. */
+  long committedTermAt(long index) {
+    return index >= 1 && index <= committed.size() ? committed.get((int) index - 1).term : -1;
+  }
+
   /** How many indexes are known committed (for the report). */
   long committedCount() {
     return committed.size();

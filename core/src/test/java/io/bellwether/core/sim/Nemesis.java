@@ -26,6 +26,12 @@ final class Nemesis {
   /** CRASH_NEW_LEADER armed, or null. */
   private LeaderTrap trap;
 
+  /** COURTED_FOLLOWER under way, or null. */
+  private CourtedFollower courted;
+
+  /** RETURNING_LEADER under way, or null. */
+  private ReturningLeader returning;
+
   Nemesis(SimCluster cluster, SplittableRandom random, FaultMix mix, Clocks clocks) {
     this.cluster = cluster;
     this.random = random;
@@ -37,6 +43,18 @@ final class Nemesis {
   boolean due(long nowTicks) {
     if (mix.totalWeight() == 0) return false;
     if (trap != null) trap.watch(cluster);
+    if (courted != null) {
+      String did = courted.advance(cluster);
+      if (did != null) log(did);
+      if (!courted.over(nowTicks)) return false; // the script owns the network while it runs
+      courted = null;
+    }
+    if (returning != null) {
+      String did = returning.advance(cluster);
+      if (did != null) log(did);
+      if (!returning.over(nowTicks)) return false;
+      returning = null;
+    }
     return nowTicks >= nextFaultTick
         || (flapping != null && flapping.due(nowTicks))
         || (trap != null && trap.due(nowTicks));
@@ -74,6 +92,8 @@ final class Nemesis {
   void stop() {
     flapping = null;
     trap = null;
+    courted = null;
+    returning = null;
   }
 
   private FaultKind pick() {
@@ -215,6 +235,31 @@ final class Nemesis {
         String node = any(ids.stream().filter(n -> !n.equals(leader)).toList());
         cluster.falseAlarm(node, leader);
         return "falseAlarm(" + node + " told " + leader + " is unreachable)";
+      }
+      case COURTED_FOLLOWER -> {
+        String leader = cluster.leader();
+        if (leader == null || cluster.state(leader) != SimNode.State.UP) return null;
+        List<String> others = ids.stream()
+            .filter(n -> !n.equals(leader) && cluster.state(n) == SimNode.State.UP).toList();
+        if (others.size() < 2) return null;
+        // The candidate is the first survivor by id: told the leader is unreachable, it asks first.
+        String candidate = others.get(0);
+        String follower = any(others.subList(1, others.size()));
+        cluster.network().heal();
+        flapping = null;
+        trap = null;
+        courted = new CourtedFollower(leader, follower, candidate, cluster.engine(leader).term(),
+            cluster.nowTicks());
+        return "heal(), then " + courted.begin(cluster);
+      }
+      case RETURNING_LEADER -> {
+        String leader = cluster.leader();
+        if (leader == null || cluster.state(leader) != SimNode.State.UP) return null;
+        cluster.network().heal();
+        flapping = null;
+        trap = null;
+        returning = new ReturningLeader(leader, cluster.engine(leader).term(), cluster.nowTicks());
+        return "heal(), then " + returning.begin(cluster);
       }
       case CLOCK_SKEW -> {
         // Half the time the leader's: a leader with a slow clock outlives its lease in its own eyes.

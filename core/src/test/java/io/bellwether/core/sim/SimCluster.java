@@ -37,6 +37,11 @@ public final class SimCluster {
   private final Map<String, SimNode> nodes = new LinkedHashMap<>();
   private final SimNetwork network;
   private final Invariants invariants = new Invariants();
+  private final PromiseInvariants promises;
+  private final List<SimNode> nodeList = new ArrayList<>();
+
+  /** Writes reported certainly not applied in this step, with the index and term they were given. */
+  private final List<long[]> certainFailures = new ArrayList<>();
   private final SimClients clients;
   private final Nemesis nemesis;
   private final Trace trace = new Trace();
@@ -71,6 +76,7 @@ public final class SimCluster {
     this.clients = new SimClients(this, root.split(), config.clients(), config.keys(),
         config.clientTimeoutTicks());
     this.nemesis = new Nemesis(this, root.split(), config.faults(), config.clocks());
+    this.promises = new PromiseInvariants(config.clocks().bounded() && config.clocks().resumeFeedsTime());
     Set<String> voters = new TreeSet<>(ids);
     // Split last, so that the streams above are the same as before bounded clocks existed.
     SplittableRandom clockSeeds = root.split();
@@ -82,6 +88,7 @@ public final class SimCluster {
         node.clockRate = 1 + (clockSeeds.nextDouble() * 2 - 1) * config.clocks().maxDrift();
         node.clockPhase = clockSeeds.nextDouble();
       }
+      nodeList.add(nodes.get(id));
       start(nodes.get(id));
     }
     network.advanceTo(0);
@@ -136,6 +143,8 @@ public final class SimCluster {
     }
     clients.throwIfBroken();
     invariants.check(nodes.values());
+    promises.check(nodeList);
+    if (!certainFailures.isEmpty()) checkCertainFailures();
     return true;
   }
 
@@ -211,7 +220,35 @@ public final class SimCluster {
   // ---------------------------------------------------------------- client entry points
 
   void propose(String id, byte[] command, CompletableFuture<Applied> future) {
-    submit(id, future, d -> d.propose(command, future));
+    submit(id, future, d -> {
+      long before = d.engine().lastIndex();
+      d.propose(command, future);
+      RaftEngine e = d.engine();
+      if (e.lastIndex() > before && !future.isDone()) {
+        long[] at = {e.lastIndex(), e.term()};
+        future.whenComplete((applied, error) -> {
+          if (error instanceof RequestFailedException) certainFailures.add(at);
+        });
+      }
+    });
+  }
+
+  /**
+   * A write reported certainly not applied after its entry was appended must have lost its index to
+   * another entry that is committed there: nothing else proves its own entry can never commit (a
+   * copy may survive on another node, the Figure 8 shape). Checked after the step, once the
+   * invariants have seen the commits it made.
+   */
+  private void checkCertainFailures() {
+    for (long[] at : certainFailures) {
+      long committedTerm = invariants.committedTermAt(at[0]);
+      if (committedTerm == -1 || committedTerm == at[1]) {
+        throw new SimFailure("a write appended at index " + at[0] + " in term " + at[1]
+            + " was reported certainly not applied, but "
+            + (committedTerm == -1 ? "no entry is known committed there yet" : "it was committed"));
+      }
+    }
+    certainFailures.clear();
   }
 
   void query(String id, byte[] query, CompletableFuture<QueryResult> future) {

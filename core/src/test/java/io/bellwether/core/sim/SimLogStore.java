@@ -60,6 +60,17 @@ public final class SimLogStore implements LogStore {
   private long lastIndex;
   private boolean crashAtNextSync;
 
+  // What a crash now would certainly keep: the state as of the last sync (or of the start of this
+  // life, whose whole disk survived). The promise checks ask it whether a vote or an acknowledged
+  // entry was durable, whatever the runtime sent meanwhile.
+  private long[] durableTerms = new long[64];
+  private long durableLast;
+  private long durableSnapshotIndex;
+  private HardState durableHardState = HardState.INITIAL;
+
+  /** The lowest index changed since the last sync, or {@link Long#MAX_VALUE}. */
+  private long dirtyFrom;
+
   /** An empty disk. */
   SimLogStore(String node, Observer observer) {
     this(node, new InMemoryLogStore(), observer);
@@ -76,6 +87,31 @@ public final class SimLogStore implements LogStore {
       // What survived a crash was stored before; report it again so it is checked against the rest.
       record(disk.entries(from, disk.lastIndex() + 1, Long.MAX_VALUE));
     }
+    dirtyFrom = 0;
+    markDurable();
+  }
+
+  /** Everything staged is now durable. */
+  private void markDurable() {
+    if (durableTerms.length < terms.length) durableTerms = Arrays.copyOf(durableTerms, terms.length);
+    for (long i = Math.max(dirtyFrom, knownFrom); i <= lastIndex; i++) {
+      durableTerms[(int) i] = terms[(int) i];
+    }
+    durableLast = lastIndex;
+    durableSnapshotIndex = disk.snapshot().map(Snapshot::lastIndex).orElse(0L);
+    durableHardState = disk.hardState();
+    dirtyFrom = Long.MAX_VALUE;
+  }
+
+  /** Whether a crash now would certainly keep the entry (index, term), or a snapshot covering it. */
+  boolean durablyHolds(long index, long term) {
+    if (index <= durableSnapshotIndex) return true;
+    return index <= durableLast && durableTerms[(int) index] == term;
+  }
+
+  /** The term and vote a crash now would certainly keep. */
+  HardState durableHardState() {
+    return durableHardState;
   }
 
   /** The disk this node finds after a crash now: what was synced plus a random prefix of the rest. */
@@ -121,6 +157,7 @@ public final class SimLogStore implements LogStore {
   private void record(List<LogEntry> entries) {
     if (entries.isEmpty()) return;
     long index = entries.get(0).index() - 1; // an append replaces everything from its first index
+    dirtyFrom = Math.min(dirtyFrom, index + 1);
     if (index < knownFrom) {
       throw new IllegalStateException(node + " appended at " + (index + 1) + ", under its snapshot");
     }
@@ -154,6 +191,7 @@ public final class SimLogStore implements LogStore {
 
   private void startAt(Snapshot snapshot) {
     long index = snapshot.lastIndex();
+    dirtyFrom = Math.min(dirtyFrom, index);
     set(index, observer.prefixHashOf(node, index, snapshot.lastTerm()), snapshot.lastTerm());
     knownFrom = index;
     lastIndex = index;
@@ -167,6 +205,7 @@ public final class SimLogStore implements LogStore {
   @Override
   public void truncateSuffix(long fromIndex) {
     disk.truncateSuffix(fromIndex);
+    dirtyFrom = Math.min(dirtyFrom, fromIndex);
     lastIndex = Math.min(lastIndex, fromIndex - 1);
   }
 
@@ -174,6 +213,7 @@ public final class SimLogStore implements LogStore {
   public void sync() {
     if (crashAtNextSync) throw new Crash(node);
     disk.sync();
+    markDurable();
   }
 
   @Override

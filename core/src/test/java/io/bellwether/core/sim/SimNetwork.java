@@ -50,6 +50,9 @@ public final class SimNetwork {
           : Long.compare(a.seq, b.seq));
   private final List<InFlight> due = new ArrayList<>();
   private final Map<String, List<InFlight>> held = new HashMap<>();
+
+  /** Stalled links ("from>to"): what comes due on them waits, in order, until released. */
+  private final Map<String, List<InFlight>> stalled = new HashMap<>();
   private long nextSeq;
   private long nowTicks;
 
@@ -100,14 +103,35 @@ public final class SimNetwork {
     cut[index(from)][index(to)] = true;
   }
 
+  /** Restores the one link from {@code from} to {@code to}. */
+  public void healOneWay(String from, String to) {
+    cut[index(from)][index(to)] = false;
+  }
+
   private void cutBothWays(String a, String b) {
     cut[index(a)][index(b)] = true;
     cut[index(b)][index(a)] = true;
   }
 
+  /**
+   * The link from {@code from} to {@code to} stalls: its messages are kept, not lost, and arrive
+   * together when it is released (a TCP connection that hangs, then delivers its backlog).
+   */
+  public void stallLink(String from, String to) {
+    stalled.putIfAbsent(from + ">" + to, new ArrayList<>());
+  }
+
+  /** The stalled link delivers its backlog now. */
+  public void releaseLink(String from, String to) {
+    List<InFlight> backlog = stalled.remove(from + ">" + to);
+    if (backlog != null) due.addAll(backlog);
+  }
+
   /** Restores every link (loss, duplication and delay are left as they are). */
   public void healLinks() {
     for (boolean[] row : cut) java.util.Arrays.fill(row, false);
+    for (List<InFlight> backlog : stalled.values()) due.addAll(backlog);
+    stalled.clear();
   }
 
   /** Restores a healthy network: no cut, no loss, no duplication, the baseline delay. */
@@ -178,7 +202,9 @@ public final class SimNetwork {
     nowTicks = tick;
     while (!inFlight.isEmpty() && inFlight.peek().deliverAtTick <= tick) {
       InFlight m = inFlight.poll();
-      List<InFlight> buffer = held.get(m.message.to());
+      List<InFlight> buffer = stalled.isEmpty() ? null
+          : stalled.get(m.message.from() + ">" + m.message.to());
+      if (buffer == null) buffer = held.get(m.message.to());
       if (buffer != null) {
         buffer.add(m);
       } else {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SimulationTest {
 
   /** The fixed sweep: the same seeds every build, so a change in behaviour shows up as a diff. */
-  private static final long FIXED_SEEDS = 20;
+  static final long FIXED_SEEDS = 20;
 
   /** Fresh seeds each build widen the search over time; each is printed for replay. */
   private static final int RANDOM_SEEDS = 3;
