@@ -2,6 +2,7 @@ package io.bellwether.core.runtime;
 
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftConfig;
@@ -84,6 +85,13 @@ public final class RaftNode implements AutoCloseable {
   private volatile NodeStatus status;
   private volatile boolean accepting;
   private volatile String failure;
+  /**
+   * Test kit only (same package): runs in {@link #offerRequest} between reading {@link #accepting}
+   * and offering to the inbox, so a test can stop the node exactly there. Does nothing otherwise.
+   */
+  private volatile Runnable betweenCheckAndOffer = () -> {};
+  /** The event the node thread is handing to the driver; node thread only. */
+  private Event inHand;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
   private RaftNode(Builder b) {
@@ -191,16 +199,28 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private void offerRequest(Event e, CompletableFuture<?> f) {
-    if (!accepting) {
+    boolean wasAccepting = accepting;
+    betweenCheckAndOffer.run();
+    if (!wasAccepting) {
       f.completeExceptionally(
           new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " is not running"));
     } else if (!inbox.offer(e)) {
       f.completeExceptionally(
           new RequestFailedException(Reason.OVERLOADED, "node " + nodeId + " inbox is full; retry later"));
+    } else if (!accepting && inbox.remove(e)) {
+      // The node stopped between the check above and the offer: its thread may already have failed
+      // what the inbox held and gone, and nobody would ever answer this request. Taking it back out
+      // proves the node thread never saw it (remove and the thread's poll cannot both get it), so
+      // "certainly not done" is true. If remove finds nothing, the node thread took it and answers it.
+      rejectUnhandled(e);
     }
   }
 
-  /** The node as of its last batch of work. Thread-safe, never blocks. */
+  /** Test kit only: see {@link #betweenCheckAndOffer}. */
+  void betweenCheckAndOffer(Runnable hook) {
+    this.betweenCheckAndOffer = Objects.requireNonNull(hook, "hook");
+  }
+
   /**
    * Completes when the node thread has ended: normally after {@link #close()}, exceptionally with the
    * cause when the node stopped on its own on an unrecoverable error (a storage failure, a broken
@@ -212,6 +232,7 @@ public final class RaftNode implements AutoCloseable {
     return stopped;
   }
 
+  /** The node as of its last batch of work. Thread-safe, never blocks. */
   public NodeStatus status() {
     return status;
   }
@@ -235,12 +256,14 @@ public final class RaftNode implements AutoCloseable {
         boolean stop = false;
         Event e = first;
         for (int drained = 0; e != null; e = ++drained < maxDrain ? inbox.poll() : null) {
+          inHand = e;
           lastTick = tickElapsed(lastTick, timeOf(e));
           if (!handle(e)) {
             stop = true;
             break;
           }
         }
+        inHand = null;
         for (Runnable task; (task = onNodeThread.poll()) != null; ) task.run();
         // Time up to now, or only up to the next waiting message when the batch was cut at maxDrain.
         Event next = inbox.peek();
@@ -260,6 +283,7 @@ public final class RaftNode implements AutoCloseable {
       accepting = false;
       snapshotWriter.shutdown(); // a write in progress finishes; its result is never switched to
       driver.failAllPending("node " + nodeId + " stopped");
+      if (inHand != null) failInHand(inHand);
       Event e;
       while ((e = inbox.poll()) != null) rejectUnhandled(e);
       status = driver.status(false, failure);
@@ -309,6 +333,24 @@ public final class RaftNode implements AutoCloseable {
     return true;
   }
 
+  /**
+   * The node stopped while handing {@code e} to the driver (the driver or the engine threw). The
+   * driver may or may not have registered it: {@link NodeDriver#failAllPending} answered it if it
+   * did (completing a future twice changes nothing), and otherwise nobody else ever will. A proposal
+   * may already be in the engine's log, so its fate is unknown; a read has no effect to be unsure of.
+   */
+  private void failInHand(Event e) {
+    String why = "node " + nodeId + " stopped while taking this request";
+    if (e instanceof Propose p) {
+      p.future().completeExceptionally(
+          new OutcomeUnknownException(OutcomeUnknownException.Reason.SHUTTING_DOWN, why));
+    }
+    if (e instanceof Query q) {
+      q.future().completeExceptionally(new RequestFailedException(Reason.SHUTTING_DOWN, why));
+    }
+  }
+
+  /** Fails a request the node thread never took from the inbox: it certainly did not happen. */
   private void rejectUnhandled(Event e) {
     RequestFailedException stopped =
         new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " stopped");
@@ -325,7 +367,10 @@ public final class RaftNode implements AutoCloseable {
     accepting = false;
     if (thread.isAlive()) {
       while (!inbox.offer(new Stop())) {
-        inbox.poll(); // make room; whatever we drop is failed as the thread exits
+        // Make room. What is dropped never reaches the node thread, so it is answered here, as
+        // certainly not done: the thread's own drain at exit will never see it.
+        Event dropped = inbox.poll();
+        if (dropped != null) rejectUnhandled(dropped);
       }
       try {
         thread.join();
