@@ -1,5 +1,6 @@
 package io.bellwether.node.http;
 
+import io.bellwether.core.BellwetherException;
 import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +10,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * An HTTP error answer: a status and a JSON body {@code {"error": code, "message": ...}}. The status
  * tells the client whether a write <b>certainly did not happen</b> (4xx, 503) or <b>may have
- * happened</b> (504).
+ * happened</b> (504). A write never gets a 500: see {@link #ofWrite}.
  */
 public final class ApiError extends RuntimeException {
 
@@ -63,11 +64,30 @@ public final class ApiError extends RuntimeException {
       return new ApiError(status, e.reason().name(), e.getMessage(), extra);
     }
     if (t instanceof OutcomeUnknownException e) {
-      return new ApiError(504, "OUTCOME_UNKNOWN",
+      return outcomeUnknown(
           e.getMessage() + " (" + e.reason() + "; the write may or may not have happened: retry with the same"
               + " Idempotency-Key, or read to find out)");
     }
     return new ApiError(500, "INTERNAL", String.valueOf(t));
+  }
+
+  /**
+   * Maps the failure of a write that was handed to the node. Only the node's own verdicts are
+   * certain: a {@link RequestFailedException} keeps its "did not happen" status and an {@link
+   * OutcomeUnknownException} is 504. Anything else is a failure nobody classified (a bug, a result
+   * that could not be read), and it may have struck after the write was proposed, or even applied:
+   * 500 would read as "failed", so it is 504 as well. "When in doubt, outcome unknown."
+   */
+  public static ApiError ofWrite(Throwable failure) {
+    Throwable t = unwrap(failure);
+    if (t instanceof ApiError || t instanceof BellwetherException) return of(t);
+    return outcomeUnknown("the write failed unexpectedly after it was handed to the node (" + t
+        + "); it may or may not have happened: retry with the same Idempotency-Key, or read to find out");
+  }
+
+  /** 504 {@code OUTCOME_UNKNOWN}: the write may or may not have happened. */
+  static ApiError outcomeUnknown(String message) {
+    return new ApiError(504, "OUTCOME_UNKNOWN", message);
   }
 
   static Throwable unwrap(Throwable t) {

@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +52,7 @@ final class KvRoutes {
     String key = Requests.key(ctx.request().path());
     ReadConsistency consistency = Requests.consistency(ctx.request().params());
     long minIndex = Requests.minIndex(ctx.request().params());
-    onContext(ctx, node.kv().get(key, consistency, minIndex), (read, failure) -> {
+    onContext(ctx, node.kv().get(key, consistency, minIndex), ApiError::of, (read, failure) -> {
       if (failure != null) {
         Replies.error(ctx, failure);
         return;
@@ -72,7 +73,7 @@ final class KvRoutes {
     String prefix = Requests.prefix(ctx.request().params());
     int limit = Requests.scanLimit(ctx.request().params());
     ReadConsistency consistency = Requests.consistency(ctx.request().params());
-    onContext(ctx, node.kv().scan(prefix, limit, consistency), (scan, failure) -> {
+    onContext(ctx, node.kv().scan(prefix, limit, consistency), ApiError::of, (scan, failure) -> {
       if (failure != null) {
         Replies.error(ctx, failure);
         return;
@@ -100,10 +101,15 @@ final class KvRoutes {
         .put("node", scan.servedBy());
   }
 
+  /**
+   * Hands a write to the node and answers with its outcome. {@code call} throws (bad input, 400)
+   * before anything is proposed; from then on every failure goes through {@link ApiError#ofWrite},
+   * also one thrown while answering, since by then the write may have happened.
+   */
   private void write(RoutingContext ctx, NodeServices node, String op, Supplier<CompletableFuture<KvWrite>> call) {
     Timer.Sample sample = Timer.start(registry);
-    onContext(ctx, call.get(), (write, failure) -> {
-      String outcome = failure == null ? (write.ok() ? "ok" : "mismatch") : ApiError.of(failure).code().toLowerCase();
+    onContext(ctx, call.get(), ApiError::ofWrite, (write, failure) -> {
+      String outcome = failure == null ? (write.ok() ? "ok" : "mismatch") : ApiError.ofWrite(failure).code().toLowerCase();
       // A histogram, not only count/sum/max: an operator (and the benchmarks) can then tell a tail
       // made inside the node from one made on the way to it.
       sample.stop(Timer.builder("bellwether.kv.write").tags("op", op, "outcome", outcome)
@@ -125,7 +131,7 @@ final class KvRoutes {
       if (cause instanceof RequestFailedException rfe && rfe.leaderHint() != null) {
         ctx.response().putHeader(Headers.LEADER, rfe.leaderHint());
       }
-      Replies.error(ctx, failure);
+      Replies.error(ctx, ApiError.ofWrite(failure));
     });
   }
 
@@ -160,14 +166,18 @@ final class KvRoutes {
         .putHeader(Headers.APPLIED_INDEX, Long.toString(read.appliedIndex()));
   }
 
-  /** Runs {@code then} on the request's context once {@code future} completes. */
-  private static <T> void onContext(RoutingContext ctx, CompletableFuture<T> future, BiConsumer<T, Throwable> then) {
+  /**
+   * Runs {@code then} on the request's context once {@code future} completes; if {@code then} throws,
+   * answers with {@code onBug}'s mapping of what it threw.
+   */
+  private static <T> void onContext(RoutingContext ctx, CompletableFuture<T> future,
+      Function<Throwable, ApiError> onBug, BiConsumer<T, Throwable> then) {
     Context context = ctx.vertx().getOrCreateContext();
     future.whenComplete((value, failure) -> context.runOnContext(v -> {
       try {
         then.accept(value, failure);
       } catch (RuntimeException e) {
-        Replies.error(ctx, e);
+        Replies.error(ctx, onBug.apply(e));
       }
     }));
   }
