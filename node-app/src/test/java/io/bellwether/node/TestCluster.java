@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * A cluster of {@link BellwetherNode}s in this JVM, assembled exactly as {@code bellwether node} does
@@ -24,17 +25,29 @@ final class TestCluster implements AutoCloseable {
   final Map<String, String> httpAddresses = new LinkedHashMap<>();
 
   static TestCluster start(int size, Map<String, String> extra) throws Exception {
+    return start(size, extra, (self, other) -> null);
+  }
+
+  /**
+   * Like {@link #start(int, Map)}, but node {@code self} is told that node {@code other} serves HTTP
+   * at {@code httpSeenBy.apply(self, other)} when that is not null (where a follower forwards writes
+   * to), instead of at the node's real address.
+   */
+  static TestCluster start(int size, Map<String, String> extra, BiFunction<String, String, String> httpSeenBy)
+      throws Exception {
     TestCluster c = new TestCluster();
-    List<String> peers = new ArrayList<>();
-    for (int i = 1; i <= size; i++) {
-      String http = "127.0.0.1:" + freePort();
-      c.httpAddresses.put("n" + i, http);
-      peers.add("n" + i + "=127.0.0.1:" + (17000 + i) + "@" + http);
-    }
+    for (int i = 1; i <= size; i++) c.httpAddresses.put("n" + i, "127.0.0.1:" + freePort());
     try {
       for (int i = 1; i <= size; i++) {
+        String self = "n" + i;
+        List<String> peers = new ArrayList<>();
+        for (int j = 1; j <= size; j++) {
+          String other = "n" + j;
+          String seen = other.equals(self) ? null : httpSeenBy.apply(self, other);
+          peers.add(other + "=127.0.0.1:" + (17000 + j) + "@" + (seen != null ? seen : c.httpAddresses.get(other)));
+        }
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("node.id", "n" + i);
+        s.put("node.id", self);
         s.put("cluster.id", c.clusterId);
         s.put("transport", "inmem");
         s.put("storage", "inmem");

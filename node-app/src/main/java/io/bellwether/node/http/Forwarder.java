@@ -9,8 +9,10 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.ConnectException;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -18,18 +20,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forwards a write that reached a follower to the leader's HTTP address, keeping its method, path,
- * query, body and headers, and relays the leader's answer as it is. The forwarded request carries
+ * query, body and headers, and relays the leader's answer. The forwarded request carries
  * {@link Headers#FORWARDED_BY}, and a node never forwards such a request again, so two nodes that
  * each believe the other leads cannot bounce a request forever.
  *
- * <p>If the leader cannot be reached at all the write certainly did not happen (503); if the
- * connection breaks or times out after sending, it may have (504).
+ * <p>If the leader cannot be reached at all the write certainly did not happen (503). Once the
+ * request may have reached the leader, the client hears "did not happen" only if the leader itself
+ * said so in Bellwether's own words (see {@link #relayable}); a broken connection, a timeout, an
+ * unreadable answer or any other status is 504: the write may or may not have happened.
  */
 final class Forwarder implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
   private static final Set<String> HOP_BY_HOP = Set.of(
       "host", "content-length", "connection", "transfer-encoding", "keep-alive", "upgrade", "te", "trailer");
+
+  /** Statuses with which a Bellwether node says a write certainly did not happen (node-app README). */
+  private static final Set<Integer> NOT_DONE_STATUSES = Set.of(400, 404, 405, 412, 413, 429, 503);
 
   private final HttpClient client;
 
@@ -69,29 +76,63 @@ final class Forwarder implements AutoCloseable {
           throw new ForwardException(true, connectFailure);
         })
         .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> relay(ctx, resp, b)))
+        .compose(resp -> resp.body().map(b -> relay(ctx, leaderId, resp, b)))
         .onFailure(e -> {
-          boolean notSent = e instanceof ForwardException fe ? fe.notSent : e instanceof ConnectException;
+          // Only a failure to open the request proves nothing was sent. Whatever fails later (a
+          // refused or reset connection included: a pooled connection may break after the request
+          // was written) leaves the write's fate open.
+          boolean notSent = e instanceof ForwardException;
           Throwable cause = e instanceof ForwardException ? e.getCause() : e;
           LOG.debug("forwarding to leader {} at {} failed", leaderId, target, cause);
           if (notSent) {
             Replies.error(ctx, new ApiError(503, "NOT_LEADER", "node " + services.nodeId()
                 + " is not the leader and could not reach leader " + leaderId + " at " + target + ": " + cause));
           } else {
-            Replies.error(ctx, new ApiError(504, "OUTCOME_UNKNOWN", "forwarded to leader " + leaderId
+            Replies.error(ctx, ApiError.outcomeUnknown("forwarded to leader " + leaderId
                 + " but got no answer (" + cause + "); the write may or may not have happened"));
           }
         });
   }
 
-  private static Void relay(RoutingContext ctx, HttpClientResponse resp, Buffer body) {
+  /** Passes the leader's answer on as it is if {@link #relayable}, else answers 504. */
+  private static Void relay(RoutingContext ctx, String leaderId, HttpClientResponse resp, Buffer body) {
     if (ctx.response().ended() || ctx.response().closed()) return null;
+    if (!relayable(resp.statusCode(), body)) {
+      String text = body.length() > 200 ? body.getString(0, 200) + "..." : body.toString();
+      Replies.error(ctx, ApiError.outcomeUnknown("forwarded to leader " + leaderId + ", which answered HTTP "
+          + resp.statusCode() + " '" + text.strip() + "': not an answer that says the write did not happen,"
+          + " so it may or may not have happened"));
+      return null;
+    }
     ctx.response().setStatusCode(resp.statusCode());
     resp.headers().forEach(h -> {
       if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) ctx.response().putHeader(h.getKey(), h.getValue());
     });
     ctx.response().end(body);
     return null;
+  }
+
+  /**
+   * Whether the leader's answer to a forwarded write may reach the client as it is. The request did
+   * reach the leader, so the client is told "did not happen" only when that is the leader's own
+   * verdict: one of the statuses above with Bellwether's error body ({@code {"error": CODE, ...}}).
+   * A success and a 504 are passed on too (neither claims "did not happen"). Anything else (a 500
+   * from a bug, a 502 or 503 from a proxy on the way, a body that is not Bellwether's, a status the
+   * API never uses) says nothing certain; passed on, a client would read most of them as "failed",
+   * so they become 504.
+   */
+  static boolean relayable(int status, Buffer body) {
+    if (status / 100 == 2 || status == 504) return true;
+    return NOT_DONE_STATUSES.contains(status) && hasErrorCode(body);
+  }
+
+  private static boolean hasErrorCode(Buffer body) {
+    try {
+      Object json = Json.decodeValue(body);
+      return json instanceof JsonObject o && o.getValue("error") instanceof String code && !code.isBlank();
+    } catch (DecodeException e) {
+      return false;
+    }
   }
 
   @Override
