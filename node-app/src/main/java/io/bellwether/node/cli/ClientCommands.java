@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,12 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 done; 1 failed, and a write certainly did not happen; 3 outcome unknown (the write
  * may have happened); 4 key not found; 5 condition failed (version mismatch).
+ *
+ * <p>For a write, 1 (and 4, 5) is a promise that it did not happen, so it is given only when that is
+ * known: the connection could not be opened (nothing was sent), or the node answered with one of the
+ * API's "did not happen" statuses in Bellwether's own error format. Every other ending of a write (no
+ * answer in time, a connection broken after sending, a 500, a 502 or 503 from a proxy, an answer that
+ * cannot be read, even a success whose body cannot be read) is 3.
  */
 public final class ClientCommands {
 
@@ -68,34 +75,73 @@ public final class ClientCommands {
 
     @Override
     public Integer call() throws Exception {
+      try {
+        prepare();
+      } catch (IOException e) {
+        err().println("error: " + e); // nothing was sent
+        return EXIT_FAILED;
+      }
       HttpResponse<byte[]> response;
       try {
         response = send(target.client());
-      } catch (ConnectException e) {
+      } catch (ConnectException | HttpConnectTimeoutException e) {
+        // The connection was never opened: nothing reached the node. (HttpConnectTimeoutException is
+        // an HttpTimeoutException, so it must be caught before the one below.)
         err().println("error: cannot connect to " + target.url + " (" + e.getMessage() + ")");
         return EXIT_FAILED;
       } catch (HttpTimeoutException e) {
         err().println("error: no answer from " + target.url + " within " + target.timeoutSeconds
             + "s; a write may or may not have happened");
         return EXIT_OUTCOME_UNKNOWN;
+      } catch (IOException e) {
+        // Connected, then the connection broke (reset, closed before the answer): the request may
+        // have been read and carried out. Before, this escaped to picocli, which exits with 1.
+        err().println("error: no answer from " + target.url + " (" + e + "); a write may or may not have happened");
+        return EXIT_OUTCOME_UNKNOWN;
       }
       if (response.statusCode() / 100 == 2) {
-        onSuccess(response);
-        return 0;
+        try {
+          onSuccess(response);
+          return 0;
+        } catch (RuntimeException unreadable) {
+          // Not an answer of this API (a missing or broken body, another server at this URL). Before,
+          // the exception escaped to picocli, which exits with 1: "failed", for a write that the
+          // status says happened.
+          err().println("error: HTTP " + response.statusCode() + " with an answer this client cannot read ("
+              + unreadable + "): " + text(response) + (isWrite() ? "; the write may or may not have happened" : ""));
+          return isWrite() ? EXIT_OUTCOME_UNKNOWN : EXIT_FAILED;
+        }
       }
       return onError(response);
     }
 
+    /** Work before anything is sent (reading the value); an IOException here means nothing was sent. */
+    void prepare() throws IOException {}
+
     abstract HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException;
 
+    /** Prints the answer; throws (any RuntimeException) if the answer cannot be read. */
     abstract void onSuccess(HttpResponse<byte[]> response);
+
+    /** Whether this command writes: then a failure is "did not happen" (1) only when that is certain. */
+    boolean isWrite() {
+      return false;
+    }
 
     int onError(HttpResponse<byte[]> response) {
       JsonObject body = json(response);
-      String code = body == null ? "HTTP_" + response.statusCode() : body.getString("error", "?");
-      String message = body == null ? new String(response.body(), StandardCharsets.UTF_8).trim() : body.getString("message", "");
-      err().println("error " + code + " (HTTP " + response.statusCode() + "): " + message);
-      return switch (response.statusCode()) {
+      String code = body == null ? null : body.getValue("error") instanceof String c && !c.isBlank() ? c : null;
+      String message = body == null ? text(response) : body.getString("message", "");
+      int status = response.statusCode();
+      if (isWrite() && (code == null || !NOT_DONE_STATUSES.contains(status))) {
+        // A 500 or 502, a 503 that is not the node's own, an answer that is not JSON: none of these
+        // says the write did not happen, and it may have reached the node.
+        err().println("error " + (code == null ? "HTTP_" + status : code) + " (HTTP " + status + "): " + message
+            + (status == 504 ? "" : " (not an answer that says the write did not happen: it may or may not have)"));
+        return EXIT_OUTCOME_UNKNOWN;
+      }
+      err().println("error " + (code == null ? "HTTP_" + status : code) + " (HTTP " + status + "): " + message);
+      return switch (status) {
         case 404 -> EXIT_NOT_FOUND;
         case 412 -> EXIT_MISMATCH;
         case 504 -> EXIT_OUTCOME_UNKNOWN;
@@ -110,6 +156,21 @@ public final class ClientCommands {
         return null;
       }
     }
+
+    static String text(HttpResponse<byte[]> response) {
+      String t = new String(response.body(), StandardCharsets.UTF_8).strip();
+      return t.length() > 200 ? t.substring(0, 200) + "..." : t;
+    }
+  }
+
+  /** The statuses with which the API says a write certainly did not happen (node-app README). */
+  static final java.util.Set<Integer> NOT_DONE_STATUSES = java.util.Set.of(400, 404, 405, 412, 413, 429, 503);
+
+  /** {@code body.field}, or an exception saying the answer cannot be read. */
+  static Object required(JsonObject body, String field) {
+    Object v = body == null ? null : body.getValue(field);
+    if (v == null) throw new IllegalStateException("the answer has no '" + field + "'");
+    return v;
   }
 
   /** Write options shared by put and delete. */
@@ -138,18 +199,29 @@ public final class ClientCommands {
     @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1") String value;
     @Option(names = "--file", paramLabel = "FILE", description = "read the value from FILE") Path file;
     @Mixin Conditions conditions;
+    private byte[] bytes;
+
+    @Override
+    void prepare() throws IOException {
+      bytes = value != null ? value.getBytes(StandardCharsets.UTF_8)
+          : file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
+    }
 
     @Override
     HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
-      byte[] bytes = value != null ? value.getBytes(StandardCharsets.UTF_8)
-          : file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
       return client.send("PUT", ApiClient.keyPath(key), bytes, conditions.headers());
+    }
+
+    @Override
+    boolean isWrite() {
+      return true;
     }
 
     @Override
     void onSuccess(HttpResponse<byte[]> response) {
       JsonObject body = json(response);
-      out().println("OK " + body.getString("key") + " version=" + body.getLong("version") + " index=" + body.getLong("index"));
+      out().println("OK " + required(body, "key") + " version=" + required(body, "version")
+          + " index=" + required(body, "index"));
     }
   }
 
@@ -190,9 +262,15 @@ public final class ClientCommands {
     }
 
     @Override
+    boolean isWrite() {
+      return true;
+    }
+
+    @Override
     void onSuccess(HttpResponse<byte[]> response) {
       JsonObject body = json(response);
-      out().println((body.getBoolean("deleted") ? "DELETED " : "ABSENT ") + body.getString("key") + " index=" + body.getLong("index"));
+      out().println((Boolean.TRUE.equals(required(body, "deleted")) ? "DELETED " : "ABSENT ") + required(body, "key")
+          + " index=" + required(body, "index"));
     }
   }
 
