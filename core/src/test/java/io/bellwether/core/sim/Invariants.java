@@ -2,8 +2,10 @@ package io.bellwether.core.sim;
 
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.engine.RaftEngine;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.Map;
  *       entries up to it. Checked on every entry any node stores, against every entry any node ever
  *       stored, with prefix hashes ({@link SimLogStore}).
  *   <li><b>Leader Completeness</b>: an entry committed in term t is in the log of every leader of a
- *       term after t.
+ *       term after t. Below a leader's snapshot its log is known only as the prefix hash at the
+ *       snapshot's index, which covers every index under it, so the check is made there.
  *   <li><b>State Machine Safety</b>: no two nodes apply different commands at one index (checked as
  *       they apply, by {@link SimStateMachine}); and no two nodes ever see different entries
  *       committed at one index.
@@ -33,6 +36,9 @@ final class Invariants implements SimLogStore.Observer {
   private record IndexTerm(long index, long term) {}
 
   private record Stored(String node, long prefixHash) {}
+
+  /** The entry that ends a stored log prefix, and the hash of the prefix before it. */
+  private record Link(long index, long term, long previousHash) {}
 
   /** A committed index, with the lowest term of a node seen knowing it committed. */
   private static final class Committed {
@@ -52,6 +58,9 @@ final class Invariants implements SimLogStore.Observer {
   private final Map<Long, String> leaderOfTerm = new HashMap<>();
   private final Map<IndexTerm, Stored> storedPrefixes = new HashMap<>();
 
+  /** Every log prefix any node stored, by its hash: how a snapshot's log is walked back. */
+  private final Map<Long, Link> prefixes = new HashMap<>();
+
   /** committed.get(i - 1) is index i; committed indexes form a prefix of the log. */
   private final List<Committed> committed = new ArrayList<>();
 
@@ -62,13 +71,14 @@ final class Invariants implements SimLogStore.Observer {
 
   /** Log Matching, as each entry is stored. */
   @Override
-  public void stored(String node, LogEntry e, long prefixHash) {
+  public void stored(String node, LogEntry e, long previousHash, long prefixHash) {
     IndexTerm at = new IndexTerm(e.index(), e.term());
     Stored first = storedPrefixes.putIfAbsent(at, new Stored(node, prefixHash));
     if (first != null && first.prefixHash != prefixHash) {
       throw new SimFailure("Log Matching violated: " + node + " stored index " + e.index() + " term "
           + e.term() + " after a different log prefix than " + first.node + " did");
     }
+    prefixes.putIfAbsent(prefixHash, new Link(e.index(), e.term(), previousHash));
   }
 
   /** A snapshot names its last entry by index and term: some node must have stored that entry. */
@@ -131,8 +141,9 @@ final class Invariants implements SimLogStore.Observer {
       throw new SimFailure(node.id + ": commit index went back from " + node.observedCommit + " to "
           + commit);
     }
-    if (commit == node.observedCommit) return;
     SimLogStore store = node.store();
+    if (store.knownFrom() > committed.size()) learnCommittedFromSnapshot(node, store, engine.term());
+    if (commit == node.observedCommit) return;
     // Below a snapshot it installed the node knows no entries, only that they were committed.
     long from = Math.max(node.observedCommit + 1, store.knownFrom());
     for (long i = from; i <= commit; i++) {
@@ -149,12 +160,51 @@ final class Invariants implements SimLogStore.Observer {
             + committed.get((int) i - 1).term + ") was committed there before");
       }
     }
-    // Knowing index c committed in term t means everything up to c was committed by term t, so the
-    // commit terms along the log never decrease.
-    for (long i = commit; i >= 1 && committed.get((int) i - 1).commitTerm > engine.term(); i--) {
-      committed.get((int) i - 1).commitTerm = engine.term();
-    }
+    committedBy(commit, engine.term());
     node.observedCommit = commit;
+  }
+
+  /**
+   * Knowing index c committed in term t means everything up to c was committed by term t, so the
+   * commit terms along the log never decrease.
+   */
+  private void committedBy(long index, long term) {
+    for (long i = index; i >= 1 && committed.get((int) i - 1).commitTerm > term; i--) {
+      committed.get((int) i - 1).commitTerm = term;
+    }
+  }
+
+  /**
+   * A snapshot holds only committed entries, so the index a node's log starts from is committed even
+   * if this checker never saw the node's commit index get there: a node can commit, apply, snapshot
+   * and die in one step (the sync after the snapshot crashes, and the crash keeps the snapshot), and
+   * its next life starts at the snapshot with nothing left to observe. The indexes between the last
+   * one known committed and the snapshot's are learned by walking the snapshot's prefix back, entry
+   * by entry, through the prefixes nodes stored; the walk must end on the prefix already known
+   * committed, or the snapshot holds a log that contradicts it.
+   */
+  private void learnCommittedFromSnapshot(SimNode node, SimLogStore store, long term) {
+    long snapshotIndex = store.knownFrom();
+    Deque<Committed> learned = new ArrayDeque<>();
+    long hash = store.prefixHash(snapshotIndex);
+    for (long i = snapshotIndex; i > committed.size(); i--) {
+      Link link = prefixes.get(hash);
+      if (link == null || link.index != i) {
+        // Every prefix hash in a store came from an entry some node stored: a harness bug.
+        throw new IllegalStateException(node.id + "'s log prefix at index " + i
+            + " was never stored by any node");
+      }
+      learned.addFirst(new Committed(link.term, hash, term));
+      hash = link.previousHash;
+    }
+    long committedHash = committed.isEmpty() ? 0 : committed.get(committed.size() - 1).prefixHash;
+    if (hash != committedHash) {
+      throw new SimFailure("State Machine Safety violated: " + node.id + " holds a snapshot up to"
+          + " index " + snapshotIndex + " whose log differs from the one committed up to index "
+          + committed.size());
+    }
+    committed.addAll(learned);
+    committedBy(snapshotIndex, term);
   }
 
   private static void observeApplied(SimNode node, RaftEngine engine) {
@@ -175,8 +225,9 @@ final class Invariants implements SimLogStore.Observer {
     long mustHold = lastCommittedBefore(engine.term());
     if (mustHold == 0) return;
     SimLogStore store = node.store();
-    // A leader whose snapshot covers the index shows the same prefix at the snapshot's index.
-    long at = Math.max(mustHold, Math.min(store.knownFrom(), committed.size()));
+    // A leader whose snapshot covers the index shows the same prefix at the snapshot's index (known
+    // committed: observeCommits learned it first); below it the store knows no hashes.
+    long at = Math.max(mustHold, store.knownFrom());
     Committed c = committed.get((int) at - 1);
     if (engine.lastIndex() < at || store.prefixHash(at) != c.prefixHash) {
       throw new SimFailure("Leader Completeness violated: " + node.id + ", leader of term "

@@ -32,8 +32,11 @@ public final class SimLogStore implements LogStore {
 
   /** What the store tells the checkers, and asks of them. */
   interface Observer {
-    /** {@code node} stored {@code entry}, which ends a log prefix with this hash. */
-    void stored(String node, LogEntry entry, long prefixHash);
+    /**
+     * {@code node} stored {@code entry} after the prefix hashed {@code previousHash} (0 for the
+     * empty log), ending a prefix hashed {@code prefixHash}.
+     */
+    void stored(String node, LogEntry entry, long previousHash, long prefixHash);
 
     /** The prefix hash ending at the entry ({@code index}, {@code term}) some node stored. */
     long prefixHashOf(String node, long index, long term);
@@ -123,7 +126,10 @@ public final class SimLogStore implements LogStore {
     crashAtNextSync = armed;
   }
 
-  /** The lowest index whose prefix hash is known (the snapshot's, or 0). */
+  /**
+   * The lowest index whose prefix hash is known: 0, or the index of a snapshot this log started
+   * from (on restart, or when a leader's snapshot replaced it), so everything up to it is committed.
+   */
   long knownFrom() {
     return knownFrom;
   }
@@ -162,10 +168,11 @@ public final class SimLogStore implements LogStore {
       throw new IllegalStateException(node + " appended at " + (index + 1) + ", under its snapshot");
     }
     for (LogEntry e : entries) {
-      long hash = PrefixHash.next(prefixHash[(int) index], e);
+      long previous = prefixHash[(int) index];
+      long hash = PrefixHash.next(previous, e);
       index++;
       set(index, hash, e.term());
-      observer.stored(node, e, hash);
+      observer.stored(node, e, previous, hash);
     }
     lastIndex = index;
   }

@@ -136,8 +136,8 @@ class SimRegressionTest {
     Invariants invariants = new Invariants();
     // n3, leader of term 2, stored what its snapshot will cover.
     long prefix = SimLogStore.PrefixHash.next(0, first);
-    invariants.stored("n3", first, prefix);
-    invariants.stored("n3", leadersSecond, SimLogStore.PrefixHash.next(prefix, leadersSecond));
+    invariants.stored("n3", first, 0, prefix);
+    invariants.stored("n3", leadersSecond, prefix, SimLogStore.PrefixHash.next(prefix, leadersSecond));
     SimLogStore disk = new SimLogStore("n1", invariants);
     NodeDriver follower = driver(freshEngine(), disk);
     // Term 1: n2, an old leader, replicated three entries, none committed.
