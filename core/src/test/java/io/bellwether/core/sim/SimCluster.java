@@ -263,6 +263,7 @@ public final class SimCluster {
   /** A client request reaches a node: at once if it is up, on resume if it is paused. */
   private void submit(String id, CompletableFuture<?> future, Consumer<NodeDriver> request) {
     SimNode node = nodes.get(id);
+    if (node == null) throw new IllegalArgumentException("no node " + id + " in " + ids);
     switch (node.state()) {
       case DOWN -> future.completeExceptionally(refused(id));
       case PAUSED -> node.defer(() -> request.accept(node.driver()));

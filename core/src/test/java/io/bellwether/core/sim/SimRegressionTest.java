@@ -47,6 +47,21 @@ class SimRegressionTest {
   }
 
   /**
+   * Seeds that broke the harness itself rather than finding a bug: a soak stopped at each. Found with
+   * today's {@link SimConfig#of} (bounded clocks included), so replayed as such.
+   */
+  @ParameterizedTest(name = "seed {0}, {1} nodes: {2}")
+  @CsvSource({
+      "20490, 3, Leader Completeness asked a restarted leader's store for a compacted index",
+      "20694, 3, the liveness probe wrote through no node: a follower's pre-vote ended the agreement",
+      "20741, 3, the liveness probe wrote through no node: a follower's pre-vote ended the agreement",
+  })
+  void seedThatBrokeTheHarnessNowPasses(long seed, int nodes, String breakage) {
+    SimResult result = Simulation.run(SimConfig.of(seed, nodes));
+    assertThat(result.failed()).as(result.report()).isFalse();
+  }
+
+  /**
    * The run a seed made when it found its bug: found before bounded-clock runs existed, so with the
    * original clocks (some of these seeds now draw bounded clocks, a different run).
    */

@@ -74,13 +74,12 @@ public final class Simulation {
   private static void checkLiveness(SimCluster cluster, long boundTicks) {
     cluster.healEverything();
     cluster.clients().stop();
-    if (!cluster.runUntil(() -> cluster.agreedLeader() != null, boundTicks)) {
-      throw new SimFailure("liveness: no leader that every node follows within " + boundTicks
-          + " ticks of healing");
-    }
+    awaitAgreedLeader(cluster, boundTicks, "of healing");
     // Catch up first: a linearizable read on a lagging follower waits until it has applied.
     converge(cluster, boundTicks);
-    String leader = cluster.agreedLeader();
+    // Agreement is a moment, not a state: while the nodes converged, a follower that had not heard
+    // from the leader for an election timeout may have started a (pre-)vote, so ask again.
+    String leader = awaitAgreedLeader(cluster, boundTicks, "of converging");
     SimClients clients = cluster.clients();
     List<SimClients.Request> probes = new ArrayList<>();
     for (String key : clients.keys()) probes.add(clients.probeWrite(key, leader));
@@ -97,6 +96,15 @@ public final class Simulation {
       throw new SimFailure("liveness: nodes applied the same index but hold different states: "
           + byHash);
     }
+  }
+
+  /** Runs until every node is up and follows one leader, and returns that leader's id. */
+  private static String awaitAgreedLeader(SimCluster cluster, long boundTicks, String since) {
+    if (!cluster.runUntil(() -> cluster.agreedLeader() != null, boundTicks)) {
+      throw new SimFailure("liveness: no leader that every node follows within " + boundTicks
+          + " ticks " + since);
+    }
+    return cluster.agreedLeader();
   }
 
   private static void converge(SimCluster cluster, long boundTicks) {
