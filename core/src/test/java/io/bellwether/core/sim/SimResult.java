@@ -1,6 +1,8 @@
 package io.bellwether.core.sim;
 
 import io.bellwether.core.lin.History;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,7 +11,9 @@ import java.util.List;
  * and replay it.
  *
  * @param failure what went wrong, or null when every property held
- * @param cause the exception a node threw, when that was the failure; else null
+ * @param cause the exception a node (or, when the harness broke, the harness) threw; else null
+ * @param harnessBroke the harness itself threw (a bug in the simulation, not a finding about Raft);
+ *     {@code failure} says where, {@code cause} is the exception
  * @param schedule the faults injected, with their times
  * @param lastSteps the steps just before the end (or the failure)
  * @param nodesAtEnd one line per node at the end
@@ -20,6 +24,7 @@ public record SimResult(
     SimConfig config,
     String failure,
     Throwable cause,
+    boolean harnessBroke,
     List<String> schedule,
     List<String> lastSteps,
     String nodesAtEnd,
@@ -33,6 +38,14 @@ public record SimResult(
       int crashes, long messagesSent, long messagesDropped, long elapsedMillis,
       String linearizability, int staleReadsChecked, int leaseReads, int leaseReadsAtOnce) {}
 
+  /** A run that broke the harness before it had a cluster: only the failure and the replay hint. */
+  static SimResult withoutCluster(SimConfig config, String failure, Throwable cause,
+      boolean harnessBroke, long elapsedMillis) {
+    return new SimResult(config, failure, cause, harnessBroke, List.of(), List.of(), "",
+        new History(), null, 0,
+        new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, elapsedMillis, "not checked", 0, 0, 0));
+  }
+
   public boolean failed() {
     return failure != null;
   }
@@ -40,7 +53,9 @@ public record SimResult(
   /** Everything about a failure: the seed, how to replay, the fault schedule, the last steps. */
   public String report() {
     StringBuilder b = new StringBuilder();
-    b.append(failed() ? "SIMULATION FAILED: " + failure : "simulation passed").append('\n');
+    b.append(!failed() ? "simulation passed"
+        : harnessBroke ? "SIMULATION HARNESS BROKE: " + failure
+        : "SIMULATION FAILED: " + failure).append('\n');
     b.append("seed=").append(config.seed()).append(" nodes=").append(config.nodes())
         .append(" bugs=").append(config.bugs()).append(" raft=")
         .append(config.raft()).append(" snapshots=").append(config.snapshots()).append(" clocks=")
@@ -55,7 +70,14 @@ public record SimResult(
       b.append("history (").append(history.size()).append(" events) saved to ").append(historyFile)
           .append('\n');
     }
-    if (cause != null) b.append("cause: ").append(cause).append('\n');
+    if (harnessBroke) {
+      // A harness bug is found from where it threw, not from the cluster's story.
+      StringWriter trace = new StringWriter();
+      cause.printStackTrace(new PrintWriter(trace));
+      b.append("cause: ").append(trace);
+    } else if (cause != null) {
+      b.append("cause: ").append(cause).append('\n');
+    }
     return b.toString();
   }
 
@@ -63,7 +85,8 @@ public record SimResult(
   public String summary() {
     return "sim seed=" + config.seed() + " nodes=" + config.nodes()
         + (config.bugs().isEmpty() ? "" : " bugs=" + config.bugs())
-        + (failed() ? " FAILED" : " ok") + " ticks=" + stats.ticks() + " steps=" + stats.steps()
+        + (!failed() ? " ok" : harnessBroke ? " BROKE THE HARNESS" : " FAILED")
+        + " ticks=" + stats.ticks() + " steps=" + stats.steps()
         + " committed=" + stats.committed() + " ops ok/fail/info=" + stats.ok() + "/"
         + stats.failed() + "/" + stats.unknown() + " crashes=" + stats.crashes() + " msgs sent/lost="
         + stats.messagesSent() + "/" + stats.messagesDropped() + ", " + stats.linearizability()

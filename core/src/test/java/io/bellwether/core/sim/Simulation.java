@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * One simulation run, in three phases.
@@ -33,13 +34,26 @@ public final class Simulation {
 
   private Simulation() {}
 
+  /**
+   * Runs one configuration to its verdict. Never throws for a run that goes wrong: a broken property
+   * ({@link SimFailure}) is the run's failure, and so is any other exception, a bug in the harness
+   * itself ({@link SimResult#harnessBroke()}), so that a caller running many seeds learns which seed
+   * it was and can go on to the next.
+   */
   public static SimResult run(SimConfig config) {
+    return run(config, SimCluster::new);
+  }
+
+  /** {@link #run(SimConfig)} with the cluster built by {@code build}, which a test may break. */
+  static SimResult run(SimConfig config, Function<SimConfig, SimCluster> build) {
     long started = System.nanoTime();
-    SimCluster cluster = new SimCluster(config);
+    SimCluster cluster = null;
     String failure = null;
     Throwable cause = null;
+    boolean harnessBroke = false;
     String lin = "not checked";
     try {
+      cluster = build.apply(config);
       cluster.runFor(config.safetyTicks());
       checkLiveness(cluster, config.livenessTicksMax());
       lin = checkLinearizable(cluster);
@@ -47,15 +61,18 @@ public final class Simulation {
       failure = f.getMessage();
       cause = f.getCause();
     } catch (RuntimeException e) {
-      // A bug in the harness itself, not a finding; still say which run it was.
-      System.out.println("sim seed=" + config.seed() + " nodes=" + config.nodes()
-          + " broke the harness at t=" + cluster.nowTicks() + "; replay: " + config.replayHint());
-      throw e;
+      harnessBroke = true;
+      failure = "the harness broke" + (cluster == null ? " building the cluster" : " at t="
+          + cluster.nowTicks()) + ": " + e;
+      cause = e;
     }
-    Path historyFile = failure == null ? null : save(cluster);
-    SimResult result = new SimResult(config, failure, cause, List.copyOf(cluster.nemesis().schedule()),
-        cluster.trace().recent(), cluster.describeNodes(), cluster.clients().history(), historyFile,
-        cluster.trace().hash(), stats(cluster, lin, (System.nanoTime() - started) / 1_000_000));
+    long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+    SimResult result = cluster == null
+        ? SimResult.withoutCluster(config, failure, cause, harnessBroke, elapsedMillis)
+        : new SimResult(config, failure, cause, harnessBroke,
+            List.copyOf(cluster.nemesis().schedule()), cluster.trace().recent(),
+            cluster.describeNodes(), cluster.clients().history(), save(cluster, failure != null),
+            cluster.trace().hash(), stats(cluster, lin, elapsedMillis));
     System.out.println(result.summary());
     return result;
   }
@@ -137,7 +154,8 @@ public final class Simulation {
   }
 
   /** Saves the history as JSON lines, so any checker can look at it again. */
-  private static Path save(SimCluster cluster) {
+  private static Path save(SimCluster cluster, boolean failed) {
+    if (!failed) return null;
     try {
       Path dir = Path.of(System.getProperty("java.io.tmpdir"), "bellwether-sim");
       Files.createDirectories(dir);

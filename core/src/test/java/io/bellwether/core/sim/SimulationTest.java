@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,6 +43,27 @@ class SimulationTest {
   @MethodSource("randomSeeds")
   void randomSeed(long seed, int nodes) {
     assertPasses(SimConfig.of(seed, nodes));
+  }
+
+  /**
+   * A harness that throws (here: cannot even build the cluster) fails that run, with the seed and
+   * how to replay it, instead of ending whatever called it: a soak goes on to the next seed.
+   */
+  @Test
+  void aRunThatBreaksTheHarnessIsThatRunsFailure() {
+    SimConfig config = SimConfig.of(42, 3);
+
+    SimResult result = Simulation.run(config, c -> {
+      throw new IllegalStateException("a bug in the harness");
+    });
+
+    assertThat(result.failed()).isTrue();
+    assertThat(result.harnessBroke()).isTrue();
+    assertThat(result.failure()).contains("the harness broke")
+        .contains("IllegalStateException: a bug in the harness");
+    assertThat(result.summary()).contains("seed=42 nodes=3 BROKE THE HARNESS");
+    assertThat(result.report()).contains("replay: " + config.replayHint())
+        .contains("at io.bellwether.core.sim.SimulationTest");
   }
 
   static void assertPasses(SimConfig config) {
