@@ -34,7 +34,7 @@ public class CodecBenchmark {
   @Setup
   public void setUp() {
     value = switch (message) {
-      case "heartbeat" -> new Heartbeat("n1", "n2", 7, 1_000_000, 42);
+      case "heartbeat" -> new Heartbeat("n1", "n2", 7, 1_000_000, 42, 50_000, 10);
       case "append-1" -> append(1);
       case "append-16" -> append(16);
       case "append-256" -> append(256);

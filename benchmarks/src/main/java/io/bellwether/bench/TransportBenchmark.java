@@ -33,8 +33,8 @@ public class TransportBenchmark {
   public void connect() throws IOException, InterruptedException {
     // n2 answers every heartbeat as a follower would; the readSeq numbers the round trips.
     pair = new TransportPair(
-        seq -> new Heartbeat("n1", "n2", 1, 0, seq),
-        m -> m instanceof Heartbeat h ? new HeartbeatResponse("n2", "n1", h.term(), h.readSeq(), h.commitIndex()) : null,
+        seq -> new Heartbeat("n1", "n2", 1, 0, seq, 50_000, 10),
+        m -> m instanceof Heartbeat h ? new HeartbeatResponse("n2", "n1", h.term(), h.readSeq(), h.commitIndex(), true) : null,
         m -> m instanceof HeartbeatResponse r ? r.readSeq() : -1);
   }
 

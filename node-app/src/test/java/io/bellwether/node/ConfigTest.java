@@ -64,6 +64,19 @@ class ConfigTest {
   }
 
   @Test
+  void theEngineIsToldTheTickTheNodeRuns() {
+    // Heartbeats carry the leader's tick and election timeout, so followers can tell whether their
+    // promise covers its lease: the engine's idea of the tick must be the node's, or RaftNode
+    // refuses to build.
+    NodeConfig c = NodeConfig.from(Settings.of(Map.of("data.dir", dir.toString(), "tick", "20ms",
+        "election.timeout.ticks", "15")));
+    assertThat(c.raftConfig().tickMicros()).isEqualTo(20_000);
+    assertThat(c.raftConfig().electionTimeoutTicks()).isEqualTo(15);
+    NodeConfig defaults = NodeConfig.from(Settings.of(Map.of("data.dir", dir.toString())));
+    assertThat(defaults.raftConfig().tickMicros()).isEqualTo(Defaults.TICK_MS * 1_000L);
+  }
+
+  @Test
   void theEnvironmentCanNameThePropertiesFile() throws Exception {
     Path file = dir.resolve("other.properties");
     Files.writeString(file, "node.id=n7\n");

@@ -68,8 +68,8 @@ final class MessageBodies {
       return size;
     }
     if (m instanceof AppendEntriesResponse) return 1 + 8 + 8 + 8;
-    if (m instanceof Heartbeat) return 8 + 8;
-    if (m instanceof HeartbeatResponse) return 8 + 8;
+    if (m instanceof Heartbeat) return 8 + 8 + 8 + 4;
+    if (m instanceof HeartbeatResponse) return 8 + 8 + 1;
     if (m instanceof ReadIndexRequest) return 8;
     if (m instanceof ReadIndexResponse) return 8 + 1 + 8;
     if (m instanceof InstallSnapshot s) return 8 + 8 + 8 + 4 + 8 + 4 + (long) s.data().length;
@@ -99,9 +99,12 @@ final class MessageBodies {
     } else if (m instanceof Heartbeat h) {
       putNonNegative(out, h.commitIndex(), "commitIndex");
       out.putLong(h.readSeq());
+      out.putLong(h.tickMicros()); // the record holds it >= 1, and the reader checks the same
+      out.putInt(h.electionTimeoutTicks());
     } else if (m instanceof HeartbeatResponse h) {
       out.putLong(h.readSeq());
       putNonNegative(out, h.lastIndex(), "lastIndex");
+      putBoolean(out, h.promiseCoversLease());
     } else if (m instanceof ReadIndexRequest r) {
       out.putLong(r.requestId());
     } else if (m instanceof ReadIndexResponse r) {
@@ -144,9 +147,12 @@ final class MessageBodies {
             from, to, term, in.readBoolean("success"), index(in, "matchIndex"),
             index(in, "conflictIndex"), index(in, "conflictTerm"));
       case HEARTBEAT:
-        return new Heartbeat(from, to, term, index(in, "commitIndex"), in.readLong("readSeq"));
+        // The record refuses an election timeout below 2 ticks (decode reports it as a bad body).
+        return new Heartbeat(from, to, term, index(in, "commitIndex"), in.readLong("readSeq"),
+            in.readLongAtLeast(1, "tickMicros"), in.readInt("electionTimeoutTicks"));
       case HEARTBEAT_RESPONSE:
-        return new HeartbeatResponse(from, to, term, in.readLong("readSeq"), index(in, "lastIndex"));
+        return new HeartbeatResponse(from, to, term, in.readLong("readSeq"), index(in, "lastIndex"),
+            in.readBoolean("promiseCoversLease"));
       case READ_INDEX_REQUEST:
         return new ReadIndexRequest(from, to, term, in.readLong("requestId"));
       case READ_INDEX_RESPONSE:

@@ -21,8 +21,12 @@ import java.util.Objects;
  */
 public final class MessageCodec {
 
-  /** The only frame version this codec writes and reads. */
-  public static final byte VERSION = 1;
+  /**
+   * The only frame version this codec writes and reads. 2: heartbeats carry the leader's timing and
+   * their answers whether the follower's promise covers the lease; a version-1 node's frames are
+   * refused by name rather than misread.
+   */
+  public static final byte VERSION = 2;
 
   /** 16 MiB: room for a large AppendEntries batch, small enough that a bad peer cannot exhaust memory. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;

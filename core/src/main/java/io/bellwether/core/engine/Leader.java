@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -155,6 +156,11 @@ final class Leader {
    * slowest at least 0.8 times the fastest), the lease therefore ends before any acknowledging
    * follower could vote, by arithmetic alone, however fast messages travel. 0 (no lease, every read
    * takes the ReadIndex path) when the election timeout is too short for a margin.
+   *
+   * <p>This uses the leader's own tick and election timeout, which are per-node settings. Only
+   * acknowledgements from followers whose promise, {@code (electionTimeout − 1) × tick} of their own
+   * settings, is at least ours count toward the lease ({@link LeaseTiming#covers}); the follower
+   * judges that from the timing our heartbeat carries and says so in its answer.
    */
   private long leaseTicks() {
     return (config.electionTimeoutTicks() - 1L) * 4 / 5;
@@ -194,12 +200,25 @@ final class Leader {
     return Quorum.indexReachedBy(acked, Quorum.majority(voters.size()));
   }
 
+  /**
+   * The newest heartbeat round a majority (this leader included) has acknowledged with a promise
+   * that covers our lease: the lease may run from when that round was sent.
+   */
+  private long leaseAcknowledgedSeq() {
+    long[] acked = new long[voters.size()];
+    int i = 0;
+    acked[i++] = reads.sentSeq();
+    for (String peer : peers) acked[i++] = progress.get(peer).leaseAckedReadSeq;
+    return Quorum.indexReachedBy(acked, Quorum.majority(voters.size()));
+  }
+
   private void broadcastHeartbeat() {
     long seq = reads.nextRound();
     lease.roundSent(seq, now.getAsLong());
     for (String peer : peers) {
       Progress pr = progress.get(peer);
-      effects.send(new Heartbeat(id, peer, term, Math.min(pr.matchIndex, log.commitIndex()), seq));
+      effects.send(new Heartbeat(id, peer, term, Math.min(pr.matchIndex, log.commitIndex()), seq,
+          config.tickMicros(), config.electionTimeoutTicks()));
     }
   }
 
@@ -240,9 +259,15 @@ final class Leader {
     Progress pr = progress.get(r.from());
     if (pr == null) return;
     pr.recentActive = true;
+    pr.promiseShortOfLease = !r.promiseCoversLease();
+    if (r.promiseCoversLease() && r.readSeq() > pr.leaseAckedReadSeq) {
+      // Only a follower whose promise lasts as long as our lease assumes may back the lease; every
+      // answer still confirms ReadIndex rounds (below) and counts for check-quorum (above).
+      pr.leaseAckedReadSeq = r.readSeq();
+      lease.quorumAcknowledged(leaseAcknowledgedSeq(), leaseTicks());
+    }
     if (r.readSeq() > pr.ackedReadSeq) {
       pr.ackedReadSeq = r.readSeq();
-      lease.quorumAcknowledged(quorumAcknowledgedSeq(), leaseTicks());
       confirmReads();
     }
     if (pr.state == Progress.State.SNAPSHOT) {
@@ -362,6 +387,20 @@ final class Leader {
     }
     pr.snapshotOffset = Math.min(r.nextOffset(), pr.snapshot.data().length);
     sendSnapshotChunk(r.from(), pr);
+  }
+
+  /**
+   * Followers whose last heartbeat answer said their vote-refusal promise is shorter than this
+   * leader's lease assumes: their acknowledgements do not extend the lease.
+   */
+  Set<String> followersShortOfLease() {
+    Set<String> out = null; // asked after every batch: allocate nothing in the usual case
+    for (Map.Entry<String, Progress> e : progress.entrySet()) {
+      if (!e.getValue().promiseShortOfLease) continue;
+      if (out == null) out = new TreeSet<>();
+      out.add(e.getKey());
+    }
+    return out == null ? Set.of() : out;
   }
 
   /** Each follower's match index. */

@@ -39,6 +39,15 @@ final class Progress {
   /** Highest read sequence the follower echoed (ReadIndex acknowledgements). */
   long ackedReadSeq;
 
+  /**
+   * Highest read sequence the follower echoed while saying its vote-refusal promise covers our
+   * lease: only these acknowledgements extend the lease (see {@link LeaseTiming}).
+   */
+  long leaseAckedReadSeq;
+
+  /** The follower's last heartbeat answer said its promise is shorter than our lease assumes. */
+  boolean promiseShortOfLease;
+
   /** In SNAPSHOT: the snapshot being sent (kept even if a newer one is taken meanwhile). */
   io.bellwether.core.spi.Snapshot snapshot;
 

@@ -13,6 +13,10 @@ package io.bellwether.core.engine;
  * @param preVote run a pre-vote round before raising the term (thesis §9.6)
  * @param checkQuorum a leader that has not heard from a majority for an election timeout steps down,
  *     and followers ignore vote requests while they hear from a leader (thesis §6.2, §9.6)
+ * @param tickMicros how long one tick is, in microseconds, as the runtime feeds them. The engine
+ *     does not measure time with it: it tells peers, in heartbeats, so that a follower can say
+ *     whether its vote-refusal promise covers the leader's lease ({@link LeaseTiming}). It must be
+ *     the runtime's real tick length ({@code RaftNode.Builder} refuses a mismatch).
  */
 public record RaftConfig(
     int electionTimeoutTicks,
@@ -22,10 +26,14 @@ public record RaftConfig(
     long maxApplyBytes,
     int maxUncommittedEntries,
     boolean preVote,
-    boolean checkQuorum) {
+    boolean checkQuorum,
+    long tickMicros) {
+
+  /** 50 ms, {@code RaftNode}'s default tick. */
+  public static final long DEFAULT_TICK_MICROS = 50_000;
 
   public static final RaftConfig DEFAULT =
-      new RaftConfig(10, 2, 64, 1 << 20, 4 << 20, 10_000, true, true);
+      new RaftConfig(10, 2, 64, 1 << 20, 4 << 20, 10_000, true, true, DEFAULT_TICK_MICROS);
 
   public RaftConfig {
     require(electionTimeoutTicks >= 2, "electionTimeoutTicks must be >= 2");
@@ -37,41 +45,52 @@ public record RaftConfig(
     require(maxAppendBytes >= 1, "maxAppendBytes must be >= 1");
     require(maxApplyBytes >= 1, "maxApplyBytes must be >= 1");
     require(maxUncommittedEntries >= 1, "maxUncommittedEntries must be >= 1");
+    require(tickMicros >= 1, "tickMicros must be >= 1");
+  }
+
+  /** What this node tells its followers about its timing, and compares a leader's against. */
+  public LeaseTiming leaseTiming() {
+    return new LeaseTiming(tickMicros, electionTimeoutTicks);
   }
 
   public RaftConfig withElectionTimeoutTicks(int ticks) {
     return new RaftConfig(ticks, heartbeatIntervalTicks, maxInflightAppends, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
   }
 
   public RaftConfig withHeartbeatIntervalTicks(int ticks) {
     return new RaftConfig(electionTimeoutTicks, ticks, maxInflightAppends, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
   }
 
   public RaftConfig withMaxInflightAppends(int max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, max, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
   }
 
   public RaftConfig withMaxAppendBytes(long max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends, max,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
   }
 
   public RaftConfig withMaxUncommittedEntries(int max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, max, preVote, checkQuorum);
+        maxAppendBytes, maxApplyBytes, max, preVote, checkQuorum, tickMicros);
   }
 
   public RaftConfig withPreVote(boolean on) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, on, checkQuorum);
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, on, checkQuorum, tickMicros);
   }
 
   public RaftConfig withCheckQuorum(boolean on) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, on);
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, on, tickMicros);
+  }
+
+  public RaftConfig withTickMicros(long micros) {
+    return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, micros);
   }
 
   private static void require(boolean ok, String message) {

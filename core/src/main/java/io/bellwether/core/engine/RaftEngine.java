@@ -83,6 +83,14 @@ public final class RaftEngine {
    */
   private final long quietUntilTick;
 
+  /**
+   * The timing the last heartbeat announced, and its sender: the leader's side of the lease rule
+   * ({@link LeaseTiming}), kept for the runtime to report a mismatch.
+   */
+  private LeaseTiming heardTiming;
+
+  private String heardTimingFrom;
+
   /** Follower only: reads forwarded to the leader and not yet answered; created on first use. */
   private ForwardedReads forwardedReads;
 
@@ -289,7 +297,7 @@ public final class RaftEngine {
     if (m instanceof AppendEntries ae) {
       send(new AppendEntriesResponse(id, ae.from(), term, false, 0, 0, 0));
     } else if (m instanceof Heartbeat hb) {
-      send(new HeartbeatResponse(id, hb.from(), term, 0, log.lastIndex()));
+      send(new HeartbeatResponse(id, hb.from(), term, 0, log.lastIndex(), false));
     } else if (m instanceof RequestVote rv && rv.preVote()) {
       send(new RequestVoteResponse(id, rv.from(), term, false, true));
     } else if (m instanceof ReadIndexRequest r) {
@@ -587,7 +595,10 @@ public final class RaftEngine {
     // The leader sends min(our matchIndex, its commit index), so this never commits an entry we hold
     // without having matched it.
     log.commitTo(Math.min(hb.commitIndex(), log.lastIndex()));
-    send(new HeartbeatResponse(id, hb.from(), term, hb.readSeq(), log.lastIndex()));
+    heardTiming = new LeaseTiming(hb.tickMicros(), hb.electionTimeoutTicks());
+    heardTimingFrom = hb.from();
+    send(new HeartbeatResponse(
+        id, hb.from(), term, hb.readSeq(), log.lastIndex(), promiseCoversLease(heardTiming)));
   }
 
   private void hearFromLeader(String leader) {
@@ -776,6 +787,36 @@ public final class RaftEngine {
    */
   public boolean servesLeaseReads() {
     return leader != null && leader.servesLeaseReads();
+  }
+
+  /**
+   * Follower only: the tick and election timeout the current leader announced in its last
+   * heartbeat, or null (not a follower, no leader known, or no heartbeat from it yet). Compare with
+   * {@code config().leaseTiming()} to report a mismatch.
+   */
+  public LeaseTiming leaderTiming() {
+    boolean fromLeader = role == Role.FOLLOWER && leaderId != null && leaderId.equals(heardTimingFrom);
+    return fromLeader ? heardTiming : null;
+  }
+
+  /**
+   * Whether this node's acknowledgement may back the lease of a leader with {@code leaderTiming}
+   * (its answer in {@link HeartbeatResponse#promiseCoversLease()}): it refuses votes while it hears
+   * from a leader only with check-quorum on, and then for {@code electionTimeout − 1} of its ticks
+   * at least, which must be no shorter than the leader assumes ({@link LeaseTiming#covers}).
+   * Otherwise the leader must not count it toward its lease.
+   */
+  public boolean promiseCoversLease(LeaseTiming leaderTiming) {
+    return config.checkQuorum() && config.leaseTiming().covers(leaderTiming);
+  }
+
+  /**
+   * Leader only: followers whose last heartbeat answer said their vote-refusal promise is shorter
+   * than this leader's lease assumes (their acknowledgements do not extend the lease, so lease reads
+   * fall back to ReadIndex unless a majority without them backs it); else empty.
+   */
+  public Set<String> followersShortOfLease() {
+    return leader == null ? Set.of() : leader.followersShortOfLease();
   }
 
   /** Leader only: the replication state of each follower (match index), else empty. */

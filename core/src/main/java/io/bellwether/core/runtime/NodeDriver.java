@@ -7,6 +7,7 @@ import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.InjectedBug;
+import io.bellwether.core.engine.LeaseTiming;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.ReadState;
 import io.bellwether.core.engine.Ready;
@@ -66,6 +67,12 @@ public final class NodeDriver {
   private Role observedRole;
   private long observedTerm = -1;
   private String observedLeader;
+
+  /** The timing each leader last announced, as already reported: one log line per distinct value. */
+  private final Map<String, LeaseTiming> reportedLeaderTiming = new HashMap<>();
+
+  /** As leader: followers already reported as not backing the lease, while they still do not. */
+  private Set<String> reportedShortOfLease = Set.of();
 
   private long nowTicks;
   private long appliedIndex;
@@ -266,6 +273,7 @@ public final class NodeDriver {
       maybeSnapshot();
     }
     reportRoleChange();
+    reportLeaseTiming();
   }
 
   /**
@@ -288,6 +296,58 @@ public final class NodeDriver {
       // One line per change: an operator reading the logs of a failover sees who led when.
       LOG.info("node {}: {} at term {} (leader {})", engine.id(), role, term, leader == null ? "unknown" : leader);
       observer.roleChanged(role, term, leader);
+    }
+  }
+
+  /**
+   * Tick length and election timeout are per-node settings, and a leader's lease is only as good as
+   * its followers' promise to refuse votes, measured in their own settings ({@link LeaseTiming}).
+   * The engine handles a mismatch safely (such acknowledgements do not extend the lease, so lease
+   * reads fall back to ReadIndex); this tells the operator, naming both sides, once per leader and
+   * distinct timing on a follower, and once per follower and leadership on a leader.
+   */
+  private void reportLeaseTiming() {
+    LeaseTiming leaderTiming = engine.leaderTiming();
+    if (leaderTiming != null) {
+      String leader = engine.leaderId();
+      LeaseTiming own = engine.config().leaseTiming();
+      LeaseTiming before = reportedLeaderTiming.put(leader, leaderTiming);
+      if (!leaderTiming.equals(before)) {
+        if (!leaderTiming.equals(own)) {
+          warnTimingMismatch(leader, leaderTiming, own);
+        } else if (before != null) {
+          LOG.info("node {}: leader {} now runs with the same timing as this node ({})",
+              engine.id(), leader, own);
+        }
+      }
+    }
+    Set<String> shortOfLease = engine.followersShortOfLease();
+    for (String follower : shortOfLease) {
+      if (reportedShortOfLease.contains(follower)) continue;
+      LeaseTiming own = engine.config().leaseTiming();
+      LOG.warn("node {} (leader, term {}): follower {} says it refuses votes for less than the {}us "
+              + "after a heartbeat that this leader's lease assumes (this node runs with {}), or not "
+              + "at all (check-quorum off). Its acknowledgements do not extend the lease, so lease "
+              + "reads fall back to ReadIndex unless a majority without it backs the lease; the "
+              + "follower's log names its own timing.",
+          engine.id(), engine.term(), follower, own.promiseMicros(), own);
+    }
+    reportedShortOfLease = shortOfLease;
+  }
+
+  private void warnTimingMismatch(String leader, LeaseTiming leaderTiming, LeaseTiming own) {
+    if (engine.promiseCoversLease(leaderTiming)) {
+      LOG.warn("node {}: leader {} runs with {}, this node with {}. Lease reads stay safe (this node "
+              + "refuses votes for at least {}us after a heartbeat, no less than the {}us the "
+              + "leader's lease assumes), but nodes time out differently; give every node the same "
+              + "tick length and election timeout.",
+          engine.id(), leader, leaderTiming, own, own.promiseMicros(), leaderTiming.promiseMicros());
+    } else {
+      LOG.warn("node {}: leader {} runs with {}, this node with {}. This node refuses votes for "
+              + "only {}us after a heartbeat, less than the {}us the leader's lease assumes, so its "
+              + "acknowledgements do not count toward the leader's lease and lease reads fall back "
+              + "to ReadIndex. Give every node the same tick length and election timeout.",
+          engine.id(), leader, leaderTiming, own, own.promiseMicros(), leaderTiming.promiseMicros());
     }
   }
 
@@ -568,6 +628,7 @@ public final class NodeDriver {
         snapshotsTaken,
         snapshotsInstalled,
         snapshotBytes,
-        snapshotsSent);
+        snapshotsSent,
+        engine.followersShortOfLease());
   }
 }

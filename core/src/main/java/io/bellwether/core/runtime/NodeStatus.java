@@ -3,6 +3,7 @@ package io.bellwether.core.runtime;
 import io.bellwether.core.engine.Role;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A consistent picture of one node, published by its runtime thread after each batch of work.
@@ -16,6 +17,9 @@ import java.util.Map;
  * @param snapshotBytes size of the newest snapshot's state machine data (0 if none)
  * @param snapshotsSent snapshot transfers this node started to lagging followers, as leader, since it
  *     started (a transfer resumed after a lost chunk counts once)
+ * @param followersShortOfLease on a leader, the followers whose last heartbeat answer said their
+ *     promise to refuse votes is shorter than this leader's lease assumes (a different tick length
+ *     or election timeout): their acknowledgements do not extend the lease; empty elsewhere
  */
 public record NodeStatus(
     String nodeId,
@@ -34,4 +38,5 @@ public record NodeStatus(
     long snapshotsTaken,
     long snapshotsInstalled,
     long snapshotBytes,
-    long snapshotsSent) {}
+    long snapshotsSent,
+    Set<String> followersShortOfLease) {}

@@ -99,9 +99,9 @@ public final class RaftNode implements AutoCloseable {
     this.store = b.store;
     this.transport = b.transport;
     this.inbox = new ArrayBlockingQueue<>(b.inboxCapacity);
-    this.tickNanos = b.tick.toNanos();
+    this.tickNanos = b.effectiveTick.toNanos();
     this.maxDrain = b.maxDrain;
-    this.maxCatchUpTicks = 4L * b.raftConfig.electionTimeoutTicks();
+    this.maxCatchUpTicks = 4L * b.effectiveRaftConfig.electionTimeoutTicks();
 
     HardState hardState = store.hardState();
     Optional<Snapshot> snapshot = store.snapshot();
@@ -117,7 +117,7 @@ public final class RaftNode implements AutoCloseable {
         from <= store.lastIndex() ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE) : List.of();
     RaftEngine engine =
         new RaftEngine(
-            nodeId, b.voters, b.raftConfig, b.random, hardState, snapshot.orElse(null), entries);
+            nodeId, b.voters, b.effectiveRaftConfig, b.random, hardState, snapshot.orElse(null), entries);
     int timeoutTicks = (int) Math.max(1, b.requestTimeout.toNanos() / tickNanos);
     this.driver =
         new NodeDriver(
@@ -397,12 +397,14 @@ public final class RaftNode implements AutoCloseable {
   public static final class Builder {
     private String nodeId;
     private Set<String> voters;
-    private RaftConfig raftConfig = RaftConfig.DEFAULT;
+    private RaftConfig raftConfig;
+    private RaftConfig effectiveRaftConfig; // what build() settled on, from raftConfig and tick
+    private Duration effectiveTick;
     private LogStore store;
     private Transport transport;
     private StateMachine stateMachine;
     private RandomGenerator random;
-    private Duration tick = Duration.ofMillis(50);
+    private Duration tick;
     private Duration requestTimeout = Duration.ofSeconds(5);
     private int inboxCapacity = 10_000;
     private int maxPendingRequests = 10_000;
@@ -421,8 +423,12 @@ public final class RaftNode implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Engine settings; {@link RaftConfig#DEFAULT} (with the {@link #tick} given, if any) when not
+     * set. Its {@link RaftConfig#tickMicros()} must equal the {@link #tick} if both are set.
+     */
     public Builder raftConfig(RaftConfig config) {
-      this.raftConfig = config;
+      this.raftConfig = java.util.Objects.requireNonNull(config, "raftConfig");
       return this;
     }
 
@@ -447,9 +453,16 @@ public final class RaftNode implements AutoCloseable {
       return this;
     }
 
-    /** Length of one engine tick (election timeouts and heartbeats are counted in ticks). */
+    /**
+     * Length of one engine tick (election timeouts and heartbeats are counted in ticks), a whole
+     * number of microseconds; by default the {@link #raftConfig}'s {@link RaftConfig#tickMicros()},
+     * 50 ms in {@link RaftConfig#DEFAULT}. The engine must know the tick the runtime really feeds it:
+     * its heartbeats tell followers the tick and election timeout its lease is sized from, and a
+     * follower acknowledges the lease only if its own promise lasts as long. So {@link #build()}
+     * refuses a tick that disagrees with an explicitly set {@code raftConfig}, rather than pick one.
+     */
     public Builder tick(Duration tick) {
-      this.tick = tick;
+      this.tick = java.util.Objects.requireNonNull(tick, "tick");
       return this;
     }
 
@@ -499,13 +512,39 @@ public final class RaftNode implements AutoCloseable {
       require(store != null, "store is required");
       require(transport != null, "transport is required");
       require(stateMachine != null, "stateMachine is required");
-      require(!tick.isNegative() && !tick.isZero(), "tick must be positive");
-      require(requestTimeout.compareTo(tick) >= 0, "requestTimeout must be at least one tick");
+      resolveTick();
+      require(requestTimeout.compareTo(effectiveTick) >= 0, "requestTimeout must be at least one tick");
       require(inboxCapacity >= 16, "inboxCapacity must be >= 16");
       require(maxPendingRequests >= 1, "maxPendingRequests must be >= 1");
       require(maxDrain >= 1, "maxDrain must be >= 1");
       if (random == null) random = new SplittableRandom();
       return new RaftNode(this);
+    }
+
+    /**
+     * Settles the tick length and the engine's idea of it: one follows the other when only one is
+     * given; both given must agree, and a disagreement is refused naming both values.
+     */
+    private void resolveTick() {
+      if (tick != null) {
+        require(!tick.isNegative() && !tick.isZero(), "tick must be positive: " + tick);
+        require(tick.toNanos() % 1_000 == 0, "tick must be a whole number of microseconds: " + tick);
+      }
+      effectiveRaftConfig = raftConfig;
+      effectiveTick = tick;
+      if (raftConfig == null) {
+        effectiveRaftConfig = tick == null
+            ? RaftConfig.DEFAULT
+            : RaftConfig.DEFAULT.withTickMicros(tick.toNanos() / 1_000);
+      } else if (tick == null) {
+        effectiveTick = Duration.ofNanos(raftConfig.tickMicros() * 1_000);
+      } else {
+        require(tick.toNanos() / 1_000 == raftConfig.tickMicros(),
+            "tick " + tick.toNanos() / 1_000 + "us (Builder.tick) and RaftConfig.tickMicros "
+                + raftConfig.tickMicros() + "us disagree: the engine tells its peers the tick its "
+                + "lease is sized from, so it must be the tick the node really runs; set one of "
+                + "them, or both to the same value");
+      }
     }
 
     private static void require(boolean ok, String message) {

@@ -15,7 +15,7 @@ final class Frames {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   private final DataOutputStream out = new DataOutputStream(bytes);
 
-  /** A frame header: version 1, the type, ids "a" and "b", term 1. */
+  /** A frame header: the codec's version, the type, ids "a" and "b", term 1. */
   static Frames header(int type) {
     return new Frames().i8(MessageCodec.VERSION).i8(type).id("a").id("b").i64(1);
   }

@@ -5,6 +5,8 @@ package io.bellwether.core.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bellwether.core.message.Heartbeat;
+import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.Message;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -74,6 +76,23 @@ class MessageCodecRoundTripTest {
       assertThat(CODEC.decode(frame)).as(CodecSeed.replay(seed, i)).isEqualTo(message);
     }
     assertThat(Arrays.copyOfRange(seen, 1, seen.length)).as("codec seed=" + seed).containsOnly(true);
+  }
+
+  @Test
+  void heartbeatsCarryTheLeadersTimingAndAnswersWhetherThePromiseCoversTheLease() {
+    // The lease depends on per-node settings: a heartbeat carries the leader's tick and election
+    // timeout after commitIndex and readSeq, and its answer a boolean after lastIndex.
+    Heartbeat heartbeat = new Heartbeat("a", "b", 1, 7, -3, 25_000, 12);
+    byte[] heartbeatFrame = Frames.header(5).i64(7).i64(-3).i64(25_000).i32(12).bytes();
+    HeartbeatResponse answer = new HeartbeatResponse("a", "b", 1, -3, 9, false);
+    byte[] answerFrame = Frames.header(6).i64(-3).i64(9).i8(0).bytes();
+
+    assertThat(CODEC.encode(heartbeat)).isEqualTo(heartbeatFrame);
+    assertThat(CODEC.decode(heartbeatFrame)).isEqualTo(heartbeat);
+    assertThat(CODEC.encode(answer)).isEqualTo(answerFrame);
+    assertThat(CODEC.decode(answerFrame)).isEqualTo(answer);
+    HeartbeatResponse covered = new HeartbeatResponse("a", "b", 1, -3, 9, true);
+    assertThat(CODEC.decode(CODEC.encode(covered))).isEqualTo(covered);
   }
 
   @Test

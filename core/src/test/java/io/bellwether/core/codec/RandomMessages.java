@@ -92,11 +92,13 @@ public final class RandomMessages {
   }
 
   public static Heartbeat heartbeat(Random r) {
-    return new Heartbeat(nodeId(r), nodeId(r), term(r), index(r), r.nextLong());
+    return new Heartbeat(nodeId(r), nodeId(r), term(r), index(r), r.nextLong(), tickMicros(r),
+        electionTimeoutTicks(r));
   }
 
   public static HeartbeatResponse heartbeatResponse(Random r) {
-    return new HeartbeatResponse(nodeId(r), nodeId(r), term(r), r.nextLong(), index(r));
+    return new HeartbeatResponse(
+        nodeId(r), nodeId(r), term(r), r.nextLong(), index(r), r.nextBoolean());
   }
 
   public static ReadIndexRequest readIndexRequest(Random r) {
@@ -151,6 +153,23 @@ public final class RandomMessages {
   /** A log index: usually small, sometimes 0 or near the top of the range. */
   public static long index(Random r) {
     return edgy(r);
+  }
+
+  /** A tick length in microseconds: usually milliseconds' worth, sometimes 1 or near the top. */
+  public static long tickMicros(Random r) {
+    return Math.max(1, edgy(r));
+  }
+
+  /** An election timeout in ticks: usually small, sometimes 2 or {@code Integer.MAX_VALUE}. */
+  public static int electionTimeoutTicks(Random r) {
+    switch (r.nextInt(10)) {
+      case 0:
+        return 2;
+      case 1:
+        return Integer.MAX_VALUE - r.nextInt(3);
+      default:
+        return 2 + r.nextInt(1_000);
+    }
   }
 
   /** 0 to 20 entries (often none) starting at {@code firstIndex}, with non-decreasing terms. */

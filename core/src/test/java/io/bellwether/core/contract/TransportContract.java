@@ -98,9 +98,9 @@ public abstract class TransportContract {
     awaitLinkUp("n1", "n2");
     awaitLinkUp("n1", "n3");
     awaitLinkUp("n2", "n1");
-    Message toN2 = new Heartbeat("n1", "n2", 4, 10, 1);
-    Message toN3 = new Heartbeat("n1", "n3", 4, 10, 2);
-    Message toN1 = new HeartbeatResponse("n2", "n1", 4, 1, 10);
+    Message toN2 = new Heartbeat("n1", "n2", 4, 10, 1, 50_000, 10);
+    Message toN3 = new Heartbeat("n1", "n3", 4, 10, 2, 50_000, 10);
+    Message toN1 = new HeartbeatResponse("n2", "n1", 4, 1, 10, true);
 
     transport("n1").send(toN2);
     transport("n1").send(toN3);
@@ -119,7 +119,7 @@ public abstract class TransportContract {
     awaitLinkUp("n1", "n2");
     int count = 1_000;
 
-    for (int seq = 0; seq < count; seq++) transport("n1").send(new Heartbeat("n1", "n2", 1, 0, seq));
+    for (int seq = 0; seq < count; seq++) transport("n1").send(new Heartbeat("n1", "n2", 1, 0, seq, 50_000, 10));
 
     awaitReceived("n2", count);
     assertThat(received.get("n2"))
@@ -131,10 +131,10 @@ public abstract class TransportContract {
   void sendingToAnUnknownNodeNeitherThrowsNorStopsLaterMessages() {
     awaitLinkUp("n1", "n2");
 
-    assertThatCode(() -> transport("n1").send(new Heartbeat("n1", "nobody", 1, 0, 0)))
+    assertThatCode(() -> transport("n1").send(new Heartbeat("n1", "nobody", 1, 0, 0, 50_000, 10)))
         .doesNotThrowAnyException();
 
-    Message later = new Heartbeat("n1", "n2", 1, 0, 7);
+    Message later = new Heartbeat("n1", "n2", 1, 0, 7, 50_000, 10);
     transport("n1").send(later);
     awaitReceived("n2", 1);
     assertThat(received.get("n2")).containsExactly(later);
@@ -147,10 +147,10 @@ public abstract class TransportContract {
     transport("n3").close();
 
     assertThatCode(() -> {
-      for (int seq = 0; seq < 100; seq++) transport("n1").send(new Heartbeat("n1", "n3", 1, 0, seq));
+      for (int seq = 0; seq < 100; seq++) transport("n1").send(new Heartbeat("n1", "n3", 1, 0, seq, 50_000, 10));
     }).doesNotThrowAnyException();
 
-    Message later = new Heartbeat("n1", "n2", 1, 0, 7);
+    Message later = new Heartbeat("n1", "n2", 1, 0, 7, 50_000, 10);
     transport("n1").send(later);
     awaitReceived("n2", 1);
     assertThat(received.get("n2")).containsExactly(later);
@@ -170,7 +170,7 @@ public abstract class TransportContract {
     Transport transport = transport("n1");
     transport.close();
 
-    assertThatCode(() -> transport.send(new Heartbeat("n1", "n2", 1, 0, 0))).doesNotThrowAnyException();
+    assertThatCode(() -> transport.send(new Heartbeat("n1", "n2", 1, 0, 0, 50_000, 10))).doesNotThrowAnyException();
   }
 
   // ---- helpers
@@ -216,8 +216,8 @@ public abstract class TransportContract {
     messages.add(new AppendEntries(from, to, 7, 14, 7, List.of(), 13));
     messages.add(new AppendEntriesResponse(from, to, 7, true, 14, 0, 0));
     messages.add(new AppendEntriesResponse(from, to, 7, false, 0, 5, 3));
-    messages.add(new Heartbeat(from, to, 7, 13, 42));
-    messages.add(new HeartbeatResponse(from, to, 7, 42, 14));
+    messages.add(new Heartbeat(from, to, 7, 13, 42, 50_000, 10));
+    messages.add(new HeartbeatResponse(from, to, 7, 42, 14, true));
     messages.add(new ReadIndexRequest(from, to, 7, 99));
     messages.add(new ReadIndexResponse(from, to, 7, 99, true, 13));
     messages.add(new ReadIndexResponse(from, to, 7, 100, false, 0));

@@ -37,6 +37,11 @@ final class EngineNet {
   }
 
   static EngineNet of(int n, RaftConfig config, long seed) {
+    return of(n, id -> config, seed);
+  }
+
+  /** Nodes n1..n{@code n}, each with its own settings (tick and election timeout are per node). */
+  static EngineNet of(int n, java.util.function.Function<String, RaftConfig> configOf, long seed) {
     EngineNet net = new EngineNet();
     Set<String> ids = new java.util.TreeSet<>();
     for (int i = 1; i <= n; i++) ids.add("n" + i);
@@ -44,7 +49,7 @@ final class EngineNet {
     for (String id : ids) {
       net.engines.put(
           id,
-          new RaftEngine(id, ids, config, seeds.split(), HardState.INITIAL, null, List.of()));
+          new RaftEngine(id, ids, configOf.apply(id), seeds.split(), HardState.INITIAL, null, List.of()));
       net.applied.put(id, new ArrayList<>());
       net.readStates.put(id, new ArrayList<>());
     }

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 // Goal: each rule of the Raft paper (and the thesis extensions we enable) holds in the engine alone.
 // Method: feed one engine, or a small synchronous EngineNet, messages and ticks; assert on its effects.
@@ -146,7 +148,7 @@ class RaftEngineTest {
     EngineNet net = EngineNet.of(3, CONFIG, 11);
     net.campaign("n1");
     RaftEngine leader = net.get("n1");
-    leader.step(new HeartbeatResponse("n2", "n1", 9, 0, 0));
+    leader.step(new HeartbeatResponse("n2", "n1", 9, 0, 0, true));
     assertThat(leader.role()).isEqualTo(Role.FOLLOWER);
     assertThat(leader.term()).isEqualTo(9);
   }
@@ -541,6 +543,96 @@ class RaftEngineTest {
     net.get("n2").leaseRead(8);
     net.stabilize();
     assertThat(net.readStates.get("n2")).containsExactly(new ReadState(8, 1));
+  }
+
+  // --- lease timing across per-node settings ------------------------------------------------------
+  // The leader sizes its lease from its own tick and election timeout; each follower's promise to
+  // refuse votes is measured in its own. Only followers whose promise lasts as long may back it.
+
+  /** Followers whose promise is shorter than a DEFAULT leader's lease assumes (450 ms for sure). */
+  static List<RaftConfig> followersShortOfTheLease() {
+    return List.of(
+        CONFIG.withElectionTimeoutTicks(5), // 4 × 50 ms
+        CONFIG.withTickMicros(25_000), // 9 × 25 ms
+        // 5 × 100 ms equals the leader's 10 × 50 ms, but only 4 × 100 ms is sure: still short.
+        CONFIG.withElectionTimeoutTicks(5).withTickMicros(100_000),
+        CONFIG.withCheckQuorum(false)); // same timing, but it never refuses votes for a leader
+  }
+
+  /** Followers whose promise lasts at least as long as a DEFAULT leader's lease assumes. */
+  static List<RaftConfig> followersCoveringTheLease() {
+    return List.of(
+        CONFIG,
+        CONFIG.withElectionTimeoutTicks(20),
+        CONFIG.withTickMicros(100_000),
+        CONFIG.withElectionTimeoutTicks(6).withTickMicros(100_000)); // 5 × 100 ms >= 9 × 50 ms
+  }
+
+  /** n1 leads with DEFAULT settings and one heartbeat round was answered; n2, n3 use {@code followers}. */
+  private static EngineNet leaseCluster(RaftConfig n2, RaftConfig n3, long seed) {
+    EngineNet net = EngineNet.of(3, id -> id.equals("n1") ? CONFIG : id.equals("n2") ? n2 : n3, seed);
+    net.campaign("n1");
+    net.tickAll(CONFIG.heartbeatIntervalTicks());
+    assertThat(net.get("n1").role()).isEqualTo(Role.LEADER);
+    return net;
+  }
+
+  @ParameterizedTest
+  @MethodSource("followersShortOfTheLease")
+  void leaseReadFallsBackToReadIndexWhenTheFollowersPromiseLessThanTheLeaderAssumes(RaftConfig followers) {
+    EngineNet net = leaseCluster(followers, followers, 33);
+    RaftEngine leader = net.get("n1");
+
+    leader.leaseRead(5);
+    List<Message> out = net.drain("n1");
+    assertThat(net.readStates.get("n1")).as("not served at once").isEmpty();
+    assertThat(out).as("a ReadIndex round instead").hasOnlyElementsOfType(Heartbeat.class).isNotEmpty();
+    for (Message m : out) net.get(m.to()).step(m);
+    net.stabilize();
+    assertThat(net.readStates.get("n1")).as("served after the round")
+        .containsExactly(new ReadState(5, leader.commitIndex()));
+
+    assertThat(leader.followersShortOfLease()).containsExactly("n2", "n3");
+    assertThat(net.delivered).filteredOn(HeartbeatResponse.class::isInstance)
+        .isNotEmpty()
+        .allSatisfy(m -> assertThat(((HeartbeatResponse) m).promiseCoversLease()).isFalse());
+    // The same answers still count for check-quorum: the leader keeps its leadership.
+    net.tickAll(3 * CONFIG.electionTimeoutTicks());
+    assertThat(leader.role()).isEqualTo(Role.LEADER);
+  }
+
+  @ParameterizedTest
+  @MethodSource("followersCoveringTheLease")
+  void leaseReadIsServedAtOnceWhenTheFollowersPromiseAtLeastAsLongAsTheLeaderAssumes(RaftConfig followers) {
+    EngineNet net = leaseCluster(followers, followers, 35);
+    RaftEngine leader = net.get("n1");
+
+    leader.leaseRead(5);
+    Ready r = leader.ready();
+    assertThat(r.readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
+    assertThat(r.messages()).isEmpty();
+    assertThat(leader.followersShortOfLease()).isEmpty();
+  }
+
+  @Test
+  void aFollowerShortOfTheLeaseDoesNotStopALeaseThatAMajorityWithoutItBacks() {
+    EngineNet net = leaseCluster(CONFIG, CONFIG.withElectionTimeoutTicks(5), 37);
+    RaftEngine leader = net.get("n1");
+
+    leader.leaseRead(5);
+    assertThat(leader.ready().readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
+    assertThat(leader.followersShortOfLease()).containsExactly("n3");
+  }
+
+  @Test
+  void aFollowerKnowsItsLeadersTimingAndWhetherItsPromiseCoversIt() {
+    EngineNet net = leaseCluster(CONFIG.withElectionTimeoutTicks(5), CONFIG, 39);
+    RaftEngine n2 = net.get("n2");
+
+    assertThat(n2.leaderTiming()).isEqualTo(new LeaseTiming(50_000, 10));
+    assertThat(n2.promiseCoversLease(n2.leaderTiming())).isFalse();
+    assertThat(net.get("n3").promiseCoversLease(net.get("n3").leaderTiming())).isTrue();
+    assertThat(net.get("n1").leaderTiming()).as("a leader has no leader's timing").isNull();
   }
 
   @Test

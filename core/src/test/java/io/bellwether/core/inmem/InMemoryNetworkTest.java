@@ -129,7 +129,7 @@ class InMemoryNetworkTest {
     send("n1", "ghost", 1);
     send("n1", "n4", 2);
     send("n1", "n3", 3);
-    nodes.get("n3").send(new Heartbeat("n3", "n1", 1, 0, 4));
+    nodes.get("n3").send(new Heartbeat("n3", "n1", 1, 0, 4, 50_000, 10));
 
     awaitSettled(0, 4);
   }
@@ -148,7 +148,7 @@ class InMemoryNetworkTest {
   }
 
   private void send(String from, String to, long seq) {
-    nodes.get(from).send(new Heartbeat(from, to, 1, 0, seq));
+    nodes.get(from).send(new Heartbeat(from, to, 1, 0, seq, 50_000, 10));
   }
 
   private void awaitSettled(long delivered, long dropped) {

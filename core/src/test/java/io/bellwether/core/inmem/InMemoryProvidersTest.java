@@ -56,7 +56,7 @@ class InMemoryProvidersTest {
     Queue<Message> inbox = new ConcurrentLinkedQueue<>();
     n1.start(m -> {});
     n2.start(inbox::add);
-    Message heartbeat = new Heartbeat("n1", "n2", 1, 0, 0);
+    Message heartbeat = new Heartbeat("n1", "n2", 1, 0, 0, 50_000, 10);
 
     try {
       n1.send(heartbeat);

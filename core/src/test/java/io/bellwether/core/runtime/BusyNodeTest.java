@@ -26,7 +26,8 @@ class BusyNodeTest {
   private static final int ELECTION_TICKS = 30;
   private static final int HEARTBEAT_TICKS = 3;
   private static final RaftConfig NO_PRE_VOTE = new RaftConfig(
-      ELECTION_TICKS, HEARTBEAT_TICKS, 64, 1 << 20, 4 << 20, 10_000, false, true);
+      ELECTION_TICKS, HEARTBEAT_TICKS, 64, 1 << 20, 4 << 20, 10_000, false, true,
+      LocalCluster.TICK.toNanos() / 1_000);
 
   /** A KvStateMachine whose apply can be held still by the test. */
   private static final class HoldableKv implements StateMachine {

@@ -62,7 +62,9 @@ public final class LocalCluster implements AutoCloseable {
         RaftNode.builder()
             .nodeId(id)
             .voters(ids)
-            .raftConfig(config)
+            // Every node runs TICK-long ticks, whatever tick the given config names, and its
+            // engine must know it (its heartbeats tell followers the timing its lease assumes).
+            .raftConfig(config.withTickMicros(TICK.toNanos() / 1_000))
             .store(stores.get(id))
             .transport(network.transport(id))
             .stateMachine(sm)

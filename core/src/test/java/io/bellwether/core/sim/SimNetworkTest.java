@@ -116,6 +116,6 @@ class SimNetworkTest {
   }
 
   private static Heartbeat heartbeat(String from, String to) {
-    return new Heartbeat(from, to, 1, 0, 0);
+    return new Heartbeat(from, to, 1, 0, 0, 50_000, 10);
   }
 }

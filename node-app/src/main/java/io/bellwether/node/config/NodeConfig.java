@@ -90,7 +90,7 @@ public record NodeConfig(
     int maxValueBytes = s.getInt(MAX_VALUE_BYTES, KvLimits.DEFAULT_MAX_VALUE_BYTES, 0, 64 << 20);
     int inboxCapacity = s.getInt(INBOX_CAPACITY, Defaults.INBOX_CAPACITY, 16, 1 << 22);
     int maxPending = s.getInt(MAX_PENDING_REQUESTS, Defaults.MAX_PENDING_REQUESTS, 1, 1 << 22);
-    RaftConfig raft = raftConfig(s);
+    RaftConfig raft = raftConfig(s, tick);
     SnapshotPolicy snapshots = new SnapshotPolicy(
         s.getLong(SNAPSHOT_ENTRIES, SnapshotPolicy.DEFAULT.thresholdEntries(), 1, Long.MAX_VALUE),
         s.getLong(SNAPSHOT_BYTES, SnapshotPolicy.DEFAULT.thresholdBytes(), 1, Long.MAX_VALUE),
@@ -185,7 +185,12 @@ public record NodeConfig(
     return d;
   }
 
-  private static RaftConfig raftConfig(Settings s) {
+  /**
+   * The engine settings. The tick goes in too: the engine tells its peers the tick and election
+   * timeout its lease is sized from, and {@code RaftNode} refuses a config whose tick is not the one
+   * it runs. A tick of whole milliseconds (the duration settings' finest unit) is whole microseconds.
+   */
+  private static RaftConfig raftConfig(Settings s, Duration tick) {
     int election = s.getInt(ELECTION_TIMEOUT_TICKS, RaftConfig.DEFAULT.electionTimeoutTicks(), 2, 100_000);
     int heartbeat = s.getInt(HEARTBEAT_INTERVAL_TICKS, RaftConfig.DEFAULT.heartbeatIntervalTicks(), 1, 100_000);
     if (heartbeat >= election) {
@@ -194,6 +199,6 @@ public record NodeConfig(
     }
     RaftConfig d = RaftConfig.DEFAULT;
     return new RaftConfig(election, heartbeat, d.maxInflightAppends(), d.maxAppendBytes(), d.maxApplyBytes(),
-        d.maxUncommittedEntries(), d.preVote(), d.checkQuorum());
+        d.maxUncommittedEntries(), d.preVote(), d.checkQuorum(), tick.toNanos() / 1_000);
   }
 }

@@ -49,6 +49,10 @@ public final class NodeMetrics {
       Gauge.builder("bellwether.raft.follower.lag", node, n -> lag(n.status(), peer))
           .description("on the leader: entries the follower is behind the leader's last index (NaN elsewhere)")
           .tag("follower", peer).register(registry);
+      Gauge.builder("bellwether.raft.follower.lease.backed", node, n -> leaseBacked(n.status(), peer))
+          .description("on the leader: 0 while the follower says its election timeout is too short to back"
+              + " the lease (lease reads fall back to ReadIndex), else 1 (NaN elsewhere)")
+          .tag("follower", peer).register(registry);
     }
     Gauge.builder("bellwether.raft.inbound.dropped", node, RaftNode::droppedInbound)
         .description("inbound messages dropped because the inbox was full").register(registry);
@@ -63,6 +67,11 @@ public final class NodeMetrics {
   private static double matchIndex(NodeStatus s, String peer) {
     Long match = s.role() == Role.LEADER ? s.matchIndexes().get(peer) : null;
     return match == null ? Double.NaN : match;
+  }
+
+  private static double leaseBacked(NodeStatus s, String peer) {
+    if (s.role() != Role.LEADER) return Double.NaN;
+    return s.followersShortOfLease().contains(peer) ? 0 : 1;
   }
 
   private static double lag(NodeStatus s, String peer) {

@@ -67,7 +67,7 @@ class BackPressureAndDropsTest {
     nodes.discovery.publish("n2", new Endpoint("127.0.0.1", deadPort));
 
     await().atMost(DEADLINE).until(() -> {
-      n1.send(new Heartbeat("n1", "n2", 1, 0, 0));
+      n1.send(new Heartbeat("n1", "n2", 1, 0, 0, 50_000, 10));
       return n1.droppedUnreachableCount() > 0;
     });
     assertThat(n1.sentCount()).isZero();
@@ -78,8 +78,8 @@ class BackPressureAndDropsTest {
     VertxTransport n1 = nodes.start("n1", TestNodes.inbox());
 
     assertThatCode(() -> {
-      n1.send(new Heartbeat("n1", "nobody", 1, 0, 0));
-      n1.send(new Heartbeat("n1", "n1", 1, 0, 0));
+      n1.send(new Heartbeat("n1", "nobody", 1, 0, 0, 50_000, 10));
+      n1.send(new Heartbeat("n1", "n1", 1, 0, 0, 50_000, 10));
     }).doesNotThrowAnyException();
 
     assertThat(n1.droppedUnreachableCount()).isEqualTo(2);
@@ -94,7 +94,7 @@ class BackPressureAndDropsTest {
 
     n1.send(new AppendEntries("n1", "n2", 1, 0, 0, List.of(LogEntry.command(1, 1, new byte[8192])), 0));
     await().atMost(DEADLINE).until(() -> {
-      n1.send(new Heartbeat("n1", "n2", 1, 0, 1));
+      n1.send(new Heartbeat("n1", "n2", 1, 0, 1, 50_000, 10));
       return !inbox.isEmpty();
     });
 
@@ -109,12 +109,12 @@ class BackPressureAndDropsTest {
     VertxTransport n1 = nodes.start("n1", TestNodes.inbox());
     VertxTransport n2 = nodes.start("n2", inbox);
     await().atMost(DEADLINE).until(() -> {
-      n1.send(new Heartbeat("n1", "n2", 1, 0, 0));
+      n1.send(new Heartbeat("n1", "n2", 1, 0, 0, 50_000, 10));
       return !inbox.isEmpty();
     });
     long droppedBefore = n1.droppedUnreachableCount();
 
-    for (int i = 1; i <= 500; i++) n1.send(new Heartbeat("n1", "n2", 1, 0, i));
+    for (int i = 1; i <= 500; i++) n1.send(new Heartbeat("n1", "n2", 1, 0, i, 50_000, 10));
 
     await().atMost(DEADLINE).until(() -> n2.receivedCount() == n1.sentCount());
     assertThat(n1.droppedUnreachableCount()).isEqualTo(droppedBefore);

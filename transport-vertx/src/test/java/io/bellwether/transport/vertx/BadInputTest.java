@@ -96,9 +96,9 @@ class BadInputTest {
         Arguments.of("frame that does not decode",
             concat(hello, ints(8), bytes(0x7f, 1, 2, 3, 4, 5, 6, 7)), Counter.DECODE_ERROR),
         Arguments.of("sender differs from handshake",
-            concat(hello, frame(new Heartbeat("n3", "n1", 1, 0, 1))), Counter.REJECTED),
+            concat(hello, frame(new Heartbeat("n3", "n1", 1, 0, 1, 50_000, 10))), Counter.REJECTED),
         Arguments.of("message for another node",
-            concat(hello, frame(new Heartbeat("n2", "n3", 1, 0, 1))), Counter.REJECTED));
+            concat(hello, frame(new Heartbeat("n2", "n3", 1, 0, 1, 50_000, 10))), Counter.REJECTED));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -122,7 +122,7 @@ class BadInputTest {
 
   @Test
   void aWellFormedRawConnectionIsServedAndStaysOpen() throws IOException {
-    Message message = new Heartbeat("n2", "n1", 3, 5, 42);
+    Message message = new Heartbeat("n2", "n1", 3, 5, 42, 50_000, 10);
 
     try (Socket raw = new Socket("127.0.0.1", n1.localEndpoint().port())) {
       raw.getOutputStream().write(concat(hello(TestNodes.CLUSTER, "n2", "n1"), frame(message)));
@@ -151,7 +151,7 @@ class BadInputTest {
 
   private void assertLegitimatePeerGetsThrough() {
     await("n2 reaches n1").atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() -> {
-      n2.send(new Heartbeat("n2", "n1", 1, 0, 7));
+      n2.send(new Heartbeat("n2", "n1", 1, 0, 7, 50_000, 10));
       return n1Inbox.stream().anyMatch(m -> m.from().equals("n2"));
     });
   }

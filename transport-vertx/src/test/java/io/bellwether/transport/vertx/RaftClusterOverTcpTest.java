@@ -105,7 +105,7 @@ class RaftClusterOverTcpTest {
     RaftNode node = RaftNode.builder()
         .nodeId(id)
         .voters(Set.copyOf(IDS))
-        .raftConfig(RaftConfig.DEFAULT)
+        .raftConfig(RaftConfig.DEFAULT.withTickMicros(10_000)) // the engine knows its 10 ms tick
         .store(stores.get(id))
         .transport(transport)
         .stateMachine(new KvStateMachine())

@@ -106,7 +106,7 @@ class ReconnectTest {
     n2.close();
     n2 = nodes.startAndPublish(nodes.create("n2", 0, Map.of()), n2Inbox::add);
     await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10)).until(() -> {
-      n3.send(new Heartbeat("n3", "n2", 1, 0, seq.incrementAndGet()));
+      n3.send(new Heartbeat("n3", "n2", 1, 0, seq.incrementAndGet(), 50_000, 10));
       return !n2Inbox.isEmpty();
     });
     assertThat(unreachable).isEmpty();
@@ -118,7 +118,7 @@ class ReconnectTest {
   }
 
   private void sendSome() {
-    n1.send(new Heartbeat("n1", "n2", 1, 0, seq.incrementAndGet()));
+    n1.send(new Heartbeat("n1", "n2", 1, 0, seq.incrementAndGet(), 50_000, 10));
   }
 
   private void awaitDelivered(Queue<Message> inbox) {
