@@ -259,7 +259,10 @@ final class Leader {
     Progress pr = progress.get(r.from());
     if (pr == null) return;
     pr.recentActive = true;
-    pr.promiseShortOfLease = !r.promiseCoversLease();
+    // Only an answer to one of our rounds judged our timing. A follower answers a heartbeat of an
+    // older term with readSeq 0 (and no promise), and such an answer can arrive once we lead in
+    // the follower's term; it says nothing about our lease (found by the simulation).
+    if (r.readSeq() > 0) pr.promiseShortOfLease = !r.promiseCoversLease();
     if (r.promiseCoversLease() && r.readSeq() > pr.leaseAckedReadSeq) {
       // Only a follower whose promise lasts as long as our lease assumes may back the lease; every
       // answer still confirms ReadIndex rounds (below) and counts for check-quorum (above).

@@ -71,8 +71,10 @@ public final class NodeDriver {
   /** The timing each leader last announced, as already reported: one log line per distinct value. */
   private final Map<String, LeaseTiming> reportedLeaderTiming = new HashMap<>();
 
-  /** As leader: followers already reported as not backing the lease, while they still do not. */
-  private Set<String> reportedShortOfLease = Set.of();
+  /** As leader of {@link #reportedShortOfLeaseTerm}: followers already reported as not backing the lease. */
+  private final Set<String> reportedShortOfLease = new java.util.HashSet<>();
+
+  private long reportedShortOfLeaseTerm = -1;
 
   private long nowTicks;
   private long appliedIndex;
@@ -321,9 +323,12 @@ public final class NodeDriver {
         }
       }
     }
-    Set<String> shortOfLease = engine.followersShortOfLease();
-    for (String follower : shortOfLease) {
-      if (reportedShortOfLease.contains(follower)) continue;
+    if (engine.role() != Role.LEADER || engine.term() != reportedShortOfLeaseTerm) {
+      reportedShortOfLease.clear(); // a new leadership reports afresh
+      reportedShortOfLeaseTerm = engine.role() == Role.LEADER ? engine.term() : -1;
+    }
+    for (String follower : engine.followersShortOfLease()) {
+      if (!reportedShortOfLease.add(follower)) continue;
       LeaseTiming own = engine.config().leaseTiming();
       LOG.warn("node {} (leader, term {}): follower {} says it refuses votes for less than the {}us "
               + "after a heartbeat that this leader's lease assumes (this node runs with {}), or not "
@@ -332,7 +337,6 @@ public final class NodeDriver {
               + "follower's log names its own timing.",
           engine.id(), engine.term(), follower, own.promiseMicros(), own);
     }
-    reportedShortOfLease = shortOfLease;
   }
 
   private void warnTimingMismatch(String leader, LeaseTiming leaderTiming, LeaseTiming own) {

@@ -625,6 +625,21 @@ class RaftEngineTest {
   }
 
   @Test
+  void anAnswerToAHeartbeatOfAnOlderTermSaysNothingAboutTheLease() {
+    // Regression, found by the simulation: a follower answers a heartbeat of an older term as stale
+    // (readSeq 0, no promise) in its own term; when the sender leads that term by the time the answer
+    // arrives, it must not take the follower for one whose promise is short.
+    EngineNet net = leaseCluster(CONFIG, CONFIG, 41);
+    RaftEngine leader = net.get("n1");
+
+    leader.step(new HeartbeatResponse("n2", "n1", leader.term(), 0, leader.lastIndex(), false));
+
+    assertThat(leader.followersShortOfLease()).isEmpty();
+    leader.leaseRead(5);
+    assertThat(leader.ready().readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
+  }
+
+  @Test
   void aFollowerKnowsItsLeadersTimingAndWhetherItsPromiseCoversIt() {
     EngineNet net = leaseCluster(CONFIG.withElectionTimeoutTicks(5), CONFIG, 39);
     RaftEngine n2 = net.get("n2");

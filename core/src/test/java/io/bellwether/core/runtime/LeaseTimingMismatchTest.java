@@ -194,11 +194,14 @@ class LeaseTimingMismatchTest {
     NodeDriver leader = leader(out);
     long term = leader.engine().term();
 
-    for (int seq = 1; seq <= 5; seq++) {
+    for (int seq = 1; seq <= 6; seq++) {
       leader.receive(new HeartbeatResponse("n2", "n1", term, seq, 0, true));
-      leader.receive(new HeartbeatResponse("n3", "n1", term, seq, 0, false));
+      // n3 restarts between rounds with other settings, back and forth: still one line per leadership.
+      leader.receive(new HeartbeatResponse("n3", "n1", term, seq, 0, seq % 2 == 0));
       leader.flush();
     }
+    leader.receive(new HeartbeatResponse("n3", "n1", term, 7, 0, false));
+    leader.flush();
 
     assertThat(leader.engine().followersShortOfLease()).containsExactly("n3");
     assertThat(leader.status(true, null).followersShortOfLease()).containsExactly("n3");
