@@ -3,6 +3,7 @@ package io.bellwether.core.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bellwether.core.engine.InjectedBug;
+import java.util.EnumSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -14,7 +15,8 @@ class BugInjectionTest {
   private static final int SEEDS_MAX = 50;
 
   @ParameterizedTest
-  @EnumSource(InjectedBug.class)
+  @EnumSource(value = InjectedBug.class, mode = EnumSource.Mode.EXCLUDE, names = {"SEND_BEFORE_SYNC",
+      "VOTE_PROMISE_NEEDS_LEADER_FIELD", "REPLACED_PROPOSAL_NOT_APPLIED"}) // the sweep's own, below
   void simulationFindsTheBug(InjectedBug bug) {
     for (long seed = 1; seed <= SEEDS_MAX; seed++) {
       int nodes = BugHunt.nodes(bug, seed);
@@ -39,26 +41,29 @@ class BugInjectionTest {
   /**
    * Bugs the default sweep itself must catch, with its own seeds and weather, not a hunt aimed at
    * them: a runtime that sends before it syncs, a vote promise tied to the leader field, a replaced
-   * proposal reported as not applied. Every run of the fixed sweep is tried, and a share of them
-   * must fail, so that the sweep catches each such bug on every build.
+   * proposal reported as not applied. The fixed sweep's runs are tried in its order until one fails
+   * on a safety property; at the commit that added this test they caught them in 6, 1 and 6 of the
+   * 40 runs (first at runs 11, 37 and 1).
    */
   @ParameterizedTest
-  @EnumSource(value = InjectedBug.class,
-      names = {"SEND_BEFORE_SYNC", "VOTE_PROMISE_NEEDS_LEADER_FIELD", "REPLACED_PROPOSAL_NOT_APPLIED"})
+  @EnumSource(value = InjectedBug.class, names = {"SEND_BEFORE_SYNC",
+      "VOTE_PROMISE_NEEDS_LEADER_FIELD", "REPLACED_PROPOSAL_NOT_APPLIED"})
   void defaultSweepFindsTheBug(InjectedBug bug) {
-    int runs = 0;
-    java.util.List<String> caught = new java.util.ArrayList<>();
+    int run = 0;
     for (long seed = 1; seed <= SimulationTest.FIXED_SEEDS; seed++) {
       for (int nodes : new int[] {3, 5}) {
-        SimResult result = Simulation.run(SimConfig.of(seed, nodes).withBugs(java.util.EnumSet.of(bug)));
-        runs++;
-        if (result.failed() && !result.failure().startsWith("liveness")) {
-          caught.add(seed + "/" + nodes + ": " + result.failure().lines().findFirst().orElse(""));
+        run++;
+        SimResult result = Simulation.run(SimConfig.of(seed, nodes).withBugs(EnumSet.of(bug)));
+        assertThat(result.harnessBroke()).as(result.report()).isFalse();
+        if (result.failed()) {
+          assertThat(result.failure()).as(result.report()).doesNotStartWith("liveness");
+          System.out.println("planted " + bug + " caught by the default sweep's run " + run
+              + " (seed " + seed + ", " + nodes + " nodes): "
+              + result.failure().lines().findFirst().orElse(""));
+          return;
         }
       }
     }
-    System.out.println("planted " + bug + ": the default sweep failed " + caught.size() + " of " + runs
-        + " runs: " + String.join("\n  ", caught));
-    assertThat(caught).as("runs of the default sweep that caught " + bug).isNotEmpty();
+    throw new AssertionError("the default sweep's " + run + " runs did not catch " + bug);
   }
 }
