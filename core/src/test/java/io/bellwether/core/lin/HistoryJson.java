@@ -2,6 +2,7 @@ package io.bellwether.core.lin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,13 +11,27 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Histories as JSON lines, one event per line, so a failing run can be saved, read back and checked
- * again: {@code {"process":3,"type":"ok","f":"read","key":"k1","value":"v7","time":1200,"node":"n2"}}.
- * {@code value} is always written ({@code null} for absent), {@code expected} only for cas, {@code
- * node} and {@code error} only when set.
+ * The one file format of client histories, written by the simulation and the end-to-end suite alike
+ * and read back by anyone who wants to check a run again: JSON lines, one event a line in history
+ * order, shaped as Jepsen shapes its histories (docs/ARCHITECTURE.md, "Histories").
+ *
+ * <pre>
+ * {"process":0,"type":"invoke","f":"cas","key":"k1","value":["v3","v7"],"time":40}
+ * {"process":0,"type":"fail","f":"cas","key":"k1","value":["v3","v7"],"time":42,"node":"n2","error":"..."}
+ * </pre>
+ *
+ * <p>{@code f} is read, write or cas: a delete is a write of {@code null}, a cas's value is {@code
+ * [expected, new]} ({@code null} = absent). A completion repeats its invocation's value, as a
+ * Jepsen client's completion is its invocation with another type, except a read's, which holds the
+ * value read when it is ok and {@code null} otherwise: each line then reads alone, and the file
+ * says the same whichever recorder wrote it (the simulation keeps a written value in its ok
+ * events, the end-to-end clients do not). So what {@link #read} gives back is the history in that
+ * form, each completion with its invocation's value.
  */
 public final class HistoryJson {
 
@@ -26,8 +41,11 @@ public final class HistoryJson {
 
   /** Writes every event; does not close {@code out}. */
   public static void write(History history, Writer out) throws IOException {
+    Map<Integer, Op> pending = new HashMap<>();
     for (Op op : history.ops()) {
-      out.write(MAPPER.writeValueAsString(toJson(op)));
+      Op invoke = op.type() == Op.Type.INVOKE ? op : pending.remove(op.process());
+      if (op.type() == Op.Type.INVOKE) pending.put(op.process(), op);
+      out.write(MAPPER.writeValueAsString(toJson(op, invoke)));
       out.write('\n');
     }
     out.flush();
@@ -59,15 +77,20 @@ public final class HistoryJson {
     }
   }
 
-  private static ObjectNode toJson(Op op) {
+  /** One line; {@code invoke} is the event's invocation (itself for an invocation), or null. */
+  private static ObjectNode toJson(Op op, Op invoke) {
     ObjectNode json = MAPPER.createObjectNode();
     json.put("process", op.process());
     json.put("type", op.type().name().toLowerCase(Locale.ROOT));
-    json.put("f", op.f().name().toLowerCase(Locale.ROOT));
+    json.put("f", op.f() == Op.F.READ ? "read" : op.f() == Op.F.CAS ? "cas" : "write");
     json.put("key", op.key());
-    json.put("value", op.value());
-    if (op.f() == Op.F.CAS) {
-      json.put("expected", op.expected());
+    // A completion says what its invocation asked for; one without a matching invocation, itself.
+    Op asked = invoke != null && invoke.f() == op.f() && invoke.key().equals(op.key()) ? invoke : op;
+    switch (op.f()) {
+      case READ -> json.put("value", op.type() == Op.Type.OK ? op.value() : null);
+      case WRITE -> json.put("value", asked.value());
+      case DELETE -> json.putNull("value");
+      case CAS -> json.putArray("value").add(asked.expected()).add(asked.value());
     }
     json.put("time", op.time());
     if (op.node() != null) {
@@ -81,18 +104,31 @@ public final class HistoryJson {
 
   private static Op fromJson(JsonNode json, int lineNumber) throws IOException {
     try {
-      return new Op(
-          required(json, "process", lineNumber).intValue(),
-          Op.Type.valueOf(required(json, "type", lineNumber).textValue().toUpperCase(Locale.ROOT)),
-          Op.F.valueOf(required(json, "f", lineNumber).textValue().toUpperCase(Locale.ROOT)),
-          required(json, "key", lineNumber).textValue(),
-          text(json, "value"),
-          text(json, "expected"),
-          required(json, "time", lineNumber).longValue(),
-          text(json, "node"),
-          text(json, "error"));
+      int process = required(json, "process", lineNumber).intValue();
+      Op.Type type = Op.Type.valueOf(text(required(json, "type", lineNumber)).toUpperCase(Locale.ROOT));
+      String f = text(required(json, "f", lineNumber));
+      String key = text(required(json, "key", lineNumber));
+      long time = required(json, "time", lineNumber).longValue();
+      JsonNode value = json.get("value");
+      String node = text(json.get("node"));
+      String error = text(json.get("error"));
+      return switch (f) {
+        case "read" -> new Op(process, type, Op.F.READ, key, text(value), null, time, node, error);
+        case "write" -> text(value) == null
+            ? new Op(process, type, Op.F.DELETE, key, null, null, time, node, error)
+            : new Op(process, type, Op.F.WRITE, key, text(value), null, time, node, error);
+        case "cas" -> {
+          if (value == null || !value.isArray() || value.size() != 2) {
+            throw new IllegalArgumentException("a cas's value is [expected, new]");
+          }
+          yield new Op(process, type, Op.F.CAS, key, text(value.get(1)), text(value.get(0)), time,
+              node, error);
+        }
+        default -> throw new IllegalArgumentException("f is read, write or cas, not " + f);
+      };
     } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IOException("line " + lineNumber + ": not a history event: " + json, e);
+      throw new IOException("line " + lineNumber + ": not a history event (" + e.getMessage()
+          + "): " + json, e);
     }
   }
 
@@ -104,9 +140,10 @@ public final class HistoryJson {
     return value;
   }
 
-  /** The text of a field, or null when it is absent or JSON null. */
-  private static String text(JsonNode json, String field) {
-    JsonNode value = json.get(field);
-    return value == null || value.isNull() ? null : value.textValue();
+  /** A string field's text; null when it is absent or JSON null; anything else is not ours. */
+  private static String text(JsonNode value) {
+    if (value == null || value.isNull()) return null;
+    if (!value.isTextual()) throw new IllegalArgumentException("not a string: " + value);
+    return value.textValue();
   }
 }

@@ -1,5 +1,9 @@
 package io.bellwether.node.e2e;
 
+import io.bellwether.core.lin.History;
+import io.bellwether.core.lin.HistoryJson;
+import io.bellwether.core.lin.Op;
+import io.bellwether.core.lin.Op.F;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.Writer;
@@ -10,13 +14,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What the clients saw. Linearizable operations (put, linearizable get, compare-and-set) are events
- * in the shape of core's {@code io.bellwether.core.lin.Op}, for the linearizability checker; stale
+ * What the clients saw. Linearizable operations (put, linearizable get, compare-and-set) are core's
+ * {@link Op} events in a core {@link History}, the very history the simulation records, for the
+ * linearizability checker and for {@link HistoryJson}, the one file format of histories; stale
  * reads are kept apart and checked here: a stale read may be old, but never invent a value, never
  * go below its {@code minIndex}, and never pair a version with another write's value.
  *
@@ -25,20 +29,12 @@ import java.util.Set;
  */
 final class ClientHistory {
 
-  enum Type { INVOKE, OK, FAIL, INFO }
-
-  enum F { READ, WRITE, CAS, DELETE }
-
-  /** Mirrors core's {@code Op}: the same fields, and the same JSON lines as its {@code HistoryJson}. */
-  record Event(int process, Type type, F f, String key, String value, String expected, long time, String node,
-      String error) {}
-
   /** A stale read that answered 200 or 404. {@code value} null = absent, {@code version} 0 then. */
   record StaleRead(int process, String key, long minIndex, String value, long version, long appliedIndex,
       String node, long knownVersionOfKey) {}
 
   private final long startNanos = System.nanoTime();
-  private final List<Event> events = new ArrayList<>();
+  private final History history = new History();
   private final List<StaleRead> staleReads = new ArrayList<>();
   /** Every value a write or cas tried to write, and those certainly not written (FAIL). */
   private final Set<String> attempted = new HashSet<>();
@@ -53,23 +49,26 @@ final class ClientHistory {
     return System.nanoTime() - startNanos;
   }
 
+  /** A request sent; {@code expected} is a cas's expected value (null = absent), else unused. */
   synchronized void invoke(int process, F f, String key, String value, String expected) {
     if (value != null) attempted.add(value);
-    events.add(new Event(process, Type.INVOKE, f, key, value, expected, now(), null, null));
+    history.add(f == F.CAS
+        ? Op.invokeCas(process, key, expected, value, now())
+        : Op.invoke(process, f, key, value, now()));
   }
 
   synchronized void ok(int process, F f, String key, String readValue, String node) {
-    events.add(new Event(process, Type.OK, f, key, f == F.READ ? readValue : null, null, now(), node, null));
+    history.add(Op.ok(process, f, key, f == F.READ ? readValue : null, now()).withNode(node));
   }
 
   /** A write or cas that certainly did not happen; its value must never be read. */
   synchronized void fail(int process, F f, String key, String value, String error) {
     if (value != null) failed.add(value);
-    events.add(new Event(process, Type.FAIL, f, key, null, null, now(), null, error));
+    history.add(Op.fail(process, f, key, now(), error));
   }
 
   synchronized void info(int process, F f, String key, String error) {
-    events.add(new Event(process, Type.INFO, f, key, null, null, now(), null, error));
+    history.add(Op.info(process, f, key, now(), error));
   }
 
   synchronized void acknowledged(String key, String value, long version) {
@@ -122,35 +121,19 @@ final class ClientHistory {
     return out;
   }
 
-  synchronized List<Event> events() {
-    return List.copyOf(events);
+  /** The linearizable operations so far. */
+  synchronized History history() {
+    return History.of(history.ops());
   }
 
   synchronized int staleReadCount() {
     return staleReads.size();
   }
 
-  synchronized Map<Type, Integer> countByType() {
-    Map<Type, Integer> counts = new java.util.EnumMap<>(Type.class);
-    for (Event e : events) counts.merge(e.type, 1, Integer::sum);
+  synchronized Map<Op.Type, Integer> countByType() {
+    Map<Op.Type, Integer> counts = new java.util.EnumMap<>(Op.Type.class);
+    for (Op op : history.ops()) counts.merge(op.type(), 1, Integer::sum);
     return counts;
-  }
-
-  /** Writes the linearizable history as JSON lines, the format of core's {@code HistoryJson}. */
-  synchronized void writeJson(Path file) throws IOException {
-    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      for (Event e : events) {
-        JsonObject j = new JsonObject().put("process", e.process)
-            .put("type", e.type.name().toLowerCase(Locale.ROOT)).put("f", e.f.name().toLowerCase(Locale.ROOT))
-            .put("key", e.key).put("value", e.value);
-        if (e.f == F.CAS) j.put("expected", e.expected);
-        j.put("time", e.time);
-        if (e.node != null) j.put("node", e.node);
-        if (e.error != null) j.put("error", e.error);
-        out.write(j.encode());
-        out.write('\n');
-      }
-    }
   }
 
   /** Writes the stale reads, one JSON object a line. */

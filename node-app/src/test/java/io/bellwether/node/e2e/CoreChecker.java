@@ -2,9 +2,7 @@ package io.bellwether.node.e2e;
 
 import io.bellwether.core.lin.History;
 import io.bellwether.core.lin.LinearizabilityChecker;
-import io.bellwether.core.lin.Op;
 import io.bellwether.core.lin.Result;
-import java.util.List;
 
 /**
  * Runs core's linearizability checker ({@code io.bellwether.core.lin}, from core's test-jar) on a
@@ -21,12 +19,8 @@ final class CoreChecker {
 
   private CoreChecker() {}
 
-  static Verdict check(List<ClientHistory.Event> events) {
-    List<Op> ops = events.stream()
-        .map(e -> new Op(e.process(), Op.Type.valueOf(e.type().name()), Op.F.valueOf(e.f().name()),
-            e.key(), e.value(), e.expected(), e.time(), e.node(), e.error()))
-        .toList();
-    Result result = LinearizabilityChecker.check(History.of(ops));
+  static Verdict check(History history) {
+    Result result = LinearizabilityChecker.check(history);
     return new Verdict(result.outcome().toString(), result.toString());
   }
 }

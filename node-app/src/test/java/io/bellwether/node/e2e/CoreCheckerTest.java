@@ -5,7 +5,7 @@ package io.bellwether.node.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bellwether.node.e2e.ClientHistory.F;
+import io.bellwether.core.lin.Op.F;
 import org.junit.jupiter.api.Test;
 
 class CoreCheckerTest {
@@ -20,7 +20,7 @@ class CoreCheckerTest {
     h.invoke(1, F.READ, "k", null, null);
     h.ok(1, F.READ, "k", "a", "n2");
 
-    assertThat(CoreChecker.check(h.events()).outcome()).isEqualTo("NOT_LINEARIZABLE");
+    assertThat(CoreChecker.check(h.history()).outcome()).isEqualTo("NOT_LINEARIZABLE");
   }
 
   @Test
@@ -35,6 +35,6 @@ class CoreCheckerTest {
     h.invoke(3, F.READ, "k", null, null);
     h.ok(3, F.READ, "k", "x", "n3");
 
-    assertThat(CoreChecker.check(h.events()).linearizable()).isTrue();
+    assertThat(CoreChecker.check(h.history()).linearizable()).isTrue();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bellwether.core.lin.HistoryJson;
 import io.bellwether.node.Modules;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -143,7 +144,7 @@ abstract class E2eScenario {
     System.out.println("e2e history: " + history.countByType() + ", stale reads " + history.staleReadCount()
         + ", ok during faults " + okDuringFaults);
     assertThat(okDuringFaults).as("the clients made progress").isGreaterThan(20);
-    CoreChecker.Verdict verdict = CoreChecker.check(history.events());
+    CoreChecker.Verdict verdict = CoreChecker.check(history.history());
     System.out.println("e2e linearizability: " + verdict.explanation().lines().findFirst().orElse(""));
     assertThat(verdict.outcome()).as("seed=%d: %s", seed, verdict.explanation()).isEqualTo("LINEARIZABLE");
     assertThat(history.staleReadProblems()).as("seed=%d: stale reads and versions", seed).isEmpty();
@@ -196,7 +197,7 @@ abstract class E2eScenario {
 
   private void saveHistory() {
     try {
-      history.writeJson(dir.resolve("history.jsonl"));
+      HistoryJson.write(history.history(), dir.resolve("history.jsonl"));
       history.writeStaleReads(dir.resolve("stale-reads.jsonl"));
     } catch (IOException e) {
       System.out.println("e2e: could not save the history: " + e);
