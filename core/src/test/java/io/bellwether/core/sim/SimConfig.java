@@ -5,6 +5,7 @@ import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.runtime.SnapshotPolicy;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * Everything that defines one simulation run. Together with the seed it determines the run exactly.
@@ -115,6 +116,35 @@ public record SimConfig(
   public SimConfig withClientTimeoutTicks(int ticks) {
     return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, ticks, raft, snapshots, faults, clocks, bugs);
+  }
+
+  /**
+   * A name for this run, for its history file: seed, size and planted bugs, and, when the rest is
+   * not the seed's default run (a bug hunt's weather, other clocks, a shorter run), a hash of all
+   * of it, so that two different runs of one seed never share a name while the same run always
+   * gets the same one.
+   */
+  public String runName() {
+    StringBuilder name = new StringBuilder("sim-seed-").append(seed).append("-nodes-").append(nodes);
+    new TreeSet<>(bugs).forEach(bug -> name.append("-bug-").append(bug));
+    if (!equals(of(seed, nodes).withBugs(bugs))) {
+      name.append("-variant-").append(String.format("%08x", stableDescription().hashCode()));
+    }
+    return name.toString();
+  }
+
+  /** Every setting, in an order that does not change between JVMs (unlike Set and Map.copyOf). */
+  private String stableDescription() {
+    StringBuilder b = new StringBuilder();
+    b.append(seed).append(' ').append(nodes).append(' ').append(clients).append(' ').append(keys)
+        .append(' ').append(safetyTicks).append(' ').append(livenessTicksMax).append(' ')
+        .append(requestTimeoutTicks).append(' ').append(clientTimeoutTicks).append(' ').append(raft)
+        .append(' ').append(snapshots).append(' ').append(clocks).append(' ')
+        .append(new TreeSet<>(bugs)).append(" faults");
+    for (FaultKind kind : FaultKind.values()) b.append(' ').append(faults.weight(kind));
+    b.append(' ').append(faults.minGapTicks()).append(' ').append(faults.maxGapTicks()).append(' ')
+        .append(faults.majorityMayFail());
+    return b.toString();
   }
 
   /** How to run exactly this configuration again from the command line. */

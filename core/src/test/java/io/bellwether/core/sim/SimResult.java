@@ -17,7 +17,8 @@ import java.util.List;
  * @param schedule the faults injected, with their times
  * @param lastSteps the steps just before the end (or the failure)
  * @param nodesAtEnd one line per node at the end
- * @param historyFile where the history was saved as JSON lines (on failure only), or null
+ * @param historyFile where the history was saved as JSON lines (a failing run's, or every run's
+ *     with {@code -Dbellwether.history.dir}), or null
  * @param traceHash a hash of every step: equal for two runs of one configuration
  */
 public record SimResult(

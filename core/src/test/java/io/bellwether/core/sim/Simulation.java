@@ -1,17 +1,18 @@
 package io.bellwether.core.sim;
 
+import io.bellwether.core.lin.HistoryFiles;
 import io.bellwether.core.lin.HistoryJson;
 import io.bellwether.core.lin.LinearizabilityChecker;
 import io.bellwether.core.lin.Op;
 import io.bellwether.core.lin.Result;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -153,18 +154,22 @@ public final class Simulation {
         : "linearizability UNKNOWN (" + result.explanation() + ")";
   }
 
-  /** Saves the history as JSON lines, so any checker can look at it again. */
+  /**
+   * Saves the history as JSON lines ({@link HistoryJson}), so any checker can look at it again:
+   * every run's in the directory {@code -Dbellwether.history.dir} names, else a failing run's in
+   * the temporary directory. Returns the file, or null when none was written.
+   */
   private static Path save(SimCluster cluster, boolean failed) {
-    if (!failed) return null;
+    Optional<Path> requested = HistoryFiles.requestedDir();
+    if (requested.isEmpty() && !failed) return null;
+    Path dir = requested.orElse(Path.of(System.getProperty("java.io.tmpdir"), "bellwether-sim"));
     try {
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "bellwether-sim");
-      Files.createDirectories(dir);
-      SimConfig c = cluster.config();
-      Path file = dir.resolve("history-seed-" + c.seed() + "-nodes-" + c.nodes() + ".jsonl");
-      HistoryJson.write(cluster.clients().history(), file);
-      return file;
+      return HistoryFiles.save(cluster.clients().history(), dir, cluster.config().runName());
     } catch (IOException e) {
-      return null; // the report still has the failure; the file is a convenience
+      // The verdict stands without the file; say so, since someone asked for it or it failed.
+      System.out.println("sim seed=" + cluster.config().seed() + ": could not save the history in "
+          + dir + ": " + e);
+      return null;
     }
   }
 }

@@ -20,7 +20,11 @@
  *       [-Dbellwether.sim.bug=NAME]}: replays one seed exactly and prints its report (fault
  *       schedule, last steps, nodes, where the history was saved).
  *   <li>{@code -Dtest=SimReplayTest -Dbellwether.sim.seeds=5000 [-Dbellwether.sim.soakFrom=S]}: a
- *       soak over many seeds.
+ *       soak over many seeds; a run that breaks the harness is that seed's failure, and the soak
+ *       goes on.
+ *   <li>{@code -Dbellwether.history.dir=/abs/dir}, with any of these: every run saves its client
+ *       history there as JSON lines ({@link io.bellwether.core.lin.HistoryJson}), passing or
+ *       failing; without it only a failing run does, in the temporary directory.
  *   <li>{@code BugInjectionTest} proves the checkers are not vacuous: each deliberate engine bug
  *       ({@code InjectedBug}) must be caught within 50 seeds. {@code SimRegressionTest} keeps every
  *       bug the simulation found in main code, with its seeds; {@link

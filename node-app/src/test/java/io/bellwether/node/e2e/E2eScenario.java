@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bellwether.core.lin.HistoryFiles;
 import io.bellwether.core.lin.HistoryJson;
 import io.bellwether.node.Modules;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * schedule (printed; {@code -Dbellwether.e2e.seed=N} replays the same schedule, though not the same
  * timing of real processes), clients, and the checks after healing. A passing run deletes its data
  * directories and keeps its logs; a failing run keeps everything, with the history as JSON lines.
+ * With {@code -Dbellwether.history.dir=DIR} every run, passing or failing, also saves its history
+ * in DIR as {@code e2e-<scenario>-seed-<seed>.jsonl}, in the format the simulation writes too
+ * ({@code HistoryJson}).
  */
 abstract class E2eScenario {
 
@@ -47,6 +51,8 @@ abstract class E2eScenario {
       .connectTimeout(Duration.ofSeconds(1)).build();
 
   protected long seed;
+  /** {@code <test class>.<test method>}: names the run's folder and its history file. */
+  protected String scenario;
   protected SplittableRandom random;
   protected Path dir;
   protected E2eCluster cluster;
@@ -63,7 +69,7 @@ abstract class E2eScenario {
   void startCluster(TestInfo test) throws IOException {
     seed = Long.getLong(SEED_PROPERTY, new SplittableRandom().nextLong());
     random = new SplittableRandom(seed);
-    String scenario = getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName();
+    scenario = getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName();
     dir = buildDir().resolve("e2e").resolve(scenario + "-" + seed);
     Files.createDirectories(dir);
     System.out.println("e2e " + scenario + " seed=" + seed + " (replay the fault schedule with -D" + SEED_PROPERTY
@@ -126,6 +132,7 @@ abstract class E2eScenario {
   final TestWatcher keepFilesOfFailures = new TestWatcher() {
     @Override
     public void testSuccessful(ExtensionContext context) {
+      saveHistoryInRequestedDir();
       try {
         deleteDataDirs();
       } catch (IOException e) {
@@ -136,6 +143,7 @@ abstract class E2eScenario {
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
       if (history != null && dir != null) saveHistory();
+      saveHistoryInRequestedDir();
       System.out.println("e2e FAILED, seed=" + seed + ": history, fault log and node logs in " + dir);
     }
   };
@@ -202,6 +210,19 @@ abstract class E2eScenario {
     } catch (IOException e) {
       System.out.println("e2e: could not save the history: " + e);
     }
+  }
+
+  /** Asked for with {@code -Dbellwether.history.dir}: this run's history, whatever its verdict. */
+  private void saveHistoryInRequestedDir() {
+    if (history == null) return;
+    HistoryFiles.requestedDir().ifPresent(historyDir -> {
+      try {
+        Path file = HistoryFiles.save(history.history(), historyDir, "e2e-" + scenario + "-seed-" + seed);
+        System.out.println("e2e history saved to " + file);
+      } catch (IOException e) {
+        System.out.println("e2e: could not save the history in " + historyDir + ": " + e);
+      }
+    });
   }
 
   private void deleteDataDirs() throws IOException {
