@@ -724,6 +724,11 @@ public final class RaftEngine {
     return id;
   }
 
+  /** Ticks this engine has been given since it was created: its own clock. */
+  public long ticks() {
+    return now;
+  }
+
   /** Ticks without word from a leader after which this node starts an election (tests). */
   int currentElectionTimeout() {
     return randomizedElectionTimeout;

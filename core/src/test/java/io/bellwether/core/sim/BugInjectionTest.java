@@ -42,8 +42,8 @@ class BugInjectionTest {
    * Bugs the default sweep itself must catch, with its own seeds and weather, not a hunt aimed at
    * them: a runtime that sends before it syncs, a vote promise tied to the leader field, a replaced
    * proposal reported as not applied. The fixed sweep's runs are tried in its order until one fails
-   * on a safety property; at the commit that added this test they caught them in 6, 1 and 6 of the
-   * 40 runs (first at runs 11, 37 and 1).
+   * on a safety property; at the commit that added this test, 9, 10 and 5 of its 40 runs caught them
+   * (the first at runs 12, 7 and 5).
    */
   @ParameterizedTest
   @EnumSource(value = InjectedBug.class, names = {"SEND_BEFORE_SYNC",
@@ -55,8 +55,8 @@ class BugInjectionTest {
         run++;
         SimResult result = Simulation.run(SimConfig.of(seed, nodes).withBugs(EnumSet.of(bug)));
         assertThat(result.harnessBroke()).as(result.report()).isFalse();
-        if (result.failed()) {
-          assertThat(result.failure()).as(result.report()).doesNotStartWith("liveness");
+        // A buggy cluster that stops making progress is not a checker catching the bug.
+        if (result.failed() && !result.failure().startsWith("liveness")) {
           System.out.println("planted " + bug + " caught by the default sweep's run " + run
               + " (seed " + seed + ", " + nodes + " nodes): "
               + result.failure().lines().findFirst().orElse(""));

@@ -23,7 +23,7 @@ public record FaultMix(
    */
   public static final FaultMix BOUNDED_CLOCKS =
       DEFAULT.with(FaultKind.PAUSE_LEADER, 1).with(FaultKind.CLOCK_SKEW, 2)
-          .with(FaultKind.FALSE_ALARM, 2);
+          .with(FaultKind.FALSE_ALARM, 2).with(FaultKind.COURTED_FOLLOWER, 6);
 
   /** No faults at all. */
   public static final FaultMix NONE = new FaultMix(new EnumMap<>(FaultKind.class), 1, 1, false);

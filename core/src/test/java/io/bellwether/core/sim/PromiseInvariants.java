@@ -23,6 +23,9 @@ import java.util.Set;
  *       the lease's heartbeat round must not vote before the lease ran out, whatever else happened to
  *       it meanwhile; an election inside the lease is the stale read waiting to happen.
  * </ul>
+ *
+ * <p>The vote promise itself (no grant within an election timeout of hearing a leader) is checked
+ * as each grant leaves its node, by {@link SimNode}.
  */
 final class PromiseInvariants {
 

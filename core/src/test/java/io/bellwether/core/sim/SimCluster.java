@@ -3,6 +3,9 @@ package io.bellwether.core.sim;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.message.AppendEntries;
+import io.bellwether.core.message.Heartbeat;
+import io.bellwether.core.message.InstallSnapshot;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.runtime.Applied;
 import io.bellwether.core.runtime.NodeDriver;
@@ -201,7 +204,13 @@ public final class SimCluster {
     }
     SimNode node = nodes.get(m.to());
     trace.record(nowTicks, node.isUp() ? "deliver" : "deliver to dead " + m.to(), m);
-    if (node.isUp()) runOn(node, d -> d.receive(m));
+    if (!node.isUp()) return;
+    // A leader's message of the node's term or a later one is contact (stale ones are answered and
+    // ignored); the vote-promise check measures from here.
+    boolean contact = (m instanceof AppendEntries || m instanceof Heartbeat
+        || m instanceof InstallSnapshot) && m.term() >= node.engine().term();
+    runOn(node, d -> d.receive(m));
+    if (contact && node.isUp()) node.lastLeaderContactTick = node.engine().ticks();
   }
 
   /** Runs an input on a node and flushes it; a crash armed for its sync happens here. */

@@ -6,6 +6,8 @@ import io.bellwether.core.engine.InjectedBug;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.message.RequestVoteResponse;
 import io.bellwether.core.runtime.NodeDriver;
 import io.bellwether.core.runtime.RuntimeBugs;
 import io.bellwether.core.runtime.SnapshotPolicy;
@@ -59,6 +61,29 @@ final class SimNode {
   /** Client requests that arrived while paused, run on resume (a frozen process's socket buffer). */
   private final List<Runnable> deferred = new ArrayList<>();
 
+  /**
+   * This life's clock reading (engine ticks) when it last took a message from a leader of its
+   * current term or a later one, or {@link Long#MIN_VALUE}; set by the cluster as it delivers.
+   */
+  long lastLeaderContactTick = Long.MIN_VALUE;
+
+  /**
+   * The promise leader leases rest on (thesis §4.2.3): no (pre-)vote is granted within an election
+   * timeout of this node's own ticks after it last heard from a leader, whatever its term and leader
+   * field say by then. Checked on every grant as it leaves, independently of how the engine decides.
+   */
+  private void checkVotePromise(Message m) {
+    if (!(m instanceof RequestVoteResponse r) || !r.voteGranted()) return;
+    if (lastLeaderContactTick == Long.MIN_VALUE || !raftConfig.checkQuorum()) return;
+    long since = driver.engine().ticks() - lastLeaderContactTick;
+    if (since < raftConfig.electionTimeoutTicks()) {
+      throw new SimFailure("Vote promise broken: " + id + " granted " + r.to() + " a "
+          + (r.preVote() ? "pre-vote" : "vote") + " for term " + r.term() + " " + since
+          + " of its ticks after it last heard from a leader (an election timeout is "
+          + raftConfig.electionTimeoutTicks() + ")");
+    }
+  }
+
   /** What the invariant checker saw of this life so far. */
   long observedCommit;
 
@@ -95,7 +120,8 @@ final class SimNode {
         : List.of();
     RaftEngine engine = new RaftEngine(id, voters, raftConfig, engineRandom, store.hardState(),
         snapshot.orElse(null), entries);
-    transport = new SimTransport(network);
+    transport = new SimTransport(network, this::checkVotePromise);
+    lastLeaderContactTick = Long.MIN_VALUE;
     EngineBugs.plant(engine, bugs);
     driver = new NodeDriver(engine, store, transport, stateMachine, appliedIndex,
         requestTimeoutTicks, 1_000, snapshotPolicy);

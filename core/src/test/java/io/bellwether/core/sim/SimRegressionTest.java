@@ -192,7 +192,7 @@ class SimRegressionTest {
 
   private static NodeDriver driver(RaftEngine engine, SimLogStore store) {
     SimNetwork network = new SimNetwork(List.of("n1", "n2", "n3", "n4", "n5"), new SplittableRandom(1));
-    return new NodeDriver(engine, store, new SimTransport(network), new KvStateMachine(), 0, 30, 100);
+    return new NodeDriver(engine, store, new SimTransport(network, m -> { }), new KvStateMachine(), 0, 30, 100);
   }
 
   /** Rebuilds the engine from the disk, as a restarting node does. */

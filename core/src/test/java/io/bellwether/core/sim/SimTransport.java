@@ -1,5 +1,7 @@
 package io.bellwether.core.sim;
 
+import java.util.function.Consumer;
+
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.Transport;
 
@@ -12,10 +14,13 @@ import io.bellwether.core.spi.Transport;
 final class SimTransport implements Transport {
 
   private final SimNetwork network;
+  private final Consumer<Message> check;
   private boolean closed;
 
-  SimTransport(SimNetwork network) {
+  /** @param check looks at every message the node sends, before it leaves (throws to fail the run) */
+  SimTransport(SimNetwork network, Consumer<Message> check) {
     this.network = network;
+    this.check = check;
   }
 
   @Override
@@ -25,7 +30,9 @@ final class SimTransport implements Transport {
 
   @Override
   public void send(Message message) {
-    if (!closed) network.send(message);
+    if (closed) return;
+    check.accept(message);
+    network.send(message);
   }
 
   @Override
