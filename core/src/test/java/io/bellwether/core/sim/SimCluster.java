@@ -413,6 +413,15 @@ public final class SimCluster {
     return leader;
   }
 
+  /** The lowest index applied by a running node (0 when none is running). */
+  long slowestApplied() {
+    long slowest = Long.MAX_VALUE;
+    for (SimNode node : nodes.values()) {
+      if (node.isUp()) slowest = Math.min(slowest, node.driver().appliedIndex());
+    }
+    return slowest == Long.MAX_VALUE ? 0 : slowest;
+  }
+
   /** Every node is up and holds the same log, all of it committed and applied. */
   public boolean converged() {
     RaftEngine first = null;
