@@ -511,6 +511,14 @@ public final class RaftEngine {
   // ---------------------------------------------------------------- elections
 
   private void handleRequestVote(RequestVote rv) {
+    if (!rv.preVote() && config.checkQuorum() && inLeaderLease() && !has(InjectedBug.DOUBLE_VOTE)) {
+      // A request of our own term must wait out the promise too: our term may have moved on
+      // without a leader (a rejected pre-vote carrying the candidate's term), while the old
+      // leader's lease, which our last acknowledgement extended, still runs. Ignored, not refused,
+      // as for a higher term: a candidate counts a refusal against itself and stops asking, while
+      // an unanswered voter is asked again next tick, and may grant once the promise has run out.
+      return;
+    }
     boolean grant = canVoteFor(rv) && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm());
     if (grant && !rv.preVote()) {
       votedFor = rv.from();
@@ -526,10 +534,6 @@ public final class RaftEngine {
       return rv.term() > term && !(config.checkQuorum() && inLeaderLease());
     }
     if (has(InjectedBug.DOUBLE_VOTE)) return true;
-    // A request of our own term must wait out the promise too: our term may have moved on without
-    // a leader (a rejected pre-vote carrying the candidate's term), while the old leader's lease,
-    // which our last acknowledgement extended, still runs.
-    if (config.checkQuorum() && inLeaderLease()) return false;
     // §5.2: at most one vote per term, first come first served.
     return rv.from().equals(votedFor) || (votedFor == null && leaderId == null);
   }

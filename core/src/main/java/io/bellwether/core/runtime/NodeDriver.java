@@ -581,7 +581,8 @@ public final class NodeDriver {
   private BellwetherException replacedByNewerLeader(long index) {
     return new RequestFailedException(
         Reason.NOT_LEADER,
-        "another leader's entry was committed at index " + index + "; the write was not applied",
+        "another leader's entry was committed at index " + index
+            + "; this attempt's entry was not applied",
         engine.leaderId());
   }
 

@@ -2,6 +2,7 @@ package io.bellwether.core.sim;
 
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
+import java.util.List;
 
 /**
  * {@link FaultKind#COURTED_FOLLOWER}: the shape in which a follower that has just heard its old
@@ -12,7 +13,8 @@ import io.bellwether.core.engine.Role;
  *   <li>the leader L can no longer reach a follower F (one way), so F pre-campaigns and keeps asking;
  *   <li>once F is a pre-candidate, L and a second follower C are cut off from each other, and C's
  *       transport reports L unreachable, so C campaigns soon (F, no longer hearing L, grants its
- *       pre-vote);
+ *       pre-vote); in clusters of five or more, just enough other followers lose L too that C, F
+ *       and they make a majority, while L, F and the rest make another;
  *   <li>once C is a candidate of a later term, C's messages to F are lost, F's to C stall (kept,
  *       not lost), and L reaches F again: F acknowledges L, extending L's lease;
  *   <li>once F follows L again, the stalled link delivers F's old pre-vote requests to C, whose
@@ -29,14 +31,18 @@ final class CourtedFollower {
   private final String leader;
   private final String follower;
   private final String candidate;
+  private final List<String> allies;
   private final long leaderTerm;
   private int step;
   private long stepDeadline;
 
-  CourtedFollower(String leader, String follower, String candidate, long leaderTerm, long now) {
+  /** @param allies followers that lose L with C, so that C, F and they are a majority */
+  CourtedFollower(String leader, String follower, String candidate, List<String> allies,
+      long leaderTerm, long now) {
     this.leader = leader;
     this.follower = follower;
     this.candidate = candidate;
+    this.allies = List.copyOf(allies);
     this.leaderTerm = leaderTerm;
     this.stepDeadline = now + STEP_TICKS;
   }
@@ -68,8 +74,13 @@ final class CourtedFollower {
         if (f.role() != Role.PRE_CANDIDATE) return null;
         net.cutOneWay(leader, candidate);
         net.cutOneWay(candidate, leader);
+        for (String ally : allies) {
+          net.cutOneWay(leader, ally);
+          net.cutOneWay(ally, leader);
+        }
         cluster.falseAlarm(candidate, leader);
-        return next(cluster, "cut(" + leader + " <-> " + candidate + ")");
+        return next(cluster, "cut(" + leader + " <-> " + candidate
+            + (allies.isEmpty() ? "" : ", " + allies) + ")");
       }
       case 2 -> {
         if (c.role() != Role.CANDIDATE || c.term() <= leaderTerm) return null;

@@ -57,7 +57,7 @@ public record FaultMix(
     w.put(FaultKind.RESUME, 2);
     w.put(FaultKind.CLOCK_SKEW, 1);
     w.put(FaultKind.COURTED_FOLLOWER, 3);
-    w.put(FaultKind.RETURNING_LEADER, 2);
+    w.put(FaultKind.RETURNING_LEADER, 4);
     return w;
   }
 

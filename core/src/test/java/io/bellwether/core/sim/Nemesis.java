@@ -244,12 +244,16 @@ final class Nemesis {
         if (others.size() < 2) return null;
         // The candidate is the first survivor by id: told the leader is unreachable, it asks first.
         String candidate = others.get(0);
-        String follower = any(others.subList(1, others.size()));
+        List<String> rest = shuffled(others.subList(1, others.size()));
+        String follower = rest.get(0);
+        int majority = ids.size() / 2 + 1;
+        if (rest.size() - 1 < majority - 2) return null;
+        List<String> allies = rest.subList(1, 1 + majority - 2);
         cluster.network().heal();
         flapping = null;
         trap = null;
-        courted = new CourtedFollower(leader, follower, candidate, cluster.engine(leader).term(),
-            cluster.nowTicks());
+        courted = new CourtedFollower(leader, follower, candidate, allies,
+            cluster.engine(leader).term(), cluster.nowTicks());
         return "heal(), then " + courted.begin(cluster);
       }
       case RETURNING_LEADER -> {

@@ -13,8 +13,9 @@ import io.bellwether.core.engine.Role;
  *   <li>the leader X can reach nobody (its links out are cut), so the proposals clients send it stay
  *       in its log alone while the others elect a new leader Z;
  *   <li>once Z leads, only Z reaches X: Z's first entries overwrite X's unreplicated tail;
- *   <li>once X holds an entry of Z's term, Z is cut off and every other link heals, so X (whose log
- *       is as up to date as anyone's) can win the next election and propose at those indexes again.
+ *   <li>once X holds an entry of Z's term and its log is at least as up to date as every other
+ *       node's but Z's, Z is cut off and every other link heals, so X can win the next election and
+ *       propose at those indexes again.
  * </ol>
  *
  * Each step waits at most {@link #STEP_TICKS} ticks, then the script ends.
@@ -37,7 +38,9 @@ final class ReturningLeader {
 
   String begin(SimCluster cluster) {
     for (String other : cluster.ids()) {
-      if (!other.equals(leader)) cluster.network().cutOneWay(leader, other);
+      if (other.equals(leader)) continue;
+      cluster.network().cutOneWay(leader, other);
+      cluster.falseAlarm(other, leader); // elect Z soon: X's proposals wait at most a request timeout
     }
     step = 1;
     return "returningLeader(" + leader + "): cut every link out of " + leader;
@@ -68,9 +71,10 @@ final class ReturningLeader {
       }
       case 2 -> {
         RaftEngine z = cluster.engine(successor);
-        if (z == null || x.termAt(x.lastIndex()) != z.term()) return null;
+        if (z == null || x.termAt(x.lastIndex()) != z.term() || !mostUpToDate(cluster, x)) return null;
         net.healLinks();
         net.isolate(successor);
+        cluster.falseAlarm(leader, successor); // X asks first
         return next(cluster, "heal(), isolate(" + successor + ") [returning leader, step 2]");
       }
       case 3 -> {
@@ -82,6 +86,18 @@ final class ReturningLeader {
         return null;
       }
     }
+  }
+
+  /** X's log is at least as up to date (§5.4.1) as that of every running node but Z's. */
+  private boolean mostUpToDate(SimCluster cluster, RaftEngine x) {
+    for (String id : cluster.ids()) {
+      RaftEngine n = cluster.engine(id);
+      if (id.equals(leader) || id.equals(successor) || n == null) continue;
+      if (n.lastTerm() > x.lastTerm() || (n.lastTerm() == x.lastTerm() && n.lastIndex() > x.lastIndex())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String next(SimCluster cluster, String did) {

@@ -51,7 +51,7 @@ public final class SimNetwork {
   private final List<InFlight> due = new ArrayList<>();
   private final Map<String, List<InFlight>> held = new HashMap<>();
 
-  /** Stalled links ("from>to"): what comes due on them waits, in order, until released. */
+  /** Stalled links ("from>to"): what comes due on them waits until released, kept, not lost. */
   private final Map<String, List<InFlight>> stalled = new HashMap<>();
   private long nextSeq;
   private long nowTicks;
@@ -118,19 +118,32 @@ public final class SimNetwork {
    * together when it is released (a TCP connection that hangs, then delivers its backlog).
    */
   public void stallLink(String from, String to) {
-    stalled.putIfAbsent(from + ">" + to, new ArrayList<>());
+    List<InFlight> backlog = stalled.computeIfAbsent(from + ">" + to, k -> new ArrayList<>());
+    for (int i = due.size() - 1; i >= 0; i--) { // what is due but not yet delivered stalls too
+      Message m = due.get(i).message;
+      if (m.from().equals(from) && m.to().equals(to)) backlog.add(due.remove(i));
+    }
   }
 
-  /** The stalled link delivers its backlog now. */
+  /** The stalled link delivers its backlog now (to a paused node: when it resumes). */
   public void releaseLink(String from, String to) {
     List<InFlight> backlog = stalled.remove(from + ">" + to);
-    if (backlog != null) due.addAll(backlog);
+    if (backlog != null) backlog.forEach(this::makeDue);
+  }
+
+  private void makeDue(InFlight m) {
+    List<InFlight> buffer = held.get(m.message.to());
+    if (buffer != null) {
+      buffer.add(m);
+    } else {
+      due.add(m);
+    }
   }
 
   /** Restores every link (loss, duplication and delay are left as they are). */
   public void healLinks() {
     for (boolean[] row : cut) java.util.Arrays.fill(row, false);
-    for (List<InFlight> backlog : stalled.values()) due.addAll(backlog);
+    for (List<InFlight> backlog : stalled.values()) backlog.forEach(this::makeDue);
     stalled.clear();
   }
 

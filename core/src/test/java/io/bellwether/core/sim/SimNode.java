@@ -121,7 +121,10 @@ final class SimNode {
     RaftEngine engine = new RaftEngine(id, voters, raftConfig, engineRandom, store.hardState(),
         snapshot.orElse(null), entries);
     transport = new SimTransport(network, this::checkVotePromise);
-    lastLeaderContactTick = Long.MIN_VALUE;
+    // A node restarted with history may have acknowledged a leader just before it stopped: its
+    // promise runs from its start (the engine's quiet period), as if it had just heard a leader.
+    boolean history = store.hardState().term() > 0 || store.lastIndex() > 0 || snapshot.isPresent();
+    lastLeaderContactTick = history ? 0 : Long.MIN_VALUE;
     EngineBugs.plant(engine, bugs);
     driver = new NodeDriver(engine, store, transport, stateMachine, appliedIndex,
         requestTimeoutTicks, 1_000, snapshotPolicy);
