@@ -13,7 +13,12 @@ public final class OutcomeUnknownException extends BellwetherException {
     /** No answer within the request timeout. */
     TIMEOUT,
     /** The node stopped before the entry was known committed or lost. */
-    SHUTTING_DOWN
+    SHUTTING_DOWN,
+    /**
+     * A snapshot installed from the leader covered the write's index before this node applied it
+     * there: the write may or may not be in that state.
+     */
+    SNAPSHOT_INSTALLED
   }
 
   private final Reason reason;

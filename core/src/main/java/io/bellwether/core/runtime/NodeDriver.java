@@ -21,13 +21,10 @@ import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -96,14 +93,8 @@ public final class NodeDriver {
    */
   private Set<InjectedBug> planted = Set.of();
 
-  /**
-   * Proposals by log index, waiting to be applied. Usually one per index; more when a newer leader's
-   * entry took the index of an older proposal of ours, whose entry may still commit elsewhere.
-   */
-  private final TreeMap<Long, List<PendingProposal>> proposals = new TreeMap<>();
-
-  /** Proposals in {@link #proposals}, all indexes together. */
-  private int pendingProposals;
+  /** Proposals waiting for their index to be applied, settled by what is applied there. */
+  private final PendingProposals proposals = new PendingProposals();
 
   /** Linearizable reads waiting for the engine to confirm a read index. */
   private final Map<Long, PendingRead> readsAwaitingIndex = new HashMap<>();
@@ -114,8 +105,6 @@ public final class NodeDriver {
 
   /** Every pending request in deadline order (all share one timeout, so FIFO is deadline order). */
   private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
-
-  private record PendingProposal(long term, CompletableFuture<Applied> future) {}
 
   private static final class PendingRead {
     final byte[] query;
@@ -211,16 +200,12 @@ public final class NodeDriver {
       future.completeExceptionally(e);
       return;
     }
-    List<PendingProposal> atIndex = proposals.computeIfAbsent(index, i -> new ArrayList<>(1));
-    if (!atIndex.isEmpty() && planted.contains(InjectedBug.REPLACED_PROPOSAL_NOT_APPLIED)) {
-      atIndex.forEach(p -> p.future.completeExceptionally(replacedByNewerLeader(index)));
-      pendingProposals -= atIndex.size();
-      atIndex.clear();
+    if (planted.contains(InjectedBug.REPLACED_PROPOSAL_NOT_APPLIED) && proposals.waitingAt(index)) {
+      proposals.failAt(index, PendingProposals.notApplied(index, engine.leaderId()));
     }
     // An earlier proposal at this index stays: our log lost its entry, but another node may hold a
-    // copy that a later leader commits. Only applying this index settles it (see apply).
-    atIndex.add(new PendingProposal(engine.term(), future));
-    pendingProposals++;
+    // copy that a later leader commits. Only applying this index settles it (PendingProposals).
+    proposals.add(index, engine.term(), future);
     deadlines.addLast(new Deadline(nowTicks + requestTimeoutTicks, future, true));
   }
 
@@ -377,17 +362,7 @@ public final class NodeDriver {
     snapshotBytes = snapshot.data().length;
     bytesSinceSnapshot = 0;
     snapshotsInstalled++;
-    // Proposals at indexes the snapshot covers: their results are not in it, so their fate is unknown.
-    var covered = proposals.headMap(snapshot.lastIndex(), true);
-    for (List<PendingProposal> atIndex : covered.values()) {
-      for (PendingProposal p : atIndex) {
-        p.future.completeExceptionally(new OutcomeUnknownException(
-            OutcomeUnknownException.Reason.TIMEOUT,
-            "replaced by a snapshot from the leader before its result was known"));
-      }
-      pendingProposals -= atIndex.size();
-    }
-    covered.clear();
+    proposals.coveredBySnapshot(snapshot.lastIndex());
   }
 
   /**
@@ -460,18 +435,7 @@ public final class NodeDriver {
     byte[] result = e.type() == EntryType.COMMAND ? stateMachine.apply(e.index(), e.data()) : EMPTY;
     appliedIndex = e.index();
     bytesSinceSnapshot += e.sizeBytes();
-    List<PendingProposal> atIndex = proposals.remove(e.index());
-    if (atIndex == null) return;
-    pendingProposals -= atIndex.size();
-    for (PendingProposal p : atIndex) {
-      if (p.term == e.term()) {
-        p.future.complete(new Applied(e.index(), result));
-      } else {
-        // The committed entry at an index is final (Log Matching, Leader Completeness), and a
-        // client's command is never proposed twice: this one can no longer commit anywhere.
-        p.future.completeExceptionally(replacedByNewerLeader(e.index()));
-      }
-    }
+    proposals.applied(e, result, engine.leaderId());
   }
 
   private void readIndexConfirmed(ReadState rs) {
@@ -535,29 +499,16 @@ public final class NodeDriver {
     }
     if (!expiredAny) return;
     // Forget timed-out requests so the maps hold only live ones.
-    for (var it = proposals.values().iterator(); it.hasNext(); ) {
-      List<PendingProposal> atIndex = it.next();
-      int before = atIndex.size();
-      atIndex.removeIf(p -> p.future.isDone());
-      pendingProposals -= before - atIndex.size();
-      if (atIndex.isEmpty()) it.remove();
-    }
+    proposals.forgetDone();
     readsAwaitingIndex.values().removeIf(r -> r.future.isDone());
     readsAwaitingApply.removeIf(r -> r.future.isDone());
   }
 
   /** Fails every pending request: the node is stopping. Proposals may still commit elsewhere. */
   public void failAllPending(String why) {
-    for (List<PendingProposal> atIndex : proposals.values()) {
-      for (PendingProposal p : atIndex) {
-        p.future.completeExceptionally(
-            new OutcomeUnknownException(OutcomeUnknownException.Reason.SHUTTING_DOWN, why));
-      }
-    }
-    pendingProposals = 0;
+    proposals.failAll(why);
     failReads(readsAwaitingIndex.values(), why);
     failReads(readsAwaitingApply, why);
-    proposals.clear();
     readsAwaitingIndex.clear();
     readsAwaitingApply.clear();
     deadlines.clear();
@@ -570,7 +521,7 @@ public final class NodeDriver {
   }
 
   private int pendingCount() {
-    return pendingProposals + readsAwaitingIndex.size() + readsAwaitingApply.size();
+    return proposals.size() + readsAwaitingIndex.size() + readsAwaitingApply.size();
   }
 
   private BellwetherException overloaded() {
@@ -578,13 +529,6 @@ public final class NodeDriver {
         Reason.OVERLOADED, "too many pending requests (" + maxPendingRequests + "); retry later");
   }
 
-  private BellwetherException replacedByNewerLeader(long index) {
-    return new RequestFailedException(
-        Reason.NOT_LEADER,
-        "another leader's entry was committed at index " + index
-            + "; this attempt's entry was not applied",
-        engine.leaderId());
-  }
 
   public long appliedIndex() {
     return appliedIndex;
