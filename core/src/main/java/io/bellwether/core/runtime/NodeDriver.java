@@ -7,7 +7,6 @@ import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.InjectedBug;
-import io.bellwether.core.engine.LeaseTiming;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.ReadState;
 import io.bellwether.core.engine.Ready;
@@ -65,13 +64,8 @@ public final class NodeDriver {
   private long observedTerm = -1;
   private String observedLeader;
 
-  /** The timing each leader last announced, as already reported: one log line per distinct value. */
-  private final Map<String, LeaseTiming> reportedLeaderTiming = new HashMap<>();
-
-  /** As leader of {@link #reportedShortOfLeaseTerm}: followers already reported as not backing the lease. */
-  private final Set<String> reportedShortOfLease = new java.util.HashSet<>();
-
-  private long reportedShortOfLeaseTerm = -1;
+  /** Tells the operator when this node's timing and its leader's do not agree (lease reads). */
+  private final LeaseTimingReports leaseTimingReports;
 
   private long nowTicks;
   private long appliedIndex;
@@ -153,6 +147,7 @@ public final class NodeDriver {
     this.lastSnapshotIndex = engine.snapshotIndex();
     this.snapshotBytes = store.snapshot().map(snap -> (long) snap.data().length).orElse(0L);
     this.engine = engine;
+    this.leaseTimingReports = new LeaseTimingReports(engine);
     this.store = store;
     this.transport = transport;
     this.stateMachine = stateMachine;
@@ -260,7 +255,7 @@ public final class NodeDriver {
       maybeSnapshot();
     }
     reportRoleChange();
-    reportLeaseTiming();
+    leaseTimingReports.report();
   }
 
   /**
@@ -283,60 +278,6 @@ public final class NodeDriver {
       // One line per change: an operator reading the logs of a failover sees who led when.
       LOG.info("node {}: {} at term {} (leader {})", engine.id(), role, term, leader == null ? "unknown" : leader);
       observer.roleChanged(role, term, leader);
-    }
-  }
-
-  /**
-   * Tick length and election timeout are per-node settings, and a leader's lease is only as good as
-   * its followers' promise to refuse votes, measured in their own settings ({@link LeaseTiming}).
-   * The engine handles a mismatch safely (such acknowledgements do not extend the lease, so lease
-   * reads fall back to ReadIndex); this tells the operator, naming both sides, once per leader and
-   * distinct timing on a follower, and once per follower and leadership on a leader.
-   */
-  private void reportLeaseTiming() {
-    LeaseTiming leaderTiming = engine.leaderTiming();
-    if (leaderTiming != null) {
-      String leader = engine.leaderId();
-      LeaseTiming own = engine.config().leaseTiming();
-      LeaseTiming before = reportedLeaderTiming.put(leader, leaderTiming);
-      if (!leaderTiming.equals(before)) {
-        if (!leaderTiming.equals(own)) {
-          warnTimingMismatch(leader, leaderTiming, own);
-        } else if (before != null) {
-          LOG.info("node {}: leader {} now runs with the same timing as this node ({})",
-              engine.id(), leader, own);
-        }
-      }
-    }
-    if (engine.role() != Role.LEADER || engine.term() != reportedShortOfLeaseTerm) {
-      reportedShortOfLease.clear(); // a new leadership reports afresh
-      reportedShortOfLeaseTerm = engine.role() == Role.LEADER ? engine.term() : -1;
-    }
-    for (String follower : engine.followersShortOfLease()) {
-      if (!reportedShortOfLease.add(follower)) continue;
-      LeaseTiming own = engine.config().leaseTiming();
-      LOG.warn("node {} (leader, term {}): follower {} says it refuses votes for less than the {}us "
-              + "after a heartbeat that this leader's lease assumes (this node runs with {}), or not "
-              + "at all (check-quorum off). Its acknowledgements do not extend the lease, so lease "
-              + "reads fall back to ReadIndex unless a majority without it backs the lease; the "
-              + "follower's log names its own timing.",
-          engine.id(), engine.term(), follower, own.promiseMicros(), own);
-    }
-  }
-
-  private void warnTimingMismatch(String leader, LeaseTiming leaderTiming, LeaseTiming own) {
-    if (engine.promiseCoversLease(leaderTiming)) {
-      LOG.warn("node {}: leader {} runs with {}, this node with {}. Lease reads stay safe (this node "
-              + "refuses votes for at least {}us after a heartbeat, no less than the {}us the "
-              + "leader's lease assumes), but nodes time out differently; give every node the same "
-              + "tick length and election timeout.",
-          engine.id(), leader, leaderTiming, own, own.promiseMicros(), leaderTiming.promiseMicros());
-    } else {
-      LOG.warn("node {}: leader {} runs with {}, this node with {}. This node refuses votes for "
-              + "only {}us after a heartbeat, less than the {}us the leader's lease assumes, so its "
-              + "acknowledgements do not count toward the leader's lease and lease reads fall back "
-              + "to ReadIndex. Give every node the same tick length and election timeout.",
-          engine.id(), leader, leaderTiming, own, own.promiseMicros(), leaderTiming.promiseMicros());
     }
   }
 
