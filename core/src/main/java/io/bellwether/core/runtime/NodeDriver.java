@@ -20,9 +20,6 @@ import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -69,7 +66,6 @@ public final class NodeDriver {
 
   private long nowTicks;
   private long appliedIndex;
-  private long nextReadId;
   private long syncCount;
   private long lastSnapshotIndex;
   private long bytesSinceSnapshot;
@@ -90,27 +86,11 @@ public final class NodeDriver {
   /** Proposals waiting for their index to be applied, settled by what is applied there. */
   private final PendingProposals proposals = new PendingProposals();
 
-  /** Linearizable reads waiting for the engine to confirm a read index. */
-  private final Map<Long, PendingRead> readsAwaitingIndex = new HashMap<>();
-
-  /** Reads whose index is known, waiting for this node to apply up to it. */
-  private final PriorityQueue<PendingRead> readsAwaitingApply =
-      new PriorityQueue<>((a, b) -> Long.compare(a.waitIndex, b.waitIndex));
+  /** Reads waiting for a read index, then for this node to apply up to it. */
+  private final PendingReads reads;
 
   /** Every pending request in deadline order (all share one timeout, so FIFO is deadline order). */
   private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
-
-  private static final class PendingRead {
-    final byte[] query;
-    final CompletableFuture<QueryResult> future;
-    long waitIndex;
-
-    PendingRead(byte[] query, CompletableFuture<QueryResult> future, long waitIndex) {
-      this.query = query;
-      this.future = future;
-      this.waitIndex = waitIndex;
-    }
-  }
 
   private record Deadline(long atTick, CompletableFuture<?> future, boolean isWrite) {}
 
@@ -148,6 +128,7 @@ public final class NodeDriver {
     this.snapshotBytes = store.snapshot().map(snap -> (long) snap.data().length).orElse(0L);
     this.engine = engine;
     this.leaseTimingReports = new LeaseTimingReports(engine);
+    this.reads = new PendingReads(stateMachine, engine.id());
     this.store = store;
     this.transport = transport;
     this.stateMachine = stateMachine;
@@ -216,11 +197,10 @@ public final class NodeDriver {
     }
     deadlines.addLast(new Deadline(nowTicks + requestTimeoutTicks, future, false));
     if (consistency == ReadConsistency.STALE) {
-      awaitApplied(new PendingRead(query, future, minIndex));
+      reads.awaitApplied(query, future, minIndex, appliedIndex);
       return;
     }
-    long id = ++nextReadId;
-    readsAwaitingIndex.put(id, new PendingRead(query, future, 0));
+    long id = reads.awaitIndex(query, future);
     if (consistency == ReadConsistency.LEASE) {
       engine.leaseRead(id);
     } else {
@@ -249,9 +229,11 @@ public final class NodeDriver {
       }
       if (ready.snapshot() != null) restore(ready.snapshot());
       for (LogEntry e : ready.committedEntries()) apply(e);
-      for (ReadState rs : ready.readStates()) readIndexConfirmed(rs);
-      for (long id : ready.failedReads()) readIndexFailed(id);
-      serveReadsUpTo(appliedIndex);
+      for (ReadState rs : ready.readStates()) {
+        reads.indexConfirmed(rs.requestId(), rs.readIndex(), appliedIndex);
+      }
+      for (long id : ready.failedReads()) reads.indexFailed(id, engine.leaderId());
+      reads.serveUpTo(appliedIndex);
       maybeSnapshot();
     }
     reportRoleChange();
@@ -379,51 +361,6 @@ public final class NodeDriver {
     proposals.applied(e, result, engine.leaderId());
   }
 
-  private void readIndexConfirmed(ReadState rs) {
-    PendingRead r = readsAwaitingIndex.remove(rs.requestId());
-    if (r == null) return;
-    r.waitIndex = rs.readIndex();
-    awaitApplied(r);
-  }
-
-  private void readIndexFailed(long id) {
-    PendingRead r = readsAwaitingIndex.remove(id);
-    if (r == null) return;
-    String leader = engine.leaderId();
-    r.future.completeExceptionally(
-        new RequestFailedException(
-            Reason.READ_UNAVAILABLE,
-            leader == null
-                ? "no leader known to confirm a linearizable read"
-                : "leadership could not be confirmed for a linearizable read",
-            leader));
-  }
-
-  private void awaitApplied(PendingRead r) {
-    if (r.waitIndex <= appliedIndex) {
-      answer(r);
-    } else {
-      readsAwaitingApply.add(r);
-    }
-  }
-
-  private void serveReadsUpTo(long index) {
-    while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peek().waitIndex <= index) {
-      answer(readsAwaitingApply.poll());
-    }
-  }
-
-  private void answer(PendingRead r) {
-    if (r.future.isDone()) return; // timed out meanwhile
-    try {
-      byte[] result = stateMachine.query(r.query);
-      r.future.complete(new QueryResult(result, appliedIndex, engine.id()));
-    } catch (IllegalArgumentException e) {
-      r.future.completeExceptionally(
-          new RequestFailedException(Reason.INVALID_REQUEST, "invalid query: " + e.getMessage()));
-    }
-  }
-
   private void expireDeadlines() {
     boolean expiredAny = false;
     while (!deadlines.isEmpty() && deadlines.peekFirst().atTick <= nowTicks) {
@@ -441,28 +378,18 @@ public final class NodeDriver {
     if (!expiredAny) return;
     // Forget timed-out requests so the maps hold only live ones.
     proposals.forgetDone();
-    readsAwaitingIndex.values().removeIf(r -> r.future.isDone());
-    readsAwaitingApply.removeIf(r -> r.future.isDone());
+    reads.forgetDone();
   }
 
   /** Fails every pending request: the node is stopping. Proposals may still commit elsewhere. */
   public void failAllPending(String why) {
     proposals.failAll(why);
-    failReads(readsAwaitingIndex.values(), why);
-    failReads(readsAwaitingApply, why);
-    readsAwaitingIndex.clear();
-    readsAwaitingApply.clear();
+    reads.failAll(why);
     deadlines.clear();
   }
 
-  private static void failReads(Iterable<PendingRead> reads, String why) {
-    for (PendingRead r : reads) {
-      r.future.completeExceptionally(new RequestFailedException(Reason.SHUTTING_DOWN, why));
-    }
-  }
-
   private int pendingCount() {
-    return proposals.size() + readsAwaitingIndex.size() + readsAwaitingApply.size();
+    return proposals.size() + reads.size();
   }
 
   private BellwetherException overloaded() {
