@@ -53,8 +53,7 @@ public final class NodeDriver {
   private final StateMachine stateMachine;
   private final int requestTimeoutTicks;
   private final int maxPendingRequests;
-  private final SnapshotPolicy snapshotPolicy;
-  private final LogStore storeForSnapshots;
+  private final LocalSnapshots snapshots;
 
   private NodeObserver observer = NodeObserver.NONE;
   private Role observedRole;
@@ -67,15 +66,6 @@ public final class NodeDriver {
   private long nowTicks;
   private long appliedIndex;
   private long syncCount;
-  private long lastSnapshotIndex;
-  private long bytesSinceSnapshot;
-  private long snapshotsTaken;
-  private long snapshotsInstalled;
-  private long snapshotsSent;
-  private long snapshotBytes;
-  private boolean snapshotBeingWritten;
-  private Executor snapshotWriter = Runnable::run;
-  private Executor backToNodeThread = Runnable::run;
 
   /**
    * Deliberate bugs, planted only by the test kit through {@link #plant} (package-private, so no
@@ -122,10 +112,7 @@ public final class NodeDriver {
       int requestTimeoutTicks,
       int maxPendingRequests,
       SnapshotPolicy snapshotPolicy) {
-    this.snapshotPolicy = snapshotPolicy;
-    this.storeForSnapshots = store;
-    this.lastSnapshotIndex = engine.snapshotIndex();
-    this.snapshotBytes = store.snapshot().map(snap -> (long) snap.data().length).orElse(0L);
+    this.snapshots = new LocalSnapshots(snapshotPolicy, store, engine, stateMachine, () -> syncCount++);
     this.engine = engine;
     this.leaseTimingReports = new LeaseTimingReports(engine);
     this.reads = new PendingReads(stateMachine, engine.id());
@@ -218,7 +205,7 @@ public final class NodeDriver {
       boolean sendAllFirst = planted.contains(InjectedBug.SEND_BEFORE_SYNC);
       for (Message m : ready.messages()) {
         if (!isLeaderReplication(m) && !sendAllFirst) continue;
-        if (m instanceof InstallSnapshot is && is.offset() == 0) snapshotsSent++;
+        if (m instanceof InstallSnapshot is && is.offset() == 0) snapshots.countSent();
         transport.send(m);
       }
       persist(ready);
@@ -234,7 +221,7 @@ public final class NodeDriver {
       }
       for (long id : ready.failedReads()) reads.indexFailed(id, engine.leaderId());
       reads.serveUpTo(appliedIndex);
-      maybeSnapshot();
+      snapshots.maybeTake(appliedIndex);
     }
     reportRoleChange();
     leaseTimingReports.report();
@@ -281,63 +268,8 @@ public final class NodeDriver {
   private void restore(Snapshot snapshot) {
     stateMachine.restore(snapshot.lastIndex(), snapshot.data());
     appliedIndex = snapshot.lastIndex();
-    lastSnapshotIndex = snapshot.lastIndex();
-    snapshotBytes = snapshot.data().length;
-    bytesSinceSnapshot = 0;
-    snapshotsInstalled++;
+    snapshots.installed(snapshot);
     proposals.coveredBySnapshot(snapshot.lastIndex());
-  }
-
-  /**
-   * Takes a snapshot once enough was applied since the last one (Raft §7): one at a time, captured
-   * on the node thread, written by the snapshot writer, switched to in {@link #snapshotWritten}.
-   */
-  private void maybeSnapshot() {
-    if (snapshotBeingWritten) return;
-    long entries = appliedIndex - lastSnapshotIndex;
-    if (entries < snapshotPolicy.thresholdEntries() && bytesSinceSnapshot < snapshotPolicy.thresholdBytes()) {
-      return;
-    }
-    if (entries <= 0) return;
-    // The state is captured here, between batches, so it is exactly the state at appliedIndex. Writing
-    // it out is the slow part: that goes to the snapshot writer, and the node goes on meanwhile.
-    Snapshot snapshot = new Snapshot(appliedIndex, engine.termAt(appliedIndex), stateMachine.snapshot());
-    bytesSinceSnapshot = 0;
-    snapshotBeingWritten = true;
-    snapshotWriter.execute(() -> {
-      RuntimeException failure = null;
-      try {
-        storeForSnapshots.prepareSnapshot(snapshot);
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-      RuntimeException f = failure;
-      backToNodeThread.execute(() -> snapshotWritten(snapshot, f));
-    });
-  }
-
-  /**
-   * Back on the node thread once the snapshot's data is on disk: make it the store's latest, compact
-   * the log it covers (Raft §7) and sync, which now writes only a small record.
-   *
-   * @throws RuntimeException the writer's failure: a disk that cannot take a snapshot is as fatal as
-   *     one that cannot sync
-   */
-  private void snapshotWritten(Snapshot snapshot, RuntimeException failure) {
-    snapshotBeingWritten = false;
-    if (failure != null) throw failure;
-    // Overtaken by a snapshot installed from the leader meanwhile. The engine's index counts too: it
-    // installs the leader's snapshot while stepping, and this task may run in the same pass, before
-    // flush() restores it here, when the log no longer holds the entry our snapshot ends with.
-    if (snapshot.lastIndex() <= Math.max(lastSnapshotIndex, engine.snapshotIndex())) return;
-    storeForSnapshots.saveSnapshot(snapshot);
-    long compactTo = engine.snapshotTaken(snapshot, snapshotPolicy.catchUpTailEntries());
-    if (compactTo > 0) storeForSnapshots.compactPrefix(compactTo);
-    storeForSnapshots.sync();
-    syncCount++;
-    lastSnapshotIndex = snapshot.lastIndex();
-    snapshotBytes = snapshot.data().length;
-    snapshotsTaken++;
   }
 
   /**
@@ -347,8 +279,7 @@ public final class NodeDriver {
    * {@link RaftNode} passes a background thread, so that a slow write never holds up heartbeats.
    */
   public void writeSnapshotsOn(Executor writer, Executor nodeThread) {
-    this.snapshotWriter = java.util.Objects.requireNonNull(writer, "writer");
-    this.backToNodeThread = java.util.Objects.requireNonNull(nodeThread, "nodeThread");
+    snapshots.writeOn(writer, nodeThread);
   }
 
   private void apply(LogEntry e) {
@@ -357,7 +288,7 @@ public final class NodeDriver {
     }
     byte[] result = e.type() == EntryType.COMMAND ? stateMachine.apply(e.index(), e.data()) : EMPTY;
     appliedIndex = e.index();
-    bytesSinceSnapshot += e.sizeBytes();
+    snapshots.applied(e);
     proposals.applied(e, result, engine.leaderId());
   }
 
@@ -407,15 +338,15 @@ public final class NodeDriver {
   }
 
   public long snapshotsTaken() {
-    return snapshotsTaken;
+    return snapshots.taken();
   }
 
   public long snapshotsInstalled() {
-    return snapshotsInstalled;
+    return snapshots.installed();
   }
 
   public long lastSnapshotIndex() {
-    return lastSnapshotIndex;
+    return snapshots.lastIndex();
   }
 
   public RaftEngine engine() {
@@ -441,11 +372,11 @@ public final class NodeDriver {
         engine.matchIndexes(),
         running,
         failure,
-        lastSnapshotIndex,
-        snapshotsTaken,
-        snapshotsInstalled,
-        snapshotBytes,
-        snapshotsSent,
+        snapshots.lastIndex(),
+        snapshots.taken(),
+        snapshots.installed(),
+        snapshots.bytes(),
+        snapshots.sent(),
         engine.followersShortOfLease());
   }
 }
