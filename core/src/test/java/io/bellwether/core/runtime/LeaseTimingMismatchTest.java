@@ -15,12 +15,9 @@ import io.bellwether.core.inmem.InMemoryNetwork;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
-import io.bellwether.core.message.Message;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
-import io.bellwether.core.spi.Transport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -106,23 +103,7 @@ class LeaseTimingMismatchTest {
 
   // --- the follower's side -------------------------------------------------------------------------
 
-  /** Records what the driver sends. */
-  private static final class Outbox implements Transport {
-    final List<Message> sent = new ArrayList<>();
-
-    @Override
-    public void start(InboundHandler inbound) {}
-
-    @Override
-    public void send(Message message) {
-      sent.add(message);
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  private static NodeDriver driver(String id, RaftConfig config, Outbox out) {
+  private static NodeDriver driver(String id, RaftConfig config, Wire out) {
     RaftEngine engine = new RaftEngine(
         id, THREE, config, new SplittableRandom(1), HardState.INITIAL, null, List.of());
     return new NodeDriver(engine, new InMemoryLogStore(), out, new KvStateMachine(), 0, 100, 100);
@@ -134,7 +115,7 @@ class LeaseTimingMismatchTest {
 
   @Test
   void aFollowerWhosePromiseIsShorterWarnsOnceNamingBothTimings() {
-    Outbox out = new Outbox();
+    Wire out = new Wire();
     NodeDriver follower = driver("n2", RaftConfig.DEFAULT.withElectionTimeoutTicks(5), out);
 
     for (int seq = 1; seq <= 5; seq++) {
@@ -154,7 +135,7 @@ class LeaseTimingMismatchTest {
 
   @Test
   void aLeaderThatChangesItsTimingIsReportedAgain() {
-    Outbox out = new Outbox();
+    Wire out = new Wire();
     NodeDriver follower = driver("n2", RaftConfig.DEFAULT, out);
 
     follower.receive(heartbeat(1, 50_000, 10));
@@ -176,7 +157,7 @@ class LeaseTimingMismatchTest {
   // --- the leader's side ---------------------------------------------------------------------------
 
   /** n1, elected leader of three by hand. */
-  private static NodeDriver leader(Outbox out) {
+  private static NodeDriver leader(Wire out) {
     NodeDriver d = driver("n1", RaftConfig.DEFAULT, out);
     RaftEngine engine = d.engine();
     while (engine.role() == Role.FOLLOWER) d.tick();
@@ -190,7 +171,7 @@ class LeaseTimingMismatchTest {
 
   @Test
   void aLeaderWarnsOncePerFollowerWhoseAnswersDoNotBackItsLease() {
-    Outbox out = new Outbox();
+    Wire out = new Wire();
     NodeDriver leader = leader(out);
     long term = leader.engine().term();
 
@@ -213,7 +194,7 @@ class LeaseTimingMismatchTest {
 
   @Test
   void heartbeatsCarryTheLeadersOwnTiming() {
-    Outbox out = new Outbox();
+    Wire out = new Wire();
     NodeDriver leader = leader(out);
     for (int i = 0; i < RaftConfig.DEFAULT.heartbeatIntervalTicks(); i++) leader.tick();
     leader.flush();

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -53,38 +52,6 @@ class RaftNodeTest {
     return t instanceof RequestFailedException r ? r.reason() : null;
   }
 
-  /** Applies commands only while the test lets it: holds the node thread still. */
-  private static final class GatedStateMachine implements StateMachine {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch gate = new CountDownLatch(1);
-    long applied;
-
-    @Override
-    public byte[] apply(long index, byte[] command) {
-      entered.countDown();
-      try {
-        gate.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      applied++;
-      return new byte[0];
-    }
-
-    @Override
-    public byte[] query(byte[] query) {
-      return new byte[0];
-    }
-
-    @Override
-    public byte[] snapshot() {
-      return new byte[0];
-    }
-
-    @Override
-    public void restore(long index, byte[] snapshot) {}
-  }
-
   @Test
   void fullInboxTurnsRequestsAwayAsOverloadedAndLosesNothingAccepted() throws Exception {
     GatedStateMachine sm = new GatedStateMachine();
@@ -104,7 +71,7 @@ class RaftNodeTest {
       List<CompletableFuture<Applied>> accepted =
           rest.stream().filter(f -> !bounced.contains(f)).toList();
       for (CompletableFuture<Applied> f : accepted) f.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-      assertThat(sm.applied).isEqualTo(1 + accepted.size());
+      assertThat(sm.applied.get()).isEqualTo(1 + accepted.size());
     }
   }
 

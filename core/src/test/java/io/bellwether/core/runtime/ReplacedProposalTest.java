@@ -15,7 +15,6 @@ import io.bellwether.core.message.Message;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
 import io.bellwether.core.spi.StateMachine;
-import io.bellwether.core.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -60,7 +59,8 @@ class ReplacedProposalTest {
 
   /** The schedule, seen from x. */
   private static final class Schedule {
-    final List<Message> sent = new ArrayList<>();
+    final Wire wire = new Wire();
+    final List<Message> sent = wire.sent;
     final List<String> applied = new ArrayList<>();
     final RaftEngine engine;
     final NodeDriver driver;
@@ -71,18 +71,6 @@ class ReplacedProposalTest {
     Schedule(Set<InjectedBug> bugs) {
       engine = new RaftEngine("x", VOTERS, RaftConfig.DEFAULT, new SplittableRandom(7),
           HardState.INITIAL, null, List.of());
-      Transport transport = new Transport() {
-        @Override
-        public void start(InboundHandler inbound) {}
-
-        @Override
-        public void send(Message message) {
-          sent.add(message);
-        }
-
-        @Override
-        public void close() {}
-      };
       StateMachine echo = new StateMachine() {
         @Override
         public byte[] apply(long index, byte[] command) {
@@ -103,7 +91,7 @@ class ReplacedProposalTest {
         @Override
         public void restore(long lastIndex, byte[] data) {}
       };
-      driver = new NodeDriver(engine, new InMemoryLogStore(), transport, echo, 0, 10_000, 100);
+      driver = new NodeDriver(engine, new InMemoryLogStore(), wire, echo, 0, 10_000, 100);
       driver.plant(bugs);
     }
 

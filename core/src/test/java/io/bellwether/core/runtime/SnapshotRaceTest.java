@@ -6,16 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.InstallSnapshot;
-import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.StateMachine;
-import io.bellwether.core.spi.Transport;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
@@ -27,29 +24,6 @@ import org.junit.jupiter.api.Test;
 class SnapshotRaceTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-
-  /** The leader's side of the wire: the test hands messages in and reads what the node sent. */
-  private static final class Wire implements Transport {
-    final AtomicReference<InboundHandler> inbound = new AtomicReference<>();
-    final List<Message> sent = new ArrayList<>();
-
-    @Override
-    public void start(InboundHandler handler) {
-      inbound.set(handler);
-    }
-
-    @Override
-    public synchronized void send(Message message) {
-      sent.add(message);
-    }
-
-    @Override
-    public void close() {}
-
-    void deliver(Message m) {
-      inbound.get().onMessage(m);
-    }
-  }
 
   /** Counts applied commands; its snapshot is the count, so any 8 bytes restore it. */
   private static final class Counter implements StateMachine {

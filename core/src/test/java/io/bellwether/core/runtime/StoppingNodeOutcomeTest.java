@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 // Goal: a node that stops answers every request it was given, and answers "certainly did not
@@ -47,38 +46,6 @@ class StoppingNodeOutcomeTest {
     Throwable t = f.handle((v, e) -> e).join();
     while (t != null && !(t instanceof BellwetherException)) t = t.getCause();
     return t;
-  }
-
-  /** Holds the node thread in {@code apply} until the test opens the gate; counts applies. */
-  private static final class GatedStateMachine implements StateMachine {
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch gate = new CountDownLatch(1);
-    final AtomicInteger applied = new AtomicInteger();
-
-    @Override
-    public byte[] apply(long index, byte[] command) {
-      entered.countDown();
-      try {
-        gate.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      applied.incrementAndGet();
-      return new byte[0];
-    }
-
-    @Override
-    public byte[] query(byte[] query) {
-      return new byte[0];
-    }
-
-    @Override
-    public byte[] snapshot() {
-      return new byte[0];
-    }
-
-    @Override
-    public void restore(long index, byte[] snapshot) {}
   }
 
   @Test
