@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -193,11 +194,7 @@ final class Leader {
 
   /** The newest heartbeat round a majority (this leader included) has acknowledged. */
   private long quorumAcknowledgedSeq() {
-    long[] acked = new long[voters.size()];
-    int i = 0;
-    acked[i++] = reads.sentSeq();
-    for (String peer : peers) acked[i++] = progress.get(peer).ackedReadSeq;
-    return Quorum.indexReachedBy(acked, Quorum.majority(voters.size()));
+    return seqReachedByMajority(pr -> pr.ackedReadSeq);
   }
 
   /**
@@ -205,10 +202,14 @@ final class Leader {
    * that covers our lease: the lease may run from when that round was sent.
    */
   private long leaseAcknowledgedSeq() {
+    return seqReachedByMajority(pr -> pr.leaseAckedReadSeq);
+  }
+
+  private long seqReachedByMajority(ToLongFunction<Progress> ackedSeq) {
     long[] acked = new long[voters.size()];
     int i = 0;
     acked[i++] = reads.sentSeq();
-    for (String peer : peers) acked[i++] = progress.get(peer).leaseAckedReadSeq;
+    for (String peer : peers) acked[i++] = ackedSeq.applyAsLong(progress.get(peer));
     return Quorum.indexReachedBy(acked, Quorum.majority(voters.size()));
   }
 

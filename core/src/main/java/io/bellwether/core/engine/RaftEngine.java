@@ -599,7 +599,10 @@ public final class RaftEngine {
     // The leader sends min(our matchIndex, its commit index), so this never commits an entry we hold
     // without having matched it.
     log.commitTo(Math.min(hb.commitIndex(), log.lastIndex()));
-    heardTiming = new LeaseTiming(hb.tickMicros(), hb.electionTimeoutTicks());
+    if (heardTiming == null || heardTiming.tickMicros() != hb.tickMicros()
+        || heardTiming.electionTimeoutTicks() != hb.electionTimeoutTicks()) {
+      heardTiming = new LeaseTiming(hb.tickMicros(), hb.electionTimeoutTicks()); // rarely changes
+    }
     heardTimingFrom = hb.from();
     send(new HeartbeatResponse(
         id, hb.from(), term, hb.readSeq(), log.lastIndex(), promiseCoversLease(heardTiming)));

@@ -44,9 +44,10 @@ final class LeaseTimingReports {
     LeaseTiming leaderTiming = engine.leaderTiming();
     if (leaderTiming != null) {
       String leader = engine.leaderId();
-      LeaseTiming own = engine.config().leaseTiming();
-      LeaseTiming before = reportedLeaderTiming.put(leader, leaderTiming);
-      if (!leaderTiming.equals(before)) {
+      LeaseTiming before = reportedLeaderTiming.get(leader);
+      if (!leaderTiming.equals(before)) { // asked after every batch: nothing to do in the usual case
+        reportedLeaderTiming.put(leader, leaderTiming);
+        LeaseTiming own = engine.config().leaseTiming();
         if (!leaderTiming.equals(own)) {
           warnTimingMismatch(leader, leaderTiming, own);
         } else if (before != null) {
