@@ -1,5 +1,6 @@
 package io.bellwether.node.cli;
 
+import io.bellwether.node.http.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -133,7 +134,7 @@ public final class ClientCommands {
       String code = body == null ? null : body.getValue("error") instanceof String c && !c.isBlank() ? c : null;
       String message = body == null ? text(response) : body.getString("message", "");
       int status = response.statusCode();
-      if (isWrite() && (code == null || !NOT_DONE_STATUSES.contains(status))) {
+      if (isWrite() && (code == null || !ApiError.WRITE_NOT_DONE_STATUSES.contains(status))) {
         // A 500 or 502, a 503 that is not the node's own, an answer that is not JSON: none of these
         // says the write did not happen, and it may have reached the node.
         err().println("error " + (code == null ? "HTTP_" + status : code) + " (HTTP " + status + "): " + message
@@ -163,8 +164,6 @@ public final class ClientCommands {
     }
   }
 
-  /** The statuses with which the API says a write certainly did not happen (node-app README). */
-  static final java.util.Set<Integer> NOT_DONE_STATUSES = java.util.Set.of(400, 404, 405, 412, 413, 429, 503);
 
   /** {@code body.field}, or an exception saying the answer cannot be read. */
   static Object required(JsonObject body, String field) {

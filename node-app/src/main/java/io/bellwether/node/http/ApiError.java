@@ -4,6 +4,7 @@ import io.bellwether.core.BellwetherException;
 import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -13,6 +14,12 @@ import java.util.concurrent.ExecutionException;
  * happened</b> (504). A write never gets a 500: see {@link #ofWrite}.
  */
 public final class ApiError extends RuntimeException {
+
+  /**
+   * The statuses with which this API says a write certainly did not happen (with its error body);
+   * every other ending of a write may have applied it. The forwarder and the CLI judge by this.
+   */
+  public static final Set<Integer> WRITE_NOT_DONE_STATUSES = Set.of(400, 404, 405, 412, 413, 429, 503);
 
   private static final long serialVersionUID = 1L;
 

@@ -36,7 +36,6 @@ final class Forwarder implements AutoCloseable {
       "host", "content-length", "connection", "transfer-encoding", "keep-alive", "upgrade", "te", "trailer");
 
   /** Statuses with which a Bellwether node says a write certainly did not happen (node-app README). */
-  private static final Set<Integer> NOT_DONE_STATUSES = Set.of(400, 404, 405, 412, 413, 429, 503);
 
   private final HttpClient client;
 
@@ -123,7 +122,7 @@ final class Forwarder implements AutoCloseable {
    */
   static boolean relayable(int status, Buffer body) {
     if (status / 100 == 2 || status == 504) return true;
-    return NOT_DONE_STATUSES.contains(status) && hasErrorCode(body);
+    return ApiError.WRITE_NOT_DONE_STATUSES.contains(status) && hasErrorCode(body);
   }
 
   private static boolean hasErrorCode(Buffer body) {
