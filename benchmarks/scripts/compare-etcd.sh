@@ -167,7 +167,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 # ---------------------------------------------------------------------------------------------
-# The table. Ratios are Bellwether / etcd: throughput ≥ 1.0 and p99 ≤ 1.2 are issue 9's targets.
+# The table. Ratios are Bellwether / etcd: throughput ≥ 1.0 and p99 ≤ 1.2 are the comparison's targets.
 
 field() { # field FILE JQ DECIMALS: a number from a result, rounded, or n/a
   local v=n/a

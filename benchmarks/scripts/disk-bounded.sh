@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# disk-bounded.sh: issue 11's first measurement. Disk used by each node while a cluster takes
+# disk-bounded.sh: the snapshot work's first measurement. Disk used by each node while a cluster takes
 # continuous writes over a fixed key set: with snapshots and log compaction it must stay bounded.
 #
 # Starts a cluster (3 nodes by default), runs the load tool (writes only, closed loop, to the leader)
@@ -125,7 +125,7 @@ printf '\n%s writes in %ss (%s/s, p99 %s ms, errors: %s; %s); snapshots %s. du e
   "$ops" "$DURATION" "$tput" "$p99" "$errors" "$terms" "$SNAPSHOTS" "$SAMPLE_EVERY" "$csv"
 
 {
-  printf '# Disk use under continuous writes over a fixed key set (issue 11)\n\n'
+  printf '# Disk use under continuous writes over a fixed key set\n\n'
   [[ "$QUICK" == 1 ]] && printf '**QUICK run: provisional, only proves the script works.**\n\n'
   printf "Command: \`%s\`\n\n" "QUICK=$QUICK SNAPSHOTS=$SNAPSHOTS SAMPLE_EVERY=$SAMPLE_EVERY NODES=$NODES CONNECTIONS=$CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE RATE=$RATE benchmarks/scripts/disk-bounded.sh $DURATION"
   bw_machine_md

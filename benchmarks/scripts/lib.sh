@@ -169,7 +169,7 @@ ensure_bellwether_jar() {
 # The load tool's launcher; it honours BELLWETHER_BENCH_JAR.
 BENCH_BIN="$BENCH_ROOT/bin/bellwether-bench"
 ensure_bench_tool() {
-  [[ -x "$BENCH_BIN" ]] || die "$BENCH_BIN not found (the load tool of issue 9)"
+  [[ -x "$BENCH_BIN" ]] || die "$BENCH_BIN not found (the load tool: bin/bellwether bench)"
   if [[ -n "${BELLWETHER_BENCH_JAR:-}" ]]; then
     [[ -f "$BELLWETHER_BENCH_JAR" ]] || die "BELLWETHER_BENCH_JAR=$BELLWETHER_BENCH_JAR does not exist"
     export BELLWETHER_BENCH_JAR

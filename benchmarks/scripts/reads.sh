@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# reads.sh: issue 8's measurement. Read throughput, latency and CPU per node on a 3-node cluster for
+# reads.sh: the follower-read measurement. Read throughput, latency and CPU per node on a 3-node cluster for
 #   leader-linearizable  linearizable reads sent only to the leader
 #   all-linearizable     linearizable reads spread over all nodes (followers use ReadIndex)
 #   leader-lease         lease reads on the leader
@@ -180,7 +180,7 @@ printf '\nCPU columns: %% of one core over the measured %ss (2 cores = 200%%); s
 printf 'A * after the leader means leadership changed during the case. Raw: %s\n' "$out"
 
 {
-  printf '# Reads: linearizable, lease and stale, leader only or spread (issue 8)\n\n'
+  printf '# Reads: linearizable, lease and stale, leader only or spread\n\n'
   [[ "$QUICK" == 1 ]] && printf '**QUICK run: provisional, only proves the script works.**\n\n'
   printf "Command: \`%s\`\n\n" "QUICK=$QUICK DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE RATE=$RATE ROUNDS=$ROUNDS benchmarks/scripts/reads.sh"
   bw_machine_md

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# restart-time.sh: issue 11's second measurement. How long a node with a long write history takes to
+# restart-time.sh: the snapshot work's second measurement. How long a node with a long write history takes to
 # come back after a graceful stop, with snapshots (default thresholds) and without.
 #
 # One single-node cluster per mode (a 1-node cluster: the restarted node is its own leader, so the
@@ -175,7 +175,7 @@ header=$'mode\tapplied index\tdu -sb MiB\tallocated MiB\tsnapshot index\tentries
 printf '\nTimes from just before the process was launched (JVM start included); 1-node cluster. Raw: %s\n' "$tsv"
 
 {
-  printf '# Restart time with and without snapshots (issue 11)\n\n'
+  printf '# Restart time with and without snapshots\n\n'
   [[ "$QUICK" == 1 ]] && printf '**QUICK run: provisional, only proves the script works.**\n\n'
   printf "Command: \`%s\`\n\n" "QUICK=$QUICK MODES=\"$MODES\" RESTARTS=$RESTARTS CONNECTIONS=$CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE WRITER=$WRITER benchmarks/scripts/restart-time.sh $WRITES"
   bw_machine_md

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 // Goal: a node that was busy (a slow sync, a long apply, a GC pause) while its leader's heartbeats
 // arrived on time does not mistake its own busyness for the leader's silence: elections under load
-// must come from real faults only (issue 9: no leader change during full load).
+// must come from real faults only (the benchmark target: no leader change during full load).
 // Method: a 3-node cluster without pre-vote (so a spurious timeout shows as a raised term); one
 // follower's state machine holds its node thread still across many heartbeat intervals while the
 // leader keeps sending; then it is released, and no node's term may have moved.

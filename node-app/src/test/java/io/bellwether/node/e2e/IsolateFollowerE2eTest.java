@@ -1,6 +1,6 @@
 package io.bellwether.node.e2e;
 
-// Goal (issue 8): a follower cut off from the leader refuses linearizable reads, yet serves stale reads
+// Goal: a follower cut off from the leader refuses linearizable reads, yet serves stale reads
 // marked with its applied index. Method: 3 node processes under load; isolate a follower both ways, probe it.
 
 import static org.assertj.core.api.Assertions.assertThat;
