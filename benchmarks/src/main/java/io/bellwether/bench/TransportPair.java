@@ -1,6 +1,6 @@
 package io.bellwether.bench;
 
-import io.bellwether.core.inmem.StaticDiscovery;
+import io.bellwether.core.discovery.StaticDiscovery;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.NodeContext;

@@ -30,6 +30,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void coreShipsNoTestCode() {
+    noClasses().should().dependOnClassesThat()
+        .resideInAnyPackage("org.junit..", "org.assertj..", "org.awaitility..", "io.bellwether.testkit..")
+        .because("fault injection, crash modelling and checkers live in the testkit module, not in what ships")
+        .check(core);
+  }
+
+  @Test
   void engineDoesNoIoAndOwnsNoThreads() {
     noClasses().that().resideInAPackage("..core.engine..")
         .should().dependOnClassesThat()

@@ -1,6 +1,6 @@
 package io.bellwether.node;
 
-import io.bellwether.core.inmem.InMemoryLogStore;
+import io.bellwether.testkit.inmem.CrashableLogStore;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.NodeContext;
 import io.bellwether.core.spi.StorageProvider;
@@ -19,7 +19,7 @@ public final class FailingStorageProvider implements StorageProvider {
 
   @Override
   public LogStore open(NodeContext context) {
-    InMemoryLogStore store = new InMemoryLogStore();
+    CrashableLogStore store = new CrashableLogStore();
     store.failSyncsAfter(context.settings().getLong("storage.failing.after.syncs", 20, 0, Long.MAX_VALUE));
     return store;
   }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.inmem.InMemoryLogStore;
 import io.bellwether.core.inmem.InMemoryNetwork;
-import io.bellwether.core.inmem.StaticDiscovery;
+import io.bellwether.core.discovery.StaticDiscovery;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.runtime.RaftNode;

@@ -3,8 +3,6 @@ package io.bellwether.core.inmem;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.TransportException;
 import java.util.Objects;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
@@ -12,47 +10,46 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An in-JVM network joining the {@link InMemoryTransport}s of one test cluster, with faults per
- * directed link (from one node to another) that tests set while the cluster runs.
+ * An in-JVM network joining the {@link InMemoryTransport}s of one cluster in a single process: for
+ * embedding several nodes in one JVM (demos, tests of an application) and for the test kit.
  *
  * <p>Messages are passed as the immutable objects they are, never encoded. One daemon delivery
  * thread hands each message to its receiver's handler, so messages on one link stay in order as long
- * as that link's delay does not change. Faults are checked when a message is delivered, so cutting a
- * link also drops the messages already on it.
+ * as that link's delay does not change. How each directed link behaves (its delay, whether a message
+ * arrives) is asked of the {@link LinkConditions} given at construction: {@link
+ * LinkConditions#PERFECT} for a network that loses nothing. Whether a message arrives is asked when it
+ * is delivered, so a link that starts losing messages also loses those already on it.
  *
- * <p>Thread-safe: nodes send from their own threads while tests change faults from theirs.
+ * <p>Thread-safe: nodes send from their own threads.
  */
 public final class InMemoryNetwork implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(InMemoryNetwork.class);
 
-  private final Random random;
+  private final LinkConditions links;
   private final ScheduledExecutorService delivery;
-  private final Set<String> knownNodes = ConcurrentHashMap.newKeySet();
   private final ConcurrentMap<String, InMemoryTransport> receivers = new ConcurrentHashMap<>();
-  private final ConcurrentMap<Link, LinkFaults> faults = new ConcurrentHashMap<>();
   private final AtomicLong deliveredCount = new AtomicLong();
   private final AtomicLong droppedCount = new AtomicLong();
   private volatile boolean closed;
 
-  /** A network with no faults, named {@code inmem}, drawing drops from an unseeded generator. */
+  /** A network that loses nothing, named {@code inmem}. */
   public InMemoryNetwork() {
-    this("inmem", new Random());
+    this("inmem", LinkConditions.PERFECT);
   }
 
   /**
-   * A network with no faults.
+   * A network whose links behave as {@code links} says.
    *
    * @param name names the delivery thread, to tell networks apart in a thread dump
-   * @param random decides which messages a drop rate drops; used only by the delivery thread
+   * @param links asked on every send (delay) and delivery (arrives or not), from any thread
    */
-  public InMemoryNetwork(String name, Random random) {
-    this.random = Objects.requireNonNull(random, "random");
+  public InMemoryNetwork(String name, LinkConditions links) {
+    this.links = Objects.requireNonNull(links, "links");
     this.delivery = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "bellwether-network-" + name);
       thread.setDaemon(true);
@@ -62,48 +59,7 @@ public final class InMemoryNetwork implements AutoCloseable {
 
   /** A new, unstarted transport for {@code nodeId}; it receives once started. */
   public InMemoryTransport transport(String nodeId) {
-    knownNodes.add(Objects.requireNonNull(nodeId, "nodeId"));
-    return new InMemoryTransport(this, nodeId);
-  }
-
-  /** Drops every message from {@code from} to {@code to}, including those already on the way. */
-  public void cut(String from, String to) {
-    update(from, to, f -> f.withCut(true));
-  }
-
-  /** Cuts both directions between {@code a} and {@code b}. */
-  public void cutBoth(String a, String b) {
-    cut(a, b);
-    cut(b, a);
-  }
-
-  /** Cuts both directions between {@code node} and every node known now (later ones stay reachable). */
-  public void isolate(String node) {
-    for (String other : knownNodes) {
-      if (!other.equals(node)) cutBoth(node, other);
-    }
-  }
-
-  /** Undoes {@link #cut} on the link from {@code from} to {@code to}; drop rate and delay stay. */
-  public void heal(String from, String to) {
-    update(from, to, f -> f.withCut(false));
-  }
-
-  /** Removes every fault from every link: cuts, drop rates and delays. */
-  public void healAll() {
-    faults.clear();
-  }
-
-  /** Drops each message from {@code from} to {@code to} with probability {@code rate} in [0, 1]. */
-  public void setDropRate(String from, String to, double rate) {
-    if (!(rate >= 0 && rate <= 1)) throw new IllegalArgumentException("drop rate must be in [0, 1]: " + rate);
-    update(from, to, f -> f.withDropRate(rate));
-  }
-
-  /** Delays each later message from {@code from} to {@code to} by {@code delayMillis} (0 for none). */
-  public void setDelayMillis(String from, String to, long delayMillis) {
-    if (delayMillis < 0) throw new IllegalArgumentException("delay must be >= 0: " + delayMillis);
-    update(from, to, f -> f.withDelayMillis(delayMillis));
+    return new InMemoryTransport(this, Objects.requireNonNull(nodeId, "nodeId"));
   }
 
   /** Messages handed to a receiver's handler so far. */
@@ -111,7 +67,10 @@ public final class InMemoryNetwork implements AutoCloseable {
     return deliveredCount.get();
   }
 
-  /** Messages dropped so far: by a fault, for an unknown, unstarted or closed node, or after close. */
+  /**
+   * Messages dropped so far: lost on their link, for an unknown, unstarted or closed node, or after
+   * close.
+   */
   public long droppedCount() {
     return droppedCount.get();
   }
@@ -143,7 +102,7 @@ public final class InMemoryNetwork implements AutoCloseable {
 
   /** Queues {@code message} from {@code from} for delivery; never blocks, never throws. */
   void route(String from, Message message) {
-    long delayMillis = faultsOf(from, message.to()).delayMillis();
+    long delayMillis = links.delayMillis(from, message.to());
     try {
       delivery.schedule(() -> deliver(from, message), delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closedNetwork) {
@@ -156,9 +115,7 @@ public final class InMemoryNetwork implements AutoCloseable {
   }
 
   private void deliver(String from, Message message) {
-    LinkFaults linkFaults = faultsOf(from, message.to());
-    boolean lost = linkFaults.cut() || random.nextDouble() < linkFaults.dropRate();
-    if (lost) {
+    if (!links.delivers(from, message.to())) {
       countDropped();
       return;
     }
@@ -184,7 +141,7 @@ public final class InMemoryNetwork implements AutoCloseable {
 
   /**
    * Nobody receives for {@code to} (stopped, or never started): like a refused TCP connection, the
-   * sender hears of it. A cut link, like a partition, tells nothing.
+   * sender hears of it. A message lost on its link, like one lost in a partition, tells nothing.
    */
   private void refused(String from, String to) {
     InMemoryTransport sender = receivers.get(from);
@@ -193,37 +150,6 @@ public final class InMemoryNetwork implements AutoCloseable {
       sender.peerUnreachable(to);
     } catch (RuntimeException e) {
       log.warn("inbound handler of {} threw on a hint about {}", from, to, e);
-    }
-  }
-
-  private LinkFaults faultsOf(String from, String to) {
-    return faults.getOrDefault(new Link(from, to), LinkFaults.NONE);
-  }
-
-  private void update(String from, String to, UnaryOperator<LinkFaults> change) {
-    faults.compute(new Link(from, to), (link, f) -> change.apply(f == null ? LinkFaults.NONE : f));
-  }
-
-  private record Link(String from, String to) {
-    Link {
-      Objects.requireNonNull(from, "from");
-      Objects.requireNonNull(to, "to");
-    }
-  }
-
-  private record LinkFaults(boolean cut, double dropRate, long delayMillis) {
-    static final LinkFaults NONE = new LinkFaults(false, 0, 0);
-
-    LinkFaults withCut(boolean value) {
-      return new LinkFaults(value, dropRate, delayMillis);
-    }
-
-    LinkFaults withDropRate(double value) {
-      return new LinkFaults(cut, value, delayMillis);
-    }
-
-    LinkFaults withDelayMillis(long value) {
-      return new LinkFaults(cut, dropRate, value);
     }
   }
 }

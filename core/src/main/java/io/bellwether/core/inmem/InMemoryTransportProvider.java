@@ -4,7 +4,6 @@ import io.bellwether.core.spi.Discovery;
 import io.bellwether.core.spi.NodeContext;
 import io.bellwether.core.spi.Transport;
 import io.bellwether.core.spi.TransportProvider;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -29,10 +28,10 @@ public final class InMemoryTransportProvider implements TransportProvider {
 
   /**
    * The shared network of cluster {@code clusterId}, created on first use (and again after it was
-   * closed), so tests can set faults on nodes the provider built.
+   * closed), so an application or test can look at its counters or close it.
    */
   public static InMemoryNetwork network(String clusterId) {
     return NETWORKS.compute(clusterId, (id, existing) ->
-        existing == null || existing.isClosed() ? new InMemoryNetwork("cluster-" + id, new Random()) : existing);
+        existing == null || existing.isClosed() ? new InMemoryNetwork("cluster-" + id, LinkConditions.PERFECT) : existing);
   }
 }

@@ -8,20 +8,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One in-memory image of a log: its entries and latest snapshot (the hard state is kept apart, by
- * {@link InMemoryLogStore}). The store keeps two images, the staged one and the durable one, and
- * changes both through these same checked methods, so a replayed change obeys the same rules.
+ * One in-memory image of a log: its entries and latest snapshot, changed only through methods that
+ * check Raft's rules (the hard state is kept apart). {@link InMemoryLogStore} keeps one; the test
+ * kit's crash-modelling store keeps two (what reads see and what a sync made durable) and replays
+ * staged changes onto the second through these same methods, so a replayed change obeys the same rules.
  *
  * <p>Invariant: entries are held for {@code firstIndex .. lastIndex} with no gap, and a snapshot's
  * index is within {@code firstIndex - 1 .. lastIndex}.
  */
-final class LogImage {
+public final class LogImage {
 
   private final ArrayList<LogEntry> entries;
   private long firstIndex;
   private Snapshot snapshot;
 
-  LogImage() {
+  /** An empty image: no entries, no snapshot; the first entry will be index 1. */
+  public LogImage() {
     this(new ArrayList<>(), 1, null);
   }
 
@@ -31,31 +33,62 @@ final class LogImage {
     this.snapshot = snapshot;
   }
 
-  /** An independent copy; entries are immutable values, so they are shared. */
-  LogImage copy() {
+  /**
+   * Rebuilds the image a store persisted: {@code entries} from {@code firstIndex} on, and the latest
+   * snapshot (or null). For a store that keeps its log in memory and writes it out whole.
+   *
+   * @throws IllegalArgumentException if the parts break the invariant: entries not consecutive from
+   *     {@code firstIndex}, or a snapshot that does not reach {@code firstIndex - 1} or lies past the
+   *     last entry
+   */
+  public static LogImage of(Snapshot snapshot, long firstIndex, List<LogEntry> entries) {
+    if (firstIndex < 1) throw new IllegalArgumentException("firstIndex must be >= 1: " + firstIndex);
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).index() != firstIndex + i) {
+        throw new IllegalArgumentException("entry " + entries.get(i).index() + " where " + (firstIndex + i) + " belongs");
+      }
+    }
+    long lastIndex = firstIndex - 1 + entries.size();
+    if (snapshot == null ? firstIndex != 1 : snapshot.lastIndex() < firstIndex - 1 || snapshot.lastIndex() > lastIndex && !entries.isEmpty()) {
+      throw new IllegalArgumentException("snapshot " + (snapshot == null ? "none" : snapshot.lastIndex())
+          + " does not fit a log of entries " + firstIndex + ".." + lastIndex);
+    }
+    if (snapshot != null && entries.isEmpty() && snapshot.lastIndex() != firstIndex - 1) {
+      throw new IllegalArgumentException("an empty log must start right after its snapshot " + snapshot.lastIndex());
+    }
     return new LogImage(new ArrayList<>(entries), firstIndex, snapshot);
   }
 
-  long firstIndex() {
+  /** An independent copy; entries are immutable values, so they are shared. */
+  public LogImage copy() {
+    return new LogImage(new ArrayList<>(entries), firstIndex, snapshot);
+  }
+
+  /** As {@link io.bellwether.core.spi.LogStore#firstIndex}. */
+  public long firstIndex() {
     return firstIndex;
   }
 
-  long lastIndex() {
+  /** As {@link io.bellwether.core.spi.LogStore#lastIndex}. */
+  public long lastIndex() {
     return firstIndex - 1 + entries.size();
   }
 
-  Optional<Snapshot> snapshot() {
+  /** As {@link io.bellwether.core.spi.LogStore#snapshot}. */
+  public Optional<Snapshot> snapshot() {
     return Optional.ofNullable(snapshot);
   }
 
-  long term(long index) {
+  /** As {@link io.bellwether.core.spi.LogStore#term}, with the same argument checks. */
+  public long term(long index) {
     if (index == 0) return 0;
     if (snapshot != null && index == snapshot.lastIndex()) return snapshot.lastTerm();
     LogStoreArguments.checkHeld(index, firstIndex, lastIndex(), snapshot);
     return entry(index).term();
   }
 
-  List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
+  /** As {@link io.bellwether.core.spi.LogStore#entries}, with the same argument checks. */
+  public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
     LogStoreArguments.checkRange(fromIndex, toIndex, firstIndex, lastIndex());
     List<LogEntry> out = new ArrayList<>();
     long totalBytes = 0;
@@ -69,19 +102,22 @@ final class LogImage {
     return List.copyOf(out);
   }
 
-  void append(List<LogEntry> batch) {
+  /** As {@link io.bellwether.core.spi.LogStore#append}, with the same argument checks. */
+  public void append(List<LogEntry> batch) {
     LogStoreArguments.checkAppend(batch, firstIndex, lastIndex(), snapshot);
     if (batch.isEmpty()) return;
     removeFrom(batch.get(0).index());
     entries.addAll(batch);
   }
 
-  void truncateSuffix(long fromIndex) {
+  /** As {@link io.bellwether.core.spi.LogStore#truncateSuffix}, with the same argument checks. */
+  public void truncateSuffix(long fromIndex) {
     if (!LogStoreArguments.checkTruncate(fromIndex, firstIndex, lastIndex(), snapshot)) return;
     removeFrom(fromIndex);
   }
 
-  void compactPrefix(long upToIndex) {
+  /** As {@link io.bellwether.core.spi.LogStore#compactPrefix}, with the same argument checks. */
+  public void compactPrefix(long upToIndex) {
     LogStoreArguments.checkCompact(upToIndex, snapshot);
     if (upToIndex < firstIndex) return;
     entries.subList(0, (int) (upToIndex - firstIndex + 1)).clear();
@@ -92,7 +128,7 @@ final class LogImage {
    * Keeps the log when it holds the snapshot's last entry with the same term; otherwise the log
    * cannot be trusted to match the snapshot, so all of it goes (Raft §7) and it restarts after it.
    */
-  void saveSnapshot(Snapshot next) {
+  public void saveSnapshot(Snapshot next) {
     LogStoreArguments.checkSnapshot(next, firstIndex);
     boolean matches = knownTerm(next.lastIndex()) == next.lastTerm();
     if (!matches) {

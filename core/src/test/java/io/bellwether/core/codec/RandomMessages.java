@@ -19,8 +19,7 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * Random but valid messages for property tests, shipped in core's test-jar so transport tests can reuse
- * them. Everything is drawn from the given {@link Random}, so a seed replays exactly.
+ * Random but valid messages for the codec's property tests. Everything is drawn from the given {@link Random}, so a seed replays exactly.
  *
  * <p>Values lean towards edge cases: empty and 255-byte multilingual node ids, terms and indexes of 0
  * and near {@code Long.MAX_VALUE}, empty entry lists and empty entry data.

@@ -113,25 +113,6 @@ class RaftNodeTest {
   }
 
   @Test
-  void shutdownAnswersEveryPendingRequestAndRefusesNewOnes() throws Exception {
-    try (LocalCluster cluster = new LocalCluster(3, KvStateMachine::new, 42)) {
-      String leader = await().atMost(DEADLINE).until(() -> cluster.leader().orElse(null), l -> l != null);
-      cluster.network().isolate(leader);
-      KvClient client = new KvClient(cluster.node(leader));
-      CompletableFuture<KvWrite> pendingWrite = client.put("k", new byte[] {1});
-      CompletableFuture<?> pendingRead = client.get("k");
-      cluster.kill(leader);
-      assertThat(pendingWrite).isCompletedExceptionally();
-      Throwable t = pendingWrite.handle((v, e) -> e).join();
-      while (t instanceof java.util.concurrent.CompletionException) t = t.getCause();
-      assertThat(t).isInstanceOf(OutcomeUnknownException.class);
-      assertThat(((OutcomeUnknownException) t).mayHaveHappened()).isTrue();
-      assertThat(pendingRead).isCompletedExceptionally();
-      assertThat(reasonOf(client.put("after", new byte[0]))).isEqualTo(Reason.SHUTTING_DOWN);
-    }
-  }
-
-  @Test
   void theObserverHearsSyncsAndTheElectionOnTheNodeThread() throws Exception {
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     java.util.concurrent.atomic.AtomicLong syncedEntries = new java.util.concurrent.atomic.AtomicLong();
@@ -156,33 +137,6 @@ class RaftNodeTest {
       kv.put("a", new byte[] {1}).get(10, TimeUnit.SECONDS);
       await().atMost(DEADLINE).until(() -> syncedEntries.get() >= 2); // the no-op and the put
       assertThat(events).anyMatch(e -> e.startsWith("LEADER@1 leader=n1 on bellwether-node-n1"));
-    } finally {
-      network.close();
-    }
-  }
-
-  @Test
-  void aStorageFailureStopsTheNodeAndSaysSoThroughStopped() throws Exception {
-    InMemoryNetwork network = new InMemoryNetwork();
-    InMemoryLogStore store = new InMemoryLogStore();
-    try (RaftNode node = RaftNode.builder().nodeId("n1").voters(Set.of("n1"))
-        .store(store).transport(network.transport("n1"))
-        .stateMachine(new KvStateMachine()).tick(Duration.ofMillis(10))
-        .build().start()) {
-      KvClient kv = new KvClient(node);
-      await().atMost(DEADLINE).until(() -> node.status().role() == Role.LEADER);
-      kv.put("before", new byte[] {1}).get(10, TimeUnit.SECONDS);
-      assertThat(node.stopped()).as("a healthy node is running").isNotDone();
-
-      store.failSyncsAfter(store.syncCount());
-      CompletableFuture<KvWrite> doomed = kv.put("after", new byte[] {2});
-
-      Throwable cause = node.stopped().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
-      assertThat(cause).isInstanceOf(io.bellwether.core.spi.StorageException.class)
-          .hasMessageContaining("injected disk failure");
-      assertThat(doomed).as("the write that could not be made durable is never acknowledged")
-          .isCompletedExceptionally();
-      assertThat(node.status().running()).isFalse();
     } finally {
       network.close();
     }

@@ -1,6 +1,6 @@
 package io.bellwether.discovery.hazelcast;
 
-import io.bellwether.core.contract.DiscoveryContract;
+import io.bellwether.testkit.contract.DiscoveryContract;
 import io.bellwether.core.spi.Discovery;
 import io.bellwether.core.spi.NodeContext;
 import io.bellwether.core.spi.PeerAddress;

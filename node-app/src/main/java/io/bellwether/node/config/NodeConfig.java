@@ -4,7 +4,7 @@ import static io.bellwether.node.config.SettingKeys.*;
 
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.runtime.SnapshotPolicy;
-import io.bellwether.core.inmem.StaticDiscovery;
+import io.bellwether.core.discovery.StaticDiscovery;
 import io.bellwether.core.kv.KvLimits;
 import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.PeerAddress;

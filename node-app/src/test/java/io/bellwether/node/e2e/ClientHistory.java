@@ -1,9 +1,9 @@
 package io.bellwether.node.e2e;
 
-import io.bellwether.core.lin.History;
-import io.bellwether.core.lin.HistoryJson;
-import io.bellwether.core.lin.Op;
-import io.bellwether.core.lin.Op.F;
+import io.bellwether.testkit.lin.History;
+import io.bellwether.testkit.lin.HistoryJson;
+import io.bellwether.testkit.lin.Op;
+import io.bellwether.testkit.lin.Op.F;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.Writer;

@@ -1,11 +1,11 @@
 package io.bellwether.node.e2e;
 
-import io.bellwether.core.lin.History;
-import io.bellwether.core.lin.LinearizabilityChecker;
-import io.bellwether.core.lin.Result;
+import io.bellwether.testkit.lin.History;
+import io.bellwether.testkit.lin.LinearizabilityChecker;
+import io.bellwether.testkit.lin.Result;
 
 /**
- * Runs core's linearizability checker ({@code io.bellwether.core.lin}, from core's test-jar) on a
+ * Runs core's linearizability checker ({@code io.bellwether.testkit.lin}, from the testkit module) on a
  * history recorded over HTTP, and answers its verdict.
  */
 final class CoreChecker {

@@ -6,9 +6,9 @@ package io.bellwether.node.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bellwether.core.lin.HistoryFiles;
-import io.bellwether.core.lin.HistoryJson;
-import io.bellwether.core.lin.Op.F;
+import io.bellwether.testkit.lin.HistoryFiles;
+import io.bellwether.testkit.lin.HistoryJson;
+import io.bellwether.testkit.lin.Op.F;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.bellwether.core.lin.HistoryFiles;
-import io.bellwether.core.lin.HistoryJson;
+import io.bellwether.testkit.lin.HistoryFiles;
+import io.bellwether.testkit.lin.HistoryJson;
 import io.bellwether.node.Modules;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.bellwether.node.e2e;
 
-import io.bellwether.core.lin.Op.F;
+import io.bellwether.testkit.lin.Op.F;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,6 +1,6 @@
 package io.bellwether.storage.mapdb;
 
-import io.bellwether.core.contract.LogStoreContract;
+import io.bellwether.testkit.contract.LogStoreContract;
 import io.bellwether.core.spi.LogStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

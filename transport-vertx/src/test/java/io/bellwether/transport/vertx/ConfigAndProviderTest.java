@@ -3,7 +3,7 @@ package io.bellwether.transport.vertx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bellwether.core.inmem.StaticDiscovery;
+import io.bellwether.core.discovery.StaticDiscovery;
 import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.NodeContext;
 import io.bellwether.core.spi.PeerAddress;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.Role;
-import io.bellwether.core.inmem.InMemoryLogStore;
+import io.bellwether.testkit.inmem.CrashableLogStore;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvRead;
 import io.bellwether.core.kv.KvStateMachine;
@@ -35,7 +35,7 @@ class RaftClusterOverTcpTest {
 
   private final TestNodes transports = new TestNodes();
   private final Map<String, RaftNode> nodes = new LinkedHashMap<>();
-  private final Map<String, InMemoryLogStore> stores = new LinkedHashMap<>();
+  private final Map<String, CrashableLogStore> stores = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final SplittableRandom seeds = new SplittableRandom(seed());
 
@@ -54,7 +54,7 @@ class RaftClusterOverTcpTest {
   @Test
   void electsALeaderReplicatesWritesAndARestartedFollowerCatchesUp() throws Exception {
     for (String id : IDS) {
-      stores.put(id, new InMemoryLogStore());
+      stores.put(id, new CrashableLogStore());
       startNode(id, 0);
     }
     String leader = awaitLeader();
@@ -80,7 +80,7 @@ class RaftClusterOverTcpTest {
   @Test
   void aFollowerWhoseTransportIsBouncedWhileItRunsCatchesUp() throws Exception {
     for (String id : IDS) {
-      stores.put(id, new InMemoryLogStore());
+      stores.put(id, new CrashableLogStore());
       startNode(id, 0);
     }
     KvWrite last = putViaLeader("before", "x");

@@ -1,6 +1,6 @@
 package io.bellwether.transport.vertx;
 
-import io.bellwether.core.contract.TransportContract;
+import io.bellwether.testkit.contract.TransportContract;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.Transport;
 import java.util.List;

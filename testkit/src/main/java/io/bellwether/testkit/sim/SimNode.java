@@ -1,0 +1,227 @@
+package io.bellwether.testkit.sim;
+
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.engine.EngineBugs;
+import io.bellwether.core.engine.InjectedBug;
+import io.bellwether.core.engine.RaftConfig;
+import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.engine.Role;
+import io.bellwether.core.message.Message;
+import io.bellwether.core.message.RequestVoteResponse;
+import io.bellwether.core.runtime.NodeDriver;
+import io.bellwether.core.runtime.RuntimeBugs;
+import io.bellwether.core.runtime.SnapshotPolicy;
+import io.bellwether.core.spi.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * One node of the simulated cluster across its lives. While up, a real {@link NodeDriver} runs the
+ * engine, the store and the key-value state machine, exactly as {@code RaftNode} assembles them; a
+ * crash throws the driver and its memory away and keeps only the disk (a {@link SimLogStore} crash
+ * copy); a restart rebuilds everything from that disk. A paused node keeps its memory but takes no
+ * steps: its clock stops, its messages and client requests wait.
+ */
+final class SimNode {
+
+  enum State {
+    UP,
+    PAUSED,
+    DOWN
+  }
+
+  final String id;
+  private final Set<String> voters;
+  private final RaftConfig raftConfig;
+  private final Set<InjectedBug> bugs;
+  private final SnapshotPolicy snapshotPolicy;
+  private final SimNetwork network;
+  private final Invariants invariants;
+  private final int requestTimeoutTicks;
+
+  private State state = State.DOWN;
+  private SimLogStore store;
+  private NodeDriver driver;
+  private SimStateMachine stateMachine;
+  private SimTransport transport;
+
+  /** Chance that this node's clock ticks in a global tick: below 1 models a slow clock. */
+  double clockRate = 1.0;
+
+  /** Bounded clocks only: the fraction of a tick this clock has counted towards its next tick. */
+  double clockPhase;
+
+  /** Bounded clocks only: ticks this clock counted while the node was paused. */
+  long owedTicks;
+
+  /** Client requests that arrived while paused, run on resume (a frozen process's socket buffer). */
+  private final List<Runnable> deferred = new ArrayList<>();
+
+  /**
+   * This life's clock reading (engine ticks) when it last took a message from a leader of its
+   * current term or a later one, or {@link Long#MIN_VALUE}; set by the cluster as it delivers.
+   */
+  long lastLeaderContactTick = Long.MIN_VALUE;
+
+  /**
+   * The promise leader leases rest on (thesis §4.2.3): no (pre-)vote is granted within an election
+   * timeout of this node's own ticks after it last heard from a leader, whatever its term and leader
+   * field say by then. Checked on every grant as it leaves, independently of how the engine decides.
+   */
+  private void checkVotePromise(Message m) {
+    if (!(m instanceof RequestVoteResponse r) || !r.voteGranted()) return;
+    if (lastLeaderContactTick == Long.MIN_VALUE || !raftConfig.checkQuorum()) return;
+    long since = driver.engine().ticks() - lastLeaderContactTick;
+    if (since < raftConfig.electionTimeoutTicks()) {
+      throw new SimFailure("Vote promise broken: " + id + " granted " + r.to() + " a "
+          + (r.preVote() ? "pre-vote" : "vote") + " for term " + r.term() + " " + since
+          + " of its ticks after it last heard from a leader (an election timeout is "
+          + raftConfig.electionTimeoutTicks() + ")");
+    }
+  }
+
+  /** What the invariant checker saw of this life so far. */
+  long observedCommit;
+
+  long observedApplied;
+
+  SimNode(String id, Set<String> voters, SimConfig config, SimNetwork network,
+      Invariants invariants) {
+    this.id = id;
+    this.voters = voters;
+    this.raftConfig = config.raft();
+    this.bugs = config.bugs();
+    this.snapshotPolicy = config.snapshots();
+    this.network = network;
+    this.invariants = invariants;
+    this.requestTimeoutTicks = config.requestTimeoutTicks();
+    this.store = new SimLogStore(id, invariants);
+  }
+
+  /** Starts a new life from what the disk holds, as {@code RaftNode} does. */
+  void start(SplittableRandom engineRandom) {
+    if (state != State.DOWN) throw new IllegalStateException(id + " is already running");
+    stateMachine = new SimStateMachine(id, invariants);
+    Optional<Snapshot> snapshot = store.snapshot();
+    long appliedIndex = 0;
+    if (snapshot.isPresent()) {
+      stateMachine.restore(snapshot.get().lastIndex(), snapshot.get().data());
+      appliedIndex = snapshot.get().lastIndex();
+    }
+    // Else a new state machine starts empty and replays the committed log from index 1. The engine
+    // takes the entries after the snapshot; a catch-up tail before it is covered by it.
+    long from = Math.max(store.firstIndex(), appliedIndex + 1);
+    List<LogEntry> entries = from <= store.lastIndex()
+        ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE)
+        : List.of();
+    RaftEngine engine = new RaftEngine(id, voters, raftConfig, engineRandom, store.hardState(),
+        snapshot.orElse(null), entries);
+    transport = new SimTransport(network, this::checkVotePromise);
+    // A node restarted with history may have acknowledged a leader just before it stopped: its
+    // promise runs from its start (the engine's quiet period), as if it had just heard a leader.
+    boolean history = store.hardState().term() > 0 || store.lastIndex() > 0 || snapshot.isPresent();
+    lastLeaderContactTick = history ? 0 : Long.MIN_VALUE;
+    EngineBugs.plant(engine, bugs);
+    driver = new NodeDriver(engine, store, transport, stateMachine, appliedIndex,
+        requestTimeoutTicks, 1_000, snapshotPolicy);
+    RuntimeBugs.plant(driver, bugs);
+    observedCommit = engine.commitIndex();
+    observedApplied = appliedIndex;
+    state = State.UP;
+  }
+
+  /**
+   * Runs {@code action} against the driver, then carries out every effect ({@link NodeDriver#flush}).
+   *
+   * @throws SimLogStore.Crash if a crash was armed and the flush reached a sync
+   */
+  void run(Runnable action) {
+    if (state != State.UP) throw new IllegalStateException(id + " is " + state);
+    action.run();
+    driver.flush();
+  }
+
+  /** Dies now: pending requests fail, memory is lost, the disk keeps what a crash keeps. */
+  void crash(Random diskRandom, String why) {
+    if (state == State.DOWN) return;
+    driver.failAllPending(why);
+    transport.close();
+    store = store.afterCrash(diskRandom);
+    driver = null;
+    stateMachine = null;
+    deferred.clear();
+    network.release(id);
+    state = State.DOWN;
+  }
+
+  void pause() {
+    if (state != State.UP) return;
+    state = State.PAUSED;
+    owedTicks = 0;
+    network.hold(id);
+  }
+
+  /** Resumes; the requests that waited are handed over now (the caller flushes via {@link #run}). */
+  List<Runnable> resume() {
+    if (state != State.PAUSED) return List.of();
+    state = State.UP;
+    network.release(id);
+    List<Runnable> waiting = List.copyOf(deferred);
+    deferred.clear();
+    return waiting;
+  }
+
+  void defer(Runnable request) {
+    deferred.add(request);
+  }
+
+  void armCrashAtNextSync() {
+    store.crashAtNextSync(true);
+  }
+
+  void disarmCrash() {
+    store.crashAtNextSync(false);
+  }
+
+  State state() {
+    return state;
+  }
+
+  boolean isUp() {
+    return state == State.UP;
+  }
+
+  boolean isLeader() {
+    return state != State.DOWN && driver.engine().role() == Role.LEADER;
+  }
+
+  /** The driver of the current life; null while down. */
+  NodeDriver driver() {
+    return driver;
+  }
+
+  RaftEngine engine() {
+    return driver == null ? null : driver.engine();
+  }
+
+  SimStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  SimLogStore store() {
+    return store;
+  }
+
+  @Override
+  public String toString() {
+    if (state == State.DOWN) return id + "[down]";
+    RaftEngine e = driver.engine();
+    return id + "[" + state.name().toLowerCase() + " " + e.role().name().toLowerCase() + " term="
+        + e.term() + " last=" + e.lastIndex() + " commit=" + e.commitIndex() + " applied="
+        + driver.appliedIndex() + "]";
+  }
+}
