@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  */
 public final class LocalCluster implements AutoCloseable {
 
+  /** Every node's tick: short, so elections take tens of milliseconds in a test. */
   public static final Duration TICK = Duration.ofMillis(10);
 
   private final Set<String> ids = new TreeSet<>();
@@ -37,14 +38,23 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, CrashableLogStore> stores = new LinkedHashMap<>();
   private final Map<String, StateMachine> machines = new LinkedHashMap<>();
 
+  /** {@code size} started voters n1..nN with the default Raft settings and snapshot policy. */
   public LocalCluster(int size, Supplier<StateMachine> stateMachines, long seed) {
     this(size, stateMachines, seed, RaftConfig.DEFAULT);
   }
 
+  /** {@code size} started voters n1..nN with {@code config} (its tick is replaced by {@link #TICK}). */
   public LocalCluster(int size, Supplier<StateMachine> stateMachines, long seed, RaftConfig config) {
     this(size, stateMachines, seed, config, SnapshotPolicy.DEFAULT);
   }
 
+  /**
+   * {@code size} started voters n1..nN.
+   *
+   * @param stateMachines a new state machine per node start (a restart gets a fresh one, rebuilt from
+   *     the snapshot and log its store kept)
+   * @param seed drives message drops and every node's election randomness
+   */
   public LocalCluster(
       int size, Supplier<StateMachine> stateMachines, long seed, RaftConfig config, SnapshotPolicy policy) {
     this.snapshotPolicy = policy;
@@ -81,10 +91,12 @@ public final class LocalCluster implements AutoCloseable {
     machines.put(id, sm);
   }
 
+  /** n1..nN, running or not. */
   public Set<String> ids() {
     return ids;
   }
 
+  /** The node running as {@code id} now, or null while it is killed. */
   public RaftNode node(String id) {
     return nodes.get(id);
   }
@@ -94,14 +106,17 @@ public final class LocalCluster implements AutoCloseable {
     return stores.get(id);
   }
 
+  /** The state machine of the node's current start. */
   public StateMachine stateMachine(String id) {
     return machines.get(id);
   }
 
+  /** The network joining the nodes: cut, isolate, drop or delay links on it. */
   public FaultyNetwork network() {
     return network;
   }
 
+  /** Whether {@code id} runs (it was not killed, or was restarted since). */
   public boolean isRunning(String id) {
     return nodes.containsKey(id);
   }
