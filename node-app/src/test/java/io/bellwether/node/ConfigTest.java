@@ -200,6 +200,7 @@ class ConfigTest {
     env.put("BELLWETHER_HTTP_FORWARD_WRITES", "false");
     env.put("BELLWETHER_JAVA_OPTS", "-Xmx1g");
     env.put("BELLWETHER_BENCH_JAR", "/tmp/bellwether-benchmarks.jar"); // the load tool's, not a setting
+    env.put("BELLWETHER_NO_REBUILD", "1"); // the launchers', not a setting
     env.put("PATH", "/bin");
     NodeConfig c = NodeConfig.from(ConfigLoader.load(Map.of(), env, null));
     assertThat(c.nodeId()).isEqualTo("x1");

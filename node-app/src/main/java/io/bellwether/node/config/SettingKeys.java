@@ -52,6 +52,8 @@ public final class SettingKeys {
    */
   public static final Set<String> ENV_RESERVED = Set.of(
       "BELLWETHER_CONFIG", "BELLWETHER_URL", "BELLWETHER_JAVA_OPTS", "BELLWETHER_JAR", "BELLWETHER_HOME",
+      // the launchers' opt-out of rebuilding a jar older than its sources (bin/bellwether, -bench)
+      "BELLWETHER_NO_REBUILD",
       // bin/bellwether-bench's own variables: a shell that runs both tools must not stop nodes
       "BELLWETHER_BENCH_JAR", "BELLWETHER_BENCH_JAVA_OPTS");
 
