@@ -4,6 +4,11 @@
 # to disk before acknowledging; one table with the ratios. See docs/BENCHMARKS.md, "Comparison with
 # etcd", and lib.sh for the settings.
 #
+# Needs etcd: ETCD_BIN, or etcd on the PATH. When it is missing the script stops and prints the
+# install command (Debian: sudo apt-get install -y etcd-server etcd-client); INSTALL_ETCD=1 lets it
+# run that command itself. It installs nothing otherwise.
+#
+#   benchmarks/scripts/compare-etcd.sh --help     # this text
 #   benchmarks/scripts/compare-etcd.sh            # full: 20 s runs after 5 s of warm-up, 60 s stability run
 #   QUICK=1 benchmarks/scripts/compare-etcd.sh    # 3 s runs, 1 s warm-up, 10 s stability run: to try it out
 #   ROUNDS=3 WRITE_CONNECTIONS=1 READ_CONNECTIONS=0 STALE_READS=0 STABILITY_CONNECTIONS=0 \
@@ -14,7 +19,7 @@
 #   PREWARM=60                    a discarded write run (16 connections) on each fresh cluster before
 #                                 the measured ones, so the JVM's JIT has settled before the first
 #                                 (with 10 s, the C2 compiler still used half of the leader's CPU
-#                                 during the 1-connection run that followed; docs/BENCHMARKS.md)
+#                                 during the 1-connection run that followed; docs/benchmarks-journal.md)
 #   ROUNDS=1                      repeat everything (fresh clusters each time), etcd first in odd
 #                                 rounds and Bellwether first in even ones; the table then shows the
 #                                 median of the rounds and each round's ratio, so a drift of the
@@ -28,11 +33,19 @@
 #   STABILITY_CONNECTIONS=64      ... on this many connections; 0 to skip the check
 #   TARGETS="etcd bellwether"     the systems, in this order
 #   KEYS=1000 VALUE_SIZE=100 SEED=42
-#   BELLWETHER_JAR, BELLWETHER_BENCH_JAR, BW_JAVA_OPTS, ETCD_BIN, RESULTS_DIR: see lib.sh
+#   BELLWETHER_JAR, BELLWETHER_BENCH_JAR, NODE_JAVA_OPTS, NODE_SETTINGS, ETCD_BIN, INSTALL_ETCD,
+#   ETCD_QUOTA_BYTES, READY_TIMEOUT, RESULTS_DIR, KEEP_WORK: see lib.sh
+#
+# Output in benchmarks/results/<UTC time>-compare-etcd[-quick]/: summary.md (the table, the
+# stability verdicts, the command and the machine) and manifest.txt (date, commit, command, machine,
+# versions, checksums of the raw files), to commit; raw/ (not committed): summary.txt,
+# stability.txt, loadavg.txt, and per run TARGET-RUN.json (the tool's --json), .txt (its report),
+# .err and .terms (highest term before and after), the stability runs' timelines, members' logs.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_help "$@"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
   DURATION="${DURATION:-3}" WARMUP="${WARMUP:-1}" PREWARM="${PREWARM:-2}" STABILITY_DURATION="${STABILITY_DURATION:-10}"
@@ -53,33 +66,23 @@ VALUE_SIZE="${VALUE_SIZE:-100}"
 SEED="${SEED:-42}"
 
 lib_init compare-etcd
-ensure_tools
+require_tools curl jq ps java
+if [[ " $TARGETS " == *" etcd "* ]]; then ensure_etcd; fi
 ensure_bellwether_jar
 ensure_bench_tool
 
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
+COMMAND="QUICK=${QUICK:-0} ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP PREWARM=$PREWARM"
+COMMAND+=" WRITE_CONNECTIONS='$WRITE_CONNECTIONS' READ_CONNECTIONS=$READ_CONNECTIONS READ_FROM=$READ_FROM"
+COMMAND+=" STALE_READS=$STALE_READS STABILITY_DURATION=$STABILITY_DURATION STABILITY_CONNECTIONS=$STABILITY_CONNECTIONS"
+COMMAND+=" TARGETS='$TARGETS' KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE SEED=$SEED benchmarks/scripts/compare-etcd.sh"
 
-# Machine and versions, next to the results.
-{
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "host: $(uname -srm), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-  echo "cpu: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
-  echo "etcd: $("$ETCD_BIN" --version 2>/dev/null | head -1)"
-  echo "java: $(java -version 2>&1 | head -1)"
-  echo "bellwether jar: $BELLWETHER_JAR"
-  echo "commit: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$BENCH_ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)')"
-  echo "settings: QUICK=${QUICK:-0} DURATION=$DURATION WARMUP=$WARMUP PREWARM=$PREWARM WRITE_CONNECTIONS='$WRITE_CONNECTIONS'" \
-    "READ_CONNECTIONS=$READ_CONNECTIONS READ_FROM=$READ_FROM STALE_READS=$STALE_READS" \
-    "STABILITY_DURATION=$STABILITY_DURATION STABILITY_CONNECTIONS=$STABILITY_CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE SEED=$SEED"
-  echo "rounds: $ROUNDS; prewarm: ${PREWARM} s"
-  echo "BW_JAVA_OPTS: ${BW_JAVA_OPTS:-(bin/bellwether defaults)}"
-} >"$RESULTS_DIR/environment.txt"
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # run_load TARGET NAME ARGS...: one load run; JSON and text into the results dir. Never fails the script.
 run_load() {
   local target="$1" name="$2"
   shift 2
-  local base="$RESULTS_DIR/$target-$name$ROUND_SUFFIX" before rc=0 term_before term_after
+  local base="$RAW_DIR/$target-$name$ROUND_SUFFIX" before rc=0 term_before term_after
   before="$(loadavg)"
   term_before="$(cluster_max_term)"
   log "$target $name: running (load average $before)"
@@ -90,7 +93,7 @@ run_load() {
   # Terms before and after the run: any difference is an election during it.
   echo "$term_before $term_after" >"$base.terms"
   echo "$target $name load-average-start=$before end=$(loadavg) exit=$rc terms=$term_before..$term_after" \
-    >>"$RESULTS_DIR/loadavg.txt"
+    >>"$RAW_DIR/loadavg.txt"
   if ((rc != 0)) || [[ ! -s "$base.json" ]]; then
     log "$target $name: FAILED (exit $rc); see $base.err"
     rm -f "$base.json"
@@ -101,7 +104,7 @@ run_load() {
 
 # Stability: term and leader as each member sees them, before and after a full write load.
 stability_check() {
-  local target="$1" before after counters_before counters_after base="$RESULTS_DIR/$1-stability$ROUND_SUFFIX"
+  local target="$1" before after counters_before counters_after base="$RAW_DIR/$1-stability$ROUND_SUFFIX"
   before="$(cluster_views)"
   counters_before="$(cluster_change_counters)"
   run_load "$target" stability --workload write --write-to leader --connections "$STABILITY_CONNECTIONS" \
@@ -119,7 +122,7 @@ stability_check() {
     echo "  after:                       $(tr '\n' ';' <<<"$after")"
     echo "  counters summed over members, before: $counters_before"
     echo "                                after:  $counters_after"
-  } | tee -a "$RESULTS_DIR/stability.txt" >&2
+  } | tee -a "$RAW_DIR/stability.txt" >&2
 }
 
 # measure TARGET: a fresh cluster, the prewarm, every workload, the stability check; then stop it.
@@ -182,16 +185,10 @@ if ((READ_CONNECTIONS > 0)); then
   [[ "$STALE_READS" == 1 ]] && rows+=("read-stale read-stale-c$READ_CONNECTIONS $READ_CONNECTIONS")
 fi
 
-# median VALUES...: the median of the numbers given (n/a ignored), or n/a.
-median() {
-  printf '%s\n' "$@" | grep -v '^n/a$' | sort -g \
-    | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # over_rounds TARGET NAME JQ DECIMALS: the field's median over the rounds, rounded.
 over_rounds() {
   local values=() suffix v
-  for suffix in "${round_suffixes[@]}"; do values+=("$(field "$RESULTS_DIR/$1-$2$suffix.json" "$3" 6)"); done
+  for suffix in "${round_suffixes[@]}"; do values+=("$(field "$RAW_DIR/$1-$2$suffix.json" "$3" 6)"); done
   v="$(median "${values[@]}")"
   if [[ "$v" == n/a ]]; then echo n/a; else printf "%.${4}f\n" "$v"; fi
 }
@@ -200,7 +197,7 @@ over_rounds() {
 per_round() {
   local out=() suffix
   for suffix in "${round_suffixes[@]}"; do
-    out+=("$(ratio "$(field "$RESULTS_DIR/$1-$3$suffix.json" "$4" 6)" "$(field "$RESULTS_DIR/$2-$3$suffix.json" "$4" 6)")")
+    out+=("$(ratio "$(field "$RAW_DIR/$1-$3$suffix.json" "$4" 6)" "$(field "$RAW_DIR/$2-$3$suffix.json" "$4" 6)")")
   done
   echo "${out[*]}"
 }
@@ -209,7 +206,7 @@ per_round() {
 elections_over_rounds() {
   local sum=0 suffix t
   for suffix in "${round_suffixes[@]}"; do
-    t="$(terms "$RESULTS_DIR/$1-$2$suffix")"
+    t="$(terms "$RAW_DIR/$1-$2$suffix")"
     [[ "$t" == "?" ]] && { echo "?"; return; }
     sum=$((sum + t))
   done
@@ -238,8 +235,16 @@ fi
 {
   # shellcheck disable=SC2059 # the format is a constant
   printf "$fmt" "${header[@]}"
-} | tee "$RESULTS_DIR/summary.txt"
+} | tee "$RAW_DIR/summary.txt"
 {
+  echo "# Bellwether against etcd: throughput and latency"
+  echo
+  [[ "${QUICK:-0}" == 1 ]] && printf '**QUICK run: provisional, only proves the script works.**\n\n'
+  echo "Command: \`$COMMAND\`"
+  echo
+  machine_md
+  if [[ -n "$ETCD_BIN" ]]; then echo "- etcd: $("$ETCD_BIN" --version 2>/dev/null | head -1)"; fi
+  echo
   md_row "${header[@]}"
   echo "$md_align"
 } >"$md"
@@ -256,7 +261,7 @@ for row in "${rows[@]}"; do
     cols+=("$(per_round bellwether etcd "$name" .throughput)" "$(per_round bellwether etcd "$name" ".$kind.p99Ms")")
   fi
   # shellcheck disable=SC2059
-  printf "$fmt" "${cols[@]}" | tee -a "$RESULTS_DIR/summary.txt"
+  printf "$fmt" "${cols[@]}" | tee -a "$RAW_DIR/summary.txt"
   md_row "${cols[@]}" >>"$md"
 done
 {
@@ -268,13 +273,14 @@ done
   echo "Ratios: Bellwether / etcd. Runs of ${DURATION} s after ${WARMUP} s of warm-up, closed loop, ${KEYS} keys," \
     "${VALUE_SIZE}-byte values; writes through the leader, reads from: $READ_FROM." \
     "Elections: rise of the highest term over the run (each is an election; the target is 0)."
-  if [[ -s "$RESULTS_DIR/stability.txt" ]]; then
+  if [[ -s "$RAW_DIR/stability.txt" ]]; then
     echo
-    grep -v '^  ' "$RESULTS_DIR/stability.txt" | sed 's/^/- /'
+    grep -v '^  ' "$RAW_DIR/stability.txt" | sed 's/^/- /'
   fi
-} | tee -a "$md" >>"$RESULTS_DIR/summary.txt"
-if [[ -s "$RESULTS_DIR/stability.txt" ]]; then
+} | tee -a "$md" >>"$RAW_DIR/summary.txt"
+if [[ -s "$RAW_DIR/stability.txt" ]]; then
   echo
-  grep -v '^  ' "$RESULTS_DIR/stability.txt"
+  grep -v '^  ' "$RAW_DIR/stability.txt"
 fi
-log "results: $RESULTS_DIR (summary.md, summary.txt, one JSON per run, logs/)"
+manifest_write "$COMMAND"
+log "results: $RESULTS_DIR (summary.md and manifest.txt to commit; raw/: one JSON per run, logs)"

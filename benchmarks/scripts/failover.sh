@@ -6,6 +6,11 @@
 # member is up and agrees on a leader. See docs/BENCHMARKS.md, "Comparison with etcd", and lib.sh for
 # the settings (heartbeat 100 ms, election timeout 500 ms on both).
 #
+# Needs etcd: ETCD_BIN, or etcd on the PATH. When it is missing the script stops and prints the
+# install command (Debian: sudo apt-get install -y etcd-server etcd-client); INSTALL_ETCD=1 lets it
+# run that command itself. It installs nothing otherwise.
+#
+#   benchmarks/scripts/failover.sh --help     # this text
 #   benchmarks/scripts/failover.sh            # 5 trials per target, 5 s of load before each kill
 #   QUICK=1 benchmarks/scripts/failover.sh    # 3 trials, 2 s before each kill
 #   SIGNAL=STOP benchmarks/scripts/failover.sh   # freeze the leader instead: its sockets stay open,
@@ -14,11 +19,18 @@
 # Environment:
 #   TRIALS=5 CONNECTIONS=16 SETTLE=5 MAX_WAIT=30   (seconds)   SIGNAL=KILL (or STOP)
 #   TARGETS="etcd bellwether" KEYS=1000 VALUE_SIZE=100 SEED=42
-#   BELLWETHER_JAR, BELLWETHER_BENCH_JAR, BW_JAVA_OPTS, ETCD_BIN, RESULTS_DIR: see lib.sh
+#   BELLWETHER_JAR, BELLWETHER_BENCH_JAR, NODE_JAVA_OPTS, NODE_SETTINGS, ETCD_BIN, INSTALL_ETCD,
+#   ETCD_QUOTA_BYTES, READY_TIMEOUT, RESULTS_DIR, KEEP_WORK: see lib.sh
+#
+# Output in benchmarks/results/<UTC time>-failover[-stop][-quick]/: summary.md (per target the
+# median, min and max, every trial, the ratio; the command and the machine) and manifest.txt (date,
+# commit, command, machine, versions, checksums of the raw files), to commit; raw/ (not committed):
+# summary.txt, trials.txt, per trial the tool's JSON, report and timeline, members' logs.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_help "$@"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
   TRIALS="${TRIALS:-3}" SETTLE="${SETTLE:-2}"
@@ -34,21 +46,15 @@ SEED="${SEED:-42}"
 SIGNAL="${SIGNAL:-KILL}"
 [[ "$SIGNAL" == KILL || "$SIGNAL" == STOP ]] || { echo "SIGNAL must be KILL or STOP, got '$SIGNAL'" >&2; exit 2; }
 
-lib_init "failover$([[ "$SIGNAL" == STOP ]] && echo -stop || true)"
-ensure_tools
+if [[ "$SIGNAL" == STOP ]]; then lib_init failover-stop; else lib_init failover; fi
+require_tools curl jq ps java
+if [[ " $TARGETS " == *" etcd "* ]]; then ensure_etcd; fi
 ensure_bellwether_jar
 ensure_bench_tool
-{
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "host: $(uname -srm), $(nproc) CPUs"
-  echo "etcd: $("$ETCD_BIN" --version 2>/dev/null | head -1)"
-  echo "java: $(java -version 2>&1 | head -1)"
-  echo "bellwether jar: $BELLWETHER_JAR"
-  echo "commit: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$BENCH_ROOT" diff --quiet 2>/dev/null || echo ' (with local changes)')"
-  echo "settings: QUICK=${QUICK:-0} TRIALS=$TRIALS CONNECTIONS=$CONNECTIONS SETTLE=$SETTLE MAX_WAIT=$MAX_WAIT KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE SEED=$SEED SIGNAL=$SIGNAL"
-} >"$RESULTS_DIR/environment.txt"
+COMMAND="QUICK=${QUICK:-0} TRIALS=$TRIALS CONNECTIONS=$CONNECTIONS SETTLE=$SETTLE MAX_WAIT=$MAX_WAIT SIGNAL=$SIGNAL"
+COMMAND+=" TARGETS='$TARGETS' KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE SEED=$SEED benchmarks/scripts/failover.sh"
 
-trials_file="$RESULTS_DIR/trials.txt"
+trials_file="$RAW_DIR/trials.txt"
 # first write: kill -> ack of the first write sent after the kill (the measure); gap: last ack before
 # the kill -> that ack; longest 0-ok: the tool's timelineGapMs, the longest run of 100 ms buckets
 # without any successful write from the kill on. The probes stop at the first success while writers
@@ -68,7 +74,7 @@ for target in $TARGETS; do
   STALLS[$target]=""
   cluster_start "$target"
   for ((t = 1; t <= TRIALS; t++)); do
-    base="$RESULTS_DIR/$target-trial$t"
+    base="$RAW_DIR/$target-trial$t"
     rc=0
     seen_leader="$(cluster_leader_name)"
     log "$target trial $t/$TRIALS: leader $seen_leader, terms (member term leader): $(cluster_views | tr '\n' ';'), pids $(cluster_pids_arg)"
@@ -97,8 +103,8 @@ for target in $TARGETS; do
     tgap="$(jq -r '.timelineGapMs // "n/a"' "$base.json" 2>/dev/null || echo n/a)"
     [[ "$tgap" != n/a ]] && STALLS[$target]+="$tgap "
     for i in "${REAPED[@]}"; do
-      if [[ "${CL_NAMES[i]}" != "$seen_leader" ]]; then
-        log "WARNING: the leader changed between the health check ($seen_leader) and the kill (${CL_NAMES[i]}):" \
+      if [[ "${MEMBER_NAMES[i]}" != "$seen_leader" ]]; then
+        log "WARNING: the leader changed between the health check ($seen_leader) and the kill (${MEMBER_NAMES[i]}):" \
           "an election without a fault"
       fi
     done
@@ -106,7 +112,7 @@ for target in $TARGETS; do
     printf "$tfmt" "$target" "$t" "${killed#http://}" "${newleader#http://}" "$ms ms" "$gap" "$tgap" \
       "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$trials_file" >&2
     for i in "${REAPED[@]}"; do
-      log "restarting ${CL_NAMES[i]} on its data"
+      log "restarting ${MEMBER_NAMES[i]} on its data"
       cluster_restart_member "$i"
     done
   done
@@ -116,12 +122,23 @@ done
 # ---------------------------------------------------------------------------------------------
 # Summary: milliseconds from the kill to the first successful write sent after it.
 
-summary="$RESULTS_DIR/summary.txt"
+summary="$RAW_DIR/summary.txt"
 md="$RESULTS_DIR/summary.md"
 sfmt='%-11s %7s %10s %10s %10s %7s %18s  %s\n'
 # shellcheck disable=SC2059
 printf "$sfmt" target trials "median ms" "min ms" "max ms" failed "median 0-ok ms" "all (ms)" | tee "$summary"
 {
+  echo "# Failover: kill of the leader under write load, Bellwether against etcd"
+  echo
+  [[ "${QUICK:-0}" == 1 ]] && printf '**QUICK run: provisional, only proves the script works.**\n\n'
+  echo "Command: \`$COMMAND\`"
+  echo
+  machine_md
+  if [[ -n "$ETCD_BIN" ]]; then echo "- etcd: $("$ETCD_BIN" --version 2>/dev/null | head -1)"; fi
+  echo
+  echo "Milliseconds from the SIG$SIGNAL of the leader to the acknowledgment of the first write sent after it;" \
+    "longest 0-ok run: the longest run of 100 ms buckets without a successful write from the kill on."
+  echo
   echo "| target | trials | median ms | min ms | max ms | failed | median longest 0-ok run ms | trials (ms) |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 } >"$md"
@@ -148,4 +165,10 @@ if [[ -n "${MEDIAN[etcd]:-}" && -n "${MEDIAN[bellwether]:-}" ]]; then
   echo "$line" | tee -a "$summary"
   printf '\n%s\n' "$line" >>"$md"
 fi
-log "results: $RESULTS_DIR (summary.md, trials.txt, one JSON and timeline per trial, logs/)"
+{
+  printf '\nTrials (first write and gap in ms; gap: from the last acknowledgment before the kill):\n\n```\n'
+  cat "$trials_file"
+  printf '```\n'
+} >>"$md"
+manifest_write "$COMMAND"
+log "results: $RESULTS_DIR (summary.md and manifest.txt to commit; raw/: one JSON and timeline per trial, logs)"

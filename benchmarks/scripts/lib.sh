@@ -1,11 +1,21 @@
 # shellcheck shell=bash
-# lib.sh: shared functions of compare-etcd.sh and failover.sh. Source it; do not run it.
+# lib.sh: the one shell library of the benchmark scripts (compare-etcd.sh, failover.sh, reads.sh,
+# disk-bounded.sh, restart-time.sh). Source it; do not run it.
 #
-# It starts one 3-member cluster at a time, either etcd or Bellwether, on 127.0.0.1 only, with data
-# under a private temporary directory, and stops every process it started (and removes the
-# directory) when the sourcing script exits, fails or is interrupted.
+# It lays out, starts, polls and stops clusters of separate processes on 127.0.0.1 only, either
+# etcd members or Bellwether nodes (`bin/bellwether node`, not `local-cluster`, so that each node's
+# PID is known and one node can be killed or restarted alone), with data under a private temporary
+# directory. It stops every process it started (and removes that directory) when the sourcing script
+# exits, fails or is interrupted. It also makes the results directory and writes its manifest.
 #
-# Settings, chosen to match Bellwether's effective defaults (node-app Defaults.TICK_MS = 50 ms,
+# Results: RESULTS_DIR (default benchmarks/results/<UTC time>-<name>[-quick]) gets what a reader
+# needs, summary.md and manifest.txt; everything else (the load tool's JSON, timelines, CPU samples,
+# members' logs) goes to RESULTS_DIR/raw/, which .gitignore keeps out of git. manifest.txt records
+# the date, commit, command, machine, versions, and the SHA-256 and size of every raw file, so whoever
+# keeps raw/ elsewhere can check it against the committed manifest:
+#   cd RESULTS_DIR && grep -E '^[0-9a-f]{64} ' manifest.txt | awk '{ print $1 "  " $3 }' | sha256sum -c
+#
+# Cluster settings, chosen to match Bellwether's effective defaults (node-app Defaults.TICK_MS = 50 ms,
 # core RaftConfig.DEFAULT: electionTimeoutTicks = 10, heartbeatIntervalTicks = 2, preVote = true,
 # checkQuorum = true):
 #
@@ -19,37 +29,56 @@
 #   storage mapdb: syncs before acking  fsync of the WAL before acking (the default; kept)
 #   snapshot every 10,000 entries       --snapshot-count 10000 (default 100,000)
 #
-# Environment:
-#   BELLWETHER_JAR        node-app jar (default node-app/target/bellwether.jar; built when missing)
-#   BELLWETHER_BENCH_JAR  load tool jar, passed on to bin/bellwether-bench
-#   BW_JAVA_OPTS          extra JVM flags for the Bellwether nodes (bin/bellwether's defaults are
-#                         -Xmx256m -XX:+UseSerialGC)
-#   ETCD_BIN              etcd binary (default: etcd on the PATH, installed with apt when missing)
+# Environment read here (the same names in every script):
+#   BELLWETHER_JAR        node-app jar (default node-app/target/bellwether.jar, brought up to date
+#                         with `bin/bellwether build`: built when missing or older than its sources)
+#   BELLWETHER_BENCH_JAR  load tool jar, passed on to bin/bellwether-bench (which likewise builds
+#                         its default jar)
+#   NODE_JAVA_OPTS        extra JVM flags for the Bellwether nodes, after bin/bellwether's defaults
+#                         (-Xmx256m -XX:+UseSerialGC), e.g. -Xmx1g
+#   NODE_SETTINGS         extra node settings, space separated KEY=VALUE (e.g. snapshot.entries=5000)
+#   ETCD_BIN              etcd binary (default: etcd on the PATH)
+#   INSTALL_ETCD=1        when etcd is missing, install it with `apt-get install -y etcd-server
+#                         etcd-client` (with sudo when not root). Without it a missing etcd is an
+#                         error that prints that command: no script installs anything unasked.
 #   ETCD_QUOTA_BYTES      --quota-backend-bytes (default 4294967296 = 4 GiB)
 #   READY_TIMEOUT         seconds to wait for a cluster to be healthy (default 120)
-#   RESULTS_DIR           where results go (default benchmarks/results/<UTC time>-<script>[-quick])
+#   RESULTS_DIR           where results go (default above)
+#   KEEP_WORK=1           keep the temporary directory (data and members' logs) after the script
+#   QUICK=1               the scripts' short mode; adds "-quick" to the results directory, which
+#                         benchmarks/.gitignore keeps out of git
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH_BIN="$BENCH_ROOT/bin/bellwether-bench"
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
 ETCD_QUOTA_BYTES="${ETCD_QUOTA_BYTES:-4294967296}"
+# shellcheck disable=SC2034 # for the scripts: /proc/PID/stat counts CPU time in these ticks
+CLK_TCK="$(getconf CLK_TCK)"
 
 # The cluster now running (one at a time). Arrays are indexed 0..CL_N-1.
-CL_TARGET=""
-CL_N=3
-CL_NAMES=()
-CL_URLS=()      # client URL: http://127.0.0.1:PORT
-CL_PEERS=()     # peer host:port
-CL_DIRS=()      # data directory, kept across restarts of the member
-CL_LOGS=()
-CL_PIDS=()      # "" when the member is not running
-CL_IDS=()       # etcd member id (hex) of each member
-CL_INITIAL=""   # etcd --initial-cluster, or Bellwether --peers
-CL_TOKEN=""
+CL_TARGET=""      # etcd or bellwether
+CL_N=0
+CL_LABEL=""       # names the members' logs in raw/logs/ (default: the target)
+CL_INITIAL=""     # etcd --initial-cluster, or Bellwether --peers
+CL_TOKEN=""       # etcd --initial-cluster-token, or Bellwether --cluster-id
+MEMBER_NAMES=()   # e1.. (etcd) or n1.. (Bellwether)
+MEMBER_URLS=()    # client URL: http://127.0.0.1:PORT
+MEMBER_PEERS=()   # peer host:port
+MEMBER_DIRS=()    # data directory, kept across restarts of the member
+MEMBER_LOGS=()
+MEMBER_PIDS=()    # "" when the member is not running
+MEMBER_IDS=()     # etcd member id (hex) of each member
+MEMBER_STARTED=() # EPOCHREALTIME just before each member's last launch
 
 WORK_DIR=""
-TRACKED_PIDS=()   # load tool runs, stopped on exit
+RESULTS_DIR="${RESULTS_DIR:-}"
+RAW_DIR=""
+RUN_STARTED=""
+LOAD_AT_START=""
+TRACKED_PIDS=()   # load tool runs and other helpers, stopped on exit
 USED_PORTS=" "
 CLEANED_UP=0
+ETCD_BIN="${ETCD_BIN:-}"
 
 LOG_FD=2
 # log: to the script's own stderr, even inside a function whose stderr is redirected to a file.
@@ -57,22 +86,37 @@ log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&"$LOG_FD"; }
 die() { log "error: $*"; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
-# Set-up and clean-up
+# Set-up, results directory, manifest, clean-up
 
-# lib_init NAME: temp dir, results dir and the exit trap. QUICK=1 adds "-quick" to the results dir.
+# lib_help "$@": with -h or --help, prints the calling script's header comment and exits.
+lib_help() {
+  case "${1:-}" in
+    -h | --help) ;;
+    *) return 0 ;;
+  esac
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+  exit 0
+}
+
+# lib_init NAME: refuses renamed variables, makes the temporary directory and the results directory
+# (RESULTS_DIR, RAW_DIR; "-quick" added with QUICK=1), installs the exit trap.
 lib_init() {
-  local name="$1"
+  local name="$1" suffix=""
+  [[ -z "${BW_JAVA_OPTS:-}" ]] || die "BW_JAVA_OPTS is now NODE_JAVA_OPTS (the same for every script)"
+  [[ -z "${KEEP_DATA:-}" ]] || die "KEEP_DATA is now KEEP_WORK (the same for every script)"
   WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bw-$name.XXXXXX")"
   exec {LOG_FD}>&2
   trap lib_cleanup EXIT
   trap 'log "interrupted"; exit 130' INT
   trap 'log "terminated"; exit 143' TERM
   trap 'exit 129' HUP
-  local suffix=""
   [[ "${QUICK:-0}" == 1 ]] && suffix="-quick"
   RESULTS_DIR="${RESULTS_DIR:-$BENCH_ROOT/benchmarks/results/$(date -u +%Y-%m-%dT%H%M%SZ)-$name$suffix}"
-  mkdir -p "$RESULTS_DIR"
-  log "work dir $WORK_DIR, results in $RESULTS_DIR"
+  RAW_DIR="$RESULTS_DIR/raw"
+  mkdir -p "$RAW_DIR"
+  RUN_STARTED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+  log "work dir $WORK_DIR, results in $RESULTS_DIR (raw output in raw/, not committed)"
 }
 
 lib_cleanup() {
@@ -91,6 +135,10 @@ lib_cleanup() {
     fi
   done
   cluster_stop
+  # A run that failed before writing anything leaves no empty results directory behind.
+  if [[ -n "$RESULTS_DIR" && -d "$RESULTS_DIR" && -z "$(find "$RESULTS_DIR" -type f -print -quit)" ]]; then
+    rm -rf "$RESULTS_DIR"
+  fi
   if [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]]; then
     if [[ "${KEEP_WORK:-0}" == 1 ]]; then
       log "kept $WORK_DIR (KEEP_WORK=1)"
@@ -100,6 +148,165 @@ lib_cleanup() {
   fi
   exit "$rc"
 }
+
+# git_commit: the checked-out commit, and whether tracked files differ from it.
+git_commit() {
+  local c
+  c="$(git -C "$BENCH_ROOT" rev-parse HEAD 2>/dev/null)" || { echo unknown; return; }
+  if [[ -n "$(git -C "$BENCH_ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+    c+=" (working tree modified)"
+  fi
+  echo "$c"
+}
+
+# jar_line JAR: path, size, modification time and SHA-256 of a jar.
+jar_line() {
+  [[ -f "$1" ]] || { echo "$1 (missing)"; return; }
+  echo "$1 ($(stat -c %s "$1") B, built $(date -u -r "$1" '+%Y-%m-%d %H:%M:%SZ'), sha256 $(sha256sum "$1" | cut -d' ' -f1))"
+}
+
+# machine_md: the date, machine, Java and commit as markdown list items, for a summary.md.
+machine_md() {
+  printf -- '- Date (UTC): %s\n' "$RUN_STARTED"
+  printf -- '- Host: %s CPUs (%s), %s, %s\n' "$(nproc)" "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
+    "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)" "$(uname -sr)"
+  printf -- '- Java: %s\n' "$(java -version 2>&1 | head -n 1)"
+  printf -- '- Commit: %s\n' "$(git_commit)"
+}
+
+# manifest_write COMMAND [LINE...]: RESULTS_DIR/manifest.txt: the run, its date, commit, command,
+# machine and versions, any extra "key: value" LINEs, then the SHA-256 and size of every file under
+# raw/ (which is not committed), one per line: "SHA256 BYTES raw/PATH".
+manifest_write() {
+  local command="$1" f
+  shift
+  {
+    echo "run: $(basename "$RESULTS_DIR")"
+    echo "date: $RUN_STARTED to $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "commit: $(git_commit)"
+    echo "command: $command"
+    echo "machine: $(uname -srm), $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo))," \
+      "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+    echo "load average (1, 5, 15 min): $LOAD_AT_START at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
+    echo "java: $(java -version 2>&1 | head -n 1)"
+    [[ -n "${BELLWETHER_JAR:-}" ]] && echo "node jar: $(jar_line "$BELLWETHER_JAR")"
+    [[ -n "${BELLWETHER_BENCH_JAR:-}" ]] && echo "load tool jar: $(jar_line "$BELLWETHER_BENCH_JAR")"
+    [[ -n "$ETCD_BIN" ]] && echo "etcd: $("$ETCD_BIN" --version 2>/dev/null | head -1)"
+    [[ -n "${NODE_JAVA_OPTS:-}" ]] && echo "NODE_JAVA_OPTS: $NODE_JAVA_OPTS"
+    [[ -n "${NODE_SETTINGS:-}" ]] && echo "NODE_SETTINGS: $NODE_SETTINGS"
+    for f in "$@"; do echo "$f"; done
+    echo "raw files (in raw/, not in git; SHA-256, bytes, path; to check a kept copy:"
+    echo "  grep -E '^[0-9a-f]{64} ' manifest.txt | awk '{ print \$1 \"  \" \$3 }' | sha256sum -c):"
+    if [[ -d "$RAW_DIR" ]]; then
+      (cd "$RESULTS_DIR" && find raw -type f -print0 | sort -z | while IFS= read -r -d '' f; do
+        printf '%s %s %s\n' "$(sha256sum "$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$f"
+      done)
+    fi
+  } >"$RESULTS_DIR/manifest.txt"
+  log "wrote $RESULTS_DIR/manifest.txt"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Tools and jars
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+# require_tools TOOL...: fails, naming the Debian packages to install, when a tool is missing.
+require_tools() {
+  local t missing=() pkgs=()
+  for t in "$@"; do
+    need "$t" && continue
+    missing+=("$t")
+    case "$t" in
+      ps) pkgs+=(procps) ;;
+      ss) pkgs+=(iproute2) ;;
+      java) pkgs+=(openjdk-17-jdk-headless) ;;
+      *) pkgs+=("$t") ;;
+    esac
+  done
+  ((${#missing[@]} == 0)) || die "missing on the PATH: ${missing[*]}; install them (Debian: sudo apt-get install -y ${pkgs[*]})"
+}
+
+# ensure_etcd: sets ETCD_BIN. Installs etcd with apt only when INSTALL_ETCD=1; otherwise a missing
+# etcd is an error that says how to get it.
+ensure_etcd() {
+  ETCD_BIN="${ETCD_BIN:-$(command -v etcd || true)}"
+  if [[ -z "$ETCD_BIN" ]]; then
+    # Debian bookworm: 3.4.23. On hosts with systemd the package also starts its own etcd service
+    # on 127.0.0.1:2379; it is not ours, so it is left alone (but it shares the machine).
+    local cmd=(apt-get install -y etcd-server etcd-client)
+    [[ "${INSTALL_ETCD:-0}" == 1 ]] \
+      || die "etcd not found. Install it (Debian: sudo ${cmd[*]}), set ETCD_BIN=/path/to/etcd, or run with INSTALL_ETCD=1 to let this script run that apt-get command"
+    local sudo=()
+    if [[ "$(id -u)" != 0 ]]; then
+      need sudo || die "INSTALL_ETCD=1 but not root and no sudo: run ${cmd[*]} as root"
+      sudo=(sudo)
+    fi
+    log "INSTALL_ETCD=1: running ${sudo[*]} ${cmd[*]} (log in $WORK_DIR/apt.log)"
+    if ! "${sudo[@]}" "${cmd[@]}" >"$WORK_DIR/apt.log" 2>&1; then
+      "${sudo[@]}" apt-get update >>"$WORK_DIR/apt.log" 2>&1 || true
+      "${sudo[@]}" "${cmd[@]}" >>"$WORK_DIR/apt.log" 2>&1 || die "${cmd[*]} failed; see $WORK_DIR/apt.log"
+    fi
+    ETCD_BIN="$(command -v etcd)" || die "etcd still missing after ${cmd[*]}"
+  fi
+  [[ -x "$ETCD_BIN" ]] || die "ETCD_BIN=$ETCD_BIN is not an executable"
+  log "etcd: $("$ETCD_BIN" --version 2>/dev/null | head -1)"
+}
+
+# ensure_bellwether_jar: sets and exports BELLWETHER_JAR. The default jar is brought up to date once,
+# here (`bin/bellwether build`), so that the nodes started next, all at once, never build it.
+ensure_bellwether_jar() {
+  if [[ -n "${BELLWETHER_JAR:-}" ]]; then
+    [[ -f "$BELLWETHER_JAR" ]] || die "BELLWETHER_JAR=$BELLWETHER_JAR does not exist"
+  else
+    "$BENCH_ROOT/bin/bellwether" build || die "could not build the node jar"
+    BELLWETHER_JAR="$BENCH_ROOT/node-app/target/bellwether.jar"
+  fi
+  export BELLWETHER_JAR
+  log "node jar: $BELLWETHER_JAR"
+}
+
+# ensure_bench_tool: the load tool's launcher and jar (built or rebuilt here when it is the default).
+ensure_bench_tool() {
+  [[ -x "$BENCH_BIN" ]] || die "$BENCH_BIN not found (the load tool: bin/bellwether bench)"
+  if [[ -n "${BELLWETHER_BENCH_JAR:-}" ]]; then
+    [[ -f "$BELLWETHER_BENCH_JAR" ]] || die "BELLWETHER_BENCH_JAR=$BELLWETHER_BENCH_JAR does not exist"
+  else
+    "$BENCH_BIN" build || die "could not build the load tool jar"
+    BELLWETHER_BENCH_JAR="$BENCH_ROOT/benchmarks/target/bellwether-benchmarks.jar"
+  fi
+  export BELLWETHER_BENCH_JAR
+  log "load tool jar: $BELLWETHER_BENCH_JAR"
+}
+
+# start_bench ARGS...: starts bin/bellwether-bench in the background; BENCH_PID is its pid (the JVM's:
+# the launcher execs java). It is stopped on exit if it still runs.
+BENCH_PID=""
+start_bench() {
+  "$BENCH_BIN" "$@" &
+  BENCH_PID=$!
+  TRACKED_PIDS+=("$BENCH_PID")
+}
+
+# forget_pid PID: PID has been waited for; the exit trap no longer stops it.
+forget_pid() {
+  local p kept=()
+  for p in "${TRACKED_PIDS[@]}"; do [[ "$p" == "$1" ]] || kept+=("$p"); done
+  TRACKED_PIDS=("${kept[@]}")
+}
+
+# run_bench ARGS...: runs bin/bellwether-bench in the background (so a signal reaches our trap at
+# once) and waits for it; its exit status is returned.
+run_bench() {
+  start_bench "$@"
+  local rc=0
+  wait "$BENCH_PID" || rc=$?
+  forget_pid "$BENCH_PID"
+  return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Processes and ports
 
 # proc_running PID: the process exists and has not exited (an exited child stays a zombie until
 # reaped, and kill -0 still succeeds on a zombie).
@@ -113,7 +320,7 @@ proc_running() {
 stop_wait() {
   local pid="$1" deadline=$((SECONDS + $2))
   while proc_running "$pid" && ((SECONDS < deadline)); do
-    sleep 0.1
+    sleep 0.05
   done
   if proc_running "$pid"; then
     log "pid $pid did not stop in $2 s; killing it"
@@ -122,88 +329,20 @@ stop_wait() {
   wait "$pid" 2>/dev/null || true
 }
 
-need() { command -v "$1" >/dev/null 2>&1; }
-
-apt_install() {
-  local sudo=()
-  if [[ "$(id -u)" != 0 ]]; then
-    need sudo || die "$* missing and not root: install $* (apt-get install -y $*)"
-    sudo=(sudo)
-  fi
-  log "installing $* with apt-get"
-  if ! "${sudo[@]}" apt-get install -y "$@" >"$WORK_DIR/apt.log" 2>&1; then
-    "${sudo[@]}" apt-get update >>"$WORK_DIR/apt.log" 2>&1 || true
-    "${sudo[@]}" apt-get install -y "$@" >>"$WORK_DIR/apt.log" 2>&1 \
-      || die "apt-get install $* failed; see $WORK_DIR/apt.log"
-  fi
-}
-
-ensure_tools() {
-  need curl || apt_install curl
-  need jq || apt_install jq
-  need ps || apt_install procps
-  ETCD_BIN="${ETCD_BIN:-$(command -v etcd || true)}"
-  if [[ -z "$ETCD_BIN" ]]; then
-    # Debian bookworm: 3.4.23. On hosts with systemd the package also starts its own etcd service
-    # on 127.0.0.1:2379; it is not ours, so it is left alone (but it shares the machine).
-    apt_install etcd-server etcd-client
-    ETCD_BIN="$(command -v etcd)" || die "etcd still missing after apt-get install"
-  fi
-  log "etcd: $("$ETCD_BIN" --version 2>/dev/null | head -1)"
-}
-
-ensure_bellwether_jar() {
-  if [[ -n "${BELLWETHER_JAR:-}" ]]; then
-    [[ -f "$BELLWETHER_JAR" ]] || die "BELLWETHER_JAR=$BELLWETHER_JAR does not exist"
-  else
-    BELLWETHER_JAR="$BENCH_ROOT/node-app/target/bellwether.jar"
-    if [[ ! -f "$BELLWETHER_JAR" ]]; then
-      log "building $BELLWETHER_JAR (mvn -q -DskipTests -pl node-app -am package)"
-      (cd "$BENCH_ROOT" && mvn -q -DskipTests -pl node-app -am package) >&2
-    fi
-  fi
-  export BELLWETHER_JAR
-  log "bellwether jar: $BELLWETHER_JAR"
-}
-
-# The load tool's launcher; it honours BELLWETHER_BENCH_JAR.
-BENCH_BIN="$BENCH_ROOT/bin/bellwether-bench"
-ensure_bench_tool() {
-  [[ -x "$BENCH_BIN" ]] || die "$BENCH_BIN not found (the load tool: bin/bellwether bench)"
-  if [[ -n "${BELLWETHER_BENCH_JAR:-}" ]]; then
-    [[ -f "$BELLWETHER_BENCH_JAR" ]] || die "BELLWETHER_BENCH_JAR=$BELLWETHER_BENCH_JAR does not exist"
-    export BELLWETHER_BENCH_JAR
-  fi
-}
-
-# run_bench ARGS...: runs bin/bellwether-bench in the background (so a signal reaches our trap at
-# once) and waits for it; its exit status is returned.
-run_bench() {
-  "$BENCH_BIN" "$@" &
-  local pid=$!
-  TRACKED_PIDS+=("$pid")
-  local rc=0
-  wait "$pid" || rc=$?
-  return "$rc"
-}
-
-# ---------------------------------------------------------------------------------------------
-# Ports
-
-# free_port: a TCP port on which nothing listens or is connected, below the ephemeral range (so no
-# outgoing connection takes it before the member binds it), and not handed out before by this script.
+# free_port VAR: sets VAR to a TCP port on which nothing listens or is connected, below the
+# ephemeral range (so no outgoing connection takes it before the member binds it), and not handed
+# out before by this script. (Not in a $(...) subshell: it records the port it hands out.)
 free_port() {
-  local lo=20000 hi=32000 eph_lo
+  local lo=20000 hi=32000 eph_lo in_use port hex tries=0
   read -r eph_lo _ </proc/sys/net/ipv4/ip_local_port_range || eph_lo=32768
   ((hi >= eph_lo)) && hi=$((eph_lo - 1))
-  local in_use port hex tries=0
   in_use=" $(awk 'NR > 1 { split($2, a, ":"); printf "%s ", a[2] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null) "
   while ((tries++ < 1000)); do
     port=$((lo + RANDOM % (hi - lo)))
     printf -v hex '%04X' "$port"
     [[ "$in_use" == *" $hex "* || "$USED_PORTS" == *" $port "* ]] && continue
     USED_PORTS+="$port "
-    echo "$port"
+    printf -v "$1" '%s' "$port"
     return 0
   done
   die "no free port found"
@@ -212,57 +351,72 @@ free_port() {
 # ---------------------------------------------------------------------------------------------
 # Cluster life cycle (etcd or bellwether)
 
-# cluster_start TARGET: starts 3 fresh members and waits until the cluster is healthy.
-cluster_start() {
-  local target="$1" i
-  [[ -z "$CL_TARGET" ]] || die "cluster_start: a $CL_TARGET cluster is running already"
+# cluster_layout TARGET N: names, ports, data directories and logs of N members, none started.
+cluster_layout() {
+  local target="$1" n="$2" i name peer http parts=()
+  [[ -z "$CL_TARGET" ]] || die "cluster_layout: a $CL_TARGET cluster is there already"
   [[ "$target" == etcd || "$target" == bellwether ]] || die "unknown target $target"
-  CL_TARGET="$target"
-  CL_NAMES=() CL_URLS=() CL_PEERS=() CL_DIRS=() CL_LOGS=() CL_PIDS=() CL_IDS=()
-  CL_TOKEN="cmp-$$-$RANDOM"
-  local base="$WORK_DIR/$target" parts=()
+  CL_TARGET="$target" CL_N="$n" CL_LABEL="${CL_LABEL:-$target}"
+  MEMBER_NAMES=() MEMBER_URLS=() MEMBER_PEERS=() MEMBER_DIRS=() MEMBER_LOGS=() MEMBER_PIDS=()
+  MEMBER_IDS=() MEMBER_STARTED=()
+  CL_TOKEN="bw-$$-$RANDOM"
+  local base="$WORK_DIR/$target"
   mkdir -p "$base"
-  for ((i = 0; i < CL_N; i++)); do
-    local name peer http
+  for ((i = 0; i < n; i++)); do
     if [[ "$target" == etcd ]]; then name="e$((i + 1))"; else name="n$((i + 1))"; fi
-    peer="127.0.0.1:$(free_port)"
-    http="127.0.0.1:$(free_port)"
-    CL_NAMES+=("$name")
-    CL_PEERS+=("$peer")
-    CL_URLS+=("http://$http")
-    CL_DIRS+=("$base/$name")
-    CL_LOGS+=("$base/$name.log")
-    CL_PIDS+=("")
-    CL_IDS+=("")
-    if [[ "$target" == etcd ]]; then parts+=("$name=http://$peer"); else parts+=("$name=$peer@$http"); fi
+    free_port peer
+    free_port http
+    MEMBER_NAMES+=("$name")
+    MEMBER_PEERS+=("127.0.0.1:$peer")
+    MEMBER_URLS+=("http://127.0.0.1:$http")
+    MEMBER_DIRS+=("$base/$name")
+    MEMBER_LOGS+=("$base/$name.log")
+    MEMBER_PIDS+=("")
+    MEMBER_IDS+=("")
+    MEMBER_STARTED+=("")
+    if [[ "$target" == etcd ]]; then
+      parts+=("$name=http://127.0.0.1:$peer")
+    else
+      parts+=("$name=127.0.0.1:$peer@127.0.0.1:$http")
+    fi
   done
   CL_INITIAL="$(IFS=,; echo "${parts[*]}")"
-  mkdir -p "${CL_DIRS[@]}"
-  chmod 700 "${CL_DIRS[@]}"
-  log "starting $target: ${CL_URLS[*]}"
+  mkdir -p "${MEMBER_DIRS[@]}"
+  chmod 700 "${MEMBER_DIRS[@]}"
+}
+
+# cluster_start TARGET [N]: lays out N (3) fresh members, starts them and waits until the cluster is
+# healthy (every member ready, all naming the same leader in the same term).
+cluster_start() {
+  local target="$1" n="${2:-3}" i
+  cluster_layout "$target" "$n"
+  log "starting $target: ${MEMBER_URLS[*]}"
   for ((i = 0; i < CL_N; i++)); do cluster_start_member "$i"; done
   cluster_wait_healthy "$READY_TIMEOUT"
   if [[ "$target" == etcd ]]; then
     for ((i = 0; i < CL_N; i++)); do
-      CL_IDS[i]="$(etcd_status "$i" | jq -r '.header.member_id')"
+      MEMBER_IDS[i]="$(etcd_status "$i" | jq -r '.header.member_id')"
     done
   fi
-  log "$target ready: leader $(cluster_leader_name), pids ${CL_PIDS[*]}"
+  log "$target ready: leader $(cluster_leader_name), pids ${MEMBER_PIDS[*]}"
 }
 
-# cluster_start_member I: starts member I (again) on its data directory.
+# cluster_start_member I: starts member I (again) on its data directory; MEMBER_STARTED[I] is the
+# time just before the launch.
 cluster_start_member() {
   local i="$1"
-  [[ -z "${CL_PIDS[i]}" ]] || die "member ${CL_NAMES[i]} is running already (pid ${CL_PIDS[i]})"
+  [[ -z "${MEMBER_PIDS[i]}" ]] || die "member ${MEMBER_NAMES[i]} is running already (pid ${MEMBER_PIDS[i]})"
+  printf '\n=== launch %s at %s\n' "${MEMBER_NAMES[i]}" "$(date -u '+%F %T')" >>"${MEMBER_LOGS[i]}"
+  MEMBER_STARTED[i]=$EPOCHREALTIME
   if [[ "$CL_TARGET" == etcd ]]; then
     # With an existing data dir etcd ignores the --initial-* flags and rejoins with its own WAL.
     "$ETCD_BIN" \
-      --name "${CL_NAMES[i]}" \
-      --data-dir "${CL_DIRS[i]}" \
-      --listen-client-urls "${CL_URLS[i]}" \
-      --advertise-client-urls "${CL_URLS[i]}" \
-      --listen-peer-urls "http://${CL_PEERS[i]}" \
-      --initial-advertise-peer-urls "http://${CL_PEERS[i]}" \
+      --name "${MEMBER_NAMES[i]}" \
+      --data-dir "${MEMBER_DIRS[i]}" \
+      --listen-client-urls "${MEMBER_URLS[i]}" \
+      --advertise-client-urls "${MEMBER_URLS[i]}" \
+      --listen-peer-urls "http://${MEMBER_PEERS[i]}" \
+      --initial-advertise-peer-urls "http://${MEMBER_PEERS[i]}" \
       --initial-cluster "$CL_INITIAL" \
       --initial-cluster-state new \
       --initial-cluster-token "$CL_TOKEN" \
@@ -275,46 +429,55 @@ cluster_start_member() {
       --auto-compaction-retention 10000 \
       --logger zap \
       --log-outputs stderr \
-      >>"${CL_LOGS[i]}" 2>&1 &
-    CL_PIDS[i]=$!
+      >>"${MEMBER_LOGS[i]}" 2>&1 &
+    MEMBER_PIDS[i]=$!
   else
     # The node reads every BELLWETHER_* variable as a setting and refuses unknown ones, so pass it
-    # only the launcher's own (BELLWETHER_JAR, BELLWETHER_JAVA_OPTS).
-    local unset_args=() v
+    # only the launcher's own: BELLWETHER_JAR (explicit, so the launcher never builds) and
+    # BELLWETHER_JAVA_OPTS (from NODE_JAVA_OPTS).
+    local unset_args=() sets=() v s
     for v in $(compgen -e); do
-      [[ "$v" == BELLWETHER_* && "$v" != BELLWETHER_JAR ]] && unset_args+=(-u "$v")
+      [[ "$v" == BELLWETHER_* ]] && unset_args+=(-u "$v")
     done
-    env "${unset_args[@]}" BELLWETHER_JAR="$BELLWETHER_JAR" ${BW_JAVA_OPTS:+BELLWETHER_JAVA_OPTS="$BW_JAVA_OPTS"} \
+    # shellcheck disable=SC2086 # NODE_SETTINGS is a space-separated list on purpose
+    for s in ${NODE_SETTINGS:-}; do sets+=(--set "$s"); done
+    env "${unset_args[@]}" BELLWETHER_JAR="$BELLWETHER_JAR" BELLWETHER_JAVA_OPTS="${NODE_JAVA_OPTS:-}" \
       "$BENCH_ROOT/bin/bellwether" node \
-      --node-id "${CL_NAMES[i]}" \
+      --node-id "${MEMBER_NAMES[i]}" \
       --cluster-id "$CL_TOKEN" \
-      --data-dir "${CL_DIRS[i]}" \
+      --data-dir "${MEMBER_DIRS[i]}" \
       --peers "$CL_INITIAL" \
       --transport vertx \
       --storage mapdb \
       --discovery static \
-      >>"${CL_LOGS[i]}" 2>&1 &
+      "${sets[@]}" \
+      >>"${MEMBER_LOGS[i]}" 2>&1 &
     # bin/bellwether execs java, so this is the JVM's pid.
-    CL_PIDS[i]=$!
+    MEMBER_PIDS[i]=$!
   fi
-  log "started ${CL_NAMES[i]} pid ${CL_PIDS[i]} (${CL_URLS[i]}, log ${CL_LOGS[i]})"
+  log "started ${MEMBER_NAMES[i]} pid ${MEMBER_PIDS[i]} (${MEMBER_URLS[i]}, log ${MEMBER_LOGS[i]})"
 }
 
 # member_alive I: the member's process is running (not exited, not a zombie).
 member_alive() {
-  [[ -n "${CL_PIDS[$1]}" ]] && proc_running "${CL_PIDS[$1]}"
+  [[ -n "${MEMBER_PIDS[$1]}" ]] && proc_running "${MEMBER_PIDS[$1]}"
+}
+
+# member_tail_log I: the last 20 lines of member I's log, to stderr.
+member_tail_log() {
+  if [[ -f "${MEMBER_LOGS[$1]}" ]]; then tail -n 20 "${MEMBER_LOGS[$1]}" >&"$LOG_FD"; fi
 }
 
 # cluster_reap: forgets (and reaps) members whose process has died; sets REAPED to their indexes.
-# (Not in a $(...) subshell: it changes CL_PIDS.)
+# (Not in a $(...) subshell: it changes MEMBER_PIDS.)
 REAPED=()
 cluster_reap() {
   local i
   REAPED=()
   for ((i = 0; i < CL_N; i++)); do
-    if [[ -n "${CL_PIDS[i]}" ]] && ! member_alive "$i"; then
-      wait "${CL_PIDS[i]}" 2>/dev/null || true
-      CL_PIDS[i]=""
+    if [[ -n "${MEMBER_PIDS[i]}" ]] && ! member_alive "$i"; then
+      wait "${MEMBER_PIDS[i]}" 2>/dev/null || true
+      MEMBER_PIDS[i]=""
       REAPED+=("$i")
     fi
   done
@@ -322,12 +485,26 @@ cluster_reap() {
 
 # cluster_kill_member I: SIGKILL, then reap.
 cluster_kill_member() {
-  local i="$1" pid="${CL_PIDS[$1]}"
+  local i="$1" pid="${MEMBER_PIDS[$1]}"
   [[ -n "$pid" ]] || return 0
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  CL_PIDS[i]=""
-  log "killed ${CL_NAMES[i]} (pid $pid)"
+  MEMBER_PIDS[i]=""
+  log "killed ${MEMBER_NAMES[i]} (pid $pid)"
+}
+
+# cluster_stop_member I [SECONDS]: SIGTERM, waits for the exit (SIGKILL after SECONDS, default 30).
+# Sets STOP_SECONDS to the time from the signal to the exit.
+# shellcheck disable=SC2034 # read by the scripts
+STOP_SECONDS=""
+cluster_stop_member() {
+  local i="$1" pid="${MEMBER_PIDS[$1]}" t0=$EPOCHREALTIME
+  [[ -n "$pid" ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  stop_wait "$pid" "${2:-30}"
+  # shellcheck disable=SC2034 # read by the scripts
+  STOP_SECONDS="$(elapsed "$t0")"
+  MEMBER_PIDS[i]=""
 }
 
 # cluster_restart_member I: starts the member again on its data and waits for the cluster.
@@ -336,27 +513,31 @@ cluster_restart_member() {
   cluster_wait_healthy "$READY_TIMEOUT"
 }
 
-# cluster_stop: SIGTERM to every member, SIGKILL after 20 s; removes the data.
+# cluster_stop: SIGTERM to every member, SIGKILL after 20 s; copies the logs to raw/logs/ (they
+# show elections and warnings) and removes the data.
 cluster_stop() {
   [[ -n "$CL_TARGET" ]] || return 0
   local i
   for ((i = 0; i < CL_N; i++)); do
-    if [[ -n "${CL_PIDS[i]}" ]]; then kill -TERM "${CL_PIDS[i]}" 2>/dev/null || true; fi
+    if [[ -n "${MEMBER_PIDS[i]}" ]]; then kill -TERM "${MEMBER_PIDS[i]}" 2>/dev/null || true; fi
   done
   for ((i = 0; i < CL_N; i++)); do
-    if [[ -n "${CL_PIDS[i]}" ]]; then stop_wait "${CL_PIDS[i]}" 20; fi
-    CL_PIDS[i]=""
+    if [[ -n "${MEMBER_PIDS[i]}" ]]; then stop_wait "${MEMBER_PIDS[i]}" 20; fi
+    MEMBER_PIDS[i]=""
   done
   log "stopped $CL_TARGET"
-  # Keep the logs next to the results: they show elections and warnings.
-  if [[ -n "${RESULTS_DIR:-}" && -d "$RESULTS_DIR" ]]; then
-    mkdir -p "$RESULTS_DIR/logs"
+  if [[ -n "$RAW_DIR" && -d "$RAW_DIR" ]]; then
+    mkdir -p "$RAW_DIR/logs"
     for ((i = 0; i < CL_N; i++)); do
-      if [[ -f "${CL_LOGS[i]}" ]]; then cp "${CL_LOGS[i]}" "$RESULTS_DIR/logs/$CL_TARGET-${CL_NAMES[i]}.log" || true; fi
+      if [[ -f "${MEMBER_LOGS[i]}" ]]; then cp "${MEMBER_LOGS[i]}" "$RAW_DIR/logs/$CL_LABEL-${MEMBER_NAMES[i]}.log" || true; fi
     done
   fi
-  rm -rf "${WORK_DIR:?}/$CL_TARGET"
-  CL_TARGET=""
+  if [[ "${KEEP_WORK:-0}" == 1 ]]; then
+    mv "$WORK_DIR/$CL_TARGET" "$WORK_DIR/$CL_LABEL-$(date +%H%M%S)-$RANDOM" 2>/dev/null || true
+  else
+    rm -rf "${WORK_DIR:?}/$CL_TARGET"
+  fi
+  CL_TARGET="" CL_LABEL="" CL_N=0
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -364,13 +545,22 @@ cluster_stop() {
 
 # etcd_status I: maintenance/status JSON of member I (gRPC gateway; uint64 fields are strings).
 etcd_status() {
-  curl -sf --max-time 2 -X POST -d '{}' "${CL_URLS[$1]}/v3/maintenance/status"
+  curl -sf --max-time 2 -X POST -d '{}' "${MEMBER_URLS[$1]}/v3/maintenance/status"
 }
 
-# bw_status I: GET /v1/cluster of node I.
+# bw_status I: GET /v1/cluster of Bellwether node I (JSON), or {} when it does not answer.
 bw_status() {
-  curl -sf --max-time 2 "${CL_URLS[$1]}/v1/cluster"
+  curl -sf --max-time 2 "${MEMBER_URLS[$1]}/v1/cluster" || printf '{}'
 }
+
+# bw_reads_served I: GET requests node I has answered on /v1/kv/{key} since it started (any status).
+bw_reads_served() {
+  curl -s --max-time 5 "${MEMBER_URLS[$1]}/metrics" \
+    | awk '/^bellwether_http_requests_seconds_count\{/ && /route="kv_get"/ { n += $NF } END { printf "%d\n", n }'
+}
+
+# http_code URL [SECONDS]: HTTP status of GET URL (000 when nothing answers).
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time "${2:-2}" "$1" || true; }
 
 # member_view I: "term leader-name self-is-leader(0|1)" as member I sees it; fails when it cannot
 # be asked or knows no leader.
@@ -384,12 +574,12 @@ member_view() {
     term="$(jq -r '.raftTerm // .header.raft_term // empty' <<<"$s")"
     [[ -n "$leader" && "$leader" != 0 ]] || return 1
     for ((j = 0; j < CL_N; j++)); do
-      [[ "${CL_IDS[j]}" == "$leader" ]] && name="${CL_NAMES[j]}"
+      [[ "${MEMBER_IDS[j]}" == "$leader" ]] && name="${MEMBER_NAMES[j]}"
     done
     [[ -n "$name" ]] || name="$leader"
     echo "$term $name $([[ "$leader" == "$self" ]] && echo 1 || echo 0)"
   else
-    s="$(bw_status "$i")" || return 1
+    s="$(curl -sf --max-time 2 "${MEMBER_URLS[$i]}/v1/cluster")" || return 1
     jq -er '"\(.term) \(.leader // error("no leader")) \(if .role == "leader" then 1 else 0 end)"' <<<"$s" 2>/dev/null
   fi
 }
@@ -400,34 +590,37 @@ member_healthy() {
   local i="$1"
   member_alive "$i" || return 1
   if [[ "$CL_TARGET" == etcd ]]; then
-    curl -sf --max-time 2 "${CL_URLS[i]}/health" | jq -e '.health == "true"' >/dev/null 2>&1
+    curl -sf --max-time 2 "${MEMBER_URLS[i]}/health" | jq -e '.health == "true"' >/dev/null 2>&1
   else
-    curl -sf --max-time 2 -o /dev/null "${CL_URLS[i]}/health/ready"
+    curl -sf --max-time 2 -o /dev/null "${MEMBER_URLS[i]}/health/ready"
   fi
 }
 
-# cluster_wait_healthy SECONDS: polls until every started member is healthy and all of them name the
-# same leader in the same term.
+# cluster_wait_healthy [SECONDS]: polls (every 50 ms) until every started member is healthy and all
+# of them name the same leader in the same term; fails after SECONDS (READY_TIMEOUT) or when a member
+# died.
 cluster_wait_healthy() {
-  local deadline=$((SECONDS + $1)) i ok views
+  local timeout="${1:-$READY_TIMEOUT}" deadline i ok views v
+  deadline=$((SECONDS + timeout))
   while ((SECONDS < deadline)); do
     ok=1
     views=""
     for ((i = 0; i < CL_N; i++)); do
+      [[ -n "${MEMBER_PIDS[i]}" ]] || continue
       if ! member_alive "$i"; then
-        die "${CL_NAMES[i]} is not running (pid ${CL_PIDS[i]:-none}); log ${CL_LOGS[i]}: $(tail -5 "${CL_LOGS[i]}" 2>/dev/null)"
+        member_tail_log "$i"
+        die "${MEMBER_NAMES[i]} is not running (pid ${MEMBER_PIDS[i]}); log ${MEMBER_LOGS[i]}"
       fi
       if ! member_healthy "$i"; then ok=0; break; fi
-      local v
       v="$(member_view "$i")" || { ok=0; break; }
       views+="${v% *}"$'\n'
     done
     if ((ok)) && [[ "$(sort -u <<<"$views" | grep -c .)" == 1 ]]; then
       return 0
     fi
-    sleep 0.1
+    sleep 0.05
   done
-  die "$CL_TARGET not healthy after $1 s; logs in $WORK_DIR/$CL_TARGET"
+  die "$CL_TARGET not healthy after $timeout s; logs in $WORK_DIR/$CL_TARGET"
 }
 
 # cluster_leader: index of the member that says it is the leader (the highest term wins); fails if none.
@@ -445,7 +638,7 @@ cluster_leader() {
 
 cluster_leader_name() {
   local i
-  i="$(cluster_leader)" && echo "${CL_NAMES[i]}" || echo "(none)"
+  i="$(cluster_leader)" && echo "${MEMBER_NAMES[i]}" || echo "(none)"
 }
 
 # cluster_views: one line per running member: "name term leader".
@@ -454,7 +647,7 @@ cluster_views() {
   for ((i = 0; i < CL_N; i++)); do
     member_alive "$i" || continue
     v="$(member_view "$i")" || v="? (none) 0"
-    echo "${CL_NAMES[i]} ${v% *}"
+    echo "${MEMBER_NAMES[i]} ${v% *}"
   done
 }
 
@@ -464,7 +657,7 @@ cluster_metric_sum() {
   local i total="" v
   for ((i = 0; i < CL_N; i++)); do
     member_alive "$i" || continue
-    v="$(curl -sf --max-time 5 "${CL_URLS[i]}/metrics" \
+    v="$(curl -sf --max-time 5 "${MEMBER_URLS[i]}/metrics" \
       | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $NF; n++ } END { if (n) print s }')" || v=""
     [[ -n "$v" ]] && total="$(awk -v a="${total:-0}" -v b="$v" 'BEGIN { print a + b }')"
   done
@@ -490,26 +683,133 @@ cluster_max_term() {
 }
 
 # cluster_endpoints: the client URLs, comma separated.
-cluster_endpoints() { (IFS=,; echo "${CL_URLS[*]}"); }
+cluster_endpoints() { (IFS=,; echo "${MEMBER_URLS[*]}"); }
 
 # cluster_pids_arg: URL=PID,... of the running members (the failover tool's --pids).
 cluster_pids_arg() {
   local i out=()
   for ((i = 0; i < CL_N; i++)); do
-    [[ -n "${CL_PIDS[i]}" ]] && out+=("${CL_URLS[i]}=${CL_PIDS[i]}")
+    [[ -n "${MEMBER_PIDS[i]}" ]] && out+=("${MEMBER_URLS[i]}=${MEMBER_PIDS[i]}")
   done
   (IFS=,; echo "${out[*]}")
 }
 
 # ---------------------------------------------------------------------------------------------
-# Numbers
+# CPU, disk and time measurements (Linux /proc)
 
-# median of the arguments (the mean of the middle two for an even count).
+# elapsed T0: seconds since an EPOCHREALTIME value, 3 decimals.
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
+
+# proc_ticks_var VAR PID: sets VAR to the CPU time (utime + stime, clock ticks) of PID from
+# /proc/PID/stat, or to "" when it is gone. No subshell, so a sampler can call it often.
+proc_ticks_var() {
+  local line rest f
+  if ! { read -r line <"/proc/$2/stat"; } 2>/dev/null; then printf -v "$1" '%s' ""; return 0; fi
+  rest="${line##*) }"            # the fields after "(comm) ", comm may hold spaces
+  read -r -a f <<<"$rest"        # f[0] is field 3 (state): utime is field 14, stime 15
+  printf -v "$1" '%s' $((f[11] + f[12]))
+}
+
+# proc_ticks PID: prints the CPU time (utime + stime, clock ticks) of PID; empty when gone.
+proc_ticks() { local t; proc_ticks_var t "$1"; printf '%s\n' "$t"; }
+
+# waited_children_ticks: CPU time (cutime + cstime, clock ticks) of the children this shell has
+# waited for: a process run and waited for lands here once it exits, whatever processes it forked.
+waited_children_ticks() {
+  local line rest f
+  read -r line <"/proc/$$/stat"
+  rest="${line##*) }"
+  read -r -a f <<<"$rest"
+  printf '%s\n' $((f[13] + f[14]))
+}
+
+# machine_busy_var VAR: sets VAR to the machine's busy CPU ticks from /proc/stat (all CPUs; total
+# minus idle and iowait).
+machine_busy_var() {
+  local user nice sys irq softirq steal
+  read -r _ user nice sys _ _ irq softirq steal _ </proc/stat
+  printf -v "$1" '%s' $((user + nice + sys + irq + softirq + steal))
+}
+
+# cpu_sampler OUT TOOL_PID LOG PATTERN: every 0.2 s while TOOL_PID runs, appends to OUT
+#   s EPOCH tool-ticks member0-ticks member1-ticks ... machine-busy-ticks
+# and once "mark EPOCH" when file LOG first contains PATTERN (the load tool saying it starts its
+# load). Run it in the background.
+cpu_sampler() {
+  local outf=$1 tool=$2 logf=$3 pattern=$4 marked=0 line t i busy
+  while :; do
+    proc_ticks_var t "$tool"
+    [[ -n "$t" ]] || break
+    line="s $EPOCHREALTIME $t"
+    for ((i = 0; i < CL_N; i++)); do proc_ticks_var t "${MEMBER_PIDS[i]}"; line+=" ${t:-0}"; done
+    machine_busy_var busy
+    printf '%s %s\n' "$line" "$busy" >>"$outf"
+    if ((!marked)) && grep -q -F -- "$pattern" "$logf" 2>/dev/null; then
+      printf 'mark %s\n' "$EPOCHREALTIME" >>"$outf"
+      marked=1
+    fi
+    sleep 0.2
+  done
+}
+
+# window_ticks FILE A B: from a cpu_sampler file, the ticks used by each sampled column between
+# times A and B (linear interpolation between samples): prints "tool member0 member1 ... busy".
+window_ticks() {
+  awk -v a="$2" -v b="$3" '
+    $1 != "s" { next }
+    { n++; t[n] = $2; for (c = 3; c <= NF; c++) v[n, c] = $c; nf = NF }
+    function at(x, c,   i) {
+      if (x <= t[1]) return v[1, c]
+      for (i = 2; i <= n; i++) if (t[i] >= x) return v[i-1, c] + (v[i, c] - v[i-1, c]) * (x - t[i-1]) / (t[i] - t[i-1])
+      return v[n, c]
+    }
+    END { for (c = 3; c <= nf; c++) printf "%s%.1f", (c > 3 ? " " : ""), at(b, c) - at(a, c); print "" }' "$1"
+}
+
+# du_bytes DIR: "apparent-bytes allocated-bytes" of a directory.
+du_bytes() {
+  local a b
+  a="$(du -sb "$1" 2>/dev/null | awk '{print $1}')"
+  b="$(du -s -B1 "$1" 2>/dev/null | awk '{print $1}')"
+  printf '%s %s\n' "${a:-0}" "${b:-0}"
+}
+
+# curl_writes URL COUNT KEYS CONNS PREFIX [VALUE_SIZE]: COUNT puts of VALUE_SIZE (100) bytes over
+# KEYS keys (PREFIX1..PREFIXKEYS), CONNS at once, with curl's own parallelism. A stand-in for the
+# load tool (slower); prints "ok errors".
+curl_writes() {
+  local url=$1 count=$2 keys=$3 conns=$4 prefix=$5 size=${6:-100} value="$WORK_DIR/value.bin" done=0 ok=0 n
+  head -c "$size" /dev/zero | tr '\0' 'v' >"$value"
+  while ((done < count)); do
+    n=$((count - done < keys ? count - done : keys))
+    ok=$((ok + $(curl -s --no-progress-meter -Z --parallel-max "$conns" -o /dev/null -w '%{http_code}\n' -X PUT \
+      --data-binary @"$value" "$url/v1/kv/${prefix}[1-$n]" | grep -c '^200$' || true)))
+    done=$((done + n))
+  done
+  printf '%s %s\n' "$ok" $((count - ok))
+}
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and tables
+
+# median VALUES...: the median of the numbers given ("n/a" ignored; the mean of the middle two for
+# an even count), or n/a.
 median() {
-  printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  printf '%s\n' "$@" | grep -v '^n/a$' | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # ratio A B: A / B with 2 decimals, or n/a.
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'
+}
+
+# md_table HEADER ROWS: a markdown table from a tab-separated header line and tab-separated rows.
+md_table() {
+  local line
+  printf '| %s |\n' "${1//$'\t'/ | }"
+  printf '|%s\n' "$(awk -F'\t' '{ for (i = 1; i <= NF; i++) printf " --- |"; print ""; exit }' <<<"$1")"
+  while IFS= read -r line; do
+    [[ -n "$line" ]] && printf '| %s |\n' "${line//$'\t'/ | }"
+  done <<<"$2"
 }

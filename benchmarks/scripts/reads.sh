@@ -8,19 +8,22 @@
 # node (utime+stime from /proc/PID/stat) and of the load tool (this shell's waited-for children) is
 # read before and after the load tool's run; the machine's busy time comes from /proc/stat.
 #
-# Usage: benchmarks/scripts/reads.sh            (QUICK=1 for a short try)
+# Usage: benchmarks/scripts/reads.sh            (QUICK=1 for a short try; --help for this text)
 # Environment (defaults in brackets; QUICK=1 changes the starred ones):
 #   DURATION [30]* WARMUP [5]* measured and warm-up seconds of each case
-#   CONNECTIONS [32]* KEYS [1000] VALUE_SIZE [100] RATE [0 = closed loop] ROUNDS [1]
+#   CONNECTIONS [32]* KEYS [1000] VALUE_SIZE [100] RATE [0 = closed loop] ROUNDS [1] SEED [42]
 #   CASES ["leader-linearizable all-linearizable leader-lease all-stale"]
-#   NODES [3] BELLWETHER_JAR BELLWETHER_BENCH_JAR NODE_JAVA_OPTS NODE_SETTINGS RESULTS_DIR KEEP_DATA
-# Output: a table on stdout; results.md, results.tsv and the load tool's JSON per case in
-# benchmarks/results/<timestamp>-reads[-quick]/.
+#   NODES [3]; BELLWETHER_JAR BELLWETHER_BENCH_JAR NODE_JAVA_OPTS NODE_SETTINGS READY_TIMEOUT
+#   RESULTS_DIR KEEP_WORK: see lib.sh
+# Output: a table on stdout; in benchmarks/results/<UTC time>-reads[-quick]/, summary.md (the
+# table, the command, the machine) and manifest.txt (date, commit, command, machine, versions,
+# checksums of the raw files), to commit; raw/ (not committed): results.tsv, and per case the load
+# tool's JSON, log and timeline and the CPU samples; the nodes' logs.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=bw-cluster.sh disable=SC1091
-source "$here/bw-cluster.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_help "$@"
 
 QUICK="${QUICK:-0}"
 if [[ "$QUICK" == 1 ]]; then
@@ -37,36 +40,38 @@ NODES="${NODES:-3}"
 CASES="${CASES:-leader-linearizable all-linearizable leader-lease all-stale}"
 SEED="${SEED:-42}"
 
-bw_init
-bw_require_bench
-out="$(bw_results_dir "reads$([[ "$QUICK" == 1 ]] && echo -quick)")"
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-bw_log "results in $out"
+lib_init reads
+require_tools curl jq awk ps java column
+ensure_bellwether_jar
+ensure_bench_tool
+COMMAND="QUICK=$QUICK DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE"
+COMMAND+=" RATE=$RATE ROUNDS=$ROUNDS NODES=$NODES CASES='$CASES' SEED=$SEED benchmarks/scripts/reads.sh"
+raw="$RAW_DIR"
 
-bw_log "starting a $NODES-node cluster"
-bw_start_cluster "$NODES"
-endpoints="$(IFS=,; printf '%s' "${BW_URLS[*]}")"
-leader="$(bw_leader_index)"
-bw_log "cluster ready: ${BW_URLS[*]}; leader ${BW_IDS[leader]}"
+log "starting a $NODES-node cluster"
+cluster_start bellwether "$NODES"
+endpoints="$(cluster_endpoints)"
+leader="$(cluster_leader)"
+log "cluster ready: ${MEMBER_URLS[*]}; leader ${MEMBER_NAMES[leader]}"
 
 common=(--target bellwether --endpoints "$endpoints" --keys "$KEYS" --value-size "$VALUE_SIZE"
   --key-prefix bench/ --seed "$SEED")
 
 # Preload the keys and warm the nodes up (JIT), outside any measured case.
-bw_log "preloading $KEYS keys and warming up"
-bw_bench "${common[@]}" --workload read --read-from all --consistency linearizable \
+log "preloading $KEYS keys and warming up"
+run_bench load "${common[@]}" --workload read --read-from all --consistency linearizable \
   --connections "$CONNECTIONS" --rate 0 --duration "${DURATION}s" --warmup 0s --preload \
-  --json "$out/preload.json" >"$out/preload.log" 2>&1 \
-  || { tail -n 20 "$out/preload.log" >&2; bw_die "preload run failed (see $out/preload.log)"; }
+  --json "$raw/preload.json" >"$raw/preload.log" 2>&1 \
+  || { tail -n 20 "$raw/preload.log" >&2; die "preload run failed (see $raw/preload.log)"; }
 
-tsv="$out/results.tsv"
+tsv="$raw/results.tsv"
 printf 'round\tcase\tread_from\tconsistency\tleader\tleader_changed\tcpu_window\twindow_s\tops\tthroughput\tp50_ms\tp90_ms\tp99_ms\tp999_ms\tmax_ms\terrors\tnot_found\tleader_cpu_s\tfollowers_cpu_s\ttool_cpu_s\tmachine_busy_s\tnode_cpu_s\trun_wall_s\trun_leader_cpu_s\trun_followers_cpu_s\trun_tool_cpu_s\trun_machine_busy_s\treads_served\n' >"$tsv"
 
 # Seconds with 2 decimals from clock ticks.
-secs() { awk -v t="$1" -v hz="$BW_CLK_TCK" 'BEGIN { printf "%.2f", t / hz }'; }
+secs() { awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }'; }
 
 run_case() {
-  local round=$1 name=$2 from consistency before_leader after_leader i wall json log samples
+  local round=$1 name=$2 from consistency before_leader after_leader i wall json logf samples
   case "$name" in
     leader-linearizable) from=leader consistency=linearizable ;;
     all-linearizable) from=all consistency=linearizable ;;
@@ -74,49 +79,48 @@ run_case() {
     all-stale) from=all consistency=stale ;;
     followers-linearizable) from=followers consistency=linearizable ;;
     followers-stale) from=followers consistency=stale ;;
-    *) bw_die "unknown case '$name'" ;;
+    *) die "unknown case '$name'" ;;
   esac
-  json="$out/r${round}-$name.json"
-  log="$out/r${round}-$name.log"
-  samples="$out/r${round}-$name.cpu"
-  before_leader="$(bw_leader_index)"
+  json="$raw/r${round}-$name.json"
+  logf="$raw/r${round}-$name.log"
+  samples="$raw/r${round}-$name.cpu"
+  before_leader="$(cluster_leader || echo -1)"
   local -a t0 t1
   local c0 c1 m0 m1 start tool sampler rc=0
   local -a g0 g1
-  for i in "${!BW_PIDS[@]}"; do g0[i]="$(bw_reads_served "$i")"; done
-  for i in "${!BW_PIDS[@]}"; do t0[i]="$(bw_proc_ticks "${BW_PIDS[i]}")"; done
-  c0="$(bw_waited_children_ticks)"; bw_busy_var m0; start=$EPOCHREALTIME
-  bw_log "round $round: $name (--read-from $from --consistency $consistency), ${WARMUP}s + ${DURATION}s"
-  # Not through a function: bin/bellwether-bench execs java, so $! is the load tool's JVM.
-  "$BW_BENCH" load "${common[@]}" --workload read --read-from "$from" --consistency "$consistency" \
+  for i in "${!MEMBER_PIDS[@]}"; do g0[i]="$(bw_reads_served "$i")"; done
+  for i in "${!MEMBER_PIDS[@]}"; do t0[i]="$(proc_ticks "${MEMBER_PIDS[i]}")"; done
+  c0="$(waited_children_ticks)"; machine_busy_var m0; start=$EPOCHREALTIME
+  log "round $round: $name (--read-from $from --consistency $consistency), ${WARMUP}s + ${DURATION}s"
+  # In the background (bin/bellwether-bench execs java, so BENCH_PID is the load tool's JVM).
+  start_bench load "${common[@]}" --workload read --read-from "$from" --consistency "$consistency" \
     --connections "$CONNECTIONS" --rate "$RATE" --duration "${DURATION}s" --warmup "${WARMUP}s" \
-    --json "$json" --timeline "$out/r${round}-$name.timeline" >"$log" 2>&1 &
-  tool=$!
-  BW_EXTRA_PIDS=("$tool")
-  bw_cpu_sampler "$samples" "$tool" "$log" "bellwether-bench: running " &
+    --json "$json" --timeline "$raw/r${round}-$name.timeline" >"$logf" 2>&1
+  tool=$BENCH_PID
+  cpu_sampler "$samples" "$tool" "$logf" "bellwether-bench: running " &
   sampler=$!
   wait "$tool" || rc=$?
-  wall="$(bw_elapsed "$start")"
-  c1="$(bw_waited_children_ticks)"; bw_busy_var m1   # before the sampler is reaped: not its CPU
-  # shellcheck disable=SC2034 # read by bw_cleanup
-  BW_EXTRA_PIDS=()
+  wall="$(elapsed "$start")"
+  c1="$(waited_children_ticks)"; machine_busy_var m1   # before the sampler is reaped: not its CPU
+  forget_pid "$tool"
   wait "$sampler" || true
-  if (( rc != 0 )); then tail -n 20 "$log" >&2; bw_die "load tool failed in case $name (see $log)"; fi
-  for i in "${!BW_PIDS[@]}"; do
-    t1[i]="$(bw_proc_ticks "${BW_PIDS[i]}")"
-    [[ -n "${t1[i]}" ]] || bw_die "node ${BW_IDS[i]} died during case $name"
+  if (( rc != 0 )); then tail -n 20 "$logf" >&2; die "load tool failed in case $name (see $logf)"; fi
+  for i in "${!MEMBER_PIDS[@]}"; do
+    t1[i]="$(proc_ticks "${MEMBER_PIDS[i]}")"
+    [[ -n "${t1[i]}" ]] || die "node ${MEMBER_NAMES[i]} died during case $name"
   done
-  after_leader="$(bw_leader_index)"
+  after_leader="$(cluster_leader || echo -1)"
+  (( after_leader >= 0 )) || die "no leader after case $name"
   # Which node served the reads (whole run, from each node's own request counter).
   local served="" served_total=0
-  for i in "${!BW_PIDS[@]}"; do g1[i]=$(( $(bw_reads_served "$i") - g0[i] )); served_total=$(( served_total + g1[i] )); done
-  for i in "${!BW_PIDS[@]}"; do
-    served+="${BW_IDS[i]}=$(( served_total > 0 ? (100 * g1[i] + served_total / 2) / served_total : 0 ))% "
+  for i in "${!MEMBER_PIDS[@]}"; do g1[i]=$(( $(bw_reads_served "$i") - g0[i] )); served_total=$(( served_total + g1[i] )); done
+  for i in "${!MEMBER_PIDS[@]}"; do
+    served+="${MEMBER_NAMES[i]}=$(( served_total > 0 ? (100 * g1[i] + served_total / 2) / served_total : 0 ))% "
   done
 
   # Whole run (before/after the load tool: its JVM start and warm-up included).
   local run_leader=0 run_followers=0
-  for i in "${!BW_PIDS[@]}"; do
+  for i in "${!MEMBER_PIDS[@]}"; do
     if (( i == after_leader )); then run_leader=$(( t1[i] - t0[i] )); else run_followers=$(( run_followers + t1[i] - t0[i] )); fi
   done
   # Measured window: from the tool's "running" line plus the warm-up, for DURATION seconds, from the
@@ -125,22 +129,22 @@ run_case() {
   mark="$(awk '$1 == "mark" { print $2; exit }' "$samples")"
   if [[ -n "$mark" ]]; then
     window=measured window_s=$DURATION
-    read -r -a w <<<"$(bw_window_ticks "$samples" "$(awk -v m="$mark" -v d="$WARMUP" 'BEGIN { printf "%.6f", m + d }')" \
+    read -r -a w <<<"$(window_ticks "$samples" "$(awk -v m="$mark" -v d="$WARMUP" 'BEGIN { printf "%.6f", m + d }')" \
       "$(awk -v m="$mark" -v d="$WARMUP" -v l="$DURATION" 'BEGIN { printf "%.6f", m + d + l }')")"
     tool_cpu=${w[0]} busy=${w[${#w[@]} - 1]}
-    for i in "${!BW_PIDS[@]}"; do
+    for i in "${!MEMBER_PIDS[@]}"; do
       if (( i == after_leader )); then leader_cpu=${w[i + 1]}; else followers_cpu="$(awk -v a="$followers_cpu" -v b="${w[i + 1]}" 'BEGIN { print a + b }')"; fi
-      per_node+="${BW_IDS[i]}=$(secs "${w[i + 1]}") "
+      per_node+="${MEMBER_NAMES[i]}=$(secs "${w[i + 1]}") "
     done
   else
-    bw_log "the load tool's start line was not seen; CPU over the whole run"
+    log "the load tool's start line was not seen; CPU over the whole run"
     window=whole-run window_s=$wall tool_cpu=$(( c1 - c0 )) busy=$(( m1 - m0 ))
     leader_cpu=$run_leader followers_cpu=$run_followers
-    for i in "${!BW_PIDS[@]}"; do per_node+="${BW_IDS[i]}=$(secs $(( t1[i] - t0[i] ))) "; done
+    for i in "${!MEMBER_PIDS[@]}"; do per_node+="${MEMBER_NAMES[i]}=$(secs $(( t1[i] - t0[i] ))) "; done
   fi
   jq -r --arg round "$round" --arg name "$name" --arg from "$from" --arg cons "$consistency" \
-    --arg leader "${BW_IDS[after_leader]}" --arg changed "$([[ "$before_leader" == "$after_leader" ]] && echo no || echo yes)" \
-    --arg window "$window" --argjson window_s "$window_s" --arg wall "$wall" --argjson hz "$BW_CLK_TCK" \
+    --arg leader "${MEMBER_NAMES[after_leader]}" --arg changed "$([[ "$before_leader" == "$after_leader" ]] && echo no || echo yes)" \
+    --arg window "$window" --argjson window_s "$window_s" --arg wall "$wall" --argjson hz "$CLK_TCK" \
     --argjson lc "$leader_cpu" --argjson fc "$followers_cpu" --argjson tc "$tool_cpu" --argjson mb "$busy" \
     --argjson rlc "$run_leader" --argjson rfc "$run_followers" --argjson rtc $(( c1 - c0 )) --argjson rmb $(( m1 - m0 )) \
     --arg pernode "${per_node% }" --arg served "${served% }" '
@@ -156,6 +160,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   for name in $CASES; do run_case "$round" "$name"; done
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+cluster_stop
 
 # Derived columns: CPU % of one core over the case's wall time, and shares of the CPU used by the
 # nodes plus the load tool; leader CPU per read.
@@ -177,27 +182,26 @@ header=$'round\tcase\tleader\treads/s\tp50 ms\tp99 ms\tp99.9 ms\terrors + not fo
   printf '%s\n' "$table"
 } | column -t -s $'\t'
 printf '\nCPU columns: %% of one core over the measured %ss (2 cores = 200%%); shares: of the CPU used by the %s nodes plus the load tool.\n' "$DURATION" "$NODES"
-printf 'A * after the leader means leadership changed during the case. Raw: %s\n' "$out"
+printf 'A * after the leader means leadership changed during the case. Raw: %s\n' "$raw"
 
 {
   printf '# Reads: linearizable, lease and stale, leader only or spread\n\n'
   [[ "$QUICK" == 1 ]] && printf '**QUICK run: provisional, only proves the script works.**\n\n'
-  printf "Command: \`%s\`\n\n" "QUICK=$QUICK DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE RATE=$RATE ROUNDS=$ROUNDS benchmarks/scripts/reads.sh"
-  bw_machine_md
-  printf -- '- Load average (1, 5, 15 min) at start: %s; at end: %s\n' "$load_start" "$load_end"
+  printf "Command: \`%s\`\n\n" "$COMMAND"
+  machine_md
+  printf -- '- Load average (1, 5, 15 min) at start: %s; at end: %s\n' "$LOAD_AT_START" "$load_end"
   printf -- '- Cluster: %s nodes, mapdb storage, vertx transport, loopback; node settings: %s\n' "$NODES" "${NODE_SETTINGS:-defaults}"
   printf -- '- Load: %s connections, rate %s (0 = closed loop), %s keys of %s B, warm-up %ss + %ss measured per case\n\n' \
     "$CONNECTIONS" "$RATE" "$KEYS" "$VALUE_SIZE" "$WARMUP" "$DURATION"
-  printf '| %s |\n' "${header//$'\t'/ | }"
-  printf '|%s\n' "$(awk -F'\t' '{for (i = 1; i <= NF; i++) printf " --- |"; print ""; exit}' <<<"$header")"
-  while IFS= read -r line; do printf '| %s |\n' "${line//$'\t'/ | }"; done <<<"$table"
+  md_table "$header" "$table"
   printf '\n- reads/s and latencies: the load tool, measured part only (after warm-up).\n'
   printf -- '- CPU: utime+stime of each node and of the load tool (/proc/PID/stat), and the machine'"'"'s busy time (/proc/stat), '
   printf 'sampled every 0.2 s and interpolated over the measured window (from the tool'"'"'s "running" line plus the warm-up, for the measured seconds), '
-  printf 'as %% of one core (2 cores = 200 %%). The whole run (before/after the tool, its JVM start and warm-up included) is in results.tsv (run_* columns). '
+  printf 'as %% of one core (2 cores = 200 %%). The whole run (before/after the tool, its JVM start and warm-up included) is in raw/results.tsv (run_* columns). '
   printf 'Shares: of the CPU used by the nodes plus the load tool. '
   printf '"other procs": the rest of the machine (/proc/stat busy minus ours); anything above a few %% means the figures are disturbed.\n'
   printf -- '- reads served by: share of GET /v1/kv requests each node answered during the case (warm-up included), from its own metrics (bellwether_http_requests_seconds_count, route kv_get).\n'
   printf -- '- leader CPU us/read: leader CPU per second of wall time divided by reads per second.\n'
-} >"$out/results.md"
-bw_log "done: $out/results.md"
+} >"$RESULTS_DIR/summary.md"
+manifest_write "$COMMAND"
+log "done: $RESULTS_DIR/summary.md"

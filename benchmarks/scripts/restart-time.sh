@@ -14,20 +14,22 @@
 # /health/ready, and for the first 200 of a linearizable GET of a key written before; each time is
 # measured from just before the process is launched. The data directory's size is recorded too.
 #
-# Usage: benchmarks/scripts/restart-time.sh [WRITES]        (default 1000000; QUICK=1: 50000)
+# Usage: benchmarks/scripts/restart-time.sh [WRITES]        (default 1000000; QUICK=1: 50000; --help)
 # Environment (defaults in brackets):
 #   WRITES [1000000] MODES ["empty snapshots nosnapshots"] RESTARTS [3; QUICK 2] CONNECTIONS [64]
 #   KEYS [1000] VALUE_SIZE [100] CHUNK_MAX [3600] seconds per load-tool run, RESTART_TIMEOUT [900]
 #   WRITER [tool]: "curl" writes with parallel curl instead of the load tool (slow; for trying)
-#   NODE_JAVA_OPTS (e.g. -Xmx1g: without snapshots the whole log is held in memory), NODE_SETTINGS,
-#   BELLWETHER_JAR, BELLWETHER_BENCH_JAR, RESULTS_DIR, KEEP_DATA
-# Output: a table; results.md, restarts.tsv and the load tool's JSON in
-# benchmarks/results/<timestamp>-restart-time[-quick]/.
+#   SEED [42]; NODE_JAVA_OPTS (e.g. -Xmx1g: without snapshots the whole log is held in memory),
+#   NODE_SETTINGS, BELLWETHER_JAR, BELLWETHER_BENCH_JAR, READY_TIMEOUT, RESULTS_DIR, KEEP_WORK: see lib.sh
+# Output: a table; in benchmarks/results/<UTC time>-restart-time[-quick]/, summary.md (the tables,
+# the command, the machine) and manifest.txt (date, commit, command, machine, versions, checksums of
+# the raw files), to commit; raw/ (not committed): restarts.tsv, the load tool's JSON and logs, the
+# node's log per mode.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=bw-cluster.sh disable=SC1091
-source "$here/bw-cluster.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_help "$@"
 
 QUICK="${QUICK:-0}"
 WRITES="${1:-${WRITES:-$([[ "$QUICK" == 1 ]] && echo 50000 || echo 1000000)}}"
@@ -41,66 +43,66 @@ RESTART_TIMEOUT="${RESTART_TIMEOUT:-900}"
 WRITER="${WRITER:-tool}"
 SEED="${SEED:-42}"
 PROBE_KEY="restart/probe"
-[[ "$WRITES" =~ ^[0-9]+$ ]] || bw_die "WRITES must be a whole number, got '$WRITES'"
+[[ "$WRITES" =~ ^[0-9]+$ ]] || die "WRITES must be a whole number, got '$WRITES'"
 user_settings="${NODE_SETTINGS:-}"
 
-bw_init
-[[ "$WRITER" == tool ]] && bw_require_bench
-out="$(bw_results_dir "restart-time$([[ "$QUICK" == 1 ]] && echo -quick)")"
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-bw_log "results in $out"
+lib_init restart-time
+require_tools curl jq awk ps du java column
+ensure_bellwether_jar
+[[ "$WRITER" == tool ]] && ensure_bench_tool
+COMMAND="QUICK=$QUICK MODES='$MODES' RESTARTS=$RESTARTS CONNECTIONS=$CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE"
+COMMAND+=" WRITER=$WRITER SEED=$SEED benchmarks/scripts/restart-time.sh $WRITES"
+raw="$RAW_DIR"
 
-tsv="$out/restarts.tsv"
+tsv="$raw/restarts.tsv"
 printf 'mode\twrites_applied\tlast_index\tsnapshot_index\tdu_apparent_bytes\tdu_allocated_bytes\twrite_seconds\twrites_per_s\twrite_errors\trestart\tstop_s\thttp_s\tready_s\tfirst_read_s\treplayed_entries\n' >"$tsv"
 
-applied_index() { bw_cluster_json 0 | jq -r '.appliedIndex // 0'; }
+applied_index() { bw_status 0 | jq -r '.appliedIndex // 0'; }
 
 # Writes until node 0 has applied at least $1 entries. Sets WRITE_SECONDS and WRITE_ERRORS. The load
 # tool runs for at most CHUNK_MAX seconds at a time and is stopped (SIGTERM) as soon as the applied
 # index, polled every second, reaches the target.
 write_history() {
-  local target=$1 applied chunk=0 start json log tool rc errs=0 r
+  local target=$1 applied chunk=0 start json logf tool rc errs=0 r
   start=$EPOCHREALTIME
   applied="$(applied_index)"
   while (( applied < target )); do
     chunk=$(( chunk + 1 ))
     if [[ "$WRITER" == curl ]]; then
-      r="$(bw_curl_writes "${BW_URLS[0]}" $(( target - applied )) "$KEYS" "$CONNECTIONS" bench/ "$VALUE_SIZE")"
+      r="$(curl_writes "${MEMBER_URLS[0]}" $(( target - applied )) "$KEYS" "$CONNECTIONS" bench/ "$VALUE_SIZE")"
       errs=$(( errs + ${r#* } ))
     else
-      json="$out/$mode-write-$chunk.json"
-      log="$out/$mode-write-$chunk.log"
-      bw_log "$mode: $applied of $target written; load tool until the applied index reaches $target (at most ${CHUNK_MAX}s)"
-      "$BW_BENCH" load --target bellwether --endpoints "${BW_URLS[0]}" --workload write --write-to leader \
+      json="$raw/$mode-write-$chunk.json"
+      logf="$raw/$mode-write-$chunk.log"
+      log "$mode: $applied of $target written; load tool until the applied index reaches $target (at most ${CHUNK_MAX}s)"
+      start_bench load --target bellwether --endpoints "${MEMBER_URLS[0]}" --workload write --write-to leader \
         --connections "$CONNECTIONS" --rate 0 --duration "${CHUNK_MAX}s" --warmup 0s --keys "$KEYS" \
-        --value-size "$VALUE_SIZE" --key-prefix bench/ --seed "$SEED" --json "$json" >"$log" 2>&1 &
-      tool=$!
-      BW_EXTRA_PIDS=("$tool")
+        --value-size "$VALUE_SIZE" --key-prefix bench/ --seed "$SEED" --json "$json" >"$logf" 2>&1
+      tool=$BENCH_PID
       while kill -0 "$tool" 2>/dev/null; do
         applied="$(applied_index)"
         if (( applied >= target )); then
           kill -TERM "$tool" 2>/dev/null || true
           break
         fi
-        bw_alive 0 || bw_die "node died while writing (log ${BW_LOGS[0]})"
+        member_alive 0 || die "node died while writing (log ${MEMBER_LOGS[0]})"
         sleep 1
       done
       rc=0
       wait "$tool" || rc=$?
-      # shellcheck disable=SC2034 # read by bw_cleanup
-      BW_EXTRA_PIDS=()
+      forget_pid "$tool"
       # Stopped on purpose: no JSON (errors of that run unknown). Ended by itself: it must have succeeded.
       if [[ -f "$json" ]]; then
         errs=$(( errs + $(jq -r '[.errors // {} | to_entries[] | .value] | add // 0' "$json") ))
       elif (( applied < target )); then
-        tail -n 20 "$log" >&2
-        bw_die "load tool failed (rc $rc, see $log)"
+        tail -n 20 "$logf" >&2
+        die "load tool failed (rc $rc, see $logf)"
       fi
     fi
-    bw_alive 0 || bw_die "node died while writing (log ${BW_LOGS[0]})"
+    member_alive 0 || die "node died while writing (log ${MEMBER_LOGS[0]})"
     applied="$(applied_index)"
   done
-  WRITE_SECONDS="$(bw_elapsed "$start")"
+  WRITE_SECONDS="$(elapsed "$start")"
   WRITE_ERRORS=$errs
 }
 
@@ -109,27 +111,26 @@ write_history() {
 measure_restart() {
   local t0 code deadline
   http_s="" ready_s="" read_s=""
-  bw_stop_node 0 120
-  bw_launch_node 0
-  t0=${BW_START[0]}
-  # (BW_STOP_SECONDS is set by bw_stop_node)
+  cluster_stop_member 0 120
+  stop_s=$STOP_SECONDS
+  cluster_start_member 0
+  t0=${MEMBER_STARTED[0]}
   deadline=$(( ${EPOCHREALTIME%.*} + RESTART_TIMEOUT ))
   while [[ -z "$ready_s" || -z "$read_s" ]]; do
-    (( ${EPOCHREALTIME%.*} < deadline )) || { bw_tail_log 0; bw_die "$mode: node not ready and readable after ${RESTART_TIMEOUT}s"; }
-    bw_alive 0 || { bw_tail_log 0; bw_die "$mode: node exited while restarting (log ${BW_LOGS[0]})"; }
+    (( ${EPOCHREALTIME%.*} < deadline )) || { member_tail_log 0; die "$mode: node not ready and readable after ${RESTART_TIMEOUT}s"; }
+    member_alive 0 || { member_tail_log 0; die "$mode: node exited while restarting (log ${MEMBER_LOGS[0]})"; }
     if [[ -z "$ready_s" ]]; then
-      code="$(bw_http_code "${BW_URLS[0]}/health/ready" 1)"
-      [[ -z "$http_s" && "$code" != 000 ]] && http_s="$(bw_elapsed "$t0")"
-      [[ "$code" == 200 ]] && ready_s="$(bw_elapsed "$t0")"
+      code="$(http_code "${MEMBER_URLS[0]}/health/ready" 1)"
+      [[ -z "$http_s" && "$code" != 000 ]] && http_s="$(elapsed "$t0")"
+      [[ "$code" == 200 ]] && ready_s="$(elapsed "$t0")"
     fi
     if [[ -z "$read_s" ]]; then
-      code="$(bw_http_code "${BW_URLS[0]}/v1/kv/$PROBE_KEY?consistency=linearizable" 2)"
-      [[ -z "$http_s" && "$code" != 000 ]] && http_s="$(bw_elapsed "$t0")"
-      [[ "$code" == 200 ]] && read_s="$(bw_elapsed "$t0")"
+      code="$(http_code "${MEMBER_URLS[0]}/v1/kv/$PROBE_KEY?consistency=linearizable" 2)"
+      [[ -z "$http_s" && "$code" != 000 ]] && http_s="$(elapsed "$t0")"
+      [[ "$code" == 200 ]] && read_s="$(elapsed "$t0")"
     fi
     [[ -n "$ready_s" && -n "$read_s" ]] || sleep 0.05
   done
-  stop_s=$BW_STOP_SECONDS
 }
 
 for mode in $MODES; do
@@ -137,33 +138,31 @@ for mode in $MODES; do
     empty) target=0; NODE_SETTINGS="$user_settings" ;;
     snapshots) target=$WRITES; NODE_SETTINGS="$user_settings" ;;
     nosnapshots) target=$WRITES; NODE_SETTINGS="$user_settings snapshot.entries=1000000000000 snapshot.bytes=1000000000000000" ;;
-    *) bw_die "unknown mode '$mode' (empty, snapshots, nosnapshots)" ;;
+    *) die "unknown mode '$mode' (empty, snapshots, nosnapshots)" ;;
   esac
-  bw_log "$mode: starting a 1-node cluster"
-  bw_layout 1
-  bw_launch_node 0
-  bw_wait_ready 0 "${READY_TIMEOUT:-90}"
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' -X PUT --data-binary probe "${BW_URLS[0]}/v1/kv/$PROBE_KEY")" == 200 ]] \
-    || bw_die "$mode: could not write the probe key"
+  log "$mode: starting a 1-node cluster"
+  CL_LABEL="$mode"
+  cluster_start bellwether 1
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' -X PUT --data-binary probe "${MEMBER_URLS[0]}/v1/kv/$PROBE_KEY")" == 200 ]] \
+    || die "$mode: could not write the probe key"
   WRITE_SECONDS=0 WRITE_ERRORS=0
   if (( target > 0 )); then write_history "$target"; fi
-  status="$(bw_cluster_json 0)"
+  status="$(bw_status 0)"
   applied="$(jq -r '.appliedIndex' <<<"$status")"
-  du="$(bw_du "${BW_DIRS[0]}")"
+  du="$(du_bytes "${MEMBER_DIRS[0]}")"
   wps="$(awk -v n="$applied" -v s="$WRITE_SECONDS" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')"
-  bw_log "$mode: applied index $applied, data dir ${du% *} B (allocated ${du#* } B), $(jq -c '{firstIndex, lastIndex, snapshot}' <<<"$status")"
+  log "$mode: applied index $applied, data dir ${du% *} B (allocated ${du#* } B), $(jq -c '{firstIndex, lastIndex, snapshot}' <<<"$status")"
   for ((r = 1; r <= RESTARTS; r++)); do
     measure_restart
-    after="$(bw_cluster_json 0)"
+    after="$(bw_status 0)"
     replayed="$(jq -r '(.lastIndex // 0) - (.snapshot.index // 0)' <<<"$after")"
-    bw_log "$mode restart $r: stopped in ${stop_s}s; HTTP ${http_s}s, ready ${ready_s}s, first linearizable read ${read_s}s"
+    log "$mode restart $r: stopped in ${stop_s}s; HTTP ${http_s}s, ready ${ready_s}s, first linearizable read ${read_s}s"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$applied" \
       "$(jq -r '.lastIndex' <<<"$after")" "$(jq -r '.snapshot.index' <<<"$after")" "${du% *}" "${du#* }" \
       "$WRITE_SECONDS" "$wps" "$WRITE_ERRORS" "$r" "$stop_s" "$http_s" "$ready_s" "$read_s" "$replayed" >>"$tsv"
   done
-  bw_stop_node 0 120
-  if [[ "${KEEP_DATA:-0}" == 1 ]]; then mv "$BW_WORK/n1" "$BW_WORK/$mode-n1"; mv "$BW_WORK/n1.log" "$BW_WORK/$mode-n1.log"; fi
-  rm -rf "$BW_WORK/n1" "$BW_WORK/n1.log"
+  cluster_stop_member 0 120
+  cluster_stop
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -177,15 +176,13 @@ printf '\nTimes from just before the process was launched (JVM start included); 
 {
   printf '# Restart time with and without snapshots\n\n'
   [[ "$QUICK" == 1 ]] && printf '**QUICK run: provisional, only proves the script works.**\n\n'
-  printf "Command: \`%s\`\n\n" "QUICK=$QUICK MODES=\"$MODES\" RESTARTS=$RESTARTS CONNECTIONS=$CONNECTIONS KEYS=$KEYS VALUE_SIZE=$VALUE_SIZE WRITER=$WRITER benchmarks/scripts/restart-time.sh $WRITES"
-  bw_machine_md
-  printf -- '- Load average (1, 5, 15 min) at start: %s; at end: %s\n' "$load_start" "$load_end"
+  printf "Command: \`%s\`\n\n" "$COMMAND"
+  machine_md
+  printf -- '- Load average (1, 5, 15 min) at start: %s; at end: %s\n' "$LOAD_AT_START" "$load_end"
   printf -- '- One node alone (a 1-node cluster), mapdb storage; node JVM options: %s; node settings: %s\n' \
     "-Xmx256m -XX:+UseSerialGC ${NODE_JAVA_OPTS:-}" "${user_settings:-defaults}"
   printf -- '- History: writes over %s keys, values of %s B, %s connections (writer: %s)\n\n' "$KEYS" "$VALUE_SIZE" "$CONNECTIONS" "$WRITER"
-  printf '| %s |\n' "${header//$'\t'/ | }"
-  printf '|%s\n' "$(awk -F'\t' '{for (i = 1; i <= NF; i++) printf " --- |"; print ""; exit}' <<<"$header")"
-  while IFS= read -r line; do printf '| %s |\n' "${line//$'\t'/ | }"; done <<<"$table"
+  md_table "$header" "$table"
   printf '\nWriting the history (write errors: of the load-tool runs that ended by themselves; the last run is stopped once the target is reached):\n\n| mode | writes applied | seconds | writes/s | write errors |\n| --- | --- | --- | --- | --- |\n'
   awk -F'\t' 'NR > 1 && $10 == 1 { printf "| %s | %s | %s | %s | %s |\n", $1, $2, $7, $8, $9 }' "$tsv"
   printf "\n- Times in seconds from just before \`bin/bellwether node\` was launched (JVM start included): "
@@ -195,5 +192,7 @@ printf '\nTimes from just before the process was launched (JVM start included); 
   printf -- '- stop s: from SIGTERM to the process exit. applied index counts every log entry (the leader'"'"'s no-op entries too). '
   printf 'entries replayed: last index minus snapshot index after the restart. Sizes: du of the data directory before the first restart.\n'
   printf -- '- A 1-node cluster waits one election timeout (500-1000 ms at the default 50 ms tick) before it leads, in every mode.\n'
-} >"$out/results.md"
-bw_log "done: $out/results.md"
+} >"$RESULTS_DIR/summary.md"
+NODE_SETTINGS="$user_settings"   # the user's; the modes' own are in the command's MODES
+manifest_write "$COMMAND"
+log "done: $RESULTS_DIR/summary.md"
