@@ -68,10 +68,7 @@ final class SimClients {
     long lastWriteIndex;
   }
 
-  /** Values some write or compare-and-set tried to write, and those that certainly failed. */
-  private final java.util.Set<String> attemptedValues = new java.util.HashSet<>();
-  private final java.util.Set<String> failedValues = new java.util.HashSet<>();
-  private int staleReadsChecked;
+  private final StaleReads staleReads = new StaleReads();
   private int leaseReads;
   private int leaseReadsAtOnce;
   private final boolean leaseReadsOn;
@@ -188,7 +185,7 @@ final class SimClients {
   }
 
   private Request propose(Client c, Op invoke, String node, KvCommand command) {
-    if (invoke.value() != null) attemptedValues.add(invoke.value());
+    if (invoke.value() != null) staleReads.attempted(invoke.value());
     Request r = start(c, invoke, node);
     CompletableFuture<Applied> future = new CompletableFuture<>();
     future.whenComplete((applied, error) -> writeDone(c, r, applied, error));
@@ -226,44 +223,19 @@ final class SimClients {
     return leaseReadsAtOnce;
   }
 
-  /**
-   * A stale read with read-your-writes: {@code minIndex} is the client's last acknowledged write.
-   * Stale reads are not linearizable by design, so they stay out of the history; they are checked
-   * on their own terms instead: never a value no one tried to write, never one whose write
-   * certainly failed, never served below {@code minIndex}, never a version past the applied index.
-   */
+  /** A stale read with read-your-writes: {@code minIndex} is the client's last acknowledged write. */
   private void staleRead(Client c, String key, String node) {
     long minIndex = c.lastWriteIndex;
     CompletableFuture<QueryResult> future = new CompletableFuture<>();
-    future.whenComplete((result, error) -> staleReadDone(key, minIndex, result, error));
+    future.whenComplete((result, error) -> {
+      SimFailure failure = staleReads.check(key, minIndex, result, error);
+      if (failure != null) broken = failure;
+    });
     cluster.query(node, new KvQuery.Get(key).encode(), ReadConsistency.STALE, minIndex, future);
   }
 
-  private void staleReadDone(String key, long minIndex, QueryResult result, Throwable error) {
-    if (error != null) {
-      if (!(error instanceof RequestFailedException)) {
-        broken = new SimFailure("stale read of " + key + " failed unexpectedly: " + error, error);
-      }
-      return; // a node that could not reach minIndex in time says so: that is allowed
-    }
-    staleReadsChecked++;
-    KvQueryResult.GetResult get = (KvQueryResult.GetResult) KvQueryResult.decode(result.result());
-    String value = get.found() ? new String(get.value(), StandardCharsets.UTF_8) : null;
-    String where = "stale read of " + key + " on " + result.servedBy() + " (minIndex " + minIndex
-        + ", applied " + result.appliedIndex() + ") returned " + value + "@" + get.version();
-    if (result.appliedIndex() < minIndex) {
-      broken = new SimFailure(where + ": served below its minIndex");
-    } else if (get.version() > result.appliedIndex()) {
-      broken = new SimFailure(where + ": a version past the applied index");
-    } else if (value != null && !attemptedValues.contains(value)) {
-      broken = new SimFailure(where + ": a value nobody wrote");
-    } else if (value != null && failedValues.contains(value)) {
-      broken = new SimFailure(where + ": a value whose write certainly failed");
-    }
-  }
-
   int staleReadsChecked() {
-    return staleReadsChecked;
+    return staleReads.checked();
   }
 
   private Request start(Client c, Op invoke, String node) {
@@ -284,7 +256,7 @@ final class SimClients {
     }
     KvResult result = KvResult.decode(applied.result());
     if (result.status() == KvResult.Status.VERSION_MISMATCH && invoke.f() == Op.F.CAS) {
-      failedValues.add(invoke.value());
+      staleReads.certainlyFailed(invoke.value());
       complete(c, r, Op.fail(c.process, invoke.f(), invoke.key(), now(),
           "version mismatch, current version " + result.version()));
       return;
@@ -319,7 +291,7 @@ final class SimClients {
     Op invoke = r.invoke;
     if (error instanceof RequestFailedException rf) {
       if (rf.leaderHint() != null) leaderHint = rf.leaderHint();
-      if (invoke.value() != null && invoke.f() != Op.F.READ) failedValues.add(invoke.value());
+      if (invoke.value() != null && invoke.f() != Op.F.READ) staleReads.certainlyFailed(invoke.value());
       complete(c, r, Op.fail(c.process, invoke.f(), invoke.key(), now(), rf.reason().name()));
     } else if (error instanceof OutcomeUnknownException ou) {
       complete(c, r, Op.info(c.process, invoke.f(), invoke.key(), now(), ou.reason().name()));
