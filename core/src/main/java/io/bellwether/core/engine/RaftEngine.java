@@ -50,13 +50,8 @@ public final class RaftEngine {
   private Role role = Role.FOLLOWER;
   private String leaderId;
 
-  /** Ticks since the last election timer reset (for a leader: since the last check-quorum round). */
-  private int electionElapsed;
-
-  private int randomizedElectionTimeout;
-
-  /** The random draw that {@link #peerUnreachable} cut short, to restore on a false alarm; else 0. */
-  private int drawnElectionTimeout;
+  /** When to start an election, and until when to refuse votes (the promise leases rest on). */
+  private final ElectionTimer electionTimer;
 
   /** Votes received in the current (pre-)election. */
   private VoteTally votes;
@@ -64,24 +59,8 @@ public final class RaftEngine {
   /** The leader's state for the current term while this node leads, else null. */
   private Leader leader;
 
-  /** Ticks since this engine was created: the clock of leases and of the start-up quiet period. */
+  /** Ticks since this engine was created: the clock of leases and of the vote promise. */
   private long now;
-
-  /**
-   * The tick at which this node last heard from a leader (an AppendEntries, Heartbeat or
-   * InstallSnapshot of the current term), or {@link Long#MIN_VALUE} if never in this life. It is the
-   * clock of this node's promise not to vote (see {@link #inLeaderLease()}): unlike {@link
-   * #electionElapsed} and {@link #leaderId}, nothing but a leader's message moves it, so neither a
-   * new term nor a forgotten leader can end the promise early.
-   */
-  private long lastLeaderContact = Long.MIN_VALUE;
-
-  /**
-   * A node restarted with history grants no vote before this tick: it cannot know whether it
-   * acknowledged a leader just before it stopped (see {@link #inLeaderLease()}). A brand-new node
-   * has acknowledged nobody and needs no quiet period.
-   */
-  private final long quietUntilTick;
 
   /**
    * The timing the last heartbeat announced, and its sender: the leader's side of the lease rule
@@ -145,8 +124,7 @@ public final class RaftEngine {
     this.votedFor = hardState.votedFor();
     this.lastHandedOut = hardState;
     boolean hasHistory = hardState.term() > 0 || !entries.isEmpty() || snapshot != null;
-    this.quietUntilTick = hasHistory ? config.electionTimeoutTicks() : 0;
-    resetElectionTimer();
+    this.electionTimer = new ElectionTimer(config.electionTimeoutTicks(), random, hasHistory);
   }
 
   /** Test kit only (same package): switches on deliberate bugs; call before the first input. */
@@ -171,9 +149,9 @@ public final class RaftEngine {
   }
 
   private void tickFollowerOrCandidate() {
-    electionElapsed++;
+    boolean timedOut = electionTimer.tick();
     if (role == Role.FOLLOWER) sendForwardedReads(); // again, if the request out went unanswered
-    if (electionElapsed >= randomizedElectionTimeout) {
+    if (timedOut) {
       // §5.2: no word from a leader for an election timeout, so start an election.
       if (config.preVote()) {
         becomePreCandidate();
@@ -216,16 +194,7 @@ public final class RaftEngine {
    */
   public void peerUnreachable(String peer) {
     if (role != Role.FOLLOWER || leaderId == null || !leaderId.equals(peer)) return;
-    int rank = 0;
-    for (String v : voters) {
-      if (v.equals(id)) break;
-      if (!v.equals(peer)) rank++;
-    }
-    int base = config.electionTimeoutTicks();
-    // Set, not only shortened: a later survivor whose own draw was earlier would otherwise ask at
-    // the same time as the first, and two candidates at once split the vote.
-    if (drawnElectionTimeout == 0) drawnElectionTimeout = randomizedElectionTimeout;
-    randomizedElectionTimeout = base + rank * Math.max(1, base / 2);
+    electionTimer.leaderUnreachable(voters, id, peer);
   }
 
   private void tickLeader() {
@@ -431,7 +400,7 @@ public final class RaftEngine {
     role = Role.FOLLOWER;
     if (!Objects.equals(leaderId, newLeader)) failForwardedReads();
     leaderId = newLeader;
-    resetElectionTimer();
+    electionTimer.reset();
   }
 
   private void becomePreCandidate() {
@@ -440,7 +409,7 @@ public final class RaftEngine {
     role = Role.PRE_CANDIDATE;
     failForwardedReads();
     leaderId = null;
-    resetElectionTimer();
+    electionTimer.reset();
     votes = new VoteTally(voters.size());
     votes.record(id, true);
     if (votes.won()) {
@@ -459,7 +428,7 @@ public final class RaftEngine {
     leaderId = null;
     term++;
     votedFor = id;
-    resetElectionTimer();
+    electionTimer.reset();
     votes = new VoteTally(voters.size());
     votes.record(id, true);
     if (votes.won()) {
@@ -477,16 +446,9 @@ public final class RaftEngine {
     votes = null;
     // A leader's election timer stays at zero: it counts as hearing from itself, so it ignores
     // disruptive vote requests (thesis §4.2.3); check-quorum runs in the Leader instead.
-    electionElapsed = 0;
+    electionTimer.holdWhileLeading();
     leader = new Leader(id, term, voters, config, planted, log, effects, () -> latestSnapshot, () -> now);
     leader.start();
-  }
-
-  private void resetElectionTimer() {
-    electionElapsed = 0;
-    int base = config.electionTimeoutTicks();
-    randomizedElectionTimeout = base + random.nextInt(base);
-    drawnElectionTimeout = 0;
   }
 
   /**
@@ -497,15 +459,14 @@ public final class RaftEngine {
    * a new leader overlap an old leader's lease.
    */
   private boolean inLeaderLease() {
-    if (now < quietUntilTick || role == Role.LEADER) return true;
+    if (electionTimer.inStartupQuiet(now) || role == Role.LEADER) return true;
     if (has(InjectedBug.VOTE_PROMISE_NEEDS_LEADER_FIELD)) {
-      return leaderId != null && electionElapsed < config.electionTimeoutTicks();
+      return leaderId != null && electionTimer.elapsed() < config.electionTimeoutTicks();
     }
     // The promise is kept by time alone. Any other test can end it early: a term adopted from a
     // rejected pre-vote, say, arrives with no leader, yet the old leader may still be counting on
     // our last acknowledgement for its lease.
-    return lastLeaderContact != Long.MIN_VALUE
-        && now - lastLeaderContact < config.electionTimeoutTicks();
+    return electionTimer.heardLeaderWithinTimeout(now);
   }
 
   // ---------------------------------------------------------------- elections
@@ -522,7 +483,7 @@ public final class RaftEngine {
     boolean grant = canVoteFor(rv) && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm());
     if (grant && !rv.preVote()) {
       votedFor = rv.from();
-      resetElectionTimer(); // Figure 2: granting a vote resets the election timer
+      electionTimer.reset(); // Figure 2: granting a vote resets the election timer
     }
     long answerTerm = rv.preVote() && grant ? rv.term() : term;
     send(new RequestVoteResponse(id, rv.from(), answerTerm, grant, rv.preVote()));
@@ -616,12 +577,7 @@ public final class RaftEngine {
     if (role != Role.FOLLOWER || !leader.equals(leaderId)) {
       becomeFollower(term, leader); // a candidate that hears from this term's leader yields (§5.2)
     }
-    electionElapsed = 0;
-    lastLeaderContact = now;
-    if (drawnElectionTimeout != 0) { // the leader lives after all: a false alarm, forget the hint
-      randomizedElectionTimeout = drawnElectionTimeout;
-      drawnElectionTimeout = 0;
-    }
+    electionTimer.heardFromLeader(now);
   }
 
   private void sendForwardedReads() {
@@ -738,7 +694,7 @@ public final class RaftEngine {
 
   /** Ticks without word from a leader after which this node starts an election (tests). */
   int currentElectionTimeout() {
-    return randomizedElectionTimeout;
+    return electionTimer.timeout();
   }
 
   public Role role() {
