@@ -3,6 +3,7 @@ package io.bellwether.bench;
 import io.bellwether.core.HardState;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.engine.Ready;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.Snapshot;
@@ -60,7 +61,11 @@ final class SyncCluster {
   void stabilize() {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       for (RaftEngine e : engines.values()) {
-        while (e.hasReady()) inFlight.addAll(e.ready().messages());
+        while (e.hasReady()) {
+          Ready r = e.ready();
+          inFlight.addAll(r.messages());
+          e.advance(r); // nothing to persist or apply here: carried out once sent
+        }
       }
       if (inFlight.isEmpty()) return;
       for (Message m : inFlight) engines.get(m.to()).step(m);

@@ -28,8 +28,9 @@ import java.util.random.RandomGenerator;
  * <p>It owns no thread, reads no clock and does no I/O. Time arrives as {@link #tick()}, messages as
  * {@link #step(Message)}, client work as {@link #propose(byte[])} and {@link #readIndex(long)}. What
  * the node must then do (persist, send, apply, answer reads) is collected and handed over by {@link
- * #ready()}. Given the same inputs and the same random generator, it produces the same outputs, which
- * is what makes whole-cluster simulation from a seed possible.
+ * #ready()}; the runtime carries each {@link Ready} out and confirms it with {@link #advance} before
+ * it asks for the next. Given the same inputs and the same random generator, it produces the same
+ * outputs, which is what makes whole-cluster simulation from a seed possible.
  *
  * <p>Not thread-safe by design: exactly one thread (the node's runtime, or a simulator) drives it.
  */
@@ -84,6 +85,9 @@ public final class RaftEngine {
 
   /** A snapshot received in full and verified, to persist and restore. */
   private Snapshot snapshotToInstall;
+
+  /** The Ready handed out by {@link #ready()} and not yet {@link #advance advanced}, or null. */
+  private Ready readyOut;
 
   /**
    * Deliberate bugs, planted only by the test kit through {@link #plant} (package-private, so no
@@ -344,23 +348,32 @@ public final class RaftEngine {
 
   // ---------------------------------------------------------------- output
 
-  /** Whether {@link #ready()} has anything to hand out. */
+  /**
+   * Whether {@link #ready()} has anything to hand out.
+   *
+   * @throws IllegalStateException if the last Ready handed out was not yet {@link #advance advanced}
+   */
   public boolean hasReady() {
+    requireNoReadyOut("hasReady()");
     return !effects.isEmpty()
         || snapshotToInstall != null
         || (leader != null && leader.readRoundNeeded())
         || (forwardedReads != null && role == Role.FOLLOWER && leaderId != null
             && forwardedReads.hasRequestToSend())
         || !currentHardState().equals(lastHandedOut)
-        || log.commitIndex() > log.appliedIndex()
+        || log.hasCommittedToApply()
         || log.hasUnstable();
   }
 
   /**
    * Hands over the effects accumulated since the last call, and forgets them: the caller must carry
-   * them out, in {@link Ready}'s order, before feeding the engine again.
+   * them out, in {@link Ready}'s order, then call {@link #advance} with it, before it asks for the
+   * next one.
+   *
+   * @throws IllegalStateException if the last Ready handed out was not yet {@link #advance advanced}
    */
   public Ready ready() {
+    requireNoReadyOut("ready()");
     if (leader != null) leader.flushReadRound(); // one heartbeat round for all reads just queued
     if (role == Role.FOLLOWER) sendForwardedReads(); // one read-index request for them, likewise
     HardState hs = currentHardState();
@@ -379,7 +392,42 @@ public final class RaftEngine {
             snapshotToInstall,
             termOrVoteChanged);
     snapshotToInstall = null;
+    readyOut = r;
     return r;
+  }
+
+  /**
+   * The runtime has carried out {@code ready}, the Ready last handed out: persisted and synced it,
+   * sent its messages, restored its snapshot and applied its committed entries. Only now do those
+   * entries count as applied ({@link #appliedIndex()}), which is what a local snapshot may cover.
+   *
+   * @throws IllegalStateException if {@code ready} is not the Ready last handed out, or was advanced
+   *     already
+   */
+  public void advance(Ready ready) {
+    if (readyOut == null) {
+      throw new IllegalStateException(
+          "advance() with no Ready out: each Ready from ready() is advanced once, after it is carried out");
+    }
+    if (ready != readyOut) {
+      throw new IllegalStateException("advance() given a Ready other than the one ready() handed out last");
+    }
+    readyOut = null;
+    if (ready.snapshot() != null) log.appliedTo(ready.snapshot().lastIndex());
+    List<LogEntry> applied = ready.committedEntries();
+    if (!applied.isEmpty()) log.appliedTo(applied.get(applied.size() - 1).index());
+  }
+
+  /**
+   * The contract of {@link #ready()}: one Ready at a time. A runtime that asked for the next before
+   * it carried out the last could send messages that promise what it has not yet made durable, or
+   * apply entries out of order; it fails here, at once, rather than corrupt a node quietly.
+   */
+  private void requireNoReadyOut(String call) {
+    if (readyOut != null) {
+      throw new IllegalStateException(call + " called while the last Ready is still out: carry it out"
+          + " (persist and sync, send, apply) and call advance(ready) before asking for the next one");
+    }
   }
 
   private HardState currentHardState() {
@@ -626,6 +674,8 @@ public final class RaftEngine {
     // First: a snapshot installed from the leader may have overtaken this one and replaced the log
     // it was taken from; it is then simply not needed (the runtime's writer runs in the background).
     if (latestSnapshot != null && latestSnapshot.lastIndex() >= snapshot.lastIndex()) return 0;
+    // The applied index, not the applying one: entries handed out but not yet advanced may not be in
+    // the state machine the snapshot was taken from.
     if (snapshot.lastIndex() > log.appliedIndex() || log.term(snapshot.lastIndex()) != snapshot.lastTerm()) {
       throw new IllegalArgumentException(
           "snapshot " + snapshot + " does not match the applied log (applied " + log.appliedIndex() + ")");
@@ -718,9 +768,14 @@ public final class RaftEngine {
     return log.commitIndex();
   }
 
-  /** Index of the last committed entry handed out for applying. */
+  /** Index of the last committed entry the runtime has applied (its Ready was advanced). */
   public long appliedIndex() {
     return log.appliedIndex();
+  }
+
+  /** Index of the last committed entry handed out for applying, applied or not yet. */
+  public long applyingIndex() {
+    return log.applyingIndex();
   }
 
   public long lastIndex() {

@@ -6,8 +6,15 @@ import java.util.List;
 
 /**
  * The engine's view of its log: every entry after the last snapshot, held in memory, plus the
- * commit and applied indexes. The {@link io.bellwether.core.spi.LogStore} is the durable copy; this
- * class tracks which entries have not yet been handed out for persisting ({@code unstableFrom}).
+ * commit, applying and applied indexes. The {@link io.bellwether.core.spi.LogStore} is the durable
+ * copy; this class tracks which entries have not yet been handed out for persisting ({@code
+ * unstableFrom}).
+ *
+ * <p>Like etcd's raft log, it keeps apart the entries handed out for applying ({@link
+ * #applyingIndex}, moved by {@link #takeCommitted}) and those the runtime has applied ({@link
+ * #appliedIndex}, moved by {@link #appliedTo} when it advances the {@link Ready} that carried them).
+ * Between the two, the state machine does not yet hold what was handed out: a snapshot or a
+ * compaction must go by the applied index only.
  *
  * <p>Keeping the uncompacted log in memory is what keeps the engine pure (no reads from disk while
  * stepping); snapshots and compaction bound its size.
@@ -30,6 +37,11 @@ final class RaftLog {
   private long unstableFrom;
 
   private long commitIndex;
+
+  /** Highest index handed out for applying (in a Ready, or by an installed snapshot). */
+  private long applyingIndex;
+
+  /** Highest index the runtime has applied: it advanced the Ready that carried it. */
   private long appliedIndex;
 
   /**
@@ -52,6 +64,7 @@ final class RaftLog {
     }
     this.unstableFrom = lastIndex() + 1;
     this.commitIndex = snapshotIndex;
+    this.applyingIndex = snapshotIndex;
     this.appliedIndex = snapshotIndex;
   }
 
@@ -75,8 +88,23 @@ final class RaftLog {
     return commitIndex;
   }
 
+  long applyingIndex() {
+    return applyingIndex;
+  }
+
   long appliedIndex() {
     return appliedIndex;
+  }
+
+  /**
+   * The runtime has applied everything up to {@code index} (it advanced the Ready that handed it
+   * out). Never past what was handed out, and never backwards.
+   */
+  void appliedTo(long index) {
+    if (index > applyingIndex) {
+      throw new IllegalStateException("applied " + index + " past handed out " + applyingIndex);
+    }
+    appliedIndex = Math.max(appliedIndex, index);
   }
 
   /** Term at {@code index}; 0 for index 0; -1 when the index is compacted away or past the end. */
@@ -214,8 +242,9 @@ final class RaftLog {
 
   /**
    * Installs a snapshot received from the leader (Raft §7): if we hold the entry it ends with, keep
-   * the entries after it; otherwise discard the whole log. The state machine is reset to the
-   * snapshot, so everything it covers counts as committed and applied.
+   * the entries after it; otherwise discard the whole log. Everything it covers counts as committed
+   * and handed out for applying; it counts as applied once the runtime restored the state machine
+   * from it (it advanced the Ready that carried the snapshot).
    */
   void installSnapshot(long index, long term) {
     if (matchTerm(index, term) && index > snapshotIndex) {
@@ -231,14 +260,22 @@ final class RaftLog {
     snapshotIndex = index;
     snapshotTerm = term;
     commitIndex = Math.max(commitIndex, index);
-    appliedIndex = index;
+    applyingIndex = index;
   }
 
-  /** Committed entries not yet handed out for applying (at most {@code maxBytes}), marked applied. */
+  /** Whether committed entries wait to be handed out for applying. */
+  boolean hasCommittedToApply() {
+    return commitIndex > applyingIndex;
+  }
+
+  /**
+   * Committed entries not yet handed out for applying (at most {@code maxBytes}), now marked as
+   * handed out; they count as applied only at {@link #appliedTo}.
+   */
   List<LogEntry> takeCommitted(long maxBytes) {
-    if (appliedIndex >= commitIndex) return List.of();
-    List<LogEntry> out = slice(appliedIndex + 1, commitIndex + 1, maxBytes);
-    appliedIndex = out.get(out.size() - 1).index();
+    if (applyingIndex >= commitIndex) return List.of();
+    List<LogEntry> out = slice(applyingIndex + 1, commitIndex + 1, maxBytes);
+    applyingIndex = out.get(out.size() - 1).index();
     return out;
   }
 }

@@ -221,6 +221,7 @@ public final class NodeDriver {
       }
       for (long id : ready.failedReads()) reads.indexFailed(id, engine.leaderId());
       reads.serveUpTo(appliedIndex);
+      engine.advance(ready); // carried out: the engine may count its entries as applied
       snapshots.maybeTake(appliedIndex);
     }
     reportRoleChange();

@@ -84,8 +84,19 @@ final class EngineNet {
       out.addAll(r.messages());
       applied.get(id).addAll(r.committedEntries());
       readStates.get(id).addAll(r.readStates());
+      e.advance(r);
     }
     return out;
+  }
+
+  /**
+   * One engine's next Ready, advanced at once: for tests that look at what an engine hands out and
+   * have nothing to persist or apply.
+   */
+  static Ready readyAndAdvance(RaftEngine e) {
+    Ready r = e.ready();
+    e.advance(r);
+    return r;
   }
 
   /** Delivers messages until no engine has anything more to say. */

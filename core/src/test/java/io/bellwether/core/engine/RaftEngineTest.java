@@ -35,7 +35,7 @@ class RaftEngineTest {
   private static RaftEngine engine(String id, HardState hs, List<LogEntry> log) {
     RaftEngine e = new RaftEngine(id, THREE, CONFIG, new SplittableRandom(1), hs, null, log);
     for (int i = 0; i < CONFIG.electionTimeoutTicks(); i++) e.tick();
-    e.ready();
+    ready(e);
     return e;
   }
 
@@ -45,8 +45,13 @@ class RaftEngineTest {
     return List.of(out);
   }
 
+  /** The engine's next Ready, carried out at once (advanced): these tests only look at it. */
+  private static Ready ready(RaftEngine e) {
+    return EngineNet.readyAndAdvance(e);
+  }
+
   private static List<Message> messages(RaftEngine e) {
-    return e.ready().messages();
+    return ready(e).messages();
   }
 
   private static byte[] bytes(String s) {
@@ -96,7 +101,7 @@ class RaftEngineTest {
   void voteIsPersistedBeforeTheGrantIsSent() {
     RaftEngine voter = engine("n3", HardState.INITIAL, List.of());
     voter.step(new RequestVote("n1", "n3", 1, 0, 0, false));
-    Ready r = voter.ready();
+    Ready r = ready(voter);
     assertThat(r.hardState()).isEqualTo(new HardState(1, "n1", 0));
     assertThat(r.mustSync()).isTrue();
   }
@@ -107,16 +112,16 @@ class RaftEngineTest {
     // it from a heartbeat-like append records it without an fsync of its own.
     RaftEngine follower = engine("n2", new HardState(1, null, 0), entries(1, 1));
     follower.step(new AppendEntries("n1", "n2", 1, 2, 1, List.of(), 2));
-    Ready r = follower.ready();
+    Ready r = ready(follower);
     assertThat(r.hardState()).isEqualTo(new HardState(1, null, 2));
     assertThat(r.committedEntries()).hasSize(2);
     assertThat(r.mustSync()).isFalse();
     // The same commit index arriving with a new entry is synced for the entry.
     follower.step(new AppendEntries("n1", "n2", 1, 2, 1, List.of(LogEntry.command(1, 3, new byte[] {3})), 3));
-    assertThat(follower.ready().mustSync()).isTrue();
+    assertThat(ready(follower).mustSync()).isTrue();
     // And a new term always is, before the acknowledgement that carries it leaves.
     follower.step(new AppendEntries("n3", "n2", 2, 3, 1, List.of(), 3));
-    Ready newTerm = follower.ready();
+    Ready newTerm = ready(follower);
     assertThat(newTerm.hardState().term()).isEqualTo(2);
     assertThat(newTerm.mustSync()).isTrue();
   }
@@ -174,7 +179,7 @@ class RaftEngineTest {
     RaftEngine f = engine("n2", new HardState(2, null, 1), entries(1, 2, 2));
     LogEntry replacement = LogEntry.command(3, 2, bytes("new"));
     f.step(new AppendEntries("n1", "n2", 3, 1, 1, List.of(replacement), 2));
-    Ready r = f.ready();
+    Ready r = ready(f);
     assertThat(f.lastIndex()).isEqualTo(2);
     assertThat(f.entryAt(2)).isEqualTo(replacement);
     assertThat(r.entries()).containsExactly(replacement); // the store truncates from index 2
@@ -197,16 +202,16 @@ class RaftEngineTest {
     // committed until an entry of term 2 is.
     RaftEngine leader = engine("n1", new HardState(1, "n1", 0), entries(1));
     leader.step(new RequestVote("n2", "n1", 1, 0, 0, false)); // nothing; just keep it a follower
-    leader.ready();
+    ready(leader);
     // Make n1 leader of term 2 by hand: campaign and collect votes.
     for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks() && leader.role() == Role.FOLLOWER; i++) leader.tick();
-    leader.ready();
+    ready(leader);
     leader.step(new RequestVoteResponse("n2", "n1", 2, true, true));
-    leader.ready();
+    ready(leader);
     leader.step(new RequestVoteResponse("n2", "n1", 2, true, false));
     assertThat(leader.role()).isEqualTo(Role.LEADER);
     assertThat(leader.term()).isEqualTo(2);
-    leader.ready();
+    ready(leader);
     // n2 acknowledges index 1 (the term-1 entry) only: a majority holds it, but it is not of term 2.
     leader.step(new AppendEntriesResponse("n2", "n1", 2, true, 1, 0, 0));
     assertThat(leader.commitIndex()).isZero();
@@ -312,7 +317,7 @@ class RaftEngineTest {
     RaftEngine f = net.get("n2");
     f.step(new RequestVote("n3", "n2", 50, 100, 50, false));
     assertThat(f.term()).isEqualTo(1);
-    assertThat(f.ready().messages()).isEmpty();
+    assertThat(ready(f).messages()).isEmpty();
   }
 
   @Test
@@ -477,12 +482,12 @@ class RaftEngineTest {
     // overlap the old leader's lease.
     RaftEngine fresh = new RaftEngine("n3", THREE, CONFIG, new SplittableRandom(1), new HardState(4, null, 0), null, List.of());
     fresh.step(new RequestVote("n1", "n3", 5, 0, 0, false));
-    assertThat(fresh.ready().messages()).isEmpty();
+    assertThat(ready(fresh).messages()).isEmpty();
     assertThat(fresh.term()).isEqualTo(4);
     for (int i = 0; i < CONFIG.electionTimeoutTicks(); i++) fresh.tick();
-    fresh.ready();
+    ready(fresh);
     fresh.step(new RequestVote("n1", "n3", 5, 0, 0, false));
-    assertThat(fresh.ready().messages()).containsExactly(new RequestVoteResponse("n3", "n1", 5, true, false));
+    assertThat(ready(fresh).messages()).containsExactly(new RequestVoteResponse("n3", "n1", 5, true, false));
   }
 
   @Test
@@ -492,7 +497,7 @@ class RaftEngineTest {
     net.tickAll(CONFIG.heartbeatIntervalTicks()); // a heartbeat round acknowledged by a majority
     RaftEngine leader = net.get("n1");
     leader.leaseRead(5);
-    Ready r = leader.ready();
+    Ready r = ready(leader);
     assertThat(r.readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
     assertThat(r.messages()).isEmpty();
   }
@@ -511,7 +516,7 @@ class RaftEngineTest {
     }
     assertThat(leader.role()).isEqualTo(Role.LEADER);
     leader.leaseRead(6);
-    Ready r = leader.ready();
+    Ready r = ready(leader);
     assertThat(r.readStates()).isEmpty();
     assertThat(r.messages()).hasOnlyElementsOfType(Heartbeat.class).isNotEmpty();
   }
@@ -528,10 +533,10 @@ class RaftEngineTest {
     long lease = (CONFIG.electionTimeoutTicks() - 1) * 4 / 5;
     for (int i = 0; i < lease - 1; i++) leader.tick();
     leader.leaseRead(5);
-    assertThat(leader.ready().readStates()).as("still inside the lease").hasSize(1);
+    assertThat(ready(leader).readStates()).as("still inside the lease").hasSize(1);
     leader.tick();
     leader.leaseRead(6);
-    Ready r = leader.ready();
+    Ready r = ready(leader);
     assertThat(r.readStates()).as("the lease ran out %d ticks after the heartbeat left", lease).isEmpty();
     assertThat(r.messages()).hasOnlyElementsOfType(Heartbeat.class).isNotEmpty();
   }
@@ -608,7 +613,7 @@ class RaftEngineTest {
     RaftEngine leader = net.get("n1");
 
     leader.leaseRead(5);
-    Ready r = leader.ready();
+    Ready r = ready(leader);
     assertThat(r.readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
     assertThat(r.messages()).isEmpty();
     assertThat(leader.followersShortOfLease()).isEmpty();
@@ -620,7 +625,7 @@ class RaftEngineTest {
     RaftEngine leader = net.get("n1");
 
     leader.leaseRead(5);
-    assertThat(leader.ready().readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
+    assertThat(ready(leader).readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
     assertThat(leader.followersShortOfLease()).containsExactly("n3");
   }
 
@@ -636,7 +641,7 @@ class RaftEngineTest {
 
     assertThat(leader.followersShortOfLease()).isEmpty();
     leader.leaseRead(5);
-    assertThat(leader.ready().readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
+    assertThat(ready(leader).readStates()).containsExactly(new ReadState(5, leader.commitIndex()));
   }
 
   @Test
@@ -670,18 +675,18 @@ class RaftEngineTest {
     RaftEngine restarted = new RaftEngine("n1", THREE, CONFIG, new SplittableRandom(1),
         new HardState(2, null, 2), null, survived);
     assertThat(restarted.commitIndex()).isZero();
-    assertThat(restarted.ready().committedEntries()).isEmpty();
+    assertThat(ready(restarted).committedEntries()).isEmpty();
     // The leader of term 2 repairs index 2, and only then commits it.
     LogEntry committed = LogEntry.command(2, 2, bytes("new"));
     restarted.step(new AppendEntries("n3", "n1", 2, 1, 1, List.of(committed), 2));
-    assertThat(restarted.ready().committedEntries()).extracting(LogEntry::term).containsExactly(1L, 2L);
+    assertThat(ready(restarted).committedEntries()).extracting(LogEntry::term).containsExactly(1L, 2L);
   }
 
   @Test
   void readOnACandidateFailsRatherThanServingLocalState() {
     RaftEngine e = engine("n1", HardState.INITIAL, List.of());
     e.readIndex(1);
-    assertThat(e.ready().failedReads()).containsExactly(1L);
+    assertThat(ready(e).failedReads()).containsExactly(1L);
   }
 
   @Test
@@ -691,7 +696,7 @@ class RaftEngineTest {
     net.campaign("n1");
     RaftEngine leader = net.get("n1");
     for (int i = 0; i < 10; i++) leader.propose(bytes("v" + i));
-    List<Message> first = leader.ready().messages();
+    List<Message> first = ready(leader).messages();
     long appends = first.stream()
         .filter(m -> m instanceof AppendEntries ae && ae.to().equals("n2") && !ae.entries().isEmpty())
         .count();
@@ -751,7 +756,7 @@ class RaftEngineTest {
     for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks(); i++) solo.tick();
     assertThat(solo.role()).isEqualTo(Role.LEADER);
     long index = solo.propose(bytes("x"));
-    Ready r = solo.ready();
+    Ready r = ready(solo);
     assertThat(r.committedEntries()).extracting(LogEntry::index).contains(index);
     assertThat(r.entries()).extracting(LogEntry::index).contains(index);
   }

@@ -72,6 +72,7 @@ class SnapshotTransferTest {
         while (e.hasReady()) {
           Ready r = e.ready();
           if (id.equals("n3") && r.snapshot() != null) installed[0] = r.snapshot();
+          e.advance(r);
           r.messages().forEach(m -> net.get(m.to()).step(m));
         }
       }
