@@ -3,12 +3,20 @@ package io.bellwether.core.engine;
 import java.util.ArrayDeque;
 
 /**
- * The leader's view of one follower (Raft Figure 2, "volatile state on leaders", plus flow control).
+ * The leader's view of one follower's log (Raft Figure 2, "volatile state on leaders", plus flow
+ * control), changed only through methods named after what happened.
  *
  * <p>In {@link State#PROBE} the leader does not know where the follower's log matches, so it sends one
  * AppendEntries at a time and waits for the answer. Once one succeeds it switches to {@link
  * State#REPLICATE} and pipelines: it sends ahead optimistically, bounded by a window of in-flight
- * messages, so one slow follower costs a bounded amount of memory and bandwidth.
+ * messages, so one slow follower costs a bounded amount of memory and bandwidth. In {@link
+ * State#SNAPSHOT} the follower needs entries the leader compacted away, and a {@link
+ * SnapshotTransfer} is under way; appends wait until it is installed.
+ *
+ * <p>Beside the log position it keeps two flags about the follower's liveness: whether it answered
+ * since the last check-quorum round ({@link #recentlyActive}), and whether its replication moved
+ * since its last heartbeat answer ({@link #heartbeatAnswered}), which is how a lost message is
+ * noticed.
  */
 final class Progress {
 
@@ -20,41 +28,24 @@ final class Progress {
   }
 
   /** Highest index known to be replicated on the follower. */
-  long matchIndex;
+  private long matchIndex;
 
   /** Index of the next entry to send. */
-  long nextIndex;
+  private long nextIndex;
 
-  State state = State.PROBE;
+  private State state = State.PROBE;
 
   /** In PROBE: an AppendEntries is out and unanswered. */
-  boolean probeSent;
+  private boolean probeSent;
 
   /** Heard from the follower since the last check-quorum round. */
-  boolean recentActive;
+  private boolean recentActive;
 
-  /** A successful append answer arrived since the last heartbeat answer: the pipeline is moving. */
-  boolean ackedSinceHeartbeat;
+  /** An append or snapshot chunk was answered since the last heartbeat answer: it is moving. */
+  private boolean progressedSinceHeartbeat;
 
-  /** Highest read sequence the follower echoed (ReadIndex acknowledgements). */
-  long ackedReadSeq;
-
-  /**
-   * Highest read sequence the follower echoed while saying its vote-refusal promise covers our
-   * lease: only these acknowledgements extend the lease (see {@link LeaseTiming}).
-   */
-  long leaseAckedReadSeq;
-
-  /** The follower's last heartbeat answer said its promise is shorter than our lease assumes. */
-  boolean promiseShortOfLease;
-
-  /** In SNAPSHOT: the snapshot being sent (kept even if a newer one is taken meanwhile). */
-  io.bellwether.core.spi.Snapshot snapshot;
-
-  /** In SNAPSHOT: the offset of the next chunk to send, and whether a chunk is unanswered. */
-  long snapshotOffset;
-
-  boolean snapshotChunkInFlight;
+  /** In SNAPSHOT: the snapshot on its way to the follower. */
+  private SnapshotTransfer snapshot;
 
   /** Last index of each in-flight AppendEntries, oldest first. */
   private final ArrayDeque<Long> inflight = new ArrayDeque<>();
@@ -66,6 +57,24 @@ final class Progress {
     this.maxInflight = maxInflight;
   }
 
+  long matchIndex() {
+    return matchIndex;
+  }
+
+  long nextIndex() {
+    return nextIndex;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** In SNAPSHOT: the transfer under way; else null. */
+  SnapshotTransfer snapshotTransfer() {
+    return snapshot;
+  }
+
+  /** Whether no AppendEntries may be sent now: a probe is out, the window is full, or a snapshot. */
   boolean isPaused() {
     return switch (state) {
       case PROBE -> probeSent;
@@ -74,7 +83,12 @@ final class Progress {
     };
   }
 
-  void sent(long lastIndex) {
+  boolean hasInflight() {
+    return !inflight.isEmpty();
+  }
+
+  /** An AppendEntries ending at {@code lastIndex} was sent. */
+  void appendSent(long lastIndex) {
     if (state == State.REPLICATE) {
       nextIndex = lastIndex + 1;
       inflight.addLast(lastIndex);
@@ -83,9 +97,13 @@ final class Progress {
     }
   }
 
-  /** Records a successful append up to {@code index}; returns whether matchIndex rose. */
-  boolean acknowledge(long index) {
-    ackedSinceHeartbeat = true;
+  /**
+   * The follower's log matches ours up to {@code index} (a successful append answer).
+   *
+   * @return whether the match index rose
+   */
+  boolean matched(long index) {
+    progressedSinceHeartbeat = true;
     while (!inflight.isEmpty() && inflight.peekFirst() <= index) inflight.pollFirst();
     boolean rose = index > matchIndex;
     if (rose) matchIndex = index;
@@ -95,15 +113,23 @@ final class Progress {
     return rose;
   }
 
-  void becomeSnapshot(io.bellwether.core.spi.Snapshot s) {
-    state = State.SNAPSHOT;
-    snapshot = s;
-    snapshotOffset = 0;
-    snapshotChunkInFlight = false;
-    inflight.clear();
+  /**
+   * The follower rejected an append; its log may match ours before {@code next}.
+   *
+   * @return false when the rejection is stale (it answers an append sent before one that already
+   *     succeeded up to {@code next} or beyond), and nothing changed
+   */
+  boolean rejected(long next) {
+    if (state == State.REPLICATE && next <= matchIndex) return false;
+    probe(next);
+    return true;
   }
 
-  void becomeProbe(long next) {
+  /**
+   * Back to probing, from {@code next} (never below what is known to match): one AppendEntries at a
+   * time until one succeeds. Drops the pipeline and any snapshot transfer.
+   */
+  void probe(long next) {
     snapshot = null;
     state = State.PROBE;
     probeSent = false;
@@ -118,8 +144,51 @@ final class Progress {
     nextIndex = matchIndex + 1;
   }
 
-  boolean hasInflight() {
-    return !inflight.isEmpty();
+  /** The follower needs entries we compacted away: {@code transfer} is sending it a snapshot. */
+  void becomeSnapshot(SnapshotTransfer transfer) {
+    state = State.SNAPSHOT;
+    snapshot = transfer;
+    inflight.clear();
+  }
+
+  /** A chunk of the snapshot was answered: the transfer is moving. */
+  void snapshotChunkAnswered() {
+    progressedSinceHeartbeat = true;
+  }
+
+  /**
+   * The follower installed the snapshot ending at {@code index}: it holds everything up to there,
+   * so replication probes on from the entry after it.
+   */
+  void snapshotInstalled(long index) {
+    matchIndex = Math.max(matchIndex, index);
+    probe(index + 1);
+  }
+
+  /** The follower answered something: it counts as active for the current check-quorum round. */
+  void heardFrom() {
+    recentActive = true;
+  }
+
+  boolean recentlyActive() {
+    return recentActive;
+  }
+
+  /** A check-quorum round ended: activity counts afresh. */
+  void forgetActivity() {
+    recentActive = false;
+  }
+
+  /**
+   * The follower answered a heartbeat.
+   *
+   * @return whether an append or a snapshot chunk was answered since its last heartbeat answer; if
+   *     not, while something is in flight, a message or its answer was lost
+   */
+  boolean heartbeatAnswered() {
+    boolean progressed = progressedSinceHeartbeat;
+    progressedSinceHeartbeat = false;
+    return progressed;
   }
 
   @Override

@@ -1,0 +1,219 @@
+package io.bellwether.core.engine;
+
+import io.bellwether.core.LogEntry;
+import io.bellwether.core.message.AppendEntries;
+import io.bellwether.core.message.AppendEntriesResponse;
+import io.bellwether.core.message.HeartbeatResponse;
+import io.bellwether.core.message.InstallSnapshotResponse;
+import io.bellwether.core.spi.Snapshot;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * A leader's log replication (Raft §5.3) and commitment (§5.4.2): one {@link Progress} per follower,
+ * AppendEntries sent as each follower is ready for more, the answers that move it, and the commit
+ * index a majority's match indexes allow. A follower that needs compacted entries gets a snapshot
+ * through {@link SnapshotSender}; replication resumes after it.
+ *
+ * <p>Separate from {@link ReadConfirmation}, the leader's other half, because the two share only the
+ * heartbeat; and from {@link Leader}, which decides when heartbeats go out and when to step down. One
+ * lives as long as one leadership.
+ */
+final class LogReplicator {
+
+  private final String id;
+  private final long term;
+  private final List<String> voters;
+  private final List<String> peers;
+  private final RaftConfig config;
+  private final Set<InjectedBug> planted;
+  private final RaftLog log;
+  private final Effects effects;
+  private final SnapshotSender snapshots;
+
+  /** Called each time the commit index rises, before anything is sent about it. */
+  private final Runnable committed;
+
+  private final Map<String, Progress> progress = new TreeMap<>();
+
+  LogReplicator(
+      String id,
+      long term,
+      List<String> voters,
+      List<String> peers,
+      RaftConfig config,
+      Set<InjectedBug> planted,
+      RaftLog log,
+      Effects effects,
+      Supplier<Snapshot> latestSnapshot,
+      Runnable committed) {
+    this.id = id;
+    this.term = term;
+    this.voters = voters;
+    this.peers = peers;
+    this.config = config;
+    this.planted = planted;
+    this.log = log;
+    this.effects = effects;
+    this.committed = committed;
+    this.snapshots = new SnapshotSender(id, term, config.maxAppendBytes(), effects, latestSnapshot);
+    for (String peer : peers) {
+      progress.put(peer, new Progress(log.lastIndex() + 1, config.maxInflightAppends()));
+    }
+  }
+
+  /** Whether {@code peer} is a follower of this leader (a voter other than itself). */
+  boolean replicatesTo(String peer) {
+    return progress.containsKey(peer);
+  }
+
+  /** Appends {@code entry} to our log and sends it to every follower ready for more. */
+  void append(LogEntry entry) {
+    log.append(entry);
+    if (peers.isEmpty()) maybeCommit();
+    for (String peer : peers) sendAppendIfReady(peer);
+  }
+
+  /** The match index of {@code peer}; what a heartbeat to it may say is committed is capped by it. */
+  long matchIndex(String peer) {
+    return progress.get(peer).matchIndex();
+  }
+
+  /** Each follower's match index. */
+  Map<String, Long> matchIndexes() {
+    Map<String, Long> out = new TreeMap<>();
+    progress.forEach((peer, p) -> out.put(peer, p.matchIndex()));
+    return out;
+  }
+
+  /**
+   * Whether a majority (this leader included) answered anything since the last call to {@link
+   * #forgetActivity}: check-quorum (thesis §6.2).
+   */
+  boolean quorumRecentlyActive() {
+    long active = 1 + progress.values().stream().filter(Progress::recentlyActive).count();
+    return active >= Quorum.majority(voters.size());
+  }
+
+  /** A check-quorum round ended: activity counts afresh. */
+  void forgetActivity() {
+    progress.values().forEach(Progress::forgetActivity);
+  }
+
+  void onAppendResponse(AppendEntriesResponse r) {
+    Progress pr = progress.get(r.from());
+    if (pr == null) return;
+    pr.heardFrom();
+    if (pr.state() == Progress.State.SNAPSHOT) return; // answers to appends sent before the snapshot
+    if (r.success()) {
+      if (pr.matched(r.matchIndex()) && maybeCommit()) {
+        // Tell idle followers the new commit index now rather than at the next heartbeat.
+        for (String peer : peers) {
+          Progress p = progress.get(peer);
+          if (!p.hasInflight() && p.matchIndex() == log.lastIndex()) sendAppend(peer, true);
+        }
+      }
+      sendAppendIfReady(r.from());
+      return;
+    }
+    if (!pr.rejected(nextIndexAfterRejection(r))) return; // a stale rejection
+    sendAppendIfReady(r.from());
+  }
+
+  /** Fast back-off (§5.3): skip the follower's whole conflicting term in one round trip. */
+  private long nextIndexAfterRejection(AppendEntriesResponse r) {
+    if (r.conflictTerm() > 0) {
+      long last = log.lastIndexOfTerm(r.conflictTerm());
+      if (last > 0) return last + 1;
+    }
+    return Math.max(1, r.conflictIndex());
+  }
+
+  /**
+   * A follower answered a heartbeat. If nothing it was sent was answered since its last heartbeat
+   * answer, a message or its answer was lost: a snapshot chunk is sent again, a stalled pipeline
+   * probes again from what the follower holds.
+   */
+  void onHeartbeatResponse(HeartbeatResponse r) {
+    Progress pr = progress.get(r.from());
+    pr.heardFrom();
+    boolean progressed = pr.heartbeatAnswered();
+    if (pr.state() == Progress.State.SNAPSHOT) {
+      if (!progressed) snapshots.resend(r.from(), pr.snapshotTransfer());
+    } else if (pr.matchIndex() < log.lastIndex()) {
+      boolean stalled = pr.state() == Progress.State.REPLICATE && pr.hasInflight() && !progressed;
+      if (pr.state() == Progress.State.PROBE || stalled) {
+        // A lost message or answer left the follower behind; probe again from what it holds.
+        pr.probe(Math.min(pr.nextIndex(), r.lastIndex() + 1));
+      }
+      sendAppendIfReady(r.from());
+    }
+  }
+
+  void onSnapshotResponse(InstallSnapshotResponse r) {
+    Progress pr = progress.get(r.from());
+    if (pr == null) return;
+    pr.heardFrom();
+    SnapshotTransfer transfer = pr.snapshotTransfer();
+    if (pr.state() != Progress.State.SNAPSHOT || !transfer.isFor(r.lastIndex())) return;
+    pr.snapshotChunkAnswered();
+    if (snapshots.onResponse(r, transfer)) {
+      // The follower now holds everything up to the snapshot: replicate what follows it.
+      pr.snapshotInstalled(r.lastIndex());
+      maybeCommit();
+      sendAppendIfReady(r.from());
+    }
+  }
+
+  private void sendAppendIfReady(String peer) {
+    Progress pr = progress.get(peer);
+    if (pr == null || pr.isPaused()) return;
+    if (pr.state() == Progress.State.REPLICATE && pr.nextIndex() > log.lastIndex()) return;
+    sendAppend(peer, pr.state() == Progress.State.PROBE);
+  }
+
+  private void sendAppend(String peer, boolean allowEmpty) {
+    Progress pr = progress.get(peer);
+    long prevIndex = pr.nextIndex() - 1;
+    long prevTerm = log.term(prevIndex);
+    if (prevTerm < 0) {
+      // §7: the follower needs entries we compacted away; send the snapshot that replaced them.
+      snapshots.start(peer, pr);
+      return;
+    }
+    List<LogEntry> entries =
+        pr.nextIndex() <= log.lastIndex()
+            ? log.slice(pr.nextIndex(), log.lastIndex() + 1, config.maxAppendBytes())
+            : List.of();
+    if (entries.isEmpty() && !allowEmpty) return;
+    effects.send(new AppendEntries(id, peer, term, prevIndex, prevTerm, entries, log.commitIndex()));
+    pr.appendSent(prevIndex + entries.size());
+  }
+
+  /**
+   * Advances the commit index to what a majority holds, if that entry is of our term (§5.4.2).
+   *
+   * @return whether it rose
+   */
+  boolean maybeCommit() {
+    long[] matches = new long[voters.size()];
+    int i = 0;
+    // The leader's own log counts as matched: it is synced before anything it commits is applied
+    // or acknowledged, since both happen after the sync of the same Ready.
+    matches[i++] = log.lastIndex();
+    for (String peer : peers) matches[i++] = progress.get(peer).matchIndex();
+    int needed = Quorum.majority(voters.size());
+    if (planted.contains(InjectedBug.COMMIT_ON_MINORITY)) needed = Math.max(1, needed - 1);
+    long candidate = Quorum.indexReachedBy(matches, needed);
+    if (candidate <= log.commitIndex()) return false;
+    if (log.term(candidate) != term && !planted.contains(InjectedBug.SKIP_CURRENT_TERM_COMMIT_RULE)) {
+      return false; // §5.4.2: never commit an earlier term's entry by counting replicas
+    }
+    log.commitTo(candidate);
+    committed.run();
+    return true;
+  }
+}
