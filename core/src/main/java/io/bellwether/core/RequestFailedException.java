@@ -19,9 +19,12 @@ public final class RequestFailedException extends BellwetherException {
     INVALID_REQUEST,
     /** A key or value is over its size limit. */
     TOO_LARGE,
-    /** The node is stopping or stopped. */
+    /** The node is not running: stopping, stopped, or not started yet. */
     SHUTTING_DOWN,
-    /** A read could not be confirmed as linearizable in time; nothing stale was returned. */
+    /**
+     * A linearizable read could not be confirmed: no leader was known, the leader lost or changed
+     * its leadership, or the request timed out (the message says which). Nothing stale was returned.
+     */
     READ_UNAVAILABLE
   }
 

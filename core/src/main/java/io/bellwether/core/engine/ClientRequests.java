@@ -60,7 +60,7 @@ final class ClientRequests {
       // Thesis §6.4.2: a follower asks the leader for a read index; concurrent reads share a request.
       roles.follower().forwardRead(requestId); // sent by sendReads(), with every read queued till then
     } else {
-      effects.readFailed(requestId);
+      effects.readFailed(requestId, FailedRead.Cause.NO_LEADER);
     }
   }
 

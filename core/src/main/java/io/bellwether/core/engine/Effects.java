@@ -13,7 +13,7 @@ final class Effects {
 
   private final List<Message> messages = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
-  private final List<Long> failedReads = new ArrayList<>();
+  private final List<FailedRead> failedReads = new ArrayList<>();
 
   void send(Message m) {
     messages.add(m);
@@ -23,8 +23,8 @@ final class Effects {
     readStates.add(new ReadState(requestId, readIndex));
   }
 
-  void readFailed(long requestId) {
-    failedReads.add(requestId);
+  void readFailed(long requestId, FailedRead.Cause cause) {
+    failedReads.add(new FailedRead(requestId, cause));
   }
 
   boolean isEmpty() {
@@ -43,8 +43,8 @@ final class Effects {
     return out;
   }
 
-  List<Long> takeFailedReads() {
-    List<Long> out = List.copyOf(failedReads);
+  List<FailedRead> takeFailedReads() {
+    List<FailedRead> out = List.copyOf(failedReads);
     failedReads.clear();
     return out;
   }

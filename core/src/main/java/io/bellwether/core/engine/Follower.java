@@ -195,7 +195,7 @@ final class Follower {
       if (r.success()) {
         effects.readReady(requestId, r.readIndex());
       } else {
-        effects.readFailed(requestId);
+        effects.readFailed(requestId, FailedRead.Cause.LEADER_REFUSED);
       }
     }
     // The reads that arrived meanwhile go out as the next batch at ready().
@@ -204,6 +204,8 @@ final class Follower {
   /** The leader changed or is gone: no forwarded read can be answered any more. */
   void failForwardedReads() {
     if (forwardedReads == null) return;
-    forwardedReads.drainAll().forEach(effects::readFailed);
+    for (long requestId : forwardedReads.drainAll()) {
+      effects.readFailed(requestId, FailedRead.Cause.LEADER_CHANGED);
+    }
   }
 }

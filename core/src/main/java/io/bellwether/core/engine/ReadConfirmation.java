@@ -149,7 +149,7 @@ final class ReadConfirmation {
   void stepDown() {
     for (ReadIndexQueue.PendingRead p : reads.drainAll()) {
       if (p.origin() == null) {
-        effects.readFailed(p.requestId());
+        effects.readFailed(p.requestId(), FailedRead.Cause.LEADERSHIP_LOST);
       } else {
         effects.send(new ReadIndexResponse(id, p.origin(), term, p.requestId(), false, 0));
       }

@@ -25,8 +25,8 @@ import java.util.List;
  *       once applied up to their index; fail {@link #failedReads}.
  * </ol>
  *
- * @param failedReads request ids of local reads that can no longer be confirmed (leadership lost, no
- *     leader known); they must be answered with an error, never from local state
+ * @param failedReads local reads that can no longer be confirmed, each with its cause (no leader
+ *     known, leadership lost, ...); they must be answered with an error, never from local state
  * @param termOrVoteChanged whether {@link #hardState} differs from the last one handed out in term or
  *     vote, not only in commit index
  */
@@ -36,7 +36,7 @@ public record Ready(
     List<Message> messages,
     List<LogEntry> committedEntries,
     List<ReadState> readStates,
-    List<Long> failedReads,
+    List<FailedRead> failedReads,
     Snapshot snapshot,
     boolean termOrVoteChanged) {
 

@@ -3,14 +3,13 @@ package io.bellwether.core.runtime;
 import io.bellwether.core.BellwetherException;
 import io.bellwether.core.EntryType;
 import io.bellwether.core.LogEntry;
-import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.FailedRead;
 import io.bellwether.core.engine.InjectedBug;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.ReadState;
 import io.bellwether.core.engine.Ready;
-import io.bellwether.core.engine.Role;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.InstallSnapshot;
@@ -19,12 +18,10 @@ import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
-import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs one node's engine and carries out its effects, on a single thread, without owning that
@@ -39,11 +36,12 @@ import org.slf4j.LoggerFactory;
  * index is never applied here in time.
  *
  * <p>{@link #flush()} performs each {@link Ready} in the order the engine requires: persist and sync,
- * then send, then apply and answer.
+ * then send, then apply and answer, then {@link RaftEngine#advance}. The clients' side lives in
+ * {@link PendingProposals}, {@link PendingReads} and {@link RequestDeadlines}; snapshots in {@link
+ * LocalSnapshots}; what it tells the operator in {@link RoleChangeReports} and {@link
+ * LeaseTimingReports}.
  */
 public final class NodeDriver {
-
-  private static final Logger LOG = LoggerFactory.getLogger(NodeDriver.class);
 
   private static final byte[] EMPTY = new byte[0];
 
@@ -51,19 +49,16 @@ public final class NodeDriver {
   private final LogStore store;
   private final Transport transport;
   private final StateMachine stateMachine;
-  private final int requestTimeoutTicks;
   private final int maxPendingRequests;
   private final LocalSnapshots snapshots;
 
   private NodeObserver observer = NodeObserver.NONE;
-  private Role observedRole;
-  private long observedTerm = -1;
-  private String observedLeader;
+  private final RoleChangeReports roleChangeReports;
 
   /** Tells the operator when this node's timing and its leader's do not agree (lease reads). */
   private final LeaseTimingReports leaseTimingReports;
 
-  private long nowTicks;
+  /** The index up to which the state machine has applied: it reflects exactly these entries. */
   private long appliedIndex;
   private long syncCount;
 
@@ -79,10 +74,8 @@ public final class NodeDriver {
   /** Reads waiting for a read index, then for this node to apply up to it. */
   private final PendingReads reads;
 
-  /** Every pending request in deadline order (all share one timeout, so FIFO is deadline order). */
-  private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
-
-  private record Deadline(long atTick, CompletableFuture<?> future, boolean isWrite) {}
+  /** The request timeout of every pending proposal and read. */
+  private final RequestDeadlines deadlines;
 
   /**
    * @param appliedIndex the index the state machine already reflects (its snapshot's, or 0)
@@ -114,13 +107,14 @@ public final class NodeDriver {
       SnapshotPolicy snapshotPolicy) {
     this.snapshots = new LocalSnapshots(snapshotPolicy, store, engine, stateMachine, () -> syncCount++);
     this.engine = engine;
+    this.roleChangeReports = new RoleChangeReports(engine);
     this.leaseTimingReports = new LeaseTimingReports(engine);
     this.reads = new PendingReads(stateMachine, engine.id());
     this.store = store;
     this.transport = transport;
     this.stateMachine = stateMachine;
     this.appliedIndex = appliedIndex;
-    this.requestTimeoutTicks = requestTimeoutTicks;
+    this.deadlines = new RequestDeadlines(requestTimeoutTicks);
     this.maxPendingRequests = maxPendingRequests;
   }
 
@@ -131,14 +125,25 @@ public final class NodeDriver {
 
   /** Sets who hears about syncs and role changes; {@link NodeObserver#NONE} by default. */
   public void observe(NodeObserver observer) {
-    this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    this.observer = Objects.requireNonNull(observer, "observer");
+    roleChangeReports.observe(observer);
   }
 
-  /** One tick of logical time: the engine's timers, then request deadlines. */
+  /**
+   * One tick of logical time: the engine's timers, then request deadlines. A deadline fails only
+   * requests whose outcome nobody knows yet: a runtime may tick between the inputs of one batch
+   * (RaftNode does), after the engine installed a snapshot from the leader but before {@link
+   * #flush()} restores it. The proposals that snapshot covers are settled as such first, rather
+   * than reported as timed out.
+   */
   public void tick() {
-    nowTicks++;
     engine.tick();
-    expireDeadlines();
+    if (!deadlines.tick()) return;
+    proposals.coveredBySnapshot(engine.snapshotIndex());
+    if (!deadlines.expire()) return;
+    // Forget timed-out requests so the maps hold only live ones.
+    proposals.forgetDone();
+    reads.forgetDone();
   }
 
   public void receive(Message message) {
@@ -169,7 +174,7 @@ public final class NodeDriver {
     // An earlier proposal at this index stays: our log lost its entry, but another node may hold a
     // copy that a later leader commits. Only applying this index settles it (PendingProposals).
     proposals.add(index, engine.term(), future);
-    deadlines.addLast(new Deadline(nowTicks + requestTimeoutTicks, future, true));
+    deadlines.add(future, true);
   }
 
   /**
@@ -182,7 +187,7 @@ public final class NodeDriver {
       future.completeExceptionally(overloaded());
       return;
     }
-    deadlines.addLast(new Deadline(nowTicks + requestTimeoutTicks, future, false));
+    deadlines.add(future, false);
     if (consistency == ReadConsistency.STALE) {
       reads.awaitApplied(query, future, minIndex, appliedIndex);
       return;
@@ -219,12 +224,14 @@ public final class NodeDriver {
       for (ReadState rs : ready.readStates()) {
         reads.indexConfirmed(rs.requestId(), rs.readIndex(), appliedIndex);
       }
-      for (long id : ready.failedReads()) reads.indexFailed(id, engine.leaderId());
+      for (FailedRead f : ready.failedReads()) {
+        reads.indexFailed(f.requestId(), f.cause(), engine.leaderId());
+      }
       reads.serveUpTo(appliedIndex);
       engine.advance(ready); // carried out: the engine may count its entries as applied
       snapshots.maybeTake(appliedIndex);
     }
-    reportRoleChange();
+    roleChangeReports.report();
     leaseTimingReports.report();
   }
 
@@ -235,20 +242,6 @@ public final class NodeDriver {
    */
   private static boolean isLeaderReplication(Message m) {
     return m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot;
-  }
-
-  private void reportRoleChange() {
-    Role role = engine.role();
-    long term = engine.term();
-    String leader = engine.leaderId();
-    if (role != observedRole || term != observedTerm || !java.util.Objects.equals(leader, observedLeader)) {
-      observedRole = role;
-      observedTerm = term;
-      observedLeader = leader;
-      // One line per change: an operator reading the logs of a failover sees who led when.
-      LOG.info("node {}: {} at term {} (leader {})", engine.id(), role, term, leader == null ? "unknown" : leader);
-      observer.roleChanged(role, term, leader);
-    }
   }
 
   private void persist(Ready ready) {
@@ -293,26 +286,6 @@ public final class NodeDriver {
     proposals.applied(e, result, engine.leaderId());
   }
 
-  private void expireDeadlines() {
-    boolean expiredAny = false;
-    while (!deadlines.isEmpty() && deadlines.peekFirst().atTick <= nowTicks) {
-      Deadline d = deadlines.pollFirst();
-      if (d.future.isDone()) continue;
-      expiredAny = true;
-      d.future.completeExceptionally(
-          d.isWrite
-              ? new OutcomeUnknownException(
-                  OutcomeUnknownException.Reason.TIMEOUT,
-                  "no outcome within the request timeout; the write may or may not be applied")
-              : new RequestFailedException(
-                  Reason.READ_UNAVAILABLE, "read could not be served within the request timeout"));
-    }
-    if (!expiredAny) return;
-    // Forget timed-out requests so the maps hold only live ones.
-    proposals.forgetDone();
-    reads.forgetDone();
-  }
-
   /** Fails every pending request: the node is stopping. Proposals may still commit elsewhere. */
   public void failAllPending(String why) {
     proposals.failAll(why);
@@ -329,7 +302,7 @@ public final class NodeDriver {
         Reason.OVERLOADED, "too many pending requests (" + maxPendingRequests + "); retry later");
   }
 
-
+  /** The index up to which this node's state machine has applied. */
   public long appliedIndex() {
     return appliedIndex;
   }

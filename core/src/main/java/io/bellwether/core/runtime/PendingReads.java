@@ -2,6 +2,7 @@ package io.bellwether.core.runtime;
 
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.FailedRead;
 import io.bellwether.core.spi.StateMachine;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,17 +66,26 @@ final class PendingReads {
     awaitApplied(r, appliedIndex);
   }
 
-  /** The engine could not confirm read {@code id}: no leader, or leadership not confirmed. */
-  void indexFailed(long id, String leader) {
+  /**
+   * The engine could not confirm read {@code id}, for {@code cause}: the failure says that cause, as
+   * the engine recorded it when the read failed, not a guess from what the node knows now.
+   *
+   * @param leaderHint where to retry: the leader as this node knows it now, or null
+   */
+  void indexFailed(long id, FailedRead.Cause cause, String leaderHint) {
     Read r = awaitingIndex.remove(id);
     if (r == null) return;
     r.future.completeExceptionally(
-        new RequestFailedException(
-            Reason.READ_UNAVAILABLE,
-            leader == null
-                ? "no leader known to confirm a linearizable read"
-                : "leadership could not be confirmed for a linearizable read",
-            leader));
+        new RequestFailedException(Reason.READ_UNAVAILABLE, why(cause), leaderHint));
+  }
+
+  private static String why(FailedRead.Cause cause) {
+    return switch (cause) {
+      case NO_LEADER -> "no leader was known to confirm the linearizable read";
+      case LEADERSHIP_LOST -> "this node lost its leadership before it confirmed the linearizable read";
+      case LEADER_CHANGED -> "the leader changed before it confirmed the linearizable read";
+      case LEADER_REFUSED -> "the leader could not confirm the linearizable read: it no longer leads";
+    };
   }
 
   /** This node has applied up to {@code appliedIndex}: answers every read waiting for it. */

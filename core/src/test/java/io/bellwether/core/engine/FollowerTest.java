@@ -139,6 +139,17 @@ class FollowerTest {
     follower.onReadIndexResponse(new ReadIndexResponse("n1", "n2", TERM, sent.get(0).requestId(), true, 3));
     assertThat(effects.takeReadStates()).containsExactly(new ReadState(1, 3), new ReadState(2, 3));
     follower.failForwardedReads();
-    assertThat(effects.takeFailedReads()).containsExactly(3L);
+    assertThat(effects.takeFailedReads())
+        .containsExactly(new FailedRead(3, FailedRead.Cause.LEADER_CHANGED));
+  }
+
+  @Test
+  void readsTheLeaderCouldNotConfirmFailSayingSo() {
+    follower.forwardRead(1);
+    follower.sendForwardedReads(0, "n1", TERM);
+    long batch = ((ReadIndexRequest) effects.takeMessages().get(0)).requestId();
+    follower.onReadIndexResponse(new ReadIndexResponse("n1", "n2", TERM, batch, false, 0));
+    assertThat(effects.takeFailedReads())
+        .containsExactly(new FailedRead(1, FailedRead.Cause.LEADER_REFUSED));
   }
 }

@@ -686,7 +686,7 @@ class RaftEngineTest {
   void readOnACandidateFailsRatherThanServingLocalState() {
     RaftEngine e = engine("n1", HardState.INITIAL, List.of());
     e.readIndex(1);
-    assertThat(ready(e).failedReads()).containsExactly(1L);
+    assertThat(ready(e).failedReads()).containsExactly(new FailedRead(1, FailedRead.Cause.NO_LEADER));
   }
 
   @Test

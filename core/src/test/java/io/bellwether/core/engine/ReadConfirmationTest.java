@@ -115,7 +115,8 @@ class ReadConfirmationTest {
     log.commitTo(2);
     reads.read(2, "n3"); // waiting for a round
     reads.stepDown();
-    assertThat(effects.takeFailedReads()).containsExactly(1L);
+    assertThat(effects.takeFailedReads())
+        .containsExactly(new FailedRead(1, FailedRead.Cause.LEADERSHIP_LOST));
     assertThat(effects.takeMessages())
         .containsExactly(new ReadIndexResponse("n1", "n3", 2, 2, false, 0));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.FailedRead;
 import io.bellwether.core.spi.StateMachine;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class PendingReadsTest {
     reads.awaitApplied("q".getBytes(), now, 2, 2);
     assertThat(now).isCompleted();
     reads.indexConfirmed(999, 1, 2); // an answer for a read that is gone: nothing happens
-    reads.indexFailed(999, "n2");
+    reads.indexFailed(999, FailedRead.Cause.NO_LEADER, "n2");
     assertThat(reads.size()).isZero();
   }
 
@@ -74,10 +75,11 @@ class PendingReadsTest {
   void failuresSayWhy() {
     PendingReads reads = new PendingReads(new Counter(), "n1");
     CompletableFuture<QueryResult> unconfirmed = new CompletableFuture<>();
-    reads.indexFailed(reads.awaitIndex("q".getBytes(), unconfirmed), "n2");
+    reads.indexFailed(reads.awaitIndex("q".getBytes(), unconfirmed), FailedRead.Cause.LEADER_CHANGED, "n2");
     assertThat(reason(unconfirmed)).isEqualTo(Reason.READ_UNAVAILABLE);
-    assertThat(((RequestFailedException) unconfirmed.handle((v, e) -> e).join()).leaderHint())
-        .isEqualTo("n2");
+    RequestFailedException failure = (RequestFailedException) unconfirmed.handle((v, e) -> e).join();
+    assertThat(failure.leaderHint()).isEqualTo("n2");
+    assertThat(failure.getMessage()).contains("the leader changed");
 
     CompletableFuture<QueryResult> invalid = new CompletableFuture<>();
     reads.awaitApplied("bad".getBytes(), invalid, 0, 0);
@@ -93,5 +95,22 @@ class PendingReadsTest {
     reads.failAll("stopping");
     assertThat(reason(waiting)).isEqualTo(Reason.SHUTTING_DOWN);
     assertThat(reads.size()).isZero();
+  }
+
+  @Test
+  void aReadTheEngineFailedSaysTheCauseTheEngineRecorded() {
+    PendingReads reads = new PendingReads(new Counter(), "n1");
+    assertThat(failedWith(reads, FailedRead.Cause.NO_LEADER)).contains("no leader was known");
+    assertThat(failedWith(reads, FailedRead.Cause.LEADERSHIP_LOST)).contains("lost its leadership");
+    assertThat(failedWith(reads, FailedRead.Cause.LEADER_CHANGED)).contains("leader changed");
+    assertThat(failedWith(reads, FailedRead.Cause.LEADER_REFUSED)).contains("no longer leads");
+  }
+
+  private static String failedWith(PendingReads reads, FailedRead.Cause cause) {
+    CompletableFuture<QueryResult> f = new CompletableFuture<>();
+    reads.indexFailed(reads.awaitIndex("q".getBytes(), f), cause, null);
+    RequestFailedException e = (RequestFailedException) f.handle((v, t) -> t).join();
+    assertThat(e.reason()).isEqualTo(Reason.READ_UNAVAILABLE);
+    return e.getMessage();
   }
 }
