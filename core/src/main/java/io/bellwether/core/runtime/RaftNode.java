@@ -2,12 +2,10 @@ package io.bellwether.core.runtime;
 
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
-import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
-import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
@@ -16,17 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * message (Raft retries). The thread drains up to {@code maxDrain} events, feeds them all to the
  * engine, then performs the effects with <b>one</b> sync: many writes, one fsync (group commit).
  *
+ * <p>This class is the API clients and embedders call, and assembles the node from its {@link
+ * Builder} (restoring the engine and state machine from the store); the thread, the inbox and the
+ * node's life from start to stop are {@link NodeLoop}'s.
+ *
  * <p>Futures returned by {@link #propose} and {@link #query} complete on the node thread: callers
  * must not block in their callbacks (use the {@code *Async} variants to hop elsewhere).
  *
@@ -49,60 +43,12 @@ public final class RaftNode implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
 
-  private interface Event {}
-
-  /** A peer's message and when it arrived ({@link System#nanoTime()}). */
-  private record Inbound(Message message, long arrivedNanos) implements Event {}
-
-  private record Propose(byte[] command, CompletableFuture<Applied> future) implements Event {}
-
-  private record Query(
-      byte[] query, ReadConsistency consistency, long minIndex, CompletableFuture<QueryResult> future)
-      implements Event {}
-
-  private record Stop() implements Event {}
-
-  /** The transport lost its connection to a peer. */
-  private record PeerUnreachable(String peer) implements Event {}
-
-  /** Work for the node thread was queued in {@code onNodeThread} (by the snapshot writer). */
-  private record Wake() implements Event {}
-
   private final String nodeId;
-  private final LogStore store;
-  private final Transport transport;
-  private final NodeDriver driver;
-  private final BlockingQueue<Event> inbox;
-  private final long tickNanos;
-  private final int maxDrain;
-  private final long maxCatchUpTicks;
-  private final Thread thread;
-  private final AtomicLong droppedInbound = new AtomicLong();
-  /** Writes snapshot files, so that the node thread never waits for one (see NodeDriver). */
-  private final ExecutorService snapshotWriter;
-  private final Queue<Runnable> onNodeThread = new ConcurrentLinkedQueue<>();
+  private final NodeLoop loop;
 
-  private volatile NodeStatus status;
-  private volatile boolean accepting;
-  private volatile String failure;
-  /**
-   * Test kit only (same package): runs in {@link #offerRequest} between reading {@link #accepting}
-   * and offering to the inbox, so a test can stop the node exactly there. Does nothing otherwise.
-   */
-  private volatile Runnable betweenCheckAndOffer = () -> {};
-  /** The event the node thread is handing to the driver; node thread only. */
-  private Event inHand;
-  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-
-  private RaftNode(Builder b) {
+  private RaftNode(Builder b, TickSettings settled) {
     this.nodeId = b.nodeId;
-    this.store = b.store;
-    this.transport = b.transport;
-    this.inbox = new ArrayBlockingQueue<>(b.inboxCapacity);
-    this.tickNanos = b.effectiveTick.toNanos();
-    this.maxDrain = b.maxDrain;
-    this.maxCatchUpTicks = 4L * b.effectiveRaftConfig.electionTimeoutTicks();
-
+    LogStore store = b.store;
     HardState hardState = store.hardState();
     Optional<Snapshot> snapshot = store.snapshot();
     long appliedIndex = 0;
@@ -115,26 +61,17 @@ public final class RaftNode implements AutoCloseable {
     long from = Math.max(store.firstIndex(), appliedIndex + 1);
     List<LogEntry> entries =
         from <= store.lastIndex() ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE) : List.of();
-    RaftEngine engine =
-        new RaftEngine(
-            nodeId, b.voters, b.effectiveRaftConfig, b.random, hardState, snapshot.orElse(null), entries);
+    RaftEngine engine = new RaftEngine(
+        nodeId, b.voters, settled.raftConfig(), b.random, hardState, snapshot.orElse(null), entries);
+    long tickNanos = settled.tick().toNanos();
     int timeoutTicks = (int) Math.max(1, b.requestTimeout.toNanos() / tickNanos);
-    this.driver =
-        new NodeDriver(
-            engine, store, transport, b.stateMachine, appliedIndex, timeoutTicks, b.maxPendingRequests,
-            b.snapshotPolicy);
-    this.driver.observe(b.observer);
-    this.snapshotWriter = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "bellwether-snapshot-" + nodeId);
-      t.setDaemon(true);
-      return t;
-    });
-    this.driver.writeSnapshotsOn(snapshotWriter, task -> {
-      onNodeThread.add(task);
-      inbox.offer(new Wake()); // when the inbox is full the loop is busy and will see the task anyway
-    });
-    this.status = driver.status(false, null);
-    this.thread = new Thread(this::run, "bellwether-node-" + nodeId);
+    NodeDriver driver = new NodeDriver(engine, store, b.transport, b.stateMachine, appliedIndex,
+        timeoutTicks, b.maxPendingRequests, b.snapshotPolicy);
+    driver.observe(b.observer);
+    // After a pause, feed enough ticks to expire every timer and lease, no more.
+    long maxCatchUpTicks = 4L * settled.raftConfig().electionTimeoutTicks();
+    this.loop = new NodeLoop(nodeId, driver, store, b.transport, b.inboxCapacity, tickNanos,
+        b.maxDrain, maxCatchUpTicks);
   }
 
   public static Builder builder() {
@@ -148,25 +85,10 @@ public final class RaftNode implements AutoCloseable {
    * @throws io.bellwether.core.spi.TransportException if the transport cannot start
    */
   public RaftNode start() {
-    transport.start(new Transport.InboundHandler() {
-      @Override
-      public void onMessage(Message message) {
-        offerInbound(message);
-      }
-
-      @Override
-      public void onPeerUnreachable(String peer) {
-        inbox.offer(new PeerUnreachable(peer)); // a hint: lost when the inbox is full, like a message
-      }
-    });
-    accepting = true;
-    thread.start();
+    loop.start();
+    NodeStatus status = loop.status();
     LOG.info("node {} started: voters={} lastIndex={}", nodeId, status.voters(), status.lastIndex());
     return this;
-  }
-
-  private void offerInbound(Message m) {
-    if (!inbox.offer(new Inbound(m, System.nanoTime()))) droppedInbound.incrementAndGet();
   }
 
   /**
@@ -179,7 +101,7 @@ public final class RaftNode implements AutoCloseable {
   public CompletableFuture<Applied> propose(byte[] command) {
     Objects.requireNonNull(command, "command");
     CompletableFuture<Applied> f = new CompletableFuture<>();
-    offerRequest(new Propose(command, f), f);
+    loop.propose(command, f);
     return f;
   }
 
@@ -194,31 +116,16 @@ public final class RaftNode implements AutoCloseable {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(consistency, "consistency");
     CompletableFuture<QueryResult> f = new CompletableFuture<>();
-    offerRequest(new Query(query, consistency, minIndex, f), f);
+    loop.query(query, consistency, minIndex, f);
     return f;
   }
 
-  private void offerRequest(Event e, CompletableFuture<?> f) {
-    boolean wasAccepting = accepting;
-    betweenCheckAndOffer.run();
-    if (!wasAccepting) {
-      f.completeExceptionally(
-          new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " is not running"));
-    } else if (!inbox.offer(e)) {
-      f.completeExceptionally(
-          new RequestFailedException(Reason.OVERLOADED, "node " + nodeId + " inbox is full; retry later"));
-    } else if (!accepting && inbox.remove(e)) {
-      // The node stopped between the check above and the offer: its thread may already have failed
-      // what the inbox held and gone, and nobody would ever answer this request. Taking it back out
-      // proves the node thread never saw it (remove and the thread's poll cannot both get it), so
-      // "certainly not done" is true. If remove finds nothing, the node thread took it and answers it.
-      rejectUnhandled(e);
-    }
-  }
-
-  /** Test kit only: see {@link #betweenCheckAndOffer}. */
+  /**
+   * Test kit only (same package): runs between a client thread's check that the node accepts
+   * requests and its offer to the inbox, so a test can stop the node exactly there.
+   */
   void betweenCheckAndOffer(Runnable hook) {
-    this.betweenCheckAndOffer = Objects.requireNonNull(hook, "hook");
+    loop.betweenCheckAndOffer(hook);
   }
 
   /**
@@ -229,12 +136,12 @@ public final class RaftNode implements AutoCloseable {
    * Callbacks run on the node thread and must not block.
    */
   public CompletableFuture<Void> stopped() {
-    return stopped;
+    return loop.stopped();
   }
 
   /** The node as of its last batch of work. Thread-safe, never blocks. */
   public NodeStatus status() {
-    return status;
+    return loop.status();
   }
 
   public String nodeId() {
@@ -243,119 +150,7 @@ public final class RaftNode implements AutoCloseable {
 
   /** Inbound messages dropped because the inbox was full. */
   public long droppedInbound() {
-    return droppedInbound.get();
-  }
-
-  private void run() {
-    Throwable fatal = null;
-    long lastTick = System.nanoTime();
-    try {
-      while (true) {
-        long wait = lastTick + tickNanos - System.nanoTime();
-        Event first = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
-        boolean stop = false;
-        Event e = first;
-        for (int drained = 0; e != null; e = ++drained < maxDrain ? inbox.poll() : null) {
-          inHand = e;
-          lastTick = tickElapsed(lastTick, timeOf(e));
-          if (!handle(e)) {
-            stop = true;
-            break;
-          }
-        }
-        inHand = null;
-        for (Runnable task; (task = onNodeThread.poll()) != null; ) task.run();
-        // Time up to now, or only up to the next waiting message when the batch was cut at maxDrain.
-        Event next = inbox.peek();
-        lastTick = tickElapsed(lastTick, next == null ? System.nanoTime() : timeOf(next));
-        driver.flush(); // persist + sync once for the whole batch, then send, then apply
-        status = driver.status(true, null);
-        if (stop) break;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException | Error e) {
-      // A storage failure or a broken invariant: stop rather than act on state we cannot trust.
-      fatal = e;
-      failure = e.toString();
-      LOG.error("node {} stopped on an unrecoverable error", nodeId, e);
-    } finally {
-      accepting = false;
-      snapshotWriter.shutdown(); // a write in progress finishes; its result is never switched to
-      driver.failAllPending("node " + nodeId + " stopped");
-      if (inHand != null) failInHand(inHand);
-      Event e;
-      while ((e = inbox.poll()) != null) rejectUnhandled(e);
-      status = driver.status(false, failure);
-      if (fatal == null) stopped.complete(null); else stopped.completeExceptionally(fatal);
-    }
-  }
-
-  /**
-   * The moment an event belongs to. A peer's message counts from when it arrived: the node may have
-   * been busy (a slow sync, a GC pause) while it waited in the inbox, and feeding that busy time
-   * first would make a heartbeat that came in time look late, so a busy follower would start an
-   * election and a busy leader would step down (check-quorum) for no fault of their peers'. This is
-   * safe for the lease: a follower's vote refusal then counts from the heartbeat's arrival, which is
-   * after the leader sent it. A client's request counts from now: before a lease read, the engine
-   * must know all the time that has passed, also across a pause.
-   */
-  private static long timeOf(Event e) {
-    return e instanceof Inbound in ? in.arrivedNanos() : System.nanoTime();
-  }
-
-  /**
-   * Feeds the driver one tick per tick length elapsed from {@code lastTick} to {@code upTo} (nothing
-   * if {@code upTo} is earlier: time never runs backwards). After a long pause that is many ticks at
-   * once (capped: enough to expire every timer and lease, no more).
-   *
-   * @return the time the last tick fed stands for
-   */
-  private long tickElapsed(long lastTick, long upTo) {
-    long elapsed = (upTo - lastTick) / tickNanos;
-    if (elapsed <= 0) return lastTick;
-    for (long i = 0; i < Math.min(elapsed, maxCatchUpTicks); i++) driver.tick();
-    return lastTick + elapsed * tickNanos;
-  }
-
-  private boolean handle(Event e) {
-    if (e instanceof Inbound in) {
-      driver.receive(in.message());
-    } else if (e instanceof Propose p) {
-      driver.propose(p.command(), p.future());
-    } else if (e instanceof Query q) {
-      driver.query(q.query(), q.consistency(), q.minIndex(), q.future());
-    } else if (e instanceof PeerUnreachable u) {
-      driver.peerUnreachable(u.peer());
-    } else if (e instanceof Stop) {
-      return false;
-    } // Wake: nothing, the loop runs the queued tasks after the batch
-    return true;
-  }
-
-  /**
-   * The node stopped while handing {@code e} to the driver (the driver or the engine threw). The
-   * driver may or may not have registered it: {@link NodeDriver#failAllPending} answered it if it
-   * did (completing a future twice changes nothing), and otherwise nobody else ever will. A proposal
-   * may already be in the engine's log, so its fate is unknown; a read has no effect to be unsure of.
-   */
-  private void failInHand(Event e) {
-    String why = "node " + nodeId + " stopped while taking this request";
-    if (e instanceof Propose p) {
-      p.future().completeExceptionally(
-          new OutcomeUnknownException(OutcomeUnknownException.Reason.SHUTTING_DOWN, why));
-    }
-    if (e instanceof Query q) {
-      q.future().completeExceptionally(new RequestFailedException(Reason.SHUTTING_DOWN, why));
-    }
-  }
-
-  /** Fails a request the node thread never took from the inbox: it certainly did not happen. */
-  private void rejectUnhandled(Event e) {
-    RequestFailedException stopped =
-        new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " stopped");
-    if (e instanceof Propose p) p.future().completeExceptionally(stopped);
-    if (e instanceof Query q) q.future().completeExceptionally(stopped);
+    return loop.droppedInbound();
   }
 
   /**
@@ -364,32 +159,7 @@ public final class RaftNode implements AutoCloseable {
    */
   @Override
   public void close() {
-    accepting = false;
-    if (thread.isAlive()) {
-      while (!inbox.offer(new Stop())) {
-        // Make room. What is dropped never reaches the node thread, so it is answered here, as
-        // certainly not done: the thread's own drain at exit will never see it.
-        Event dropped = inbox.poll();
-        if (dropped != null) rejectUnhandled(dropped);
-      }
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    stopped.complete(null); // no-op unless the thread never started
-    snapshotWriter.shutdown();
-    try {
-      // A snapshot write must not outlive the store it writes into.
-      if (!snapshotWriter.awaitTermination(30, TimeUnit.SECONDS)) {
-        LOG.warn("node {}: snapshot writer still busy after 30 s; closing anyway", nodeId);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    transport.close();
-    store.close();
+    loop.close();
     LOG.info("node {} closed", nodeId);
   }
 
@@ -398,8 +168,6 @@ public final class RaftNode implements AutoCloseable {
     private String nodeId;
     private Set<String> voters;
     private RaftConfig raftConfig;
-    private RaftConfig effectiveRaftConfig; // what build() settled on, from raftConfig and tick
-    private Duration effectiveTick;
     private LogStore store;
     private Transport transport;
     private StateMachine stateMachine;
@@ -428,7 +196,7 @@ public final class RaftNode implements AutoCloseable {
      * set. Its {@link RaftConfig#tickMicros()} must equal the {@link #tick} if both are set.
      */
     public Builder raftConfig(RaftConfig config) {
-      this.raftConfig = java.util.Objects.requireNonNull(config, "raftConfig");
+      this.raftConfig = Objects.requireNonNull(config, "raftConfig");
       return this;
     }
 
@@ -462,7 +230,7 @@ public final class RaftNode implements AutoCloseable {
      * refuses a tick that disagrees with an explicitly set {@code raftConfig}, rather than pick one.
      */
     public Builder tick(Duration tick) {
-      this.tick = java.util.Objects.requireNonNull(tick, "tick");
+      this.tick = Objects.requireNonNull(tick, "tick");
       return this;
     }
 
@@ -484,13 +252,13 @@ public final class RaftNode implements AutoCloseable {
 
     /** When to snapshot the state machine and compact the log. */
     public Builder snapshotPolicy(SnapshotPolicy policy) {
-      this.snapshotPolicy = java.util.Objects.requireNonNull(policy, "snapshotPolicy");
+      this.snapshotPolicy = Objects.requireNonNull(policy, "snapshotPolicy");
       return this;
     }
 
     /** Hears syncs and role changes on the node thread (for metrics); must never block. */
     public Builder observer(NodeObserver observer) {
-      this.observer = java.util.Objects.requireNonNull(observer, "observer");
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 
@@ -512,39 +280,13 @@ public final class RaftNode implements AutoCloseable {
       require(store != null, "store is required");
       require(transport != null, "transport is required");
       require(stateMachine != null, "stateMachine is required");
-      resolveTick();
-      require(requestTimeout.compareTo(effectiveTick) >= 0, "requestTimeout must be at least one tick");
+      TickSettings settled = TickSettings.resolve(tick, raftConfig);
+      require(requestTimeout.compareTo(settled.tick()) >= 0, "requestTimeout must be at least one tick");
       require(inboxCapacity >= 16, "inboxCapacity must be >= 16");
       require(maxPendingRequests >= 1, "maxPendingRequests must be >= 1");
       require(maxDrain >= 1, "maxDrain must be >= 1");
       if (random == null) random = new SplittableRandom();
-      return new RaftNode(this);
-    }
-
-    /**
-     * Settles the tick length and the engine's idea of it: one follows the other when only one is
-     * given; both given must agree, and a disagreement is refused naming both values.
-     */
-    private void resolveTick() {
-      if (tick != null) {
-        require(!tick.isNegative() && !tick.isZero(), "tick must be positive: " + tick);
-        require(tick.toNanos() % 1_000 == 0, "tick must be a whole number of microseconds: " + tick);
-      }
-      effectiveRaftConfig = raftConfig;
-      effectiveTick = tick;
-      if (raftConfig == null) {
-        effectiveRaftConfig = tick == null
-            ? RaftConfig.DEFAULT
-            : RaftConfig.DEFAULT.withTickMicros(tick.toNanos() / 1_000);
-      } else if (tick == null) {
-        effectiveTick = Duration.ofNanos(raftConfig.tickMicros() * 1_000);
-      } else {
-        require(tick.toNanos() / 1_000 == raftConfig.tickMicros(),
-            "tick " + tick.toNanos() / 1_000 + "us (Builder.tick) and RaftConfig.tickMicros "
-                + raftConfig.tickMicros() + "us disagree: the engine tells its peers the tick its "
-                + "lease is sized from, so it must be the tick the node really runs; set one of "
-                + "them, or both to the same value");
-      }
+      return new RaftNode(this, settled);
     }
 
     private static void require(boolean ok, String message) {

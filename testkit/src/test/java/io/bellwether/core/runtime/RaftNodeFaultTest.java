@@ -73,6 +73,9 @@ class RaftNodeFaultTest {
           .hasMessageContaining("injected disk failure");
       assertThat(doomed).as("the write that could not be made durable is never acknowledged")
           .isCompletedExceptionally();
+      assertThat(doomed.handle((v, e) -> e).join()).as("and its failure says the node broke")
+          .hasMessageContaining("stopped on an unrecoverable error")
+          .hasMessageContaining("injected disk failure");
       assertThat(node.status().running()).isFalse();
     } finally {
       network.close();
