@@ -1,6 +1,7 @@
 package io.bellwether.core;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -56,6 +57,14 @@ class ArchitectureTest {
         .orShould().dependOnClassesThat().belongToAnyOf(
             Thread.class, java.util.Random.class, java.util.SplittableRandom.class)
         .because("time arrives as ticks and randomness from the injected generator")
+        .check(core);
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    // "(**)" makes every package its own slice, io.bellwether.core itself included.
+    slices().matching("io.bellwether.(**)").should().beFreeOfCycles()
+        .because("a cycle means neither package can be understood, tested or moved without the other")
         .check(core);
   }
 }

@@ -3,6 +3,7 @@ package io.bellwether.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bellwether.node.cli.ClientCommands;
+import io.bellwether.node.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bellwether.core.spi.Settings;
+import io.bellwether.node.cli.Main;
 import io.bellwether.node.config.ConfigException;
 import io.bellwether.node.config.ConfigLoader;
 import io.bellwether.node.config.Defaults;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bellwether.node.cli.FreePorts;
+import io.bellwether.node.cli.Main;
 import io.bellwether.node.cli.NodeCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;

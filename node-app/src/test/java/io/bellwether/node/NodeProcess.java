@@ -2,6 +2,7 @@ package io.bellwether.node;
 
 import static org.awaitility.Awaitility.await;
 
+import io.bellwether.node.cli.Main;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ final class NodeProcess implements AutoCloseable {
     this.output = output;
   }
 
-  /** {@code java -cp <this test's classpath> io.bellwether.node.Main args...}. */
+  /** {@code java -cp <this test's classpath> io.bellwether.node.cli.Main args...}. */
   static NodeProcess fromClasspath(Path output, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(javaPrefix());
     cmd.add("-cp");

@@ -13,6 +13,7 @@ import io.bellwether.core.runtime.RaftNode;
 import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.node.cli.ClientCommands;
+import io.bellwether.node.cli.Main;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -1,6 +1,5 @@
 package io.bellwether.node.cli;
 
-import io.bellwether.node.Main;
 import io.bellwether.node.Modules;
 import io.bellwether.node.config.Defaults;
 import java.io.IOException;

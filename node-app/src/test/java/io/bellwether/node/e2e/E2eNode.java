@@ -2,7 +2,7 @@ package io.bellwether.node.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import io.bellwether.node.Main;
+import io.bellwether.node.cli.Main;
 import java.io.File;
 import java.io.IOException;
 import java.net.URL;

@@ -1,8 +1,5 @@
-package io.bellwether.node;
+package io.bellwether.node.cli;
 
-import io.bellwether.node.cli.ClientCommands;
-import io.bellwether.node.cli.LocalClusterCommand;
-import io.bellwether.node.cli.NodeCommand;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
