@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Goal: the design documents name only code that exists, so a method renamed or a class moved to
- * another module cannot leave docs/ARCHITECTURE.md describing something that is gone. Method: {@link DocReferences} reads each document's backticked names and
+ * another module cannot leave docs/ARCHITECTURE.md (or a decision record) describing something
+ * that is gone. Method: {@link DocReferences} reads each document's backticked names and
  * {@code Class.method} references and looks each up in every module's main and test sources (so a
  * class moved between modules is still found), and in the JDK and the class path for library
  * classes. Every reference that does not resolve is printed with its line, and the test fails.
@@ -37,6 +38,19 @@ class DocReferencesTest {
   @Test
   void architectureNamesOnlyCodeThatExists() throws IOException {
     assertResolves(root.resolve("docs/ARCHITECTURE.md"));
+  }
+
+  @Test
+  void decisionRecordsNameOnlyCodeThatExists() throws IOException {
+    Path decisions = root.resolve("docs/decisions");
+    List<Path> records;
+    try (Stream<Path> files = Files.list(decisions)) {
+      records = files.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+    }
+    assertThat(records).as("decision records in " + decisions).isNotEmpty();
+    List<String> all = new ArrayList<>();
+    for (Path p : records) all.addAll(problems(p));
+    assertThat(all).as("references in docs/decisions that name no existing code").isEmpty();
   }
 
   @Test
