@@ -157,8 +157,7 @@ final class DocReferences {
       prose.append(line.substring(last));
       Matcher p = PROSE_REF.matcher(prose);
       while (p.find()) {
-        checked.add(p.group(0));
-        checkChain(p.group(0), List.of(p.group(1), p.group(2)), lineNo, problems);
+        checkChain(p.group(0), List.of(p.group(1), p.group(2)), lineNo, problems, checked);
       }
     }
     return problems;
@@ -177,21 +176,23 @@ final class DocReferences {
       char after = t.end() == text.length() ? ' ' : text.charAt(t.end());
       if ("-/<>@%*".indexOf(before) >= 0 || "-/<>@*".indexOf(after) >= 0) continue;
       List<String> parts = List.of(t.group().split("[.#]"));
-      if (t.group().chars().anyMatch(Character::isUpperCase)) checked.add(t.group());
-      checkChain(t.group(), parts, line, problems);
+      checkChain(t.group(), parts, line, problems, checked);
     }
   }
 
   /** Checks a dotted name: package segments (lower case), then types, then at most one member. */
-  private void checkChain(String reference, List<String> parts, int line, List<Problem> problems) {
+  private void checkChain(
+      String reference, List<String> parts, int line, List<Problem> problems, List<String> checked) {
     int firstType = 0;
     while (firstType < parts.size() && !Character.isUpperCase(parts.get(firstType).charAt(0))) firstType++;
     List<String> packagePart = parts.subList(0, firstType);
     if (firstType == parts.size()) {
       // All lower case: a package of ours is checked; anything else (a setting, a file) is not code.
-      if (parts.size() >= 3 && parts.get(0).equals("io") && parts.get(1).equals("bellwether")
-          && !packageExists(String.join(".", parts))) {
-        problems.add(new Problem(line, reference, "no such package in " + describeRoots()));
+      if (parts.size() >= 3 && parts.get(0).equals("io") && parts.get(1).equals("bellwether")) {
+        checked.add(reference);
+        if (!packageExists(String.join(".", parts))) {
+          problems.add(new Problem(line, reference, "no such package in " + describeRoots()));
+        }
       }
       return;
     }
@@ -203,12 +204,14 @@ final class DocReferences {
       return; // another file's name, not code
     }
     if (rest.size() == 1 && CONSTANT_NAME.matcher(rest.get(0)).matches() && packagePart.isEmpty()) {
+      checked.add(reference);
       if (!constantDeclaredAnywhere(rest.get(0))) {
         problems.add(new Problem(line, reference, "no constant of that name is declared in " + describeRoots()));
       }
       return;
     }
     if (!isTypeName(rest.get(0))) return; // e.g. HTTP, T, E_follower: not a code name
+    checked.add(reference);
     List<String> types = new ArrayList<>();
     String member = null;
     for (int i = 0; i < rest.size(); i++) {
