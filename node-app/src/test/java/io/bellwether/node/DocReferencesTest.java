@@ -67,7 +67,7 @@ class DocReferencesTest {
     String doc = String.join("\n",
         "Ticks go to `RaftEngine.tick` and messages to `RaftEngine#step`, and `LeaseTiming.covers(leader)`",
         "decides; `RaftNode.Builder`, `Transport.InboundHandler.onPeerUnreachable`, `RaftConfig.tickMicros`",
-        "(a record component), `InjectedBug.SEND_BEFORE_SYNC`, `TORN_CRASH`, `io.bellwether.core.sim`,",
+        "(a record component), `InjectedBug.SEND_BEFORE_SYNC`, `TORN_CRASH`, `io.bellwether.core.engine`,",
         "`java.util.ServiceLoader`, `RandomGenerator`, `FileChannel.force` and `SimReplayTest.java` exist.",
         "But `RaftEngine.noSuchMethod` and `NodeDriver#advanceNever` do not, nor `NoSuchClassAnywhere`,",
         "`Transport.NoSuchNested`, `NO_SUCH_CONSTANT`, `io.bellwether.core.nosuch`, `flush()`;",
