@@ -358,7 +358,9 @@ final class DocReferences {
     if (!Character.isLowerCase(member.charAt(0))) {
       return Pattern.compile("(?m)(?:^|[,{;])\\s*(?:@\\w+(?:\\([^)]*\\))?\\s*)*" + q + "\\b\\s*(?:\\(|,|;|\\{|$)")
               .matcher(source).find()
-          || Pattern.compile("\\bfinal\\s+[\\w$<>\\[\\],.? ]+\\s+" + q + "\\s*=").matcher(source).find();
+          // A field: "static final Type NAME =", or an interface's "Type NAME =" (implicitly final).
+          || Pattern.compile("(?m)(?:^|[;{}])\\s*(?:@\\w+\\s*)*(?:(?:public|protected|private|static|final)\\s+)*"
+              + "[\\w$.]+(?:<[^;{}()=]*>)?(?:\\[\\])*\\s+" + q + "\\s*=").matcher(source).find();
     }
     Matcher m = Pattern.compile(
         "(?:^|[;{}])\\s*(?:@[\\w.]+(?:\\([^)]*\\))?\\s*)*"

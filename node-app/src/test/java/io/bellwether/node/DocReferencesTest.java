@@ -91,6 +91,14 @@ class DocReferencesTest {
     assertThat(references.check("`RaftLog.commitTo`")).isEmpty();
   }
 
+  @Test
+  void constantsAreFoundInEnumsClassesAndInterfaces() {
+    // An enum constant, a static final field, and an interface field (implicitly static final).
+    assertThat(references.check("`Role.PRE_CANDIDATE`, `ApiError.WRITE_NOT_DONE_STATUSES`, `WalRecord.HARD_STATE`"))
+        .isEmpty();
+    assertThat(references.check("`WalRecord.SOFT_STATE`")).hasSize(1);
+  }
+
   private static void assertResolves(Path doc) throws IOException {
     List<String> problems = problems(doc);
     assertThat(problems).as("references in " + root.relativize(doc) + " that name no existing code").isEmpty();
