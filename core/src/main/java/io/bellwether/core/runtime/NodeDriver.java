@@ -205,8 +205,9 @@ public final class NodeDriver {
     while (engine.hasReady()) {
       Ready ready = engine.ready();
       // Raft thesis §10.2.1: a leader may replicate entries before they are durable on its own disk,
-      // so its fsync and its followers' overlap. It still counts itself in a majority only for
-      // entries it has synced: every acknowledgement is handled on this thread, after persist().
+      // so its fsync and its followers' overlap. Its own unsynced entries never decide a commit:
+      // the engine counts the leader's whole log, but a follower's acknowledgement of an entry is
+      // handled on this thread only after the persist() below has synced that entry here too.
       boolean sendAllFirst = planted.contains(InjectedBug.SEND_BEFORE_SYNC);
       for (Message m : ready.messages()) {
         if (!isLeaderReplication(m) && !sendAllFirst) continue;

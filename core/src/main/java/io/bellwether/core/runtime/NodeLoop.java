@@ -6,7 +6,6 @@ import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Transport;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -16,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,11 +72,9 @@ final class NodeLoop {
   private volatile NodeStatus status;
   private volatile boolean accepting;
   private volatile String failure;
-  /**
-   * Test kit only (through {@link RaftNode}): runs in {@link #offerRequest} between reading {@link
-   * #accepting} and offering to the inbox, so a test can stop the node exactly there.
-   */
-  private volatile Runnable betweenCheckAndOffer = () -> {};
+  /** {@link #accepting}, as {@link RequestHandoff} reads it (one object, not one per request). */
+  private final BooleanSupplier isAccepting = () -> accepting;
+  private final Consumer<Event> rejectUnhandled = this::rejectUnhandled;
   /** The event the node thread is handing to the driver; node thread only. */
   private Event inHand;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -134,25 +133,7 @@ final class NodeLoop {
   }
 
   private void offerRequest(Event e, CompletableFuture<?> f) {
-    boolean wasAccepting = accepting;
-    betweenCheckAndOffer.run();
-    if (!wasAccepting) {
-      f.completeExceptionally(
-          new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " is not running"));
-    } else if (!inbox.offer(e)) {
-      f.completeExceptionally(
-          new RequestFailedException(Reason.OVERLOADED, "node " + nodeId + " inbox is full; retry later"));
-    } else if (!accepting && inbox.remove(e)) {
-      // The node stopped between the check above and the offer: its thread may already have failed
-      // what the inbox held and gone, and nobody would ever answer this request. Taking it back out
-      // proves the node thread never saw it (remove and the thread's poll cannot both get it), so
-      // "certainly not done" is true. If remove finds nothing, the node thread took it and answers it.
-      rejectUnhandled(e);
-    }
-  }
-
-  void betweenCheckAndOffer(Runnable hook) {
-    this.betweenCheckAndOffer = Objects.requireNonNull(hook, "hook");
+    RequestHandoff.offer(inbox, isAccepting, nodeId, e, f, rejectUnhandled);
   }
 
   /** See {@link RaftNode#stopped()}. */

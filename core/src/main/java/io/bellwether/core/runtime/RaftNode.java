@@ -121,14 +121,6 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Test kit only (same package): runs between a client thread's check that the node accepts
-   * requests and its offer to the inbox, so a test can stop the node exactly there.
-   */
-  void betweenCheckAndOffer(Runnable hook) {
-    loop.betweenCheckAndOffer(hook);
-  }
-
-  /**
    * Completes when the node thread has ended: normally after {@link #close()}, exceptionally with the
    * cause when the node stopped on its own on an unrecoverable error (a storage failure, a broken
    * invariant). A process embedding the node should treat the latter as fatal: the node no longer

@@ -130,34 +130,4 @@ class StoppingNodeOutcomeTest {
       node.close();
     }
   }
-
-  @Test
-  void aRequestOfferedJustAsTheNodeStopsIsAnswered() throws Exception {
-    RaftNode node = soloNode(new KvStateMachine(), 64);
-    await().atMost(DEADLINE).until(() -> node.status().role() == Role.LEADER);
-    CountDownLatch paused = new CountDownLatch(1);
-    CountDownLatch resume = new CountDownLatch(1);
-    node.betweenCheckAndOffer(() -> {
-      if (!Thread.currentThread().getName().equals("late-proposer")) return;
-      paused.countDown();
-      try {
-        resume.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    CompletableFuture<CompletableFuture<Applied>> late = new CompletableFuture<>();
-    Thread proposer = new Thread(() -> late.complete(node.propose(new byte[] {1})), "late-proposer");
-    proposer.setDaemon(true);
-    proposer.start();
-    assertThat(paused.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    // The proposer saw the node running; now the node stops, failing and draining its inbox for the
-    // last time, and only then does the request reach the inbox. Before, it stayed there forever.
-    node.close();
-    resume.countDown();
-    Throwable t = late.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)
-        .handle((v, e) -> e).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    assertThat(t).isInstanceOf(RequestFailedException.class);
-    assertThat(((RequestFailedException) t).reason()).isEqualTo(Reason.SHUTTING_DOWN);
-  }
 }
