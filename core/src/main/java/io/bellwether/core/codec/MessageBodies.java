@@ -12,6 +12,7 @@ import io.bellwether.core.message.ReadIndexRequest;
 import io.bellwether.core.message.ReadIndexResponse;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
+import io.bellwether.core.message.TimeoutNow;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +38,12 @@ final class MessageBodies {
   static final byte READ_INDEX_RESPONSE = 8;
   static final byte INSTALL_SNAPSHOT = 9;
   static final byte INSTALL_SNAPSHOT_RESPONSE = 10;
+  static final byte TIMEOUT_NOW = 11;
 
   private MessageBodies() {}
 
   static boolean isKnownType(byte code) {
-    return code >= REQUEST_VOTE && code <= INSTALL_SNAPSHOT_RESPONSE; // codes are contiguous
+    return code >= REQUEST_VOTE && code <= TIMEOUT_NOW; // codes are contiguous
   }
 
   static byte typeCode(Message m) {
@@ -55,12 +57,13 @@ final class MessageBodies {
     if (m instanceof ReadIndexResponse) return READ_INDEX_RESPONSE;
     if (m instanceof InstallSnapshot) return INSTALL_SNAPSHOT;
     if (m instanceof InstallSnapshotResponse) return INSTALL_SNAPSHOT_RESPONSE;
+    if (m instanceof TimeoutNow) return TIMEOUT_NOW;
     throw new AssertionError("unhandled message type " + m.getClass()); // Message is sealed
   }
 
   /** Exact body size; a long, so a huge entry list cannot overflow before the limit check. */
   static long sizeBytes(Message m) {
-    if (m instanceof RequestVote) return 8 + 8 + 1;
+    if (m instanceof RequestVote) return 8 + 8 + 1 + 1;
     if (m instanceof RequestVoteResponse) return 1 + 1;
     if (m instanceof AppendEntries a) {
       long size = 8 + 8 + 4 + 8;
@@ -74,6 +77,7 @@ final class MessageBodies {
     if (m instanceof ReadIndexResponse) return 8 + 1 + 8;
     if (m instanceof InstallSnapshot s) return 8 + 8 + 8 + 4 + 8 + 4 + (long) s.data().length;
     if (m instanceof InstallSnapshotResponse) return 8 + 8 + 1;
+    if (m instanceof TimeoutNow) return 0;
     throw new AssertionError("unhandled message type " + m.getClass());
   }
 
@@ -82,6 +86,7 @@ final class MessageBodies {
       putNonNegative(out, v.lastLogIndex(), "lastLogIndex");
       putNonNegative(out, v.lastLogTerm(), "lastLogTerm");
       putBoolean(out, v.preVote());
+      putBoolean(out, v.transfer());
     } else if (m instanceof RequestVoteResponse v) {
       putBoolean(out, v.voteGranted());
       putBoolean(out, v.preVote());
@@ -123,6 +128,8 @@ final class MessageBodies {
       putNonNegative(out, s.lastIndex(), "lastIndex");
       putNonNegative(out, s.nextOffset(), "nextOffset");
       putBoolean(out, s.installed());
+    } else if (m instanceof TimeoutNow) {
+      // No body: who, to whom and the term are in the frame header.
     } else {
       throw new AssertionError("unhandled message type " + m.getClass());
     }
@@ -132,9 +139,7 @@ final class MessageBodies {
   static Message read(byte type, String from, String to, long term, FrameReader in) {
     switch (type) {
       case REQUEST_VOTE:
-        return new RequestVote(
-            from, to, term, index(in, "lastLogIndex"), index(in, "lastLogTerm"),
-            in.readBoolean("preVote"));
+        return requestVote(from, to, term, in);
       case REQUEST_VOTE_RESPONSE:
         return new RequestVoteResponse(
             from, to, term, in.readBoolean("voteGranted"), in.readBoolean("preVote"));
@@ -167,9 +172,22 @@ final class MessageBodies {
         return new InstallSnapshotResponse(
             from, to, term, index(in, "lastIndex"), index(in, "nextOffset"),
             in.readBoolean("installed"));
+      case TIMEOUT_NOW:
+        return new TimeoutNow(from, to, term);
       default:
         throw new AssertionError("unknown message type " + type + " reached the body reader");
     }
+  }
+
+  private static RequestVote requestVote(String from, String to, long term, FrameReader in) {
+    long lastLogIndex = index(in, "lastLogIndex");
+    long lastLogTerm = index(in, "lastLogTerm");
+    boolean preVote = in.readBoolean("preVote");
+    boolean transfer = in.readBoolean("transfer");
+    if (preVote && transfer) {
+      throw new CodecException("a vote request cannot be both a pre-vote and a transfer", in.offset());
+    }
+    return new RequestVote(from, to, term, lastLogIndex, lastLogTerm, preVote, transfer);
   }
 
   private static List<LogEntry> entries(FrameReader in) {

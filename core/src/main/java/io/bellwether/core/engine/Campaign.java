@@ -28,6 +28,7 @@ final class Campaign {
   private final String id;
   private final List<String> voters;
   private final boolean preVote;
+  private final boolean transfer;
   private final long electionTerm;
   private final Effects effects;
   private final VoteTally votes;
@@ -37,14 +38,23 @@ final class Campaign {
    *     moving to it
    * @param electionTerm the term the votes are for: the current term of a candidate, the next one of
    *     a pre-candidate
+   * @param transfer whether the leader asked for this election ({@code TimeoutNow}); never with
+   *     {@code preVote}
    */
-  Campaign(String id, List<String> voters, boolean preVote, long electionTerm, Effects effects) {
+  Campaign(String id, List<String> voters, boolean preVote, boolean transfer, long electionTerm,
+      Effects effects) {
     this.id = id;
     this.voters = voters;
     this.preVote = preVote;
+    this.transfer = transfer;
     this.electionTerm = electionTerm;
     this.effects = effects;
     this.votes = new VoteTally(voters.size());
+  }
+
+  /** An ordinary campaign (not a leadership transfer). */
+  Campaign(String id, List<String> voters, boolean preVote, long electionTerm, Effects effects) {
+    this(id, voters, preVote, false, electionTerm, effects);
   }
 
   boolean isPreVote() {
@@ -92,6 +102,7 @@ final class Campaign {
   }
 
   private void send(String peer, long lastLogIndex, long lastLogTerm) {
-    effects.send(new RequestVote(id, peer, electionTerm, lastLogIndex, lastLogTerm, preVote));
+    effects.send(
+        new RequestVote(id, peer, electionTerm, lastLogIndex, lastLogTerm, preVote, transfer));
   }
 }

@@ -33,12 +33,11 @@ final class ClientRequests {
   long propose(byte[] command) {
     // Check the role before building the entry: a node that never saw a leader is at term 0, for
     // which no entry can exist (found by the simulation, seed 4).
-    Leader leader = roles.leader();
-    if (leader == null) {
-      String known = roles.leaderId();
-      throw known == null
-          ? new RequestFailedException(Reason.NO_LEADER, "no leader known")
-          : new RequestFailedException(Reason.NOT_LEADER, "not the leader; leader is " + known, known);
+    Leader leader = leaderOrThrow();
+    if (leader.transferee() != null) {
+      // Thesis §3.10: no new entries while the target catches up, or it never would.
+      throw new RequestFailedException(Reason.NO_LEADER,
+          "leadership is being handed to " + leader.transferee() + "; retry shortly");
     }
     if (log.lastIndex() - log.commitIndex() >= config.maxUncommittedEntries()) {
       throw new RequestFailedException(Reason.OVERLOADED,
@@ -47,6 +46,23 @@ final class ClientRequests {
     LogEntry entry = LogEntry.command(roles.term(), log.lastIndex() + 1, command);
     leader.append(entry);
     return entry.index();
+  }
+
+  /** See {@link RaftEngine#transferLeadership}. */
+  void transferLeadership(String target) {
+    if (!roles.isVoter(target)) throw new IllegalArgumentException(target + " is not a voter");
+    Leader leader = leaderOrThrow();
+    if (!target.equals(roles.id())) leader.transferTo(target);
+  }
+
+  /** This term's leadership, or the failure that says where to go instead. */
+  private Leader leaderOrThrow() {
+    Leader leader = roles.leader();
+    if (leader != null) return leader;
+    String known = roles.leaderId();
+    throw known == null
+        ? new RequestFailedException(Reason.NO_LEADER, "no leader known")
+        : new RequestFailedException(Reason.NOT_LEADER, "not the leader; leader is " + known, known);
   }
 
   /** See {@link RaftEngine#readIndex}. */

@@ -38,5 +38,10 @@ public enum InjectedBug {
    * Runtime: votes and append acknowledgements leave before the sync that makes what they promise
    * durable; a crash in between breaks the promise (a second vote in a term, a lost acked entry).
    */
-  SEND_BEFORE_SYNC
+  SEND_BEFORE_SYNC,
+  /**
+   * A leader that hands its leadership over (TimeoutNow) keeps serving lease reads: the target is
+   * elected past its voters' promise not to vote, so the old lease no longer stands for anything.
+   */
+  TRANSFER_KEEPS_LEASE
 }

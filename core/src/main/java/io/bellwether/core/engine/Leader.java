@@ -33,6 +33,7 @@ final class Leader {
 
   private final ReadConfirmation reads;
   private final LogReplicator replication;
+  private final LeadershipTransfer transfer;
   private int heartbeatElapsed;
   private int checkQuorumElapsed;
 
@@ -56,6 +57,7 @@ final class Leader {
     // Reads parked until this term's first commit are registered the moment it happens.
     this.replication = new LogReplicator(
         id, term, voters, peers, config, planted, log, effects, latestSnapshot, reads::committed);
+    this.transfer = new LeadershipTransfer(id, term, config, log, effects, replication, reads, planted);
   }
 
   /**
@@ -78,6 +80,7 @@ final class Leader {
    *     timeout (thesis §6.2), so clients should go elsewhere
    */
   boolean tick() {
+    transfer.tick();
     heartbeatElapsed++;
     checkQuorumElapsed++;
     if (checkQuorumElapsed >= config.electionTimeoutTicks()) {
@@ -137,6 +140,18 @@ final class Leader {
 
   void onAppendResponse(AppendEntriesResponse r) {
     replication.onAppendResponse(r);
+    transfer.replicated(r.from());
+  }
+
+  /** Hands the leadership to {@code peer}, a voter other than this leader (see {@link LeadershipTransfer}). */
+  void transferTo(String peer) {
+    if (!peers.contains(peer)) throw new IllegalArgumentException(peer + " is not another voter");
+    transfer.start(peer);
+  }
+
+  /** The voter the leadership is being handed to, or null. */
+  String transferee() {
+    return transfer.target();
   }
 
   /**

@@ -168,7 +168,8 @@ final class LogReplicator {
     }
   }
 
-  private void sendAppendIfReady(String peer) {
+  /** Sends {@code peer} the entries it lacks, unless a pipeline, probe or snapshot is in the way. */
+  void sendAppendIfReady(String peer) {
     Progress pr = progress.get(peer);
     if (pr == null || pr.isPaused()) return;
     if (pr.state() == Progress.State.REPLICATE && pr.nextIndex() > log.lastIndex()) return;

@@ -117,11 +117,32 @@ public final class RaftEngine {
    * it (watch {@link Ready#committedEntries()} for its index and term).
    *
    * @return the log index the command was given
-   * @throws RequestFailedException NOT_LEADER / NO_LEADER when not leader, OVERLOADED when too many
-   *     entries are uncommitted; in every case the command was not appended
+   * @throws RequestFailedException NOT_LEADER / NO_LEADER when not leader or while it hands its
+   *     leadership over, OVERLOADED when too many entries are uncommitted; in every case the command
+   *     was not appended
    */
   public long propose(byte[] command) {
     return clients.propose(command);
+  }
+
+  /**
+   * Hands the leadership to {@code target}, another voter (thesis §3.10): this leader stops taking
+   * proposals, brings the target's log up to date, gives up its lease and tells the target to
+   * campaign at once. It ends when this node steps down (the target, or someone, won a higher term),
+   * or is given up after an election timeout; {@link #transferee()} tells which target is pending.
+   * Asking again for the same target changes nothing; for the leader itself, nothing happens.
+   *
+   * @throws RequestFailedException NOT_LEADER / NO_LEADER when this node does not lead
+   * @throws IllegalArgumentException when {@code target} is not a voter
+   */
+  public void transferLeadership(String target) {
+    clients.transferLeadership(target);
+  }
+
+  /** The voter this leader is handing its leadership to, or null (always null off a leader). */
+  public String transferee() {
+    Leader leader = roles.leader();
+    return leader == null ? null : leader.transferee();
   }
 
   /**

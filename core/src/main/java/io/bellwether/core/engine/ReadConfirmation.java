@@ -52,6 +52,7 @@ final class ReadConfirmation {
   private final Map<String, Acks> acks = new TreeMap<>();
   private final ReadIndexQueue reads = new ReadIndexQueue();
   private final LeaderLease lease = new LeaderLease();
+  private boolean leaseGivenUp;
 
   ReadConfirmation(
       String id,
@@ -95,8 +96,19 @@ final class ReadConfirmation {
     }
   }
 
+  /**
+   * This leader hands its leadership over (thesis §3.10): from now on, for the rest of its term, it
+   * serves no read from its lease. The node it hands over to will be elected past its voters'
+   * promise not to vote, which is what the lease rests on; a late TimeoutNow may even elect it after
+   * this transfer was given up. Reads still work, confirmed by a heartbeat round.
+   */
+  void giveUpLease() {
+    leaseGivenUp = true;
+  }
+
   /** Whether a lease read now would be answered at once, with no round trip. */
   boolean servesLeaseReads() {
+    if (leaseGivenUp) return false;
     boolean leaseHolds = peers.isEmpty() || lease.isValid(now.getAsLong())
         || planted.contains(InjectedBug.LEASE_NOT_CHECKED);
     return config.checkQuorum() && committedInCurrentTerm() && leaseHolds;

@@ -12,6 +12,7 @@ import io.bellwether.core.message.ReadIndexRequest;
 import io.bellwether.core.message.ReadIndexResponse;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
+import io.bellwether.core.message.TimeoutNow;
 import io.bellwether.core.spi.Snapshot;
 import java.util.List;
 import java.util.Objects;
@@ -115,7 +116,7 @@ final class Roles {
       if (config.preVote()) {
         becomePreCandidate();
       } else {
-        becomeCandidate();
+        becomeCandidate(false);
       }
     } else if (campaign != null) {
       campaign.askAgain(log.lastIndex(), log.lastTerm());
@@ -165,6 +166,9 @@ final class Roles {
       }
     } else if (m instanceof ReadIndexResponse r) {
       follower.onReadIndexResponse(r);
+    } else if (m instanceof TimeoutNow t) {
+      // Thesis §3.10: this term's leader hands over; campaign at once (a voter only).
+      if (role == Role.FOLLOWER && t.from().equals(leaderId) && voters.contains(id)) becomeCandidate(true);
     } else if (leader != null) {
       if (m instanceof AppendEntriesResponse r) leader.onAppendResponse(r);
       else if (m instanceof HeartbeatResponse r) leader.onHeartbeatResponse(r);
@@ -179,7 +183,7 @@ final class Roles {
    */
   private boolean acceptHigherTerm(Message m) {
     if (m instanceof RequestVote rv) {
-      if (voter.refusesVotes(now, role, leaderId)) {
+      if (voter.refusesVotes(now, role, leaderId) && !rv.transfer()) {
         // Thesis §4.2.3: while we hear from a leader, a vote request is from a disruptive server
         // (removed, or back from a partition); neither raise our term nor grant the vote.
         return false;
@@ -192,8 +196,8 @@ final class Roles {
     if (m instanceof RequestVoteResponse r && r.preVote() && r.voteGranted()) {
       return true; // a granted pre-vote echoes the proposed term; ours has not changed yet
     }
-    boolean fromLeader =
-        m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot;
+    boolean fromLeader = m instanceof AppendEntries || m instanceof Heartbeat
+        || m instanceof InstallSnapshot || m instanceof TimeoutNow;
     becomeFollower(m.term(), fromLeader ? m.from() : null);
     return true;
   }
@@ -219,7 +223,7 @@ final class Roles {
     if (campaign == null) return;
     Campaign.Outcome outcome = campaign.onResponse(r);
     if (outcome == Campaign.Outcome.WON) {
-      if (campaign.isPreVote()) becomeCandidate();
+      if (campaign.isPreVote()) becomeCandidate(false);
       else becomeLeader();
     } else if (outcome == Campaign.Outcome.LOST) {
       becomeFollower(term, null);
@@ -267,10 +271,14 @@ final class Roles {
     leaderId = null;
     electionTimer.reset();
     campaign = new Campaign(id, voters, true, term + 1, effects);
-    if (campaign.start(log.lastIndex(), log.lastTerm()) == Campaign.Outcome.WON) becomeCandidate();
+    if (campaign.start(log.lastIndex(), log.lastTerm()) == Campaign.Outcome.WON) becomeCandidate(false);
   }
 
-  private void becomeCandidate() {
+  /**
+   * @param transfer the leader asked for this election (thesis §3.10): no pre-vote, and voters may
+   *     grant it inside their promise not to vote, which the leader gave up its lease to allow
+   */
+  private void becomeCandidate(boolean transfer) {
     // §5.2: increment the term, vote for self, request votes from everyone else.
     role = Role.CANDIDATE;
     follower.failForwardedReads();
@@ -278,7 +286,7 @@ final class Roles {
     term++;
     votedFor = id;
     electionTimer.reset();
-    campaign = new Campaign(id, voters, false, term, effects);
+    campaign = new Campaign(id, voters, false, transfer, term, effects);
     if (campaign.start(log.lastIndex(), log.lastTerm()) == Campaign.Outcome.WON) becomeLeader();
   }
 
@@ -301,6 +309,14 @@ final class Roles {
 
   long term() {
     return term;
+  }
+
+  String id() {
+    return id;
+  }
+
+  boolean isVoter(String node) {
+    return voters.contains(node);
   }
 
   String votedFor() {

@@ -70,7 +70,7 @@ final class Voter {
    * @param leaderId the leader of our current term as far as we know, or null
    */
   Answer answer(RequestVote rv, long now, long term, String votedFor, String leaderId, Role role) {
-    if (!rv.preVote() && refusesVotes(now, role, leaderId)
+    if (!rv.preVote() && !rv.transfer() && refusesVotes(now, role, leaderId)
         && !planted.test(InjectedBug.DOUBLE_VOTE)) {
       // A request of our own term must wait out the promise too: our term may have moved on
       // without a leader (a rejected pre-vote carrying the candidate's term), while the old
@@ -79,6 +79,8 @@ final class Voter {
       // an unanswered voter is asked again next tick, and may grant once the promise has run out.
       return Answer.IGNORE;
     }
+    // A transfer election (rv.transfer()) passes the promise: the leader the promise protects asked
+    // for it, and gave up its lease for the rest of its term before it did (Leader.transferTo).
     boolean grant = canVoteFor(rv, now, term, votedFor, leaderId, role)
         && log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm());
     return grant ? Answer.GRANT : Answer.REFUSE;

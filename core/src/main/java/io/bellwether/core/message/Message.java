@@ -10,7 +10,7 @@ package io.bellwether.core.message;
 public sealed interface Message
     permits RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, Heartbeat,
         HeartbeatResponse, ReadIndexRequest, ReadIndexResponse, InstallSnapshot,
-        InstallSnapshotResponse {
+        InstallSnapshotResponse, TimeoutNow {
 
   /** The sending node's id. */
   String from();

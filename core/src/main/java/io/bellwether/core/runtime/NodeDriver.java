@@ -200,6 +200,16 @@ public final class NodeDriver {
     }
   }
 
+  /**
+   * Asks this leader to hand its leadership to {@code target} (see {@link
+   * RaftEngine#transferLeadership}); call {@link #flush} after.
+   *
+   * @throws io.bellwether.core.RequestFailedException when this node does not lead
+   */
+  public void transferLeadership(String target) {
+    engine.transferLeadership(target);
+  }
+
   /** Carries out everything the engine has asked for, until it has nothing more. */
   public void flush() {
     while (engine.hasReady()) {

@@ -160,7 +160,7 @@ class MessageCodecMalformedInputTest {
   // --- header -----------------------------------------------------------------------------------
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, 3, 127, -1})
+  @ValueSource(ints = {0, 1, 2, 4, 127, -1})
   void anUnknownVersionIsRejectedNamingBothVersions(int version) {
     byte[] frame = CODEC.encode(new RequestVote("a", "b", 1, 0, 0, false));
     frame[0] = (byte) version;
@@ -171,8 +171,17 @@ class MessageCodecMalformedInputTest {
         .hasMessageContaining("supports version " + MessageCodec.VERSION);
   }
 
+  @Test
+  void aVoteRequestThatIsBothAPreVoteAndATransferIsRejected() {
+    byte[] frame = Frames.header(1).i64(0).i64(0).i8(1).i8(1).bytes();
+
+    assertThatThrownBy(() -> CODEC.decode(frame))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("both a pre-vote and a transfer");
+  }
+
   @ParameterizedTest
-  @ValueSource(ints = {0, 11, 100, -1})
+  @ValueSource(ints = {0, 12, 100, -1})
   void anUnknownMessageTypeIsRejected(int type) {
     byte[] frame = Frames.header(type).i64(0).i64(0).i8(0).bytes();
 

@@ -13,6 +13,7 @@ import io.bellwether.core.message.ReadIndexRequest;
 import io.bellwether.core.message.ReadIndexResponse;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
+import io.bellwether.core.message.TimeoutNow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -38,7 +39,8 @@ public final class RandomMessages {
           new Generator("ReadIndexRequest", RandomMessages::readIndexRequest),
           new Generator("ReadIndexResponse", RandomMessages::readIndexResponse),
           new Generator("InstallSnapshot", RandomMessages::installSnapshot),
-          new Generator("InstallSnapshotResponse", RandomMessages::installSnapshotResponse));
+          new Generator("InstallSnapshotResponse", RandomMessages::installSnapshotResponse),
+          new Generator("TimeoutNow", r -> new TimeoutNow(nodeId(r), nodeId(r), term(r))));
 
   /** A named generator; {@code toString} is the name, so parameterized tests read well. */
   public record Generator(String name, Function<Random, Message> generate) {
@@ -67,7 +69,9 @@ public final class RandomMessages {
   }
 
   public static RequestVote requestVote(Random r) {
-    return new RequestVote(nodeId(r), nodeId(r), term(r), index(r), term(r), r.nextBoolean());
+    boolean preVote = r.nextBoolean();
+    boolean transfer = !preVote && r.nextBoolean();
+    return new RequestVote(nodeId(r), nodeId(r), term(r), index(r), term(r), preVote, transfer);
   }
 
   public static RequestVoteResponse requestVoteResponse(Random r) {

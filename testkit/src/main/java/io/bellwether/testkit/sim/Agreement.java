@@ -21,13 +21,18 @@ final class Agreement {
     return leader;
   }
 
-  /** The leader every node is up and agrees on, in one term; null while there is none. */
+  /**
+   * The leader every node is up and agrees on, in one term, and that is not handing its leadership
+   * over (it takes no writes meanwhile); null while there is none.
+   */
   static String agreedLeader(Collection<SimNode> nodes) {
     String leader = leader(nodes);
     if (leader == null) return null;
     long term = -1;
     for (SimNode node : nodes) {
-      if (node.id.equals(leader)) term = node.engine().term();
+      if (!node.id.equals(leader)) continue;
+      if (node.engine().transferee() != null) return null;
+      term = node.engine().term();
     }
     for (SimNode node : nodes) {
       if (!node.isUp() || !leader.equals(node.engine().leaderId()) || node.engine().term() != term) {

@@ -50,6 +50,7 @@ public final class BugHunt {
               .majorityMayFail(true))
           .withSafetyTicks(3_000);
       case LEASE_NOT_CHECKED -> leaseHunt(base);
+      case TRANSFER_KEEPS_LEASE -> transferHunt(base);
       // The sweep's weather finds the others quickly (a lost leader, a split vote, a lagging
       // follower shows them), and is the place to start for bugs added later.
       default -> base;
@@ -77,6 +78,16 @@ public final class BugHunt {
             FaultKind.DELAY, 1, FaultKind.CLOCK_SKEW, 2)).gap(20, 60))
         .withClients(8)
         .withClientTimeoutTicks(15);
+  }
+
+  /**
+   * The lease weather with frequent leadership transfers: a leader that hands over and is then cut
+   * off (or whose TimeoutNow is slow to arrive) must not go on answering from its lease while its
+   * successor, elected past the voters' promise, writes.
+   */
+  public static SimConfig transferHunt(SimConfig base) {
+    SimConfig lease = leaseHunt(base);
+    return lease.withFaults(lease.faults().with(FaultKind.TRANSFER_LEADER, 6));
   }
 
   private static FaultMix mix(Map<FaultKind, Integer> weights) {

@@ -69,7 +69,12 @@ public enum FaultKind {
    * A cut-off leader comes back to lead again over indexes where its own unreplicated proposals
    * still wait for an answer (see {@link ReturningLeader}).
    */
-  RETURNING_LEADER;
+  RETURNING_LEADER,
+  /**
+   * The leader hands its leadership to another voter (thesis §3.10, TimeoutNow): the new leader is
+   * elected past its voters' promise not to vote, so the old leader must have given up its lease.
+   */
+  TRANSFER_LEADER;
 
   /** Whether this fault splits the network (and so replaces the partition in force, if any). */
   boolean isPartition() {

@@ -229,6 +229,16 @@ final class Nemesis {
         cluster.resume(node);
         return "resume(" + node + ")";
       }
+      case TRANSFER_LEADER -> {
+        String leader = cluster.leader();
+        if (leader == null || cluster.state(leader) != SimNode.State.UP) return null;
+        String target = any(ids.stream().filter(n -> !n.equals(leader)).toList());
+        // Half the time the old leader goes deaf the moment its TimeoutNow arrives: it never hears
+        // its successor, and whatever it answers from its lease after that is the test.
+        boolean deafen = random.nextBoolean();
+        cluster.transferLeadership(leader, target, deafen);
+        return "transferLeadership(" + leader + " -> " + target + ")" + (deafen ? " [then deaf]" : "");
+      }
       case FALSE_ALARM -> {
         String leader = cluster.leader();
         if (leader == null) return null;

@@ -7,6 +7,8 @@ import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.InstallSnapshot;
 import io.bellwether.core.message.Message;
+import io.bellwether.core.message.RequestVote;
+import io.bellwether.core.message.TimeoutNow;
 import io.bellwether.core.runtime.Applied;
 import io.bellwether.core.runtime.NodeDriver;
 import io.bellwether.core.runtime.QueryResult;
@@ -51,6 +53,9 @@ public final class SimCluster {
   private final SplittableRandom scheduler;
   private final NodeClocks clocks;
   private final NodeFaults faults;
+
+  /** The leader to cut off from hearing anyone once its TimeoutNow is delivered, or null. */
+  private String deafOnHandover;
 
   private long nowTicks;
   private boolean faultsOn = true;
@@ -167,6 +172,12 @@ public final class SimCluster {
     // ignored); the vote-promise check measures from here.
     boolean contact = (m instanceof AppendEntries || m instanceof Heartbeat
         || m instanceof InstallSnapshot) && m.term() >= node.engine().term();
+    if (m instanceof RequestVote rv && rv.transfer()) node.transferVoteAsked(rv.from(), rv.term());
+    if (m instanceof TimeoutNow && m.from().equals(deafOnHandover)) {
+      for (String other : ids) if (!other.equals(m.from())) network.cutOneWay(other, m.from());
+      nemesis.log("deaf(" + m.from() + "): its TimeoutNow reached " + m.to());
+      deafOnHandover = null;
+    }
     runOn(node, d -> d.receive(m));
     if (contact && node.isUp()) node.lastLeaderContactTick = node.engine().ticks();
   }
@@ -244,6 +255,22 @@ public final class SimCluster {
     faults.start(node(id));
   }
 
+  /**
+   * Asks {@code leader}, which is up, to hand its leadership to {@code target} (ignored if it no
+   * longer leads). With {@code thenDeaf}, every link into the old leader is cut the moment its
+   * TimeoutNow arrives, so it never hears of its successor.
+   */
+  public void transferLeadership(String leader, String target, boolean thenDeaf) {
+    deafOnHandover = thenDeaf ? leader : null;
+    runOn(node(leader), d -> {
+      try {
+        d.transferLeadership(target);
+      } catch (RequestFailedException notLeader) {
+        // It stepped down meanwhile: nothing to hand over.
+      }
+    });
+  }
+
   /** Freezes the node as a long GC pause or SIGSTOP would: no clock, no messages, no requests. */
   public void pause(String id) {
     node(id).pause();
@@ -262,6 +289,7 @@ public final class SimCluster {
   /** Ends the faults: heals the network, restarts the dead, resumes the paused, fixes the clocks. */
   public void healEverything() {
     faultsOn = false;
+    deafOnHandover = null;
     nemesis.stop();
     network.heal();
     nemesis.log("liveness phase: heal(), restart and resume every node, clocks on time");

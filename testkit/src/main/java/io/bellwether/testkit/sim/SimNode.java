@@ -74,6 +74,9 @@ final class SimNode {
    */
   private void checkVotePromise(Message m) {
     if (!(m instanceof RequestVoteResponse r) || !r.voteGranted()) return;
+    // The leader asked for this election (TimeoutNow) and gave up its lease first: the promise it
+    // protected is released; the lease checks still catch a leader that did not give it up.
+    if (!r.preVote() && r.term() == transferVoteTerm && r.to().equals(transferCandidate)) return;
     if (lastLeaderContactTick == Long.MIN_VALUE || !raftConfig.checkQuorum()) return;
     long since = driver.engine().ticks() - lastLeaderContactTick;
     if (since < raftConfig.electionTimeoutTicks()) {
@@ -82,6 +85,15 @@ final class SimNode {
           + " of its ticks after it last heard from a leader (an election timeout is "
           + raftConfig.electionTimeoutTicks() + ")");
     }
+  }
+
+  /** The last vote request this node got from a leadership transfer's candidate, and its term. */
+  private String transferCandidate;
+  private long transferVoteTerm = -1;
+
+  void transferVoteAsked(String candidate, long term) {
+    transferCandidate = candidate;
+    transferVoteTerm = term;
   }
 
   /** What the invariant checker saw of this life so far. */
