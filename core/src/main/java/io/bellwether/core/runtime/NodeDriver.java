@@ -19,6 +19,7 @@ import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
 import java.util.Objects;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -76,6 +77,7 @@ public final class NodeDriver {
 
   /** The request timeout of every pending proposal and read. */
   private final RequestDeadlines deadlines;
+  private final Handover handover;
 
   /**
    * @param appliedIndex the index the state machine already reflects (its snapshot's, or 0)
@@ -115,6 +117,7 @@ public final class NodeDriver {
     this.stateMachine = stateMachine;
     this.appliedIndex = appliedIndex;
     this.deadlines = new RequestDeadlines(requestTimeoutTicks);
+    this.handover = new Handover(engine);
     this.maxPendingRequests = maxPendingRequests;
   }
 
@@ -155,12 +158,21 @@ public final class NodeDriver {
     engine.peerUnreachable(peer);
   }
 
-  /** Proposes {@code command}; {@code future} completes once it is applied, or fails. */
+  /**
+   * Proposes {@code command}; {@code future} completes once it is applied, or fails. During a
+   * leadership transfer the write waits and is proposed when the transfer ends ({@link Handover}).
+   */
   public void propose(byte[] command, CompletableFuture<Applied> future) {
     if (pendingCount() >= maxPendingRequests) {
       future.completeExceptionally(overloaded());
       return;
     }
+    deadlines.add(future, true);
+    if (!handover.hold(command, future)) append(command, future);
+  }
+
+  private void append(byte[] command, CompletableFuture<Applied> future) {
+    if (future.isDone()) return; // a held write whose deadline passed
     long index;
     try {
       index = engine.propose(command);
@@ -174,7 +186,6 @@ public final class NodeDriver {
     // An earlier proposal at this index stays: our log lost its entry, but another node may hold a
     // copy that a later leader commits. Only applying this index settles it (PendingProposals).
     proposals.add(index, engine.term(), future);
-    deadlines.add(future, true);
   }
 
   /**
@@ -201,13 +212,12 @@ public final class NodeDriver {
   }
 
   /**
-   * Asks this leader to hand its leadership to {@code target} (see {@link
-   * RaftEngine#transferLeadership}); call {@link #flush} after.
-   *
-   * @throws io.bellwether.core.RequestFailedException when this node does not lead
+   * Hands this leader's leadership to {@code target}, or to the most caught-up voter when null;
+   * {@code done} completes with the new leader (see {@link Handover#start}). Call {@link #flush}
+   * after.
    */
-  public void transferLeadership(String target) {
-    engine.transferLeadership(target);
+  public void transferLeadership(String target, CompletableFuture<String> done) {
+    handover.start(target, done);
   }
 
   /** Carries out everything the engine has asked for, until it has nothing more. */
@@ -241,6 +251,12 @@ public final class NodeDriver {
       reads.serveUpTo(appliedIndex);
       engine.advance(ready); // carried out: the engine may count its entries as applied
       snapshots.maybeTake(appliedIndex);
+    }
+    List<Handover.HeldWrite> released = handover.settle();
+    if (!released.isEmpty()) {
+      for (Handover.HeldWrite w : released) append(w.command(), w.future());
+      flush();
+      return;
     }
     roleChangeReports.report();
     leaseTimingReports.report();
@@ -301,11 +317,12 @@ public final class NodeDriver {
   public void failAllPending(String why) {
     proposals.failAll(why);
     reads.failAll(why);
+    handover.failAll(why);
     deadlines.clear();
   }
 
   private int pendingCount() {
-    return proposals.size() + reads.size();
+    return proposals.size() + reads.size() + handover.heldCount();
   }
 
   private BellwetherException overloaded() {
@@ -344,24 +361,6 @@ public final class NodeDriver {
 
   /** A picture of this node now. */
   public NodeStatus status(boolean running, String failure) {
-    return new NodeStatus(
-        engine.id(),
-        engine.role(),
-        engine.term(),
-        engine.leaderId(),
-        engine.commitIndex(),
-        appliedIndex,
-        engine.firstIndex(),
-        engine.lastIndex(),
-        engine.voters(),
-        engine.matchIndexes(),
-        running,
-        failure,
-        snapshots.lastIndex(),
-        snapshots.taken(),
-        snapshots.installed(),
-        snapshots.bytes(),
-        snapshots.sent(),
-        engine.followersShortOfLease());
+    return NodeStatus.of(engine, appliedIndex, snapshots, running, failure);
   }
 }

@@ -47,6 +47,8 @@ final class NodeLoop {
       byte[] query, ReadConsistency consistency, long minIndex, CompletableFuture<QueryResult> future)
       implements Event {}
 
+  private record Transfer(String target, CompletableFuture<String> future) implements Event {}
+
   private record Stop() implements Event {}
 
   /** The transport lost its connection to a peer. */
@@ -130,6 +132,10 @@ final class NodeLoop {
   void query(byte[] query, ReadConsistency consistency, long minIndex,
       CompletableFuture<QueryResult> future) {
     offerRequest(new Query(query, consistency, minIndex, future), future);
+  }
+
+  void transferLeadership(String target, CompletableFuture<String> future) {
+    offerRequest(new Transfer(target, future), future);
   }
 
   private void offerRequest(Event e, CompletableFuture<?> f) {
@@ -231,6 +237,8 @@ final class NodeLoop {
       driver.propose(p.command(), p.future());
     } else if (e instanceof Query q) {
       driver.query(q.query(), q.consistency(), q.minIndex(), q.future());
+    } else if (e instanceof Transfer t) {
+      driver.transferLeadership(t.target(), t.future());
     } else if (e instanceof PeerUnreachable u) {
       driver.peerUnreachable(u.peer());
     } else if (e instanceof Stop) {
@@ -254,6 +262,10 @@ final class NodeLoop {
     if (e instanceof Query q) {
       q.future().completeExceptionally(new RequestFailedException(Reason.SHUTTING_DOWN, why));
     }
+    if (e instanceof Transfer t) {
+      t.future().completeExceptionally(
+          new OutcomeUnknownException(OutcomeUnknownException.Reason.SHUTTING_DOWN, why));
+    }
   }
 
   /** Fails a request the node thread never took from the inbox: it certainly did not happen. */
@@ -262,6 +274,7 @@ final class NodeLoop {
         new RequestFailedException(Reason.SHUTTING_DOWN, "node " + nodeId + " stopped");
     if (e instanceof Propose p) p.future().completeExceptionally(stopped);
     if (e instanceof Query q) q.future().completeExceptionally(stopped);
+    if (e instanceof Transfer t) t.future().completeExceptionally(stopped);
   }
 
   /**

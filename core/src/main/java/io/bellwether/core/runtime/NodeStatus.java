@@ -1,5 +1,6 @@
 package io.bellwether.core.runtime;
 
+import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
 import java.util.List;
 import java.util.Map;
@@ -39,4 +40,28 @@ public record NodeStatus(
     long snapshotsInstalled,
     long snapshotBytes,
     long snapshotsSent,
-    Set<String> followersShortOfLease) {}
+    Set<String> followersShortOfLease) {
+  /** What {@code engine} and the runtime's other parts say of this node now (node thread only). */
+  static NodeStatus of(RaftEngine engine, long appliedIndex, LocalSnapshots snapshots, boolean running,
+      String failure) {
+    return new NodeStatus(
+        engine.id(),
+        engine.role(),
+        engine.term(),
+        engine.leaderId(),
+        engine.commitIndex(),
+        appliedIndex,
+        engine.firstIndex(),
+        engine.lastIndex(),
+        engine.voters(),
+        engine.matchIndexes(),
+        running,
+        failure,
+        snapshots.lastIndex(),
+        snapshots.taken(),
+        snapshots.installed(),
+        snapshots.bytes(),
+        snapshots.sent(),
+        engine.followersShortOfLease());
+  }
+}

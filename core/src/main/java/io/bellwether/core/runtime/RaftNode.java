@@ -2,6 +2,7 @@ package io.bellwether.core.runtime;
 
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftConfig;
@@ -102,6 +103,23 @@ public final class RaftNode implements AutoCloseable {
     Objects.requireNonNull(command, "command");
     CompletableFuture<Applied> f = new CompletableFuture<>();
     loop.propose(command, f);
+    return f;
+  }
+
+  /**
+   * Hands this node's leadership to {@code target}, another voter, or to the voter whose log is
+   * furthest along when {@code target} is null (Raft thesis §3.10), so that a planned restart or a
+   * move costs no election timeout. Writes arriving meanwhile wait, then go on here (the transfer
+   * was given up) or fail as NOT_LEADER naming the new leader. Thread-safe, never blocks.
+   *
+   * @return completes with the new leader's id once another node leads (this node's id when it is
+   *     the target); fails with {@link RequestFailedException} when this node does not lead or the
+   *     target is not a voter (nothing moved), with {@link OutcomeUnknownException} when the
+   *     leadership has not moved within two election timeouts
+   */
+  public CompletableFuture<String> transferLeadership(String target) {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    loop.transferLeadership(target, f);
     return f;
   }
 

@@ -262,13 +262,9 @@ public final class SimCluster {
    */
   public void transferLeadership(String leader, String target, boolean thenDeaf) {
     deafOnHandover = thenDeaf ? leader : null;
-    runOn(node(leader), d -> {
-      try {
-        d.transferLeadership(target);
-      } catch (RequestFailedException notLeader) {
-        // It stepped down meanwhile: nothing to hand over.
-      }
-    });
+    // The answer is not checked: the leadership moves, or the transfer is given up, or the node
+    // stepped down meanwhile; the invariants and the history judge what follows.
+    runOn(node(leader), d -> d.transferLeadership(target, new CompletableFuture<>()));
   }
 
   /** Freezes the node as a long GC pause or SIGSTOP would: no clock, no messages, no requests. */
