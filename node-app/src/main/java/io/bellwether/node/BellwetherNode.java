@@ -17,6 +17,7 @@ import io.bellwether.core.spi.TransportProvider;
 import io.bellwether.node.config.NodeConfig;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
+import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.bellwether.node.metrics.NodeMetrics;
 import io.bellwether.node.metrics.RaftEventMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -54,11 +55,13 @@ public final class BellwetherNode implements AutoCloseable {
   private final Discovery discovery;
   private final RaftNode node;
   private final KvClient kv;
+  private final LeaderTransferMetrics transfers;
   private final long samplerTimer;
   private boolean closed;
 
   private BellwetherNode(NodeConfig config, Vertx vertx, PrometheusMeterRegistry registry, HttpApi http,
-      Endpoint httpEndpoint, Discovery discovery, RaftNode node, KvClient kv, long samplerTimer) {
+      Endpoint httpEndpoint, Discovery discovery, RaftNode node, KvClient kv, LeaderTransferMetrics transfers,
+      long samplerTimer) {
     this.config = config;
     this.vertx = vertx;
     this.registry = registry;
@@ -67,6 +70,7 @@ public final class BellwetherNode implements AutoCloseable {
     this.discovery = discovery;
     this.node = node;
     this.kv = kv;
+    this.transfers = transfers;
     this.samplerTimer = samplerTimer;
   }
 
@@ -133,12 +137,13 @@ public final class BellwetherNode implements AutoCloseable {
 
       KvClient kv = new KvClient(node, new KvLimits(config.maxValueBytes()), Clock.systemUTC());
       NodeMetrics metrics = new NodeMetrics(node, registry);
+      LeaderTransferMetrics transfers = new LeaderTransferMetrics(registry);
       long timer = vertx.setPeriodic(100, id -> metrics.sample());
-      http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout()));
+      http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers));
       LOG.info("node {} of cluster {} serving http://{} (peer {}; transport={} storage={} discovery={})",
           config.nodeId(), config.clusterId(), httpEndpoint, config.peerListen(), config.transport(),
           config.storage(), config.discovery());
-      return new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, timer);
+      return new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, transfers, timer);
     } catch (Exception | Error e) {
       closeAll(opened, e);
       throw e;

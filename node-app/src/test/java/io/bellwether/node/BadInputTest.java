@@ -71,6 +71,29 @@ class BadInputTest {
     assertThat(contents(leader)).as("keys and versions").isEqualTo(before);
   }
 
+  @Test
+  void aMalformedLeaderTransferIsRefusedAndMovesNothing() throws Exception {
+    BellwetherNode leader = cluster.awaitLeader();
+    for (BellwetherNode n : new BellwetherNode[] {leader, cluster.aFollower()}) {
+      String url = n.httpUrl() + "/v1/leader/transfer";
+      expect(400, Http.send("POST", url, "{\"to\": "), "not valid JSON");
+      expect(400, Http.send("POST", url, "to=n2"), "not valid JSON");
+      expect(400, Http.send("POST", url, "[\"n2\"]"), "JSON object");
+      expect(400, Http.send("POST", url, "\"n2\""), "JSON object");
+      expect(400, Http.send("POST", url, "{\"to\": 2}"), "node id");
+      expect(400, Http.send("POST", url, "{\"to\": \"\"}"), "node id");
+      expect(400, Http.send("POST", url, "{\"to\": [\"n2\"]}"), "node id");
+      expect(400, Http.send("POST", url, "{\"target\": \"n2\"}"), "unknown field 'target'");
+      expect(413, Http.send("POST", url, "{\"to\": \"" + "n".repeat(2000) + "\"}"), "limit");
+      expect(405, Http.get(url), "not allowed");
+    }
+    assertThat(cluster.awaitLeader()).as("the leader").isSameAs(leader);
+    for (BellwetherNode n : cluster.nodes) {
+      assertThat(n.registry().find("bellwether.raft.leader.transfers").counters())
+          .as("no node was asked for a transfer").allSatisfy(c -> assertThat(c.count()).isZero());
+    }
+  }
+
   /** Every key with its version, read linearizably (retrying through an election). */
   private static String contents(BellwetherNode node) {
     String[] body = new String[1];

@@ -89,6 +89,19 @@ class CliTest {
   }
 
   @Test
+  void leaderTransferOnASingleNodeSaysItAlreadyLeads() {
+    Run r = run("leader", "transfer", "--url", url);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("OK leader n1 (already the leader)\n");
+    Run unknown = run("leader", "transfer", "--to", "n2", "--url", url);
+    assertThat(unknown.code()).isEqualTo(ClientCommands.EXIT_FAILED);
+    assertThat(unknown.err()).contains("INVALID_REQUEST").contains("HTTP 400").contains("'n2' is not a voter");
+    Run noSubcommand = run("leader");
+    assertThat(noSubcommand.code()).isEqualTo(2);
+    assertThat(noSubcommand.err()).contains("Missing subcommand").contains("leader transfer");
+  }
+
+  @Test
   void anUnreachableNodeIsAClearError() throws Exception {
     Run r = run("get", "x", "--url", "http://127.0.0.1:" + TestCluster.freePort());
     assertThat(r.code()).isEqualTo(ClientCommands.EXIT_FAILED);

@@ -96,6 +96,39 @@ class CliWriteOutcomeTest {
     assertThat(ok.out()).startsWith("OK k version=4 index=4");
   }
 
+  private static Run transfer() throws InterruptedException {
+    server.received.clear();
+    Run r = run("leader", "transfer", "--to", "n2", "--url", server.url(), "--timeout", "5");
+    assertThat(server.received.poll(5, TimeUnit.SECONDS)).as("the request reached the server")
+        .isEqualTo("POST /v1/leader/transfer HTTP/1.1");
+    return r;
+  }
+
+  @Test
+  void aLeaderTransferExitsLikeAWrite() throws Exception {
+    // Moving the leadership is an effect too: 1 only when the node said it did not happen.
+    server.behave(FakeHttpServer.respond(200, "application/json", "{\"leader\":\"n2\",\"from\":\"n1\"}"));
+    Run ok = transfer();
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).isEqualTo("OK leader n2 (was n1)\n");
+    server.behave(FakeHttpServer.respond(503, "application/json", "{\"error\":\"NO_LEADER\",\"message\":\"no leader known\"}"));
+    assertThat(transfer().code()).isEqualTo(ClientCommands.EXIT_FAILED);
+    server.behave(FakeHttpServer.respond(400, "application/json", "{\"error\":\"INVALID_REQUEST\",\"message\":\"no\"}"));
+    assertThat(transfer().code()).isEqualTo(ClientCommands.EXIT_FAILED);
+    server.behave(FakeHttpServer.respond(504, "application/json", "{\"error\":\"OUTCOME_UNKNOWN\",\"message\":\"?\"}"));
+    assertThat(transfer().code()).isEqualTo(ClientCommands.EXIT_OUTCOME_UNKNOWN);
+    server.behave(FakeHttpServer.respond(502, "text/html", "<html>Bad Gateway</html>"));
+    Run proxy = transfer();
+    assertThat(proxy.code()).isEqualTo(ClientCommands.EXIT_OUTCOME_UNKNOWN);
+    assertThat(proxy.err()).contains("leadership transfer").contains("may or may not");
+    server.behave(FakeHttpServer.respond(200, "text/plain", "OK"));
+    assertThat(transfer().code()).isEqualTo(ClientCommands.EXIT_OUTCOME_UNKNOWN);
+    server.behave(FakeHttpServer.closeAfterReading());
+    Run broken = transfer();
+    assertThat(broken.code()).isEqualTo(ClientCommands.EXIT_OUTCOME_UNKNOWN);
+    assertThat(broken.err()).contains("a leadership transfer may or may not have happened");
+  }
+
   @Test
   void readsStillFailWithOne() throws Exception {
     server.behave(FakeHttpServer.respond(500, "text/plain", "oops"));

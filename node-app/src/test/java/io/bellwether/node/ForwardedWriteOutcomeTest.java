@@ -111,6 +111,21 @@ class ForwardedWriteOutcomeTest {
   }
 
   @Test
+  void aForwardedLeaderTransferFollowsTheSameRules() throws Exception {
+    String url = cluster.aFollower().httpUrl() + "/v1/leader/transfer";
+    fakeLeader.behave(FakeHttpServer.respond(502, "text/html", "<html><body>Bad Gateway</body></html>"));
+    HttpResponse<String> r = Http.send("POST", url, "{\"to\": \"n1\"}");
+    assertThat(fakeLeader.received.poll(5, TimeUnit.SECONDS)).isEqualTo("POST /v1/leader/transfer HTTP/1.1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(504);
+    assertThat(new JsonObject(r.body()).getString("message")).contains("leadership transfer").contains("HTTP 502");
+
+    fakeLeader.behave(FakeHttpServer.respond(200, "application/json", "{\"leader\":\"n1\",\"from\":\"n9\"}"));
+    HttpResponse<String> ok = Http.send("POST", url, null);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ok.body()).getString("from")).isEqualTo("n9");
+  }
+
+  @Test
   void aLeaderThatNeverAnswersIsOutcomeUnknown() throws Exception {
     fakeLeader.behave(FakeHttpServer.neverAnswer());
     HttpResponse<String> r = putThroughAFollower("silent");

@@ -16,6 +16,7 @@ import io.bellwether.node.cli.ClientCommands;
 import io.bellwether.node.cli.Main;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
+import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -73,13 +74,15 @@ class UnexpectedWriteFailureTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    http = new HttpApi(vertx, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1024);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    http = new HttpApi(vertx, registry, 1024);
     Endpoint endpoint = http.listen(new Endpoint("127.0.0.1", 0), Duration.ofSeconds(10));
     url = "http://" + endpoint;
     node = RaftNode.builder().nodeId("n1").voters(Set.of("n1")).store(new InMemoryLogStore())
         .transport(new InMemoryNetwork().transport("n1")).stateMachine(new UnreadableResults())
         .tick(Duration.ofMillis(10)).build().start();
-    http.attach(new NodeServices(node, new KvClient(node), new StaticDiscovery(Map.of()), true, Duration.ofSeconds(3)));
+    http.attach(new NodeServices(node, new KvClient(node), new StaticDiscovery(Map.of()), true, Duration.ofSeconds(3),
+        new LeaderTransferMetrics(registry)));
     await().atMost(Duration.ofSeconds(10)).until(() -> node.status().role() == Role.LEADER);
   }
 

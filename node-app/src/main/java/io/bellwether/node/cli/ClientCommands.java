@@ -26,8 +26,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The client commands: {@code put}, {@code get}, {@code delete}, {@code scan} and {@code status}.
- * They talk to the HTTP API of the node at {@code --url}.
+ * The client commands: {@code put}, {@code get}, {@code delete}, {@code scan} and {@code status}
+ * ({@code leader transfer} is {@link LeaderCommand}). They talk to the HTTP API of the node at {@code
+ * --url}.
  *
  * <p>Exit codes: 0 done; 1 failed, and a write certainly did not happen; 3 outcome unknown (the write
  * may have happened); 4 key not found; 5 condition failed (version mismatch).
@@ -92,12 +93,12 @@ public final class ClientCommands {
         return EXIT_FAILED;
       } catch (HttpTimeoutException e) {
         err().println("error: no answer from " + target.url + " within " + target.timeoutSeconds
-            + "s; a write may or may not have happened");
+            + "s; a " + action() + " may or may not have happened");
         return EXIT_OUTCOME_UNKNOWN;
       } catch (IOException e) {
         // Connected, then the connection broke (reset, closed before the answer): the request may
         // have been read and carried out. Before, this escaped to picocli, which exits with 1.
-        err().println("error: no answer from " + target.url + " (" + e + "); a write may or may not have happened");
+        err().println("error: no answer from " + target.url + " (" + e + "); a " + action() + " may or may not have happened");
         return EXIT_OUTCOME_UNKNOWN;
       }
       if (response.statusCode() / 100 == 2) {
@@ -109,7 +110,7 @@ public final class ClientCommands {
           // the exception escaped to picocli, which exits with 1: "failed", for a write that the
           // status says happened.
           err().println("error: HTTP " + response.statusCode() + " with an answer this client cannot read ("
-              + unreadable + "): " + text(response) + (isWrite() ? "; the write may or may not have happened" : ""));
+              + unreadable + "): " + text(response) + (isWrite() ? "; the " + action() + " may or may not have happened" : ""));
           return isWrite() ? EXIT_OUTCOME_UNKNOWN : EXIT_FAILED;
         }
       }
@@ -129,6 +130,11 @@ public final class ClientCommands {
       return false;
     }
 
+    /** What the messages call the command's effect when its outcome is unknown. */
+    String action() {
+      return "write";
+    }
+
     int onError(HttpResponse<byte[]> response) {
       JsonObject body = json(response);
       String code = body == null ? null : body.getValue("error") instanceof String c && !c.isBlank() ? c : null;
@@ -138,7 +144,7 @@ public final class ClientCommands {
         // A 500 or 502, a 503 that is not the node's own, an answer that is not JSON: none of these
         // says the write did not happen, and it may have reached the node.
         err().println("error " + (code == null ? "HTTP_" + status : code) + " (HTTP " + status + "): " + message
-            + (status == 504 ? "" : " (not an answer that says the write did not happen: it may or may not have)"));
+            + (status == 504 ? "" : " (not an answer that says the " + action() + " did not happen: it may or may not have)"));
         return EXIT_OUTCOME_UNKNOWN;
       }
       err().println("error " + (code == null ? "HTTP_" + status : code) + " (HTTP " + status + "): " + message);

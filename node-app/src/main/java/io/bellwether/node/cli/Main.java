@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ClientCommands.Delete.class,
       ClientCommands.Scan.class,
       ClientCommands.Status.class,
+      LeaderCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

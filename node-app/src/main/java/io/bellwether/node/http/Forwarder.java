@@ -47,8 +47,16 @@ final class Forwarder implements AutoCloseable {
     return ctx.request().getHeader(Headers.FORWARDED_BY) != null;
   }
 
-  /** Forwards to {@code leaderId}; answers 503 when its HTTP address is unknown. */
+  /** Forwards a write to {@code leaderId}; answers 503 when its HTTP address is unknown. */
   void forward(RoutingContext ctx, NodeServices services, String leaderId) {
+    forward(ctx, services, leaderId, "write");
+  }
+
+  /**
+   * Forwards a request that only the leader carries out ({@code what}: "write", "leadership
+   * transfer"...) to {@code leaderId}, under the same rules as a write.
+   */
+  void forward(RoutingContext ctx, NodeServices services, String leaderId, String what) {
     Endpoint target = services.discovery().lookup(leaderId).map(PeerAddress::http).orElse(null);
     if (target == null) {
       ctx.response().putHeader(Headers.LEADER, leaderId);
@@ -75,7 +83,7 @@ final class Forwarder implements AutoCloseable {
           throw new ForwardException(true, connectFailure);
         })
         .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> relay(ctx, leaderId, resp, b)))
+        .compose(resp -> resp.body().map(b -> relay(ctx, leaderId, what, resp, b)))
         .onFailure(e -> {
           // Only a failure to open the request proves nothing was sent. Whatever fails later (a
           // refused or reset connection included: a pooled connection may break after the request
@@ -88,18 +96,18 @@ final class Forwarder implements AutoCloseable {
                 + " is not the leader and could not reach leader " + leaderId + " at " + target + ": " + cause));
           } else {
             Replies.error(ctx, ApiError.outcomeUnknown("forwarded to leader " + leaderId
-                + " but got no answer (" + cause + "); the write may or may not have happened"));
+                + " but got no answer (" + cause + "); the " + what + " may or may not have happened"));
           }
         });
   }
 
   /** Passes the leader's answer on as it is if {@link #relayable}, else answers 504. */
-  private static Void relay(RoutingContext ctx, String leaderId, HttpClientResponse resp, Buffer body) {
+  private static Void relay(RoutingContext ctx, String leaderId, String what, HttpClientResponse resp, Buffer body) {
     if (ctx.response().ended() || ctx.response().closed()) return null;
     if (!relayable(resp.statusCode(), body)) {
       String text = body.length() > 200 ? body.getString(0, 200) + "..." : body.toString();
       Replies.error(ctx, ApiError.outcomeUnknown("forwarded to leader " + leaderId + ", which answered HTTP "
-          + resp.statusCode() + " '" + text.strip() + "': not an answer that says the write did not happen,"
+          + resp.statusCode() + " '" + text.strip() + "': not an answer that says the " + what + " did not happen,"
           + " so it may or may not have happened"));
       return null;
     }

@@ -33,6 +33,7 @@ public final class HttpApi implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Forwarder forwarder;
   private final KvRoutes kv;
+  private final LeaderRoutes leader;
   private final Router router;
   private volatile NodeServices services;
   private HttpServer server;
@@ -43,6 +44,7 @@ public final class HttpApi implements AutoCloseable {
     this.registry = registry;
     this.forwarder = new Forwarder(vertx);
     this.kv = new KvRoutes(forwarder, registry);
+    this.leader = new LeaderRoutes(forwarder);
     this.router = buildRouter(maxValueBytes);
   }
 
@@ -55,6 +57,8 @@ public final class HttpApi implements AutoCloseable {
     route(r.get("/v1/kv"), "kv_scan", kv::scan, null);
     route(r.get("/v1/kv/*"), "kv_get", kv::get, null);
     route(r.get("/v1/cluster"), "cluster", ClusterRoutes::cluster, null);
+    route(r.post("/v1/leader/transfer"), "leader_transfer", leader::transfer,
+        BodyHandler.create(false).setBodyLimit(LeaderRoutes.MAX_BODY_BYTES));
     route(r.get("/health/live"), "health_live", ClusterRoutes::live, null);
     route(r.get("/health/ready"), "health_ready", ClusterRoutes::ready, null);
     r.get("/metrics").handler(ctx -> {
@@ -67,7 +71,9 @@ public final class HttpApi implements AutoCloseable {
     r.errorHandler(405, ctx -> Replies.error(ctx, new ApiError(405, "METHOD_NOT_ALLOWED",
         ctx.request().method() + " is not allowed on " + ctx.request().path())));
     r.errorHandler(413, ctx -> Replies.error(ctx, new ApiError(413, "TOO_LARGE",
-        "request body is over the limit of " + maxValueBytes + " bytes (max.value.bytes)")));
+        "leader_transfer".equals(ctx.get(ROUTE_TAG))
+            ? "request body is over the limit of " + LeaderRoutes.MAX_BODY_BYTES + " bytes for this route"
+            : "request body is over the limit of " + maxValueBytes + " bytes (max.value.bytes)")));
     r.errorHandler(500, ctx -> {
       LOG.warn("unexpected error serving {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
       Replies.error(ctx, ApiError.of(ctx.failure() == null ? new IllegalStateException("internal error") : ctx.failure()));

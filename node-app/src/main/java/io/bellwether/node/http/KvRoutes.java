@@ -9,15 +9,12 @@ import io.bellwether.core.kv.WriteOptions;
 import io.bellwether.core.runtime.ReadConsistency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -52,7 +49,7 @@ final class KvRoutes {
     String key = Requests.key(ctx.request().path());
     ReadConsistency consistency = Requests.consistency(ctx.request().params());
     long minIndex = Requests.minIndex(ctx.request().params());
-    onContext(ctx, node.kv().get(key, consistency, minIndex), ApiError::of, (read, failure) -> {
+    Replies.onContext(ctx, node.kv().get(key, consistency, minIndex), ApiError::of, (read, failure) -> {
       if (failure != null) {
         Replies.error(ctx, failure);
         return;
@@ -73,7 +70,7 @@ final class KvRoutes {
     String prefix = Requests.prefix(ctx.request().params());
     int limit = Requests.scanLimit(ctx.request().params());
     ReadConsistency consistency = Requests.consistency(ctx.request().params());
-    onContext(ctx, node.kv().scan(prefix, limit, consistency), ApiError::of, (scan, failure) -> {
+    Replies.onContext(ctx, node.kv().scan(prefix, limit, consistency), ApiError::of, (scan, failure) -> {
       if (failure != null) {
         Replies.error(ctx, failure);
         return;
@@ -108,7 +105,7 @@ final class KvRoutes {
    */
   private void write(RoutingContext ctx, NodeServices node, String op, Supplier<CompletableFuture<KvWrite>> call) {
     Timer.Sample sample = Timer.start(registry);
-    onContext(ctx, call.get(), ApiError::ofWrite, (write, failure) -> {
+    Replies.onContext(ctx, call.get(), ApiError::ofWrite, (write, failure) -> {
       String outcome = failure == null ? (write.ok() ? "ok" : "mismatch") : ApiError.ofWrite(failure).code().toLowerCase();
       // A histogram, not only count/sum/max: an operator (and the benchmarks) can then tell a tail
       // made inside the node from one made on the way to it.
@@ -164,21 +161,5 @@ final class KvRoutes {
     ctx.response()
         .putHeader(Headers.NODE, read.servedBy())
         .putHeader(Headers.APPLIED_INDEX, Long.toString(read.appliedIndex()));
-  }
-
-  /**
-   * Runs {@code then} on the request's context once {@code future} completes; if {@code then} throws,
-   * answers with {@code onBug}'s mapping of what it threw.
-   */
-  private static <T> void onContext(RoutingContext ctx, CompletableFuture<T> future,
-      Function<Throwable, ApiError> onBug, BiConsumer<T, Throwable> then) {
-    Context context = ctx.vertx().getOrCreateContext();
-    future.whenComplete((value, failure) -> context.runOnContext(v -> {
-      try {
-        then.accept(value, failure);
-      } catch (RuntimeException e) {
-        Replies.error(ctx, onBug.apply(e));
-      }
-    }));
   }
 }

@@ -4,17 +4,20 @@ import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
 import io.bellwether.core.spi.Discovery;
+import io.bellwether.node.metrics.LeaderTransferMetrics;
 import java.time.Duration;
 
 /**
  * What the HTTP API serves from: the running node, its KV facade and discovery (for the leader's
- * HTTP address when forwarding).
+ * HTTP address when forwarding), and the counter of the leadership transfers it carries out.
  *
- * @param forwardWrites whether a follower forwards writes to the leader (else it answers 503)
+ * @param forwardWrites whether a follower forwards writes and leadership transfers to the leader (else
+ *     it answers 503)
  * @param requestTimeout how long a forwarded request may take
  */
 public record NodeServices(
-    RaftNode node, KvClient kv, Discovery discovery, boolean forwardWrites, Duration requestTimeout) {
+    RaftNode node, KvClient kv, Discovery discovery, boolean forwardWrites, Duration requestTimeout,
+    LeaderTransferMetrics transfers) {
 
   public String nodeId() {
     return node.nodeId();

@@ -1,9 +1,16 @@
 package io.bellwether.node.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
-/** Writes answers. Call on the request's Vert.x context. */
+/**
+ * Writes answers. Call on the request's Vert.x context; {@link #onContext} gets there from the node's
+ * thread.
+ */
 final class Replies {
 
   private Replies() {}
@@ -22,5 +29,21 @@ final class Replies {
 
   static void error(RoutingContext ctx, Throwable failure) {
     error(ctx, ApiError.of(failure));
+  }
+
+  /**
+   * Runs {@code then} on the request's context once {@code future} completes; if {@code then} throws,
+   * answers with {@code onBug}'s mapping of what it threw.
+   */
+  static <T> void onContext(RoutingContext ctx, CompletableFuture<T> future,
+      Function<Throwable, ApiError> onBug, BiConsumer<T, Throwable> then) {
+    Context context = ctx.vertx().getOrCreateContext();
+    future.whenComplete((value, failure) -> context.runOnContext(v -> {
+      try {
+        then.accept(value, failure);
+      } catch (RuntimeException e) {
+        Replies.error(ctx, onBug.apply(e));
+      }
+    }));
   }
 }
