@@ -1,5 +1,6 @@
 package io.bellwether.node;
 
+import io.bellwether.core.engine.Role;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvLimits;
 import io.bellwether.core.kv.KvStateMachine;
@@ -18,6 +19,7 @@ import io.bellwether.node.config.NodeConfig;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
+import io.bellwether.node.metrics.LeaderTransferMetrics.Outcome;
 import io.bellwether.node.metrics.NodeMetrics;
 import io.bellwether.node.metrics.RaftEventMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -30,6 +32,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order matters. Storage opens first, so a missing, locked or corrupt data directory fails before
  * anything listens. The HTTP server binds next, so discovery can announce its real port. On {@link
- * #close()} the HTTP server stops taking requests and lets those in flight finish, then the node
- * stops (closing transport and storage), then discovery and the rest. Any failure while starting
- * closes what was already opened.
+ * #close()} a leader first hands its leadership over (unless {@code shutdown.transfer.leadership} is
+ * false), the HTTP server stops taking requests and lets those in flight finish, then the node stops
+ * (closing transport and storage), then discovery and the rest. Any failure while starting closes
+ * what was already opened.
  */
 public final class BellwetherNode implements AutoCloseable {
 
@@ -58,6 +65,7 @@ public final class BellwetherNode implements AutoCloseable {
   private final LeaderTransferMetrics transfers;
   private final long samplerTimer;
   private boolean closed;
+  private boolean handOverTaken;
 
   private BellwetherNode(NodeConfig config, Vertx vertx, PrometheusMeterRegistry registry, HttpApi http,
       Endpoint httpEndpoint, Discovery discovery, RaftNode node, KvClient kv, LeaderTransferMetrics transfers,
@@ -201,15 +209,17 @@ public final class BellwetherNode implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: stop taking HTTP requests and let those in flight finish (up to {@code
-   * shutdown.grace}), stop the node (pending requests fail as outcome unknown or shutting down), close
-   * transport and storage, then discovery and Vert.x. Idempotent.
+   * Graceful stop: a leader first hands its leadership to the most caught-up voter and waits until
+   * that one leads ({@link #handOverLeadership}); then stop taking HTTP requests and let those in
+   * flight finish (up to {@code shutdown.grace}), stop the node (pending requests fail as outcome
+   * unknown or shutting down), close transport and storage, then discovery and Vert.x. Idempotent.
    */
   @Override
   public synchronized void close() {
     if (closed) return;
     closed = true;
     LOG.info("node {} stopping", config.nodeId());
+    handOverLeadership();
     vertx.cancelTimer(samplerTimer);
     http.shutdown(config.shutdownGrace());
     http.close();
@@ -222,5 +232,59 @@ public final class BellwetherNode implements AutoCloseable {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
     LOG.info("node {} stopped", config.nodeId());
+  }
+
+  /**
+   * The first step of a graceful stop ({@link #close()} takes it, unless {@code
+   * shutdown.transfer.leadership} is false): if this node leads and has another voter to hand over
+   * to, it hands its leadership to the most caught-up voter and waits until that one leads, for at
+   * most about two election timeouts, so that the others need not notice the silence and elect a
+   * leader an election timeout later. The HTTP API still serves meanwhile: writes arriving during the
+   * transfer wait, and once it is done go on to the new leader through forwarding. Whatever happens
+   * is logged, and the node stops after. Taken once: a caller that wants to show the outcome
+   * ({@code bellwether node} prints it) calls this before {@link #close()}.
+   *
+   * @return what happened, in one line; empty when there was nothing to do (the setting is off, the
+   *     step was taken already, or this node does not lead or is the only voter)
+   */
+  public synchronized Optional<String> handOverLeadership() {
+    if (handOverTaken) return Optional.empty();
+    handOverTaken = true;
+    NodeStatus s = node.status();
+    if (!config.shutdownTransferLeadership() || !s.running() || s.role() != Role.LEADER || s.voters().size() < 2) {
+      return Optional.empty();
+    }
+    long electionTimeoutNanos = config.tick().toNanos() * config.raftConfig().electionTimeoutTicks();
+    // The node gives up after two election timeouts of its ticks; a little more here for its thread.
+    long boundNanos = 2 * electionTimeoutNanos + 4 * config.tick().toNanos();
+    long start = System.nanoTime();
+    String id = config.nodeId();
+    try {
+      String leader = node.transferLeadership(null).get(boundNanos, TimeUnit.NANOSECONDS);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      if (leader.equals(id)) return report(false, "node " + id + " stops as leader: no other voter to hand over to");
+      transfers.record(Outcome.MOVED);
+      return report(false, "node " + id + " handed its leadership to " + leader + " in " + ms + " ms before stopping");
+    } catch (ExecutionException e) {
+      transfers.record(Outcome.ofFailure(e.getCause()));
+      return report(true, "node " + id + " could not hand over its leadership before stopping (" + e.getCause()
+          + ") after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms; stopping anyway:"
+          + " the others elect a leader after an election timeout");
+    } catch (TimeoutException e) {
+      transfers.record(Outcome.UNKNOWN);
+      return report(true, "node " + id + " did not see its leadership move within "
+          + TimeUnit.NANOSECONDS.toMillis(boundNanos) + " ms; stopping anyway: the others elect a leader after an"
+          + " election timeout");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      transfers.record(Outcome.UNKNOWN);
+      return report(true, "node " + id + " was interrupted while handing over its leadership; stopping");
+    }
+  }
+
+  private static Optional<String> report(boolean warn, String line) {
+    if (warn) LOG.warn(line);
+    else LOG.info(line);
+    return Optional.of(line);
   }
 }

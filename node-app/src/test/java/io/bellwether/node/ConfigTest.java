@@ -42,6 +42,7 @@ class ConfigTest {
     assertThat(c.discovery()).isEqualTo(Defaults.DISCOVERY);
     assertThat(c.httpListen().toString()).isEqualTo(Defaults.HTTP_LISTEN);
     assertThat(c.tick()).isEqualTo(Duration.ofMillis(Defaults.TICK_MS));
+    assertThat(c.shutdownTransferLeadership()).as("a stopping leader hands over by default").isTrue();
   }
 
   @Test
@@ -117,6 +118,7 @@ class ConfigTest {
       "voters|n1,n1",
       "http.forward.writes|maybe",
       "shutdown.grace|soon",
+      "shutdown.transfer.leadership|maybe",
       "discovery.static.peers|n2=nowhere",
   })
   void aBadValueNamesTheSettingAndTheValue(String key, String value) {
@@ -199,6 +201,7 @@ class ConfigTest {
     Map<String, String> env = new HashMap<>();
     env.put("BELLWETHER_NODE_ID", "x1");
     env.put("BELLWETHER_HTTP_FORWARD_WRITES", "false");
+    env.put("BELLWETHER_SHUTDOWN_TRANSFER_LEADERSHIP", "false");
     env.put("BELLWETHER_JAVA_OPTS", "-Xmx1g");
     env.put("BELLWETHER_BENCH_JAR", "/tmp/bellwether-benchmarks.jar"); // the load tool's, not a setting
     env.put("BELLWETHER_NO_REBUILD", "1"); // the launchers', not a setting
@@ -206,6 +209,7 @@ class ConfigTest {
     NodeConfig c = NodeConfig.from(ConfigLoader.load(Map.of(), env, null));
     assertThat(c.nodeId()).isEqualTo("x1");
     assertThat(c.forwardWrites()).isFalse();
+    assertThat(c.shutdownTransferLeadership()).isFalse();
   }
 
   @Test

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bellwether node}: runs one node until SIGTERM or Ctrl-C, then stops it gracefully. Settings
+ * {@code bellwether node}: runs one node until SIGTERM or Ctrl-C, then stops it gracefully (a leader
+ * first hands its leadership over, see {@link BellwetherNode#handOverLeadership}). Settings
  * come from flags, then {@code BELLWETHER_*} environment variables, then {@code --config FILE}, then
  * defaults.
  *
@@ -116,6 +117,8 @@ public final class NodeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       out.println("node " + node.nodeId() + " stopping");
+      out.flush();
+      node.handOverLeadership().ifPresent(out::println); // a leader hands over first (shutdown.transfer.leadership)
       out.flush();
       node.close();
       out.println("node " + node.nodeId() + " stopped");

@@ -19,6 +19,7 @@ public final class Defaults {
   public static final int INBOX_CAPACITY = 10_000;
   public static final int MAX_PENDING_REQUESTS = 10_000;
   public static final long SHUTDOWN_GRACE_MS = 5_000;
+  public static final boolean SHUTDOWN_TRANSFER_LEADERSHIP = true;
 
   private Defaults() {}
 }

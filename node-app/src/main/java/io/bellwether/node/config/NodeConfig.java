@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * @param dataDir the data directory, or null when storage keeps nothing on disk ({@code inmem})
  * @param voters every voting member, this node included
  * @param staticPeers the peers listed in {@code discovery.static.peers} (empty when none)
+ * @param shutdownTransferLeadership whether a leader asked to stop first hands its leadership to the
+ *     most caught-up voter (bounded by two election timeouts), so a planned restart costs no election
  * @param settings every setting, with the derived ones filled in, handed to the modules
  */
 public record NodeConfig(
@@ -46,6 +48,7 @@ public record NodeConfig(
     SnapshotPolicy snapshotPolicy,
     boolean forwardWrites,
     Duration shutdownGrace,
+    boolean shutdownTransferLeadership,
     Settings settings) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -98,6 +101,7 @@ public record NodeConfig(
     boolean forwardWrites = s.getBoolean(FORWARD_WRITES, true);
     Duration grace = duration(s, SHUTDOWN_GRACE, Duration.ofMillis(Defaults.SHUTDOWN_GRACE_MS),
         Duration.ZERO, Duration.ofMinutes(10));
+    boolean transferOnStop = s.getBoolean(SHUTDOWN_TRANSFER_LEADERSHIP, Defaults.SHUTDOWN_TRANSFER_LEADERSHIP);
 
     // Modules see the values the node actually uses, defaults included.
     Settings effective = s.with(NODE_ID, nodeId).with(CLUSTER_ID, clusterId)
@@ -106,7 +110,7 @@ public record NodeConfig(
         .with(VOTERS, String.join(",", new TreeSet<>(voters)));
     return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
         discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
-        snapshots, forwardWrites, grace, effective);
+        snapshots, forwardWrites, grace, transferOnStop, effective);
   }
 
   private static String id(Settings s, String key, String value) {

@@ -29,6 +29,7 @@ public final class SettingKeys {
   public static final String HEARTBEAT_INTERVAL_TICKS = "heartbeat.interval.ticks";
   public static final String FORWARD_WRITES = "http.forward.writes";
   public static final String SHUTDOWN_GRACE = "shutdown.grace";
+  public static final String SHUTDOWN_TRANSFER_LEADERSHIP = "shutdown.transfer.leadership";
   public static final String SNAPSHOT_ENTRIES = "snapshot.entries";
   public static final String SNAPSHOT_BYTES = "snapshot.bytes";
   public static final String SNAPSHOT_CATCHUP_ENTRIES = "snapshot.catchup.entries";
@@ -38,7 +39,7 @@ public final class SettingKeys {
       NODE_ID, CLUSTER_ID, DATA_DIR, VOTERS, PEER_LISTEN, HTTP_LISTEN, TRANSPORT, STORAGE, DISCOVERY,
       STATIC_PEERS, TICK, REQUEST_TIMEOUT, MAX_VALUE_BYTES, INBOX_CAPACITY, MAX_PENDING_REQUESTS,
       ELECTION_TIMEOUT_TICKS, HEARTBEAT_INTERVAL_TICKS, FORWARD_WRITES, SHUTDOWN_GRACE,
-      SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_CATCHUP_ENTRIES);
+      SHUTDOWN_TRANSFER_LEADERSHIP, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_CATCHUP_ENTRIES);
 
   /** Module settings pass through to the module named by their prefix, which validates them. */
   public static final List<String> MODULE_PREFIXES = List.of("transport.", "storage.", "discovery.");
