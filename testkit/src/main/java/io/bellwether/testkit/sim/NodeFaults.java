@@ -1,9 +1,11 @@
 package io.bellwether.testkit.sim;
 
+import io.bellwether.core.message.TimeoutNow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What happens to a simulated node's process: it starts from its disk, crashes (the disk keeps what
@@ -22,6 +24,8 @@ final class NodeFaults {
   /** Hints due now, handed out one per step in random order like messages. */
   private final List<Hint> hints = new ArrayList<>();
   private int crashes;
+  /** The leader to cut off from hearing anyone once its TimeoutNow is delivered, or null. */
+  private String deafOnHandover;
 
   NodeFaults(SimCluster cluster, SplittableRandom engineSeeds, SplittableRandom diskSeeds) {
     this.cluster = cluster;
@@ -92,6 +96,29 @@ final class NodeFaults {
       for (long i = 0; i < catchUp; i++) d.tick();
       waiting.forEach(Runnable::run);
     });
+  }
+
+  /**
+   * Asks {@code leader} to hand its leadership to {@code target}; the answer is not checked (the
+   * leadership moves, or the transfer is given up, or the node stepped down meanwhile): the
+   * invariants and the history judge what follows. With {@code thenDeaf}, see {@link #handedOver}.
+   */
+  void transfer(SimNode leader, String target, boolean thenDeaf) {
+    deafOnHandover = thenDeaf ? leader.id : null;
+    cluster.runOn(leader, d -> d.transferLeadership(target, new CompletableFuture<>()));
+  }
+
+  /** A TimeoutNow is being delivered: if its sender was to go deaf then, every link into it is cut. */
+  void handedOver(TimeoutNow t) {
+    if (!t.from().equals(deafOnHandover)) return;
+    for (String other : cluster.ids()) if (!other.equals(t.from())) cluster.network().cutOneWay(other, t.from());
+    cluster.nemesis().log("deaf(" + t.from() + "): its TimeoutNow reached " + t.to());
+    deafOnHandover = null;
+  }
+
+  /** The faults end: no old leader goes deaf any more. */
+  void stopDeafening() {
+    deafOnHandover = null;
   }
 
   int crashes() {

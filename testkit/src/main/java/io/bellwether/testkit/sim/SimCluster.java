@@ -54,9 +54,6 @@ public final class SimCluster {
   private final NodeClocks clocks;
   private final NodeFaults faults;
 
-  /** The leader to cut off from hearing anyone once its TimeoutNow is delivered, or null. */
-  private String deafOnHandover;
-
   private long nowTicks;
   private boolean faultsOn = true;
   private long steps;
@@ -173,11 +170,7 @@ public final class SimCluster {
     boolean contact = (m instanceof AppendEntries || m instanceof Heartbeat
         || m instanceof InstallSnapshot) && m.term() >= node.engine().term();
     if (m instanceof RequestVote rv && rv.transfer()) node.transferVoteAsked(rv.from(), rv.term());
-    if (m instanceof TimeoutNow && m.from().equals(deafOnHandover)) {
-      for (String other : ids) if (!other.equals(m.from())) network.cutOneWay(other, m.from());
-      nemesis.log("deaf(" + m.from() + "): its TimeoutNow reached " + m.to());
-      deafOnHandover = null;
-    }
+    if (m instanceof TimeoutNow t) faults.handedOver(t);
     runOn(node, d -> d.receive(m));
     if (contact && node.isUp()) node.lastLeaderContactTick = node.engine().ticks();
   }
@@ -261,10 +254,7 @@ public final class SimCluster {
    * TimeoutNow arrives, so it never hears of its successor.
    */
   public void transferLeadership(String leader, String target, boolean thenDeaf) {
-    deafOnHandover = thenDeaf ? leader : null;
-    // The answer is not checked: the leadership moves, or the transfer is given up, or the node
-    // stepped down meanwhile; the invariants and the history judge what follows.
-    runOn(node(leader), d -> d.transferLeadership(target, new CompletableFuture<>()));
+    faults.transfer(node(leader), target, thenDeaf);
   }
 
   /** Freezes the node as a long GC pause or SIGSTOP would: no clock, no messages, no requests. */
@@ -285,7 +275,7 @@ public final class SimCluster {
   /** Ends the faults: heals the network, restarts the dead, resumes the paused, fixes the clocks. */
   public void healEverything() {
     faultsOn = false;
-    deafOnHandover = null;
+    faults.stopDeafening();
     nemesis.stop();
     network.heal();
     nemesis.log("liveness phase: heal(), restart and resume every node, clocks on time");
