@@ -149,6 +149,11 @@ final class Leader {
     transfer.start(peer);
   }
 
+  /** The transport lost its connection to {@code peer}: a transfer to it cannot finish. */
+  void peerUnreachable(String peer) {
+    transfer.targetUnreachable(peer);
+  }
+
   /** The voter the leadership is being handed to, or null. */
   String transferee() {
     return transfer.target();

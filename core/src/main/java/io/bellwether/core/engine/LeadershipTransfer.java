@@ -8,7 +8,7 @@ import io.bellwether.core.message.TimeoutNow;
  * the leader takes no new proposals, so the target can catch up; once the target's log matches the
  * leader's, the leader gives up its lease and sends it {@link TimeoutNow}, and the target campaigns at
  * once. A transfer that has not ended after an election timeout is given up (the target may be down),
- * and the leader takes proposals again.
+ * or its connection is lost, and the leader takes proposals again.
  *
  * <p>Its own class because it has a life of its own inside one leadership: at most one target at a
  * time, a deadline, and the one-way step of giving up the lease.
@@ -61,6 +61,15 @@ final class LeadershipTransfer {
   /** One leader tick: a transfer still running after an election timeout is given up. */
   void tick() {
     if (target != null && ++elapsed >= config.electionTimeoutTicks()) target = null;
+  }
+
+  /**
+   * The transport lost its connection to {@code peer}: if it is the target, the transfer is given up
+   * now rather than after an election timeout (a stopping cluster's leader need not wait for a
+   * target that is stopping too). The lease stays given up if the TimeoutNow left: it may still land.
+   */
+  void targetUnreachable(String peer) {
+    if (peer.equals(target)) target = null;
   }
 
   /** {@code peer} acknowledged entries: if it is the target and now up to date, hand over. */

@@ -98,7 +98,8 @@ public final class RaftEngine {
    *
    * <p>If the peer is this follower's leader, its election timer is staggered by rank ({@link
    * ElectionTimer#leaderUnreachable}): only <em>when</em> it asks changes, never who may vote. A
-   * false alarm is cancelled by the leader's next message.
+   * false alarm is cancelled by the leader's next message. If this node leads and is handing its
+   * leadership to the peer, the transfer is given up at once.
    */
   public void peerUnreachable(String peer) {
     roles.peerUnreachable(peer);

@@ -125,6 +125,10 @@ final class Roles {
 
   /** See {@link RaftEngine#peerUnreachable}: a crash hint about this follower's leader. */
   void peerUnreachable(String peer) {
+    if (leader != null) {
+      leader.peerUnreachable(peer); // a transfer to it is given up
+      return;
+    }
     if (role != Role.FOLLOWER || leaderId == null || !leaderId.equals(peer)) return;
     electionTimer.leaderUnreachable(voters, id, peer);
   }

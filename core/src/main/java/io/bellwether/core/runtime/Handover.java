@@ -90,6 +90,12 @@ final class Handover {
       Waiter w = it.next();
       if (engine.term() > w.fromTerm() && leader != null && !leader.equals(engine.id())) {
         w.future().complete(leader);
+      } else if (engine.role() == Role.LEADER && engine.term() == w.fromTerm()
+          && engine.transferee() == null) {
+        w.future().completeExceptionally(new OutcomeUnknownException(OutcomeUnknownException.Reason.TIMEOUT,
+            "the transfer to " + w.target() + " was given up (not caught up within an election"
+                + " timeout, or its connection was lost); a TimeoutNow still on its way may move"
+                + " the leadership later"));
       } else if (engine.ticks() >= w.deadlineTick()) {
         w.future().completeExceptionally(new OutcomeUnknownException(OutcomeUnknownException.Reason.TIMEOUT,
             "leadership did not move to " + w.target() + " within two election timeouts;"

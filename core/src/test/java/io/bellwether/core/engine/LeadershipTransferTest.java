@@ -95,6 +95,21 @@ class LeadershipTransferTest {
   }
 
   @Test
+  void aTransferToAPeerWhoseConnectionIsLostIsGivenUpAtOnce() {
+    EngineNet net = clusterLedBy("n1");
+    RaftEngine old = net.get("n1");
+    net.isolate("n3");
+    old.propose(bytes("x"));
+    net.stabilize();
+    old.transferLeadership("n3");
+    old.peerUnreachable("n2"); // another peer: nothing changes
+    assertThat(old.transferee()).isEqualTo("n3");
+    old.peerUnreachable("n3");
+    assertThat(old.transferee()).as("no election timeout waited out").isNull();
+    assertThat(old.propose(bytes("after"))).isPositive();
+  }
+
+  @Test
   void theOldLeaderServesNoLeaseReadOnceItSentTimeoutNowEvenIfTheTransferIsGivenUp() {
     EngineNet net = clusterLedBy("n1");
     RaftEngine old = net.get("n1");
