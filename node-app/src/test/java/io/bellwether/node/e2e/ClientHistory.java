@@ -41,6 +41,8 @@ final class ClientHistory {
   private final Set<String> failed = new HashSet<>();
   /** Acknowledged writes: the version (log index) each created, with its value. */
   private final Map<Long, String> valueAtVersion = new HashMap<>();
+  /** The highest acknowledged version of each key. */
+  private final Map<String, Long> lastAcknowledged = new HashMap<>();
   /** A version seen by any read together with its value: every read is checked against the others. */
   private final Map<Long, String> readAtVersion = new HashMap<>();
   private final List<String> problems = new ArrayList<>();
@@ -76,7 +78,14 @@ final class ClientHistory {
     if (before != null && !before.equals(value)) {
       problems.add("two acknowledged writes at version " + version + ": '" + before + "' and '" + value + "'");
     }
+    lastAcknowledged.merge(key, version, Math::max);
     checkVersion(key, value, version, "write");
+  }
+
+  /** The highest version of {@code key} a write was acknowledged at (0: none), and its value. */
+  synchronized Map.Entry<Long, String> lastAcknowledged(String key) {
+    long version = lastAcknowledged.getOrDefault(key, 0L);
+    return Map.entry(version, version == 0 ? "" : valueAtVersion.get(version));
   }
 
   /** Checks a value read with its version (ETag) against every other sighting of that version. */

@@ -112,6 +112,14 @@ final class E2eCluster implements AutoCloseable {
     nodes.get(id).kill();
   }
 
+  /** SIGTERM: a graceful stop (a leader hands its leadership over first); returns the exit code. */
+  int stop(String id) throws InterruptedException {
+    log("SIGTERM " + id);
+    int exit = nodes.get(id).stop();
+    log(id + " exited with " + exit);
+    return exit;
+  }
+
   void restart(String id) throws IOException {
     log("restart " + id);
     nodes.get(id).start();

@@ -143,6 +143,29 @@ final class E2eNode implements AutoCloseable {
     paused = false;
   }
 
+  /**
+   * SIGTERM, a graceful stop (a leader hands over first), and waits up to 30 s for the process to
+   * exit; returns its exit code.
+   */
+  synchronized int stop() throws InterruptedException {
+    if (process == null || !process.isAlive()) {
+      throw new IllegalStateException(id + " is not running");
+    }
+    process.destroy(); // SIGTERM
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("node " + id + " did not exit within 30 s of SIGTERM, see " + log);
+    }
+    LIVE.remove(process);
+    paused = false;
+    return process.exitValue();
+  }
+
+  /** What the node's latest run printed (its log since the last start). */
+  String outputOfLastRun() throws IOException {
+    String out = Files.readString(log);
+    return out.substring(Math.max(0, out.lastIndexOf("=== start")));
+  }
+
   /** SIGSTOP: the process stops taking any step, its sockets stay open. */
   synchronized void pause() throws IOException, InterruptedException {
     signal("STOP");

@@ -92,6 +92,11 @@ abstract class E2eScenario {
     workload = new Workload(cluster.urls(), history, CLIENTS, random.nextLong());
   }
 
+  /** Clients that send a request again to another node while it may pass ({@link Workload}'s failover). */
+  protected void startFailoverClients() {
+    workload = new Workload(cluster.urls(), history, CLIENTS, random.nextLong(), true);
+  }
+
   /** How many rounds of faults: {@code normal}, times the soak factor. */
   protected static int rounds(int normal) {
     return normal * Math.max(1, Integer.getInteger(SOAK_PROPERTY, 1));

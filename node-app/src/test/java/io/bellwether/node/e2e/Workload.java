@@ -1,5 +1,6 @@
 package io.bellwether.node.e2e;
 
+import io.bellwether.testkit.lin.Op;
 import io.bellwether.testkit.lin.Op.F;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -14,11 +15,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Concurrent HTTP clients, each one request at a time against a random node, on a small rotating set
@@ -29,6 +35,13 @@ import java.util.concurrent.locks.LockSupport;
  * (FAIL; 412 is a cas whose condition did not hold), and so is a refused connection (nothing was
  * sent); 504, another status, a timeout or a broken connection is unknown (INFO), and the client
  * goes on as a new process, as Jepsen's clients do.
+ *
+ * <p>With failover on (a client as a well-behaved application writes it), a request that certainly
+ * did not happen for a reason that may pass (a refused connection, 429, 503) or whose outcome is
+ * unknown is sent again to the next node, up to {@link #FAILOVER_WINDOW} after it was first sent,
+ * and only its last answer is recorded; every write then carries an {@code Idempotency-Key} (its
+ * unique value), so a retry after an unknown outcome is applied at most once. The reasons of the
+ * attempts that were sent again are counted ({@link #retried()}).
  *
  * <p>Compare-and-set is on versions, and values are unique, so a version names one value: a cas
  * sent with {@code If-Match: "v"}, where v came with value x from this client's last linearizable
@@ -41,6 +54,16 @@ final class Workload implements AutoCloseable {
   static final List<String> KEYS = List.of("k0", "k1", "k2");
   private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(3000);
   private static final long THINK_NANOS = TimeUnit.MILLISECONDS.toNanos(8);
+  /** With failover: how long after first sending a request a client still sends it again elsewhere. */
+  static final Duration FAILOVER_WINDOW = Duration.ofSeconds(10);
+  private static final long RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  /** One write or cas: first sent at {@code invoked}, last answer at {@code ended} (nanoTime). */
+  record WriteTiming(F f, long invoked, long ended, Op.Type outcome, int attempts, String error) {
+    long millis() {
+      return TimeUnit.NANOSECONDS.toMillis(ended - invoked);
+    }
+  }
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofMillis(1000)).build();
@@ -50,10 +73,18 @@ final class Workload implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger okCount = new AtomicInteger();
+  private final boolean failover;
+  private final Queue<WriteTiming> writes = new ConcurrentLinkedQueue<>();
+  private final Map<String, Integer> retried = new ConcurrentHashMap<>();
 
   Workload(List<String> urls, ClientHistory history, int clients, long seed) {
+    this(urls, history, clients, seed, false);
+  }
+
+  Workload(List<String> urls, ClientHistory history, int clients, long seed, boolean failover) {
     this.urls = List.copyOf(urls);
     this.history = history;
+    this.failover = failover;
     SplittableRandom seeds = new SplittableRandom(seed);
     for (int c = 0; c < clients; c++) {
       Client client = new Client(c, seeds.split());
@@ -67,6 +98,16 @@ final class Workload implements AutoCloseable {
   /** Operations that succeeded so far: a cheap sign of progress for a scenario. */
   int okCount() {
     return okCount.get();
+  }
+
+  /** Every write and cas that ended so far, with its timing and outcome. */
+  List<WriteTiming> writes() {
+    return List.copyOf(writes);
+  }
+
+  /** With failover: why attempts were sent again (e.g. "refused", "503 NO_LEADER", "io"), and how often. */
+  Map<String, Integer> retried() {
+    return new TreeMap<>(retried);
   }
 
   /** Stops the clients: each finishes (or times out) its request in flight. */
@@ -137,57 +178,64 @@ final class Workload implements AutoCloseable {
     }
 
     private void write(String url, String key, String value, String[] condition, F f) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/v1/kv/" + key)).timeout(REQUEST_TIMEOUT)
-          .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8));
-      if (condition != null) b.header(condition[0], condition[1]);
-      HttpResponse<String> r;
-      try {
-        r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      } catch (ConnectException refused) {
-        history.fail(process, f, key, value, "connection refused: " + refused);
-        return;
-      } catch (IOException e) {
-        unknown(f, key, e.toString());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        unknown(f, key, "interrupted");
-        return;
-      }
-      int status = r.statusCode();
-      String node = r.headers().firstValue("X-Bellwether-Node").orElse(null);
-      if (status == 200) {
-        long version = new JsonObject(r.body()).getLong("version");
-        history.ok(process, f, key, null, node);
-        history.acknowledged(key, value, version);
-        seen.put(key, new Seen(value, version));
-        ownVersion.merge(key, version, Math::max);
-        lastWriteIndex = Math.max(lastWriteIndex, version);
-        okCount.incrementAndGet();
-      } else if (certainlyNotDone(status)) {
-        history.fail(process, f, key, value, status + " " + r.body());
-        if (status == 412) seen.remove(key);
+      long invoked = System.nanoTime();
+      int[] attempts = new int[1];
+      Attempt a = send(url, attempts, to -> {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to + "/v1/kv/" + key)).timeout(REQUEST_TIMEOUT)
+            .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8));
+        if (condition != null) b.header(condition[0], condition[1]);
+        if (failover) b.header("Idempotency-Key", value); // values are unique
+        return b.build();
+      });
+      Op.Type outcome;
+      String error = null;
+      if (a.refused != null) {
+        outcome = Op.Type.FAIL;
+        error = "connection refused: " + a.refused;
+        history.fail(process, f, key, value, error);
+      } else if (a.response == null) {
+        outcome = Op.Type.INFO;
+        error = a.error;
+        unknown(f, key, a.error);
       } else {
-        unknown(f, key, status + " " + r.body());
+        HttpResponse<String> r = a.response;
+        int status = r.statusCode();
+        String node = r.headers().firstValue("X-Bellwether-Node").orElse(null);
+        if (status == 200) {
+          outcome = Op.Type.OK;
+          long version = new JsonObject(r.body()).getLong("version");
+          history.ok(process, f, key, null, node);
+          history.acknowledged(key, value, version);
+          seen.put(key, new Seen(value, version));
+          ownVersion.merge(key, version, Math::max);
+          lastWriteIndex = Math.max(lastWriteIndex, version);
+          okCount.incrementAndGet();
+        } else if (certainlyNotDone(status)) {
+          outcome = Op.Type.FAIL;
+          error = status + " " + r.body();
+          history.fail(process, f, key, value, error);
+          if (status == 412) seen.remove(key);
+        } else {
+          outcome = Op.Type.INFO;
+          error = status + " " + r.body();
+          unknown(f, key, error);
+        }
       }
+      writes.add(new WriteTiming(f, invoked, System.nanoTime(), outcome, attempts[0], error));
     }
 
     void linearizableGet(String url, String key) {
       history.invoke(process, F.READ, key, null, null);
-      HttpResponse<String> r;
-      try {
-        r = http.send(get(url + "/v1/kv/" + key), HttpResponse.BodyHandlers.ofString());
-      } catch (ConnectException refused) {
-        history.fail(process, F.READ, key, null, "connection refused: " + refused);
-        return;
-      } catch (IOException e) {
-        unknown(F.READ, key, e.toString());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        unknown(F.READ, key, "interrupted");
+      Attempt a = send(url, new int[1], to -> get(to + "/v1/kv/" + key));
+      if (a.refused != null) {
+        history.fail(process, F.READ, key, null, "connection refused: " + a.refused);
         return;
       }
+      if (a.response == null) {
+        unknown(F.READ, key, a.error);
+        return;
+      }
+      HttpResponse<String> r = a.response;
       int status = r.statusCode();
       String node = r.headers().firstValue("X-Bellwether-Node").orElse(null);
       if (status == 200 || status == 404) {
@@ -201,6 +249,26 @@ final class Workload implements AutoCloseable {
         history.fail(process, F.READ, key, null, status + " " + r.body());
       } else {
         unknown(F.READ, key, status + " " + r.body());
+      }
+    }
+
+    /**
+     * Sends {@code request(url)}; with failover, sends it again to the next node while the answer
+     * is one that may pass and {@link #FAILOVER_WINDOW} has not run out. The last attempt's answer.
+     */
+    private Attempt send(String url, int[] attempts, Function<String, HttpRequest> request) {
+      long deadline = System.nanoTime() + FAILOVER_WINDOW.toNanos();
+      String to = url;
+      while (true) {
+        attempts[0]++;
+        Attempt a = Attempt.of(http, request.apply(to));
+        String reason = a.retryReason();
+        if (!failover || reason == null || a.interrupted || !running.get() || System.nanoTime() > deadline) {
+          return a;
+        }
+        retried.merge(reason, 1, Integer::sum);
+        to = urls.get((urls.indexOf(to) + 1) % urls.size());
+        LockSupport.parkNanos(RETRY_PAUSE_NANOS); // a short back-off before the next node, not a wait on a condition
       }
     }
 
@@ -234,6 +302,40 @@ final class Workload implements AutoCloseable {
     private void unknown(F f, String key, String why) {
       history.info(process, f, key, why);
       process = nextProcess.getAndIncrement();
+    }
+  }
+
+  /** One HTTP attempt: an answer, or a refused connection, or an unknown ending ({@code error}). */
+  private record Attempt(HttpResponse<String> response, ConnectException refused, String error, boolean interrupted) {
+    static Attempt of(HttpClient http, HttpRequest request) {
+      try {
+        return new Attempt(http.send(request, HttpResponse.BodyHandlers.ofString()), null, null, false);
+      } catch (ConnectException refused) {
+        return new Attempt(null, refused, null, false);
+      } catch (IOException e) {
+        return new Attempt(null, null, e.toString(), false);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new Attempt(null, null, "interrupted", true);
+      }
+    }
+
+    /** Why this attempt may be sent again elsewhere, or null when its answer is final. */
+    String retryReason() {
+      if (refused != null) return "refused";
+      if (response == null) return "io " + error.replaceAll(":.*", "");
+      int status = response.statusCode();
+      if (status == 429 || status == 503) {
+        String code = "";
+        try {
+          code = " " + new JsonObject(response.body()).getString("error");
+        } catch (RuntimeException notJson) {
+          // a proxy's or a stopping server's answer: the status says enough
+        }
+        return status + code;
+      }
+      if (status == 200 || status == 404 || certainlyNotDone(status)) return null;
+      return String.valueOf(status); // 504 and any other ending: outcome unknown
     }
   }
 
