@@ -76,9 +76,9 @@ class LeaderHandoverIT {
       String leader = awaitLeader(http.keySet(), null);
       List<String> followers = http.keySet().stream().filter(id -> !id.equals(leader)).toList();
       for (String via : followers) clients.add(startClient(via));
-      Thread.sleep(2_000); // warm-up: JIT, connections
+      awaitAcknowledged(200); // warm-up: JIT, connections
       long baselineFrom = System.nanoTime();
-      Thread.sleep(1_000);
+      awaitAcknowledged(acknowledged.size() + 200);
       long baselineTo = System.nanoTime();
       List<Write> baseline = overlapping(baselineFrom, baselineTo);
       System.out.printf("baseline: %d writes in 1 s, longest %d ms%n", baseline.size(), longest(baseline));
@@ -96,7 +96,8 @@ class LeaderHandoverIT {
       long leaderSeen = System.nanoTime();
       assertThat(nodes.get(leader).process.waitFor(30, TimeUnit.SECONDS)).as("the old leader exits").isTrue();
       long exited = System.nanoTime();
-      Thread.sleep(1_000);
+      // The pause window is complete once clients have gone on writing well past the exit.
+      awaitAckedAfter(exited, 50);
       Write firstByNext = acknowledged.stream().filter(w -> w.node().equals(next) && w.acked() > signalled)
           .min((x, y) -> Long.compare(x.acked(), y.acked())).orElseThrow();
       long acceptedMs = TimeUnit.NANOSECONDS.toMillis(firstByNext.acked() - signalled);
@@ -143,7 +144,7 @@ class LeaderHandoverIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(new JsonObject(r.body()).getString("leader")).isEqualTo(to);
     assertThat(new JsonObject(r.body()).getString("from")).isEqualTo(from);
-    Thread.sleep(1_000);
+    awaitAckedAfter(answered, 50); // every write in flight around the transfer has had its answer
     List<Write> around = overlapping(asked, answered);
     System.out.printf("planned transfer %s -> %s (POST /v1/leader/transfer via %s): answered in %d ms;"
         + " longest write pause %d ms (%d writes around it)%n", from, to, via, ms(answered - asked),
@@ -160,20 +161,21 @@ class LeaderHandoverIT {
           String value = "v" + seq;
           String idempotencyKey = UUID.randomUUID().toString();
           long invoked = System.nanoTime();
-          long deadline = invoked + TimeUnit.SECONDS.toNanos(20);
-          while (true) {
-            Optional<HttpResponse<String>> r = attempt(url + key, value, idempotencyKey);
-            if (r.isPresent() && r.get().statusCode() == 200) {
-              String node = r.get().headers().firstValue("X-Bellwether-Node").orElse("?");
-              acknowledged.add(new Write(key, value, invoked, System.nanoTime(), node));
-              break;
-            }
-            if (System.nanoTime() > deadline) {
-              throw new AssertionError("write " + key + " not acknowledged within 20 s; last answer "
-                  + r.map(x -> x.statusCode() + " " + x.body()).orElse("none"));
-            }
-            Thread.sleep(5);
+          AtomicReference<Optional<HttpResponse<String>>> last = new AtomicReference<>(Optional.empty());
+          // Retried every 5 ms under its idempotency key until acknowledged, for at most 20 s.
+          try {
+            await("write " + key + " acknowledged").atMost(Duration.ofSeconds(20))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                  last.set(attempt(url + key, value, idempotencyKey));
+                  return last.get().map(x -> x.statusCode() == 200).orElse(false);
+                });
+          } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("write " + key + " not acknowledged within 20 s; last answer "
+                + last.get().map(x -> x.statusCode() + " " + x.body()).orElse("none"), e);
           }
+          String node = last.get().orElseThrow().headers().firstValue("X-Bellwether-Node").orElse("?");
+          acknowledged.add(new Write(key, value, invoked, System.nanoTime(), node));
         }
       } catch (Throwable e) {
         clientFailure.compareAndSet(null, e);
@@ -181,6 +183,20 @@ class LeaderHandoverIT {
     }, "writer-via-" + via);
     t.start();
     return t;
+  }
+
+  /** Waits until at least {@code count} writes have been acknowledged in all. */
+  private void awaitAcknowledged(int count) {
+    await("acknowledged writes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        .until(() -> acknowledged.size() >= count || clientFailure.get() != null);
+  }
+
+  /** Waits until {@code count} writes were acknowledged after {@code since} ({@link System#nanoTime}). */
+  private void awaitAckedAfter(long since, int count) {
+    await("writes acknowledged after the event").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> acknowledged.stream().filter(w -> w.acked() > since).count() >= count
+            || clientFailure.get() != null);
   }
 
   /** One try; empty when no answer came (the same idempotency key makes a retry safe). */
