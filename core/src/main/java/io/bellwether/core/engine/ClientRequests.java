@@ -3,6 +3,7 @@ package io.bellwether.core.engine;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
+import java.util.List;
 
 /**
  * Where a client's request goes in the engine (Raft thesis ch. 6, "client interaction"): a proposal
@@ -17,12 +18,17 @@ import io.bellwether.core.RequestFailedException.Reason;
  */
 final class ClientRequests {
 
+  private final String id;
+  private final List<String> voters;
   private final Roles roles;
   private final RaftLog log;
   private final RaftConfig config;
   private final Effects effects;
 
-  ClientRequests(Roles roles, RaftLog log, RaftConfig config, Effects effects) {
+  ClientRequests(String id, List<String> voters, Roles roles, RaftLog log, RaftConfig config,
+      Effects effects) {
+    this.id = id;
+    this.voters = voters;
     this.roles = roles;
     this.log = log;
     this.config = config;
@@ -50,9 +56,9 @@ final class ClientRequests {
 
   /** See {@link RaftEngine#transferLeadership}. */
   void transferLeadership(String target) {
-    if (!roles.isVoter(target)) throw new IllegalArgumentException(target + " is not a voter");
+    if (!voters.contains(target)) throw new IllegalArgumentException(target + " is not a voter");
     Leader leader = leaderOrThrow();
-    if (!target.equals(roles.id())) leader.transferTo(target);
+    if (!target.equals(id)) leader.transferTo(target);
   }
 
   /** This term's leadership, or the failure that says where to go instead. */

@@ -73,7 +73,7 @@ public final class RaftEngine {
     this.handout = new ReadyHandout(log, effects, config.maxApplyBytes(), hardState);
     this.roles = new Roles(this.id, this.voters, config, random, log, effects, hardState, snapshot,
         handout::snapshotInstalled);
-    this.clients = new ClientRequests(roles, log, config, effects);
+    this.clients = new ClientRequests(this.id, this.voters, roles, log, config, effects);
   }
 
   /**

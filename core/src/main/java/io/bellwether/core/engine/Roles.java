@@ -315,14 +315,6 @@ final class Roles {
     return term;
   }
 
-  String id() {
-    return id;
-  }
-
-  boolean isVoter(String node) {
-    return voters.contains(node);
-  }
-
   String votedFor() {
     return votedFor;
   }

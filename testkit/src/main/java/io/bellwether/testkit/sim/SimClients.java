@@ -189,7 +189,7 @@ final class SimClients {
     Request r = start(c, invoke, node);
     CompletableFuture<Applied> future = new CompletableFuture<>();
     future.whenComplete((applied, error) -> writeDone(c, r, applied, error));
-    cluster.propose(node, command.encode(), future);
+    cluster.entry().propose(node, command.encode(), future);
     return r;
   }
 
@@ -197,7 +197,7 @@ final class SimClients {
     Request r = start(c, Op.invokeRead(c.process, key, now()), node);
     CompletableFuture<QueryResult> future = new CompletableFuture<>();
     future.whenComplete((result, error) -> readDone(c, r, result, error));
-    cluster.query(node, new KvQuery.Get(key).encode(), future);
+    cluster.entry().query(node, new KvQuery.Get(key).encode(), future);
     return r;
   }
 
@@ -211,7 +211,7 @@ final class SimClients {
     Request r = start(c, Op.invokeRead(c.process, key, now()), node);
     CompletableFuture<QueryResult> future = new CompletableFuture<>();
     future.whenComplete((result, error) -> readDone(c, r, result, error));
-    cluster.query(node, new KvQuery.Get(key).encode(), ReadConsistency.LEASE, 0, future);
+    cluster.entry().query(node, new KvQuery.Get(key).encode(), ReadConsistency.LEASE, 0, future);
     if (future.isDone() && !future.isCompletedExceptionally()) leaseReadsAtOnce++;
   }
 
@@ -231,7 +231,7 @@ final class SimClients {
       SimFailure failure = staleReads.check(key, minIndex, result, error);
       if (failure != null) broken = failure;
     });
-    cluster.query(node, new KvQuery.Get(key).encode(), ReadConsistency.STALE, minIndex, future);
+    cluster.entry().query(node, new KvQuery.Get(key).encode(), ReadConsistency.STALE, minIndex, future);
   }
 
   int staleReadsChecked() {

@@ -1,7 +1,5 @@
 package io.bellwether.testkit.sim;
 
-import io.bellwether.core.RequestFailedException;
-import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.Heartbeat;
@@ -9,10 +7,7 @@ import io.bellwether.core.message.InstallSnapshot;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.TimeoutNow;
-import io.bellwether.core.runtime.Applied;
 import io.bellwether.core.runtime.NodeDriver;
-import io.bellwether.core.runtime.QueryResult;
-import io.bellwether.core.runtime.ReadConsistency;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -44,7 +38,7 @@ public final class SimCluster {
   private final PromiseInvariants promises;
   private final List<SimNode> nodeList = new ArrayList<>();
 
-  private final CertainFailures certainFailures = new CertainFailures();
+  private final ClientEntry entry = new ClientEntry(this);
   private final SimClients clients;
   private final Nemesis nemesis;
   private final Trace trace = new Trace();
@@ -135,7 +129,7 @@ public final class SimCluster {
     clients.throwIfBroken();
     invariants.check(nodes.values());
     promises.check(nodeList);
-    certainFailures.check(invariants, nodes);
+    entry.checkCertainFailures(invariants, nodes);
     return true;
   }
 
@@ -188,40 +182,6 @@ public final class SimCluster {
     }
   }
 
-  // ---------------------------------------------------------------- client entry points
-
-  void propose(String id, byte[] command, CompletableFuture<Applied> future) {
-    submit(id, future, d -> {
-      long before = d.engine().lastIndex();
-      d.propose(command, future);
-      certainFailures.watch(id, d.engine(), before, future);
-    });
-  }
-
-  void query(String id, byte[] query, CompletableFuture<QueryResult> future) {
-    query(id, query, ReadConsistency.LINEARIZABLE, 0, future);
-  }
-
-  void query(String id, byte[] query, ReadConsistency consistency, long minIndex,
-      CompletableFuture<QueryResult> future) {
-    submit(id, future, d -> d.query(query, consistency, minIndex, future));
-  }
-
-  /** A client request reaches a node: at once if it is up, on resume if it is paused. */
-  private void submit(String id, CompletableFuture<?> future, Consumer<NodeDriver> request) {
-    SimNode node = nodes.get(id);
-    if (node == null) throw new IllegalArgumentException("no node " + id + " in " + ids);
-    switch (node.state()) {
-      case DOWN -> future.completeExceptionally(refused(id));
-      case PAUSED -> node.defer(() -> request.accept(node.driver()));
-      case UP -> runOn(node, request);
-    }
-  }
-
-  /** A request to a dead node never reaches it: certainly not applied. */
-  private static RequestFailedException refused(String id) {
-    return new RequestFailedException(Reason.SHUTTING_DOWN, id + " is down: connection refused");
-  }
 
   // ---------------------------------------------------------------- faults on nodes
 
@@ -340,6 +300,11 @@ public final class SimCluster {
 
   int count(SimNode.State state) {
     return Agreement.count(nodes.values(), state);
+  }
+
+  /** Where clients' requests reach the nodes. */
+  ClientEntry entry() {
+    return entry;
   }
 
   SimClients clients() {
