@@ -5,7 +5,12 @@ public enum EntryType {
   /** A command for the state machine. */
   COMMAND(1),
   /** The empty entry a leader appends when its term starts; applied to nothing. */
-  NOOP(2);
+  NOOP(2),
+  /**
+   * A new cluster configuration (thesis §4.1): its data is a {@code MembershipCodec} encoding. It
+   * takes effect on every node as soon as the node appends it, and is applied to no state machine.
+   */
+  CONFIG(3);
 
   private final int code;
 

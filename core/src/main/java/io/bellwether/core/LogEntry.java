@@ -30,6 +30,11 @@ public record LogEntry(long term, long index, EntryType type, byte[] data) {
     return new LogEntry(term, index, EntryType.NOOP, EMPTY);
   }
 
+  /** A configuration change: {@code data} encodes the new configuration (thesis §4.1). */
+  public static LogEntry config(long term, long index, byte[] data) {
+    return new LogEntry(term, index, EntryType.CONFIG, data);
+  }
+
   /** Bytes this entry costs in a batch: its payload plus a fixed header estimate. */
   public long sizeBytes() {
     return data.length + 24L;

@@ -25,7 +25,20 @@ public final class RequestFailedException extends BellwetherException {
      * A linearizable read could not be confirmed: no leader was known, the leader lost or changed
      * its leadership, or the request timed out (the message says which). Nothing stale was returned.
      */
-    READ_UNAVAILABLE
+    READ_UNAVAILABLE,
+    /**
+     * A membership change was refused because another one has not committed yet, or because the
+     * leader has not yet committed an entry of its own term (either way, retry shortly).
+     */
+    CHANGE_IN_PROGRESS,
+    /** A learner is too far behind the leader to be promoted; the message gives its lag. */
+    NOT_CAUGHT_UP,
+    /** Another node is already a member under the same id. */
+    CONFLICT,
+    /** The node named is not a member of the cluster. */
+    NOT_A_MEMBER,
+    /** The change would leave the cluster without a voter. */
+    LAST_VOTER
   }
 
   private final Reason reason;

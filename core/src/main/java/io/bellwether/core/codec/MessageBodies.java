@@ -6,6 +6,7 @@ import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.InstallSnapshot;
+import io.bellwether.core.Membership;
 import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.ReadIndexRequest;
@@ -75,7 +76,9 @@ final class MessageBodies {
     if (m instanceof HeartbeatResponse) return 8 + 8 + 1;
     if (m instanceof ReadIndexRequest) return 8;
     if (m instanceof ReadIndexResponse) return 8 + 1 + 8;
-    if (m instanceof InstallSnapshot s) return 8 + 8 + 8 + 4 + 8 + 4 + (long) s.data().length;
+    if (m instanceof InstallSnapshot s) {
+      return 8 + 8 + 8 + 4 + 8 + 4 + (long) s.data().length + 4 + membershipBytes(s).length;
+    }
     if (m instanceof InstallSnapshotResponse) return 8 + 8 + 1;
     if (m instanceof TimeoutNow) return 0;
     throw new AssertionError("unhandled message type " + m.getClass());
@@ -124,6 +127,9 @@ final class MessageBodies {
       putNonNegative(out, s.offset(), "offset");
       out.putInt(s.data().length);
       out.put(s.data());
+      byte[] membership = membershipBytes(s);
+      out.putInt(membership.length);
+      out.put(membership);
     } else if (m instanceof InstallSnapshotResponse s) {
       putNonNegative(out, s.lastIndex(), "lastIndex");
       putNonNegative(out, s.nextOffset(), "nextOffset");
@@ -167,7 +173,8 @@ final class MessageBodies {
       case INSTALL_SNAPSHOT:
         return new InstallSnapshot(
             from, to, term, index(in, "lastIndex"), index(in, "lastTerm"), index(in, "totalBytes"),
-            in.readInt("checksum"), index(in, "offset"), in.readSizedBytes("snapshot chunk"));
+            in.readInt("checksum"), index(in, "offset"), in.readSizedBytes("snapshot chunk"),
+            membership(in));
       case INSTALL_SNAPSHOT_RESPONSE:
         return new InstallSnapshotResponse(
             from, to, term, index(in, "lastIndex"), index(in, "nextOffset"),
@@ -176,6 +183,22 @@ final class MessageBodies {
         return new TimeoutNow(from, to, term);
       default:
         throw new AssertionError("unknown message type " + type + " reached the body reader");
+    }
+  }
+
+  /** A snapshot's configuration: empty for none (a snapshot stored before configurations were). */
+  private static byte[] membershipBytes(InstallSnapshot s) {
+    return s.membership() == null ? new byte[0] : MembershipCodec.encode(s.membership());
+  }
+
+  private static Membership membership(FrameReader in) {
+    int at = in.offset();
+    byte[] bytes = in.readSizedBytes("configuration");
+    if (bytes.length == 0) return null;
+    try {
+      return MembershipCodec.decode(bytes);
+    } catch (CodecException e) {
+      throw new CodecException("snapshot configuration: " + e.getMessage(), at + 4 + e.offset(), e);
     }
   }
 

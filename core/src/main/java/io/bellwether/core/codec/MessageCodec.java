@@ -24,10 +24,11 @@ public final class MessageCodec {
   /**
    * The only frame version this codec writes and reads. 2: heartbeats carry the leader's timing and
    * their answers whether the follower's promise covers the lease. 3: leadership transfer
-   * ({@code TimeoutNow}, and vote requests that say they come from one). An older node's frames are
+   * ({@code TimeoutNow}, and vote requests that say they come from one). 4: InstallSnapshot carries
+   * the snapshot's cluster configuration. An older node's frames are
    * refused by name rather than misread.
    */
-  public static final byte VERSION = 3;
+  public static final byte VERSION = 4;
 
   /** 16 MiB: room for a large AppendEntries batch, small enough that a bad peer cannot exhaust memory. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;

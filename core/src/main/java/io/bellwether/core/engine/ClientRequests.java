@@ -3,7 +3,6 @@ package io.bellwether.core.engine;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
-import java.util.List;
 
 /**
  * Where a client's request goes in the engine (Raft thesis ch. 6, "client interaction"): a proposal
@@ -19,16 +18,13 @@ import java.util.List;
 final class ClientRequests {
 
   private final String id;
-  private final List<String> voters;
   private final Roles roles;
   private final RaftLog log;
   private final RaftConfig config;
   private final Effects effects;
 
-  ClientRequests(String id, List<String> voters, Roles roles, RaftLog log, RaftConfig config,
-      Effects effects) {
+  ClientRequests(String id, Roles roles, RaftLog log, RaftConfig config, Effects effects) {
     this.id = id;
-    this.voters = voters;
     this.roles = roles;
     this.log = log;
     this.config = config;
@@ -39,7 +35,7 @@ final class ClientRequests {
   long propose(byte[] command) {
     // Check the role before building the entry: a node that never saw a leader is at term 0, for
     // which no entry can exist (found by the simulation, seed 4).
-    Leader leader = leaderOrThrow();
+    Leader leader = leaderOf(roles);
     if (leader.transferee() != null) {
       // Thesis §3.10: no new entries while the target catches up, or it never would.
       throw new RequestFailedException(Reason.NO_LEADER,
@@ -56,13 +52,13 @@ final class ClientRequests {
 
   /** See {@link RaftEngine#transferLeadership}. */
   void transferLeadership(String target) {
-    if (!voters.contains(target)) throw new IllegalArgumentException(target + " is not a voter");
-    Leader leader = leaderOrThrow();
+    if (!log.membership().isVoter(target)) throw new IllegalArgumentException(target + " is not a voter");
+    Leader leader = leaderOf(roles);
     if (!target.equals(id)) leader.transferTo(target);
   }
 
   /** This term's leadership, or the failure that says where to go instead. */
-  private Leader leaderOrThrow() {
+  static Leader leaderOf(Roles roles) {
     Leader leader = roles.leader();
     if (leader != null) return leader;
     String known = roles.leaderId();

@@ -159,8 +159,8 @@ final class Follower {
       effects.send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), 0, false));
       return null;
     }
-    Snapshot snapshot = new Snapshot(m.lastIndex(), m.lastTerm(), data);
-    log.installSnapshot(m.lastIndex(), m.lastTerm());
+    Snapshot snapshot = new Snapshot(m.lastIndex(), m.lastTerm(), m.membership(), data);
+    log.installSnapshot(m.lastIndex(), m.lastTerm(), m.membership());
     effects.send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), m.totalBytes(), true));
     return snapshot;
   }

@@ -43,5 +43,21 @@ public enum InjectedBug {
    * A leader that hands its leadership over (TimeoutNow) keeps serving lease reads: the target is
    * elected past its voters' promise not to vote, so the old lease no longer stands for anything.
    */
-  TRANSFER_KEEPS_LEASE
+  TRANSFER_KEEPS_LEASE,
+  /**
+   * A configuration takes effect when committed rather than when appended: a node counts votes and
+   * commitment under an older configuration than its log holds, so two majorities of different
+   * configurations need not overlap.
+   */
+  CONFIG_ON_COMMIT,
+  /**
+   * A leader starts a configuration change while the previous one is not committed yet, so the
+   * configurations in flight may differ by two voters and have disjoint majorities.
+   */
+  TWO_CHANGES_IN_FLIGHT,
+  /**
+   * A new leader changes the configuration before it committed an entry of its own term (the bug
+   * found in the thesis' single-server algorithm in 2015).
+   */
+  CHANGE_BEFORE_TERM_COMMIT
 }

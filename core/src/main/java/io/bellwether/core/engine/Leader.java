@@ -1,12 +1,12 @@
 package io.bellwether.core.engine;
 
+import io.bellwether.core.EntryType;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.spi.Snapshot;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -26,7 +26,6 @@ final class Leader {
 
   private final String id;
   private final long term;
-  private final List<String> peers;
   private final RaftConfig config;
   private final RaftLog log;
   private final Effects effects;
@@ -40,7 +39,6 @@ final class Leader {
   Leader(
       String id,
       long term,
-      List<String> voters,
       RaftConfig config,
       Set<InjectedBug> planted,
       RaftLog log,
@@ -49,14 +47,13 @@ final class Leader {
       LongSupplier now) {
     this.id = id;
     this.term = term;
-    this.peers = voters.stream().filter(v -> !v.equals(id)).toList();
     this.config = config;
     this.log = log;
     this.effects = effects;
-    this.reads = new ReadConfirmation(id, term, voters, peers, config, planted, log, effects, now);
+    this.reads = new ReadConfirmation(id, term, config, planted, log, effects, now);
     // Reads parked until this term's first commit are registered the moment it happens.
     this.replication = new LogReplicator(
-        id, term, voters, peers, config, planted, log, effects, latestSnapshot, reads::committed);
+        id, term, config, planted, log, effects, latestSnapshot, now, reads::committed);
     this.transfer = new LeadershipTransfer(id, term, config, log, effects, replication, reads, planted);
   }
 
@@ -68,9 +65,37 @@ final class Leader {
     append(LogEntry.noop(term, log.lastIndex() + 1));
   }
 
-  /** Appends {@code entry} to our log and sends it to every follower ready for more. */
+  /**
+   * Appends {@code entry} to our log and sends it to every follower ready for more. A configuration
+   * entry takes effect here, as it is appended (thesis §4.1): from now on this leader replicates to
+   * the new members and counts the new voters.
+   */
   void append(LogEntry entry) {
+    if (entry.type() == EntryType.CONFIG) {
+      // Counted under the new configuration from the moment it is in the log; reads and the lease
+      // first, so that nothing confirmed during the append rests on the old configuration's acks.
+      log.append(entry);
+      reads.membershipChanged();
+      replication.appended(entry);
+      return;
+    }
     replication.append(entry);
+  }
+
+  /**
+   * Whether this leader must step down because the configuration that removed it from the voters
+   * is committed (thesis §4.2.2): until then it manages the cluster without counting itself.
+   */
+  boolean removedAndCommitted() {
+    return !log.membership().isVoter(id) && !log.membershipChangePending();
+  }
+
+  /**
+   * How far {@code peer} is behind this leader's log, or -1 when it is not a member or has not
+   * answered within an election timeout.
+   */
+  long lag(String peer) {
+    return replication.lag(peer);
   }
 
   /**
@@ -111,7 +136,7 @@ final class Leader {
    */
   private void broadcastHeartbeat() {
     long seq = reads.startRound();
-    for (String peer : peers) {
+    for (String peer : replication.peers()) {
       long commit = Math.min(replication.matchIndex(peer), log.commitIndex());
       effects.send(new Heartbeat(id, peer, term, commit, seq,
           config.tickMicros(), config.electionTimeoutTicks()));
@@ -145,7 +170,9 @@ final class Leader {
 
   /** Hands the leadership to {@code peer}, a voter other than this leader (see {@link LeadershipTransfer}). */
   void transferTo(String peer) {
-    if (!peers.contains(peer)) throw new IllegalArgumentException(peer + " is not another voter");
+    if (peer.equals(id) || !log.membership().isVoter(peer)) {
+      throw new IllegalArgumentException(peer + " is not another voter");
+    }
     transfer.start(peer);
   }
 

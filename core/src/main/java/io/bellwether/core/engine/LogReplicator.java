@@ -1,15 +1,19 @@
 package io.bellwether.core.engine;
 
+import io.bellwether.core.EntryType;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.InstallSnapshotResponse;
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.spi.Snapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +30,6 @@ final class LogReplicator {
 
   private final String id;
   private final long term;
-  private final List<String> voters;
-  private final List<String> peers;
   private final RaftConfig config;
   private final Set<InjectedBug> planted;
   private final RaftLog log;
@@ -37,44 +39,79 @@ final class LogReplicator {
   /** Called each time the commit index rises, before anything is sent about it. */
   private final Runnable committed;
 
+  /** Every other member's progress, voters and learners alike (thesis §4.2.1: learners get the log). */
   private final Map<String, Progress> progress = new TreeMap<>();
+
+  /** The ticks clock, to tell when each member last answered. */
+  private final LongSupplier now;
 
   LogReplicator(
       String id,
       long term,
-      List<String> voters,
-      List<String> peers,
       RaftConfig config,
       Set<InjectedBug> planted,
       RaftLog log,
       Effects effects,
       Supplier<Snapshot> latestSnapshot,
+      LongSupplier now,
       Runnable committed) {
     this.id = id;
     this.term = term;
-    this.voters = voters;
-    this.peers = peers;
     this.config = config;
+    this.now = now;
     this.planted = planted;
     this.log = log;
     this.effects = effects;
     this.committed = committed;
     this.snapshots = new SnapshotSender(id, term, config.maxAppendBytes(), effects, latestSnapshot);
-    for (String peer : peers) {
-      progress.put(peer, new Progress(log.lastIndex() + 1, config.maxInflightAppends()));
+    membershipChanged();
+  }
+
+  /**
+   * The configuration in the log changed (this leader appended a configuration entry): replicate
+   * to every member it names other than this leader, and to no one else.
+   */
+  void membershipChanged() {
+    Membership members = log.membership();
+    progress.keySet().removeIf(peer -> !members.contains(peer));
+    for (Member m : members.members()) {
+      if (!m.id().equals(id) && !progress.containsKey(m.id())) {
+        progress.put(m.id(), new Progress(log.lastIndex() + 1, config.maxInflightAppends()));
+      }
     }
   }
 
-  /** Whether {@code peer} is a follower of this leader (a voter other than itself). */
+  /** Whether {@code peer} is a follower of this leader (a member other than itself). */
   boolean replicatesTo(String peer) {
     return progress.containsKey(peer);
+  }
+
+  /** The members this leader replicates to: every member but itself. */
+  Set<String> peers() {
+    return progress.keySet();
   }
 
   /** Appends {@code entry} to our log and sends it to every follower ready for more. */
   void append(LogEntry entry) {
     log.append(entry);
-    if (peers.isEmpty()) maybeCommit();
-    for (String peer : peers) sendAppendIfReady(peer);
+    appended(entry);
+  }
+
+  /** {@code entry}, just appended to our log, goes to every follower ready for more. */
+  void appended(LogEntry entry) {
+    if (entry.type() == EntryType.CONFIG) membershipChanged();
+    maybeCommit(); // with no other voter, the leader's own copy is a majority
+    for (String peer : progress.keySet()) sendAppendIfReady(peer);
+  }
+
+  /**
+   * How far {@code peer} is behind this leader's log, or -1 when it is not a member this leader
+   * replicates to, or has not answered for an election timeout (it may be gone).
+   */
+  long lag(String peer) {
+    Progress pr = progress.get(peer);
+    if (pr == null || now.getAsLong() - pr.heardAt() > config.electionTimeoutTicks()) return -1;
+    return log.lastIndex() - pr.matchIndex();
   }
 
   /** The match index of {@code peer}; what a heartbeat to it may say is committed is capped by it. */
@@ -90,11 +127,15 @@ final class LogReplicator {
   }
 
   /**
-   * Whether a majority (this leader included) answered anything since the last call to {@link
-   * #forgetActivity}: check-quorum (thesis §6.2).
+   * Whether a majority of the voters (this leader included, if it votes) answered anything since
+   * the last call to {@link #forgetActivity}: check-quorum (thesis §6.2). Learners do not count.
    */
   boolean quorumRecentlyActive() {
-    long active = 1 + progress.values().stream().filter(Progress::recentlyActive).count();
+    List<String> voters = log.membership().voters();
+    int active = 0;
+    for (String v : voters) {
+      if (v.equals(id) || progress.get(v).recentlyActive()) active++;
+    }
     return active >= Quorum.majority(voters.size());
   }
 
@@ -106,12 +147,12 @@ final class LogReplicator {
   void onAppendResponse(AppendEntriesResponse r) {
     Progress pr = progress.get(r.from());
     if (pr == null) return;
-    pr.heardFrom();
+    pr.heardFrom(now.getAsLong());
     if (pr.state() == Progress.State.SNAPSHOT) return; // answers to appends sent before the snapshot
     if (r.success()) {
       if (pr.matched(r.matchIndex()) && maybeCommit()) {
         // Tell idle followers the new commit index now rather than at the next heartbeat.
-        for (String peer : peers) {
+        for (String peer : progress.keySet()) {
           Progress p = progress.get(peer);
           if (!p.hasInflight() && p.matchIndex() == log.lastIndex()) sendAppend(peer, true);
         }
@@ -139,7 +180,8 @@ final class LogReplicator {
    */
   void onHeartbeatResponse(HeartbeatResponse r) {
     Progress pr = progress.get(r.from());
-    pr.heardFrom();
+    if (pr == null) return;
+    pr.heardFrom(now.getAsLong());
     boolean progressed = pr.heartbeatAnswered();
     if (pr.state() == Progress.State.SNAPSHOT) {
       if (!progressed) snapshots.resend(r.from(), pr.snapshotTransfer());
@@ -156,7 +198,7 @@ final class LogReplicator {
   void onSnapshotResponse(InstallSnapshotResponse r) {
     Progress pr = progress.get(r.from());
     if (pr == null) return;
-    pr.heardFrom();
+    pr.heardFrom(now.getAsLong());
     SnapshotTransfer transfer = pr.snapshotTransfer();
     if (pr.state() != Progress.State.SNAPSHOT || !transfer.isFor(r.lastIndex())) return;
     pr.snapshotChunkAnswered();
@@ -200,12 +242,17 @@ final class LogReplicator {
    * @return whether it rose
    */
   boolean maybeCommit() {
+    // Thesis §4.1: the newest configuration counts, committed or not; a leader that is not one of
+    // its voters (it is removing itself) manages the cluster without counting itself.
+    List<String> voters = log.membership().voters();
+    if (voters.isEmpty()) return false;
     long[] matches = new long[voters.size()];
     int i = 0;
-    // The leader's own log counts as matched: it is synced before anything it commits is applied
-    // or acknowledged, since both happen after the sync of the same Ready.
-    matches[i++] = log.lastIndex();
-    for (String peer : peers) matches[i++] = progress.get(peer).matchIndex();
+    for (String v : voters) {
+      // The leader's own log counts as matched: it is synced before anything it commits is applied
+      // or acknowledged, since both happen after the sync of the same Ready.
+      matches[i++] = v.equals(id) ? log.lastIndex() : progress.get(v).matchIndex();
+    }
     int needed = Quorum.majority(voters.size());
     if (planted.contains(InjectedBug.COMMIT_ON_MINORITY)) needed = Math.max(1, needed - 1);
     long candidate = Quorum.indexReachedBy(matches, needed);

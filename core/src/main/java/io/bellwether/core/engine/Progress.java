@@ -41,6 +41,9 @@ final class Progress {
   /** Heard from the follower since the last check-quorum round. */
   private boolean recentActive;
 
+  /** Tick of the follower's last answer; far in the past until it answers at all. */
+  private long heardAt = Long.MIN_VALUE / 2;
+
   /** An append or snapshot chunk was answered since the last heartbeat answer: it is moving. */
   private boolean progressedSinceHeartbeat;
 
@@ -165,9 +168,18 @@ final class Progress {
     probe(index + 1);
   }
 
-  /** The follower answered something: it counts as active for the current check-quorum round. */
-  void heardFrom() {
+  /**
+   * The follower answered something at tick {@code now}: it counts as active for the current
+   * check-quorum round.
+   */
+  void heardFrom(long now) {
     recentActive = true;
+    heardAt = now;
+  }
+
+  /** The tick of the follower's last answer; far in the past (never recent) before its first. */
+  long heardAt() {
+    return heardAt;
   }
 
   boolean recentlyActive() {

@@ -5,12 +5,13 @@ import io.bellwether.core.LogEntry;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.Message;
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.spi.Snapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,7 +33,6 @@ import java.util.random.RandomGenerator;
 public final class RaftEngine {
 
   private final String id;
-  private final List<String> voters;
   private final RaftConfig config;
   private final RaftLog log;
 
@@ -42,15 +42,13 @@ public final class RaftEngine {
   private final ReadyHandout handout;
   private final Roles roles;
   private final ClientRequests clients;
+  private final MembershipChanges changes;
 
   /**
-   * Builds an engine from what the node's store holds.
+   * Builds an engine from what the node's store holds, for a cluster whose voters never changed
+   * before: the bootstrap configuration is {@code voters}, with no endpoints.
    *
    * @param voters every voting member, this node included
-   * @param hardState the stored term, vote and commit index
-   * @param snapshot the stored snapshot, or null
-   * @param entries the stored entries after the snapshot
-   * @param random the only source of randomness (election timeouts, forwarded-read batch ids)
    */
   public RaftEngine(
       String id,
@@ -60,20 +58,51 @@ public final class RaftEngine {
       HardState hardState,
       Snapshot snapshot,
       List<LogEntry> entries) {
-    this.id = Objects.requireNonNull(id, "id");
+    this(id, bootstrapWith(id, voters), config, random, hardState, snapshot, entries);
+  }
+
+  private static Membership bootstrapWith(String id, Set<String> voters) {
     if (!voters.contains(id)) throw new IllegalArgumentException("voters must include " + id);
-    this.voters = List.copyOf(new TreeSet<>(voters));
+    return Membership.ofVoters(voters);
+  }
+
+  /**
+   * Builds an engine from what the node's store holds.
+   *
+   * <p>The configuration in effect is the newest in the stored log, else the snapshot's, else
+   * {@code bootstrap}: the one the cluster was first started with (the same on every founding
+   * node), or {@link Membership#EMPTY} for a node that joins a running cluster and waits to be
+   * added. A node's own data therefore always wins over its start-up settings.
+   *
+   * @param bootstrap the configuration to use when the store holds none
+   * @param hardState the stored term, vote and commit index
+   * @param snapshot the stored snapshot, or null
+   * @param entries the stored entries after the snapshot
+   * @param random the only source of randomness (election timeouts, forwarded-read batch ids)
+   */
+  public RaftEngine(
+      String id,
+      Membership bootstrap,
+      RaftConfig config,
+      RandomGenerator random,
+      HardState hardState,
+      Snapshot snapshot,
+      List<LogEntry> entries) {
+    this.id = Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(bootstrap, "bootstrap");
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(random, "random");
     this.log =
         new RaftLog(
             snapshot == null ? 0 : snapshot.lastIndex(),
             snapshot == null ? 0 : snapshot.lastTerm(),
+            snapshot == null || snapshot.membership() == null ? bootstrap : snapshot.membership(),
             entries);
     this.handout = new ReadyHandout(log, effects, config.maxApplyBytes(), hardState);
-    this.roles = new Roles(this.id, this.voters, config, random, log, effects, hardState, snapshot,
+    this.roles = new Roles(this.id, config, random, log, effects, hardState, snapshot,
         handout::snapshotInstalled);
-    this.clients = new ClientRequests(this.id, this.voters, roles, log, config, effects);
+    this.clients = new ClientRequests(this.id, roles, log, config, effects);
+    this.changes = new MembershipChanges(this.id, roles, log);
   }
 
   /**
@@ -82,6 +111,8 @@ public final class RaftEngine {
    */
   void plant(Set<InjectedBug> bugs) {
     roles.plant(bugs);
+    changes.plant(bugs);
+    if (bugs.contains(InjectedBug.CONFIG_ON_COMMIT)) log.plantConfigOnCommit();
   }
 
   // ---------------------------------------------------------------- inputs
@@ -138,6 +169,71 @@ public final class RaftEngine {
    */
   public void transferLeadership(String target) {
     clients.transferLeadership(target);
+  }
+
+  // ---------------------------------------------------------------- membership (thesis §4)
+
+  /**
+   * Adds {@code member} as a learner (it receives the log but does not vote): appends a
+   * configuration entry, which takes effect at once; the change is done when that index commits.
+   * The same member at the same endpoints again appends nothing.
+   *
+   * @return the index of the configuration entry that adds it (the existing one for a repeat)
+   * @throws RequestFailedException NOT_LEADER / NO_LEADER off a leader or during a transfer;
+   *     CONFLICT when another node is a member under that id; CHANGE_IN_PROGRESS while the previous
+   *     change is not committed, or before this leader committed an entry of its term
+   */
+  public long addLearner(Member member) {
+    return changes.addLearner(member);
+  }
+
+  /**
+   * Makes learner {@code memberId} a voter, if it answered within an election timeout and is at most
+   * {@code maxLagEntries} behind this leader's log (thesis §4.2.1: a voter that cannot keep up would
+   * stall commitment). A voter already: appends nothing.
+   *
+   * @return the index of the configuration entry that makes it a voter
+   * @throws RequestFailedException as {@link #addLearner}, and NOT_A_MEMBER, or NOT_CAUGHT_UP with
+   *     its lag
+   */
+  public long promote(String memberId, long maxLagEntries) {
+    return changes.promote(memberId, maxLagEntries);
+  }
+
+  /**
+   * Removes member {@code memberId}, learner or voter. A leader that removes itself goes on leading
+   * until the change commits, then steps down (thesis §4.2.2).
+   *
+   * @return the index of the configuration entry that removes it
+   * @throws RequestFailedException as {@link #addLearner}, and NOT_A_MEMBER, or LAST_VOTER
+   */
+  public long removeMember(String memberId) {
+    return changes.remove(memberId);
+  }
+
+  /** The configuration in effect: the newest in the log, committed or not. */
+  public Membership membership() {
+    return log.membership();
+  }
+
+  /** The configuration in effect once the entry at {@code index} is applied (what a snapshot carries). */
+  public Membership membershipAt(long index) {
+    return log.membershipAt(index);
+  }
+
+  /** Whether the newest configuration is not committed yet. */
+  public boolean membershipChangePending() {
+    return log.membershipChangePending();
+  }
+
+  /**
+   * Leader only: how many entries {@code memberId} is behind this leader's log, or -1 when this node
+   * does not lead, {@code memberId} is not another member, or it has not answered within an
+   * election timeout.
+   */
+  public long lag(String memberId) {
+    Leader leader = roles.leader();
+    return leader == null ? -1 : leader.lag(memberId);
   }
 
   /** The voter this leader is handing its leadership to, or null (always null off a leader). */
@@ -304,8 +400,9 @@ public final class RaftEngine {
     return log.entry(index);
   }
 
+  /** The voters of the configuration in effect, sorted. */
   public List<String> voters() {
-    return voters;
+    return log.membership().voters();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.bellwether.core.engine;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,6 +45,12 @@ final class RaftLog {
   /** Highest index the runtime has applied: it advanced the Ready that carried it. */
   private long appliedIndex;
 
+  /** The cluster configurations this log holds, kept in step with every change to it. */
+  private final Configurations configurations;
+
+  /** Planted bug {@link InjectedBug#CONFIG_ON_COMMIT}: the test kit only. */
+  private boolean configOnCommit;
+
   /**
    * A log restored from storage. The commit index starts at the snapshot's index, never at a
    * commit index read from disk: a crash can keep a saved commit index while losing the entries it
@@ -52,20 +59,49 @@ final class RaftLog {
    * entries the node acknowledged after syncing them.
    */
   RaftLog(long snapshotIndex, long snapshotTerm, List<LogEntry> stored) {
+    this(snapshotIndex, snapshotTerm, Membership.EMPTY, stored);
+  }
+
+  /**
+   * @param base the configuration in effect at {@code snapshotIndex}: the snapshot's, or the
+   *     bootstrap configuration
+   */
+  RaftLog(long snapshotIndex, long snapshotTerm, Membership base, List<LogEntry> stored) {
     this.snapshotIndex = snapshotIndex;
     this.snapshotTerm = snapshotTerm;
+    this.configurations = new Configurations(base);
     long expected = snapshotIndex + 1;
     for (LogEntry e : stored) {
       if (e.index() != expected) {
         throw new IllegalArgumentException("stored log has a gap at index " + expected);
       }
       entries.add(e);
+      configurations.appended(e);
       expected++;
     }
     this.unstableFrom = lastIndex() + 1;
     this.commitIndex = snapshotIndex;
     this.applyingIndex = snapshotIndex;
     this.appliedIndex = snapshotIndex;
+  }
+
+  /** The newest configuration in the log, committed or not: the one in effect (thesis §4.1). */
+  Membership membership() {
+    return configOnCommit ? configurations.at(commitIndex) : configurations.latest();
+  }
+
+  void plantConfigOnCommit() {
+    configOnCommit = true;
+  }
+
+  /** The configuration in effect once the entry at {@code index} is applied. */
+  Membership membershipAt(long index) {
+    return configurations.at(index);
+  }
+
+  /** Whether the newest configuration is not committed yet: a change is in flight. */
+  boolean membershipChangePending() {
+    return configurations.changeAfter(commitIndex);
   }
 
   long firstIndex() {
@@ -155,6 +191,7 @@ final class RaftLog {
       throw new IllegalArgumentException("append at " + entry.index() + " after " + lastIndex());
     }
     entries.add(entry);
+    configurations.appended(entry);
   }
 
   /**
@@ -176,6 +213,7 @@ final class RaftLog {
         truncateFrom(e.index());
       }
       entries.add(e);
+      configurations.appended(e);
     }
     return incoming.isEmpty() ? -1 : incoming.get(incoming.size() - 1).index();
   }
@@ -183,6 +221,7 @@ final class RaftLog {
   private void truncateFrom(long index) {
     int keep = (int) (index - snapshotIndex - 1);
     entries.subList(keep, entries.size()).clear();
+    configurations.truncatedFrom(index);
     unstableFrom = Math.min(unstableFrom, index);
   }
 
@@ -236,6 +275,7 @@ final class RaftLog {
     }
     long termAtIndex = term(index);
     entries.subList(0, (int) (index - snapshotIndex)).clear();
+    configurations.compactedTo(index);
     snapshotIndex = index;
     snapshotTerm = termAtIndex;
   }
@@ -246,12 +286,15 @@ final class RaftLog {
    * and handed out for applying; it counts as applied once the runtime restored the state machine
    * from it (it advanced the Ready that carried the snapshot).
    */
-  void installSnapshot(long index, long term) {
+  void installSnapshot(long index, long term, Membership membership) {
     if (matchTerm(index, term) && index > snapshotIndex) {
       entries.subList(0, (int) (index - snapshotIndex)).clear();
+      configurations.installed(index, membership);
       unstableFrom = Math.max(unstableFrom, index + 1); // what follows was persisted or still is due
     } else {
       entries.clear();
+      configurations.truncatedFrom(snapshotIndex + 1);
+      configurations.installed(index, membership);
       // Nothing is left to persist, and what arrives next must be: never keep an old, higher
       // unstableFrom (found by the simulation, seed 35 of 5 nodes: entries were acknowledged but
       // never handed out to be persisted).

@@ -2,6 +2,8 @@ package io.bellwether.core.engine;
 
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.ReadIndexResponse;
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,8 +43,6 @@ final class ReadConfirmation {
 
   private final String id;
   private final long term;
-  private final List<String> voters;
-  private final List<String> peers;
   private final RaftConfig config;
   private final Set<InjectedBug> planted;
   private final RaftLog log;
@@ -54,11 +54,16 @@ final class ReadConfirmation {
   private final LeaderLease lease = new LeaderLease();
   private boolean leaseGivenUp;
 
+  /**
+   * The first heartbeat round sent under the current configuration. Acknowledgements of earlier
+   * rounds came from a majority of an older configuration, so they confirm no read and back no
+   * lease under this one: after a change, reads and the lease wait for a round of the new one.
+   */
+  private long firstRoundOfConfiguration;
+
   ReadConfirmation(
       String id,
       long term,
-      List<String> voters,
-      List<String> peers,
       RaftConfig config,
       Set<InjectedBug> planted,
       RaftLog log,
@@ -66,14 +71,37 @@ final class ReadConfirmation {
       LongSupplier now) {
     this.id = id;
     this.term = term;
-    this.voters = voters;
-    this.peers = peers;
     this.config = config;
     this.planted = planted;
     this.log = log;
     this.effects = effects;
     this.now = now;
-    for (String peer : peers) acks.put(peer, new Acks());
+    syncMembers();
+  }
+
+  /**
+   * This leader appended a configuration entry: track every other member's acknowledgements
+   * (learners answer heartbeats too, though only voters count), and let neither the lease nor a
+   * read rest on a round sent under the old configuration.
+   */
+  void membershipChanged() {
+    syncMembers();
+    lease.reset();
+    firstRoundOfConfiguration = reads.sentSeq() + 1;
+  }
+
+  private void syncMembers() {
+    Membership members = log.membership();
+    acks.keySet().removeIf(peer -> !members.contains(peer));
+    for (Member m : members.members()) {
+      if (!m.id().equals(id)) acks.putIfAbsent(m.id(), new Acks());
+    }
+  }
+
+  /** Whether this leader is the only voter: its own word is a majority, with no round trip. */
+  private boolean soleVoter() {
+    List<String> voters = log.membership().voters();
+    return voters.size() == 1 && voters.get(0).equals(id);
   }
 
   /** A linearizable read for a local client ({@code origin == null}) or a follower's client. */
@@ -84,7 +112,7 @@ final class ReadConfirmation {
       return;
     }
     reads.register(log.commitIndex(), requestId, origin);
-    if (peers.isEmpty() || planted.contains(InjectedBug.READ_WITHOUT_QUORUM)) confirmReads();
+    if (soleVoter() || planted.contains(InjectedBug.READ_WITHOUT_QUORUM)) confirmReads();
   }
 
   /** Serves at once while the lease holds, else falls back to {@link #read}. */
@@ -109,7 +137,7 @@ final class ReadConfirmation {
   /** Whether a lease read now would be answered at once, with no round trip. */
   boolean servesLeaseReads() {
     if (leaseGivenUp) return false;
-    boolean leaseHolds = peers.isEmpty() || lease.isValid(now.getAsLong())
+    boolean leaseHolds = soleVoter() || lease.isValid(now.getAsLong())
         || planted.contains(InjectedBug.LEASE_NOT_CHECKED);
     return config.checkQuorum() && committedInCurrentTerm() && leaseHolds;
   }
@@ -141,6 +169,7 @@ final class ReadConfirmation {
   /** A follower answered a heartbeat: its acknowledgement may confirm reads and extend the lease. */
   void heartbeatAnswered(HeartbeatResponse r) {
     Acks a = acks.get(r.from());
+    if (a == null) return; // no longer a member
     // Only an answer to one of our rounds judged our timing. A follower answers a heartbeat of an
     // older term with readSeq 0 (and no promise), and such an answer can arrive once we lead in
     // the follower's term; it says nothing about our lease (found by the simulation).
@@ -206,7 +235,7 @@ final class ReadConfirmation {
 
   /** Hands out every read the rounds acknowledged by a majority confirm, oldest first. */
   private void confirmReads() {
-    long confirmedSeq = peers.isEmpty() ? Long.MAX_VALUE : quorumAcknowledgedSeq();
+    long confirmedSeq = soleVoter() ? Long.MAX_VALUE : quorumAcknowledgedSeq();
     ReadIndexQueue.PendingRead p;
     while ((p = reads.peek()) != null) {
       if (p.seq() > confirmedSeq && !planted.contains(InjectedBug.READ_WITHOUT_QUORUM)) break;
@@ -232,11 +261,19 @@ final class ReadConfirmation {
     return seqReachedByMajority(a -> a.leaseReadSeq);
   }
 
+  /**
+   * The newest round a majority of the voters acknowledged (this leader's own rounds count if it
+   * votes), counting only rounds of the current configuration; 0 when there is none yet.
+   */
   private long seqReachedByMajority(ToLongFunction<Acks> ackedSeq) {
+    List<String> voters = log.membership().voters();
+    if (voters.isEmpty()) return 0;
     long[] acked = new long[voters.size()];
     int i = 0;
-    acked[i++] = reads.sentSeq();
-    for (String peer : peers) acked[i++] = ackedSeq.applyAsLong(acks.get(peer));
+    for (String v : voters) {
+      long seq = v.equals(id) ? reads.sentSeq() : ackedSeq.applyAsLong(acks.get(v));
+      acked[i++] = seq >= firstRoundOfConfiguration ? seq : 0;
+    }
     return Quorum.indexReachedBy(acked, Quorum.majority(voters.size()));
   }
 }

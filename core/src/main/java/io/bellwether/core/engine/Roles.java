@@ -14,7 +14,6 @@ import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
 import io.bellwether.core.message.TimeoutNow;
 import io.bellwether.core.spi.Snapshot;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -35,7 +34,6 @@ import java.util.random.RandomGenerator;
 final class Roles {
 
   private final String id;
-  private final List<String> voters;
   private final RaftConfig config;
   private final RaftLog log;
   private final Effects effects;
@@ -71,10 +69,9 @@ final class Roles {
   /** Deliberate bugs planted by the test kit (see {@link RaftEngine#plant}); empty in a real node. */
   private Set<InjectedBug> planted = Set.of();
 
-  Roles(String id, List<String> voters, RaftConfig config, RandomGenerator random, RaftLog log,
+  Roles(String id, RaftConfig config, RandomGenerator random, RaftLog log,
       Effects effects, HardState hardState, Snapshot snapshot, Consumer<Snapshot> snapshotInstalled) {
     this.id = id;
-    this.voters = voters;
     this.config = config;
     this.log = log;
     this.effects = effects;
@@ -107,7 +104,9 @@ final class Roles {
       }
       return;
     }
-    boolean timedOut = electionTimer.tick();
+    // Thesis §4.2.2: only a voter starts elections; a learner, a node not yet added and one removed
+    // wait for a leader's messages however long they are silent.
+    boolean timedOut = electionTimer.tick() && isVoter();
     if (role == Role.FOLLOWER) { // again, if the request out went unanswered
       follower.sendForwardedReads(now, leaderId, term);
     }
@@ -130,7 +129,7 @@ final class Roles {
       return;
     }
     if (role != Role.FOLLOWER || leaderId == null || !leaderId.equals(peer)) return;
-    electionTimer.leaderUnreachable(voters, id, peer);
+    electionTimer.leaderUnreachable(log.membership().voters(), id, peer);
   }
 
   // ---------------------------------------------------------------- messages
@@ -172,12 +171,26 @@ final class Roles {
       follower.onReadIndexResponse(r);
     } else if (m instanceof TimeoutNow t) {
       // Thesis §3.10: this term's leader hands over; campaign at once (a voter only).
-      if (role == Role.FOLLOWER && t.from().equals(leaderId) && voters.contains(id)) becomeCandidate(true);
+      if (role == Role.FOLLOWER && t.from().equals(leaderId) && isVoter()) becomeCandidate(true);
     } else if (leader != null) {
       if (m instanceof AppendEntriesResponse r) leader.onAppendResponse(r);
       else if (m instanceof HeartbeatResponse r) leader.onHeartbeatResponse(r);
       else if (m instanceof InstallSnapshotResponse r) leader.onSnapshotResponse(r);
+      stepDownIfRemoved();
     }
+  }
+
+  /** Whether this node votes in the newest configuration it holds. */
+  boolean isVoter() {
+    return log.membership().isVoter(id);
+  }
+
+  /**
+   * Thesis §4.2.2: a leader that removed itself from the voters steps down once that configuration
+   * is committed (until then it still replicates it). It will not campaign again.
+   */
+  void stepDownIfRemoved() {
+    if (leader != null && leader.removedAndCommitted()) becomeFollower(term, null);
   }
 
   /**
@@ -274,7 +287,7 @@ final class Roles {
     follower.failForwardedReads();
     leaderId = null;
     electionTimer.reset();
-    campaign = new Campaign(id, voters, true, term + 1, effects);
+    campaign = new Campaign(id, log.membership().voters(), true, term + 1, effects);
     if (campaign.start(log.lastIndex(), log.lastTerm()) == Campaign.Outcome.WON) becomeCandidate(false);
   }
 
@@ -290,7 +303,7 @@ final class Roles {
     term++;
     votedFor = id;
     electionTimer.reset();
-    campaign = new Campaign(id, voters, false, transfer, term, effects);
+    campaign = new Campaign(id, log.membership().voters(), false, transfer, term, effects);
     if (campaign.start(log.lastIndex(), log.lastTerm()) == Campaign.Outcome.WON) becomeLeader();
   }
 
@@ -301,7 +314,7 @@ final class Roles {
     // A leader's election timer stays at zero: it counts as hearing from itself, so it ignores
     // disruptive vote requests (thesis §4.2.3); check-quorum runs in the Leader instead.
     electionTimer.holdWhileLeading();
-    leader = new Leader(id, term, voters, config, planted, log, effects, () -> latestSnapshot, () -> now);
+    leader = new Leader(id, term, config, planted, log, effects, () -> latestSnapshot, () -> now);
     leader.start();
   }
 

@@ -80,7 +80,7 @@ final class SnapshotSender {
     if (chunk == null) return; // one chunk at a time: flow control
     Snapshot snap = transfer.snapshot();
     effects.send(new InstallSnapshot(id, peer, term, snap.lastIndex(), snap.lastTerm(),
-        snap.data().length, checksumOf(snap), chunk.offset(), chunk.data()));
+        snap.data().length, checksumOf(snap), chunk.offset(), chunk.data(), snap.membership()));
   }
 
   private int checksumOf(Snapshot snap) {

@@ -2,6 +2,7 @@ package io.bellwether.core.message;
 
 import java.util.Arrays;
 import java.util.Objects;
+import io.bellwether.core.Membership;
 
 /**
  * InstallSnapshot RPC (Raft §7), one chunk at a time: the leader sends a follower whose next entry it
@@ -9,7 +10,8 @@ import java.util.Objects;
  * lastTerm}). Chunks are sent in order and each waits for its answer (flow control); the follower
  * answers with the offset it expects next, so a transfer resumes where it stopped. The follower
  * installs the snapshot only once all {@code totalBytes} arrived and their CRC32C equals {@code
- * checksum}.
+ * checksum}. Every chunk carries the configuration as of {@code lastIndex} (null for a snapshot stored
+ * without one), which the follower adopts with the snapshot.
  */
 public record InstallSnapshot(
     String from,
@@ -20,8 +22,15 @@ public record InstallSnapshot(
     long totalBytes,
     int checksum,
     long offset,
-    byte[] data)
+    byte[] data,
+    Membership membership)
     implements Message {
+
+  /** A chunk of a snapshot without a stored configuration. */
+  public InstallSnapshot(String from, String to, long term, long lastIndex, long lastTerm,
+      long totalBytes, int checksum, long offset, byte[] data) {
+    this(from, to, term, lastIndex, lastTerm, totalBytes, checksum, offset, data, null);
+  }
 
   public InstallSnapshot {
     Objects.requireNonNull(data, "data");
@@ -47,12 +56,13 @@ public record InstallSnapshot(
         && s.totalBytes == totalBytes
         && s.checksum == checksum
         && s.offset == offset
-        && Arrays.equals(s.data, data);
+        && Arrays.equals(s.data, data)
+        && Objects.equals(s.membership, membership);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(from, to, term, lastIndex, lastTerm, totalBytes, checksum, offset)
+    return Objects.hash(from, to, term, lastIndex, lastTerm, totalBytes, checksum, offset, membership)
         * 31 + Arrays.hashCode(data);
   }
 

@@ -80,7 +80,8 @@ final class LocalSnapshots {
     if (entries <= 0) return;
     // Captured here, between batches, so it is exactly the state at appliedIndex. Writing it out is
     // the slow part: that goes to the snapshot writer, and the node goes on meanwhile.
-    Snapshot snapshot = new Snapshot(appliedIndex, engine.termAt(appliedIndex), stateMachine.snapshot());
+    Snapshot snapshot = new Snapshot(appliedIndex, engine.termAt(appliedIndex),
+        engine.membershipAt(appliedIndex), stateMachine.snapshot());
     bytesSince = 0;
     beingWritten = true;
     writer.execute(() -> {

@@ -15,6 +15,7 @@ import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.InstallSnapshot;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.Membership;
 import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs one node's engine and carries out its effects, on a single thread, without owning that
@@ -78,6 +80,7 @@ public final class NodeDriver {
   /** The request timeout of every pending proposal and read. */
   private final RequestDeadlines deadlines;
   private final Handover handover;
+  private final MembershipRequests membershipRequests;
 
   /**
    * @param appliedIndex the index the state machine already reflects (its snapshot's, or 0)
@@ -118,6 +121,7 @@ public final class NodeDriver {
     this.appliedIndex = appliedIndex;
     this.deadlines = new RequestDeadlines(requestTimeoutTicks);
     this.handover = new Handover(engine);
+    this.membershipRequests = new MembershipRequests(engine, proposals, deadlines);
     this.maxPendingRequests = maxPendingRequests;
   }
 
@@ -218,6 +222,19 @@ public final class NodeDriver {
    */
   public void transferLeadership(String target, CompletableFuture<String> done) {
     handover.start(target, done);
+  }
+
+  /**
+   * Asks the engine for a membership change ({@code change} returns the index of the configuration
+   * entry); {@code done} completes with the configuration once this node applied it. Call {@link
+   * #flush} after.
+   */
+  public void changeMembership(ToLongFunction<RaftEngine> change, CompletableFuture<Membership> done) {
+    if (pendingCount() >= maxPendingRequests) {
+      done.completeExceptionally(overloaded());
+      return;
+    }
+    membershipRequests.change(change, appliedIndex, done);
   }
 
   /** Carries out everything the engine has asked for, until it has nothing more. */

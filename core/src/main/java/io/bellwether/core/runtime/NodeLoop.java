@@ -4,7 +4,9 @@ import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.message.Message;
+import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.Membership;
 import io.bellwether.core.spi.Transport;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,9 @@ final class NodeLoop {
       implements Event {}
 
   private record Transfer(String target, CompletableFuture<String> future) implements Event {}
+
+  private record MembershipChange(ToLongFunction<RaftEngine> change,
+      CompletableFuture<Membership> future) implements Event {}
 
   private record Stop() implements Event {}
 
@@ -136,6 +142,10 @@ final class NodeLoop {
 
   void transferLeadership(String target, CompletableFuture<String> future) {
     offerRequest(new Transfer(target, future), future);
+  }
+
+  void changeMembership(ToLongFunction<RaftEngine> change, CompletableFuture<Membership> future) {
+    offerRequest(new MembershipChange(change, future), future);
   }
 
   private void offerRequest(Event e, CompletableFuture<?> f) {
@@ -239,6 +249,8 @@ final class NodeLoop {
       driver.query(q.query(), q.consistency(), q.minIndex(), q.future());
     } else if (e instanceof Transfer t) {
       driver.transferLeadership(t.target(), t.future());
+    } else if (e instanceof MembershipChange c) {
+      driver.changeMembership(c.change(), c.future());
     } else if (e instanceof PeerUnreachable u) {
       driver.peerUnreachable(u.peer());
     } else if (e instanceof Stop) {

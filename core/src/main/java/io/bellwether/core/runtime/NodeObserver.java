@@ -1,6 +1,7 @@
 package io.bellwether.core.runtime;
 
 import io.bellwether.core.engine.Role;
+import io.bellwether.core.Membership;
 
 /**
  * Hears what a node does, for metrics and logs. Every method is called on the node thread, right
@@ -22,4 +23,10 @@ public interface NodeObserver {
    * change into {@link Role#CANDIDATE} is an election started by this node.
    */
   default void roleChanged(Role role, long term, String leader) {}
+
+  /**
+   * The cluster configuration this node uses changed (it appended, or lost to a truncation, a
+   * configuration entry, or installed a snapshot), and once at start. It may not be committed yet.
+   */
+  default void membershipChanged(Membership membership) {}
 }

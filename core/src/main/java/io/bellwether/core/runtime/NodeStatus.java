@@ -2,6 +2,7 @@ package io.bellwether.core.runtime;
 
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
+import io.bellwether.core.Membership;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,8 @@ import java.util.Set;
  * @param followersShortOfLease on a leader, the followers whose last heartbeat answer said their
  *     promise to refuse votes is shorter than this leader's lease assumes (a different tick length
  *     or election timeout): their acknowledgements do not extend the lease; empty elsewhere
+ * @param membership the cluster configuration this node uses (the newest in its log)
+ * @param membershipChangePending whether that configuration is not committed yet
  */
 public record NodeStatus(
     String nodeId,
@@ -40,7 +43,15 @@ public record NodeStatus(
     long snapshotsInstalled,
     long snapshotBytes,
     long snapshotsSent,
-    Set<String> followersShortOfLease) {
+    Set<String> followersShortOfLease,
+    Membership membership,
+    boolean membershipChangePending) {
+
+  /** Whether this node is a learner: a member that receives the log but does not vote. */
+  public boolean learner() {
+    return membership.contains(nodeId) && !membership.isVoter(nodeId);
+  }
+
   /** What {@code engine} and the runtime's other parts say of this node now (node thread only). */
   static NodeStatus of(RaftEngine engine, long appliedIndex, LocalSnapshots snapshots, boolean running,
       String failure) {
@@ -62,6 +73,8 @@ public record NodeStatus(
         snapshots.installed(),
         snapshots.bytes(),
         snapshots.sent(),
-        engine.followersShortOfLease());
+        engine.followersShortOfLease(),
+        engine.membership(),
+        engine.membershipChangePending());
   }
 }

@@ -8,6 +8,8 @@ import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
@@ -46,9 +49,11 @@ public final class RaftNode implements AutoCloseable {
 
   private final String nodeId;
   private final NodeLoop loop;
+  private final long promotionMaxLag;
 
   private RaftNode(Builder b, TickSettings settled) {
     this.nodeId = b.nodeId;
+    this.promotionMaxLag = b.promotionMaxLag;
     LogStore store = b.store;
     HardState hardState = store.hardState();
     Optional<Snapshot> snapshot = store.snapshot();
@@ -63,7 +68,7 @@ public final class RaftNode implements AutoCloseable {
     List<LogEntry> entries =
         from <= store.lastIndex() ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE) : List.of();
     RaftEngine engine = new RaftEngine(
-        nodeId, b.voters, settled.raftConfig(), b.random, hardState, snapshot.orElse(null), entries);
+        nodeId, b.bootstrap, settled.raftConfig(), b.random, hardState, snapshot.orElse(null), entries);
     long tickNanos = settled.tick().toNanos();
     int timeoutTicks = (int) Math.max(1, b.requestTimeout.toNanos() / tickNanos);
     NodeDriver driver = new NodeDriver(engine, store, b.transport, b.stateMachine, appliedIndex,
@@ -88,7 +93,8 @@ public final class RaftNode implements AutoCloseable {
   public RaftNode start() {
     loop.start();
     NodeStatus status = loop.status();
-    LOG.info("node {} started: voters={} lastIndex={}", nodeId, status.voters(), status.lastIndex());
+    LOG.info("node {} started: configuration {} lastIndex={}", nodeId, status.membership(),
+        status.lastIndex());
     return this;
   }
 
@@ -120,6 +126,47 @@ public final class RaftNode implements AutoCloseable {
   public CompletableFuture<String> transferLeadership(String target) {
     CompletableFuture<String> f = new CompletableFuture<>();
     loop.transferLeadership(target, f);
+    return f;
+  }
+
+  /**
+   * Adds {@code member} to the cluster as a learner: it receives the log (a snapshot first if it is
+   * far behind) and serves reads, but does not vote (Raft thesis §4). Leader only; the same member at
+   * the same endpoints again is answered at once with the current configuration. Thread-safe,
+   * never blocks.
+   *
+   * @return completes with the configuration that has it, once that is committed and applied here;
+   *     fails with {@link RequestFailedException} (NOT_LEADER, NO_LEADER, CONFLICT,
+   *     CHANGE_IN_PROGRESS: certainly not changed) or {@link io.bellwether.core.OutcomeUnknownException}
+   */
+  public CompletableFuture<Membership> addLearner(Member member) {
+    Objects.requireNonNull(member, "member");
+    return changeMembership(engine -> engine.addLearner(member));
+  }
+
+  /**
+   * Makes learner {@code memberId} a voter once it is caught up: at most the builder's {@link
+   * Builder#promotionMaxLag} entries behind the leader, having answered within an election timeout;
+   * otherwise fails at once with NOT_CAUGHT_UP and its lag. Otherwise as {@link #addLearner}.
+   */
+  public CompletableFuture<Membership> promote(String memberId) {
+    Objects.requireNonNull(memberId, "memberId");
+    return changeMembership(engine -> engine.promote(memberId, promotionMaxLag));
+  }
+
+  /**
+   * Removes member {@code memberId}, learner or voter (NOT_A_MEMBER, LAST_VOTER otherwise). A leader
+   * that removes itself steps down once the change is committed; hand the leadership over first
+   * ({@link #transferLeadership}) to spare the cluster an election. Otherwise as {@link #addLearner}.
+   */
+  public CompletableFuture<Membership> removeMember(String memberId) {
+    Objects.requireNonNull(memberId, "memberId");
+    return changeMembership(engine -> engine.removeMember(memberId));
+  }
+
+  private CompletableFuture<Membership> changeMembership(ToLongFunction<RaftEngine> change) {
+    CompletableFuture<Membership> f = new CompletableFuture<>();
+    loop.changeMembership(change, f);
     return f;
   }
 
@@ -176,7 +223,8 @@ public final class RaftNode implements AutoCloseable {
   /** Assembles a node. Every component is given explicitly; nothing is chosen from the classpath. */
   public static final class Builder {
     private String nodeId;
-    private Set<String> voters;
+    private Membership bootstrap;
+    private long promotionMaxLag = 1000;
     private RaftConfig raftConfig;
     private LogStore store;
     private Transport transport;
@@ -195,9 +243,34 @@ public final class RaftNode implements AutoCloseable {
       return this;
     }
 
-    /** Every voting member, this node included. */
+    /**
+     * Bootstraps a new cluster whose voters are {@code voters}, this node included, the same on
+     * every founding node. Used only when the store holds no configuration yet: once a node has
+     * data, the configuration in its log or snapshot wins (membership changes live there).
+     */
     public Builder voters(Set<String> voters) {
-      this.voters = Set.copyOf(voters);
+      return bootstrap(Membership.ofVoters(voters));
+    }
+
+    /** As {@link #voters}, with each member's endpoints; this node must be one of its voters. */
+    public Builder bootstrap(Membership configuration) {
+      this.bootstrap = Objects.requireNonNull(configuration, "configuration");
+      return this;
+    }
+
+    /**
+     * Starts a node that joins a running cluster: with no configuration of its own, it never starts
+     * an election, and waits until a leader adds it ({@link RaftNode#addLearner}) and sends it the
+     * log. A node that restarts with its data uses the configuration stored there.
+     */
+    public Builder joining() {
+      this.bootstrap = Membership.EMPTY;
+      return this;
+    }
+
+    /** How many entries behind its leader a learner may be and still be promoted; 1000 by default. */
+    public Builder promotionMaxLag(long entries) {
+      this.promotionMaxLag = entries;
       return this;
     }
 
@@ -286,7 +359,10 @@ public final class RaftNode implements AutoCloseable {
      */
     public RaftNode build() {
       require(nodeId != null && !nodeId.isBlank(), "nodeId is required");
-      require(voters != null && voters.contains(nodeId), "voters must include nodeId " + nodeId);
+      require(bootstrap != null, "voters (or bootstrap, or joining) is required");
+      require(bootstrap.members().isEmpty() || bootstrap.isVoter(nodeId),
+          "the bootstrap voters must include nodeId " + nodeId);
+      require(promotionMaxLag >= 0, "promotionMaxLag must be >= 0");
       require(store != null, "store is required");
       require(transport != null, "transport is required");
       require(stateMachine != null, "stateMachine is required");

@@ -2,15 +2,17 @@ package io.bellwether.core.runtime;
 
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
+import io.bellwether.core.Membership;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells the operator and the {@link NodeObserver} when this node's role, term or known leader
- * changed: one log line per change, so that whoever reads the logs of a failover sees who led when.
- * Asked after every batch; it compares with what it reported last, so the usual case costs three
- * comparisons. Node thread only.
+ * changed, or the cluster configuration it uses: one log line per change, so that whoever reads the
+ * logs of a failover or a membership change sees who led when, and who was a member. Asked after
+ * every batch; it compares with what it reported last, so the usual case costs four comparisons.
+ * Node thread only.
  */
 final class RoleChangeReports {
 
@@ -22,6 +24,7 @@ final class RoleChangeReports {
   private Role reportedRole;
   private long reportedTerm = -1;
   private String reportedLeader;
+  private Membership reportedMembership;
 
   RoleChangeReports(RaftEngine engine) {
     this.engine = engine;
@@ -31,8 +34,18 @@ final class RoleChangeReports {
     this.observer = observer;
   }
 
-  /** Reports the engine's role, term and leader if any of them changed since the last report. */
+  /**
+   * Reports the engine's configuration, role, term and leader, each if it changed since the last
+   * report.
+   */
   void report() {
+    Membership membership = engine.membership();
+    if (membership != reportedMembership) { // a new configuration is always a new object
+      reportedMembership = membership;
+      LOG.info("node {}: configuration {} voters={} learners={}", engine.id(), membership.index(),
+          membership.voters(), membership.learners());
+      observer.membershipChanged(membership);
+    }
     Role role = engine.role();
     long term = engine.term();
     String leader = engine.leaderId();

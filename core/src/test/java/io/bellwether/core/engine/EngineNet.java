@@ -56,6 +56,19 @@ final class EngineNet {
     return net;
   }
 
+  /**
+   * Starts node {@code id} with no configuration, as a node that joins a running cluster does: it
+   * waits for a leader to add it and send it the log.
+   */
+  RaftEngine join(String id, RaftConfig config, long seed) {
+    RaftEngine e = new RaftEngine(id, io.bellwether.core.Membership.EMPTY, config,
+        new SplittableRandom(seed), HardState.INITIAL, null, List.of());
+    engines.put(id, e);
+    applied.put(id, new ArrayList<>());
+    readStates.put(id, new ArrayList<>());
+    return e;
+  }
+
   RaftEngine get(String id) {
     return engines.get(id);
   }

@@ -3,6 +3,7 @@ package io.bellwether.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.HeartbeatResponse;
@@ -33,8 +34,8 @@ class LogReplicatorTest {
   /** A leader of {@code term} over {@code log}. */
   private void lead(long term, RaftLog raftLog) {
     log = raftLog;
-    replicator = new LogReplicator("n1", term, VOTERS, List.of("n2", "n3"), CONFIG, Set.of(), log,
-        effects, () -> snapshot, () -> commits.add(log.commitIndex()));
+    replicator = new LogReplicator("n1", term, CONFIG, Set.of(), log,
+        effects, () -> snapshot, () -> 0, () -> commits.add(log.commitIndex()));
   }
 
   private static List<LogEntry> terms(long... terms) {
@@ -57,7 +58,7 @@ class LogReplicatorTest {
 
   @Test
   void commitsOnlyAnEntryOfItsOwnTermThatAMajorityHolds() {
-    lead(2, new RaftLog(0, 0, terms(1)));
+    lead(2, new RaftLog(0, 0, Membership.ofVoters(VOTERS), terms(1)));
     replicator.append(LogEntry.noop(2, 2));
     effects.takeMessages();
     replicator.onAppendResponse(ok("n2", 2, 1));
@@ -69,7 +70,7 @@ class LogReplicatorTest {
 
   @Test
   void idleFollowersHearOfANewCommitAtOnce() {
-    lead(1, new RaftLog(0, 0, terms(1)));
+    lead(1, new RaftLog(0, 0, Membership.ofVoters(VOTERS), terms(1)));
     replicator.onAppendResponse(ok("n2", 1, 1));
     replicator.onAppendResponse(ok("n3", 1, 1));
     replicator.append(LogEntry.command(1, 2, new byte[0]));
@@ -84,7 +85,7 @@ class LogReplicatorTest {
 
   @Test
   void aRejectionBacksOffPastTheFollowersWholeConflictingTerm() {
-    lead(3, new RaftLog(0, 0, terms(1, 1, 2, 2)));
+    lead(3, new RaftLog(0, 0, Membership.ofVoters(VOTERS), terms(1, 1, 2, 2)));
     replicator.append(LogEntry.noop(3, 5));
     assertThat(appendsTo("n2")).singleElement().satisfies(ae -> assertThat(ae.prevLogIndex()).isEqualTo(4));
     // n2 holds term 1 up to index 3 where we hold term 2: skip straight to after our last term-1 entry.
@@ -97,7 +98,7 @@ class LogReplicatorTest {
 
   @Test
   void aStalledPipelineProbesAgainFromWhatTheFollowerHolds() {
-    lead(1, new RaftLog(0, 0, terms(1)));
+    lead(1, new RaftLog(0, 0, Membership.ofVoters(VOTERS), terms(1)));
     replicator.onAppendResponse(ok("n2", 1, 1)); // replicating
     HeartbeatResponse heartbeatAnswer = new HeartbeatResponse("n2", "n1", 1, 1, 1, true);
     replicator.onHeartbeatResponse(heartbeatAnswer); // it moved since the last one: all is well
@@ -115,7 +116,7 @@ class LogReplicatorTest {
   void aFollowerBehindTheCompactedLogGetsTheSnapshotThenTheEntriesAfterIt() {
     snapshot = new Snapshot(10, 1, new byte[] {1, 2, 3});
     List<LogEntry> tail = List.of(LogEntry.command(1, 11, new byte[0]), LogEntry.noop(2, 12));
-    lead(2, new RaftLog(10, 1, tail));
+    lead(2, new RaftLog(10, 1, Membership.ofVoters(VOTERS), tail));
     effects.takeMessages();
     replicator.onAppendResponse(new AppendEntriesResponse("n2", "n1", 2, false, 0, 3, 0));
     List<Message> sent = effects.takeMessages();
@@ -133,7 +134,7 @@ class LogReplicatorTest {
 
   @Test
   void checkQuorumCountsFollowersHeardFromSinceTheLastRound() {
-    lead(1, new RaftLog(0, 0, terms(1)));
+    lead(1, new RaftLog(0, 0, Membership.ofVoters(VOTERS), terms(1)));
     assertThat(replicator.quorumRecentlyActive()).isFalse();
     replicator.onAppendResponse(ok("n3", 1, 1));
     assertThat(replicator.quorumRecentlyActive()).isTrue();

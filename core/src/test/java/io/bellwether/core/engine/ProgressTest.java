@@ -101,7 +101,7 @@ class ProgressTest {
   void activityCountsUntilTheCheckQuorumRoundEnds() {
     Progress p = atNext(1);
     assertThat(p.recentlyActive()).isFalse();
-    p.heardFrom();
+    p.heardFrom(0);
     assertThat(p.recentlyActive()).isTrue();
     p.forgetActivity();
     assertThat(p.recentlyActive()).isFalse();

@@ -3,6 +3,7 @@ package io.bellwether.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.ReadIndexResponse;
 import java.util.List;
@@ -19,12 +20,12 @@ class ReadConfirmationTest {
   private static final RaftConfig CONFIG = RaftConfig.DEFAULT;
   private static final List<String> VOTERS = List.of("n1", "n2", "n3");
 
-  private final RaftLog log = new RaftLog(0, 0,
+  private final RaftLog log = new RaftLog(0, 0, Membership.ofVoters(VOTERS),
       List.of(LogEntry.command(1, 1, new byte[0]), LogEntry.noop(2, 2)));
   private final Effects effects = new Effects();
   private long now;
-  private final ReadConfirmation reads = new ReadConfirmation("n1", 2, VOTERS,
-      List.of("n2", "n3"), CONFIG, Set.of(), log, effects, () -> now);
+  private final ReadConfirmation reads = new ReadConfirmation("n1", 2,
+      CONFIG, Set.of(), log, effects, () -> now);
 
   private static HeartbeatResponse ack(String from, long readSeq, boolean covers) {
     return new HeartbeatResponse(from, "n1", 2, readSeq, 2, covers);

@@ -128,11 +128,11 @@ class SnapshotTransferTest {
     net.tickAll(1);
     RaftLog log = new RaftLog(0, 0, List.of(LogEntry.command(1, 1, new byte[0]),
         LogEntry.command(1, 2, new byte[0]), LogEntry.command(1, 3, new byte[0])));
-    log.installSnapshot(2, 1);
+    log.installSnapshot(2, 1, null);
     assertThat(log.firstIndex()).isEqualTo(3);
     assertThat(log.lastIndex()).isEqualTo(3);
     assertThat(log.commitIndex()).isEqualTo(2);
-    log.installSnapshot(5, 2); // does not match: the whole log goes
+    log.installSnapshot(5, 2, null); // does not match: the whole log goes
     assertThat(log.lastIndex()).isEqualTo(5);
     assertThat(log.firstIndex()).isEqualTo(6);
   }
