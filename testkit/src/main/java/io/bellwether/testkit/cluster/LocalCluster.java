@@ -29,6 +29,9 @@ public final class LocalCluster implements AutoCloseable {
   public static final Duration TICK = Duration.ofMillis(10);
 
   private final Set<String> ids = new TreeSet<>();
+
+  /** The founding voters: the bootstrap configuration of every node started with the cluster. */
+  private final Set<String> founders = new TreeSet<>();
   private final FaultyNetwork network;
   private final Supplier<StateMachine> stateMachines;
   private final RaftConfig config;
@@ -59,6 +62,7 @@ public final class LocalCluster implements AutoCloseable {
       int size, Supplier<StateMachine> stateMachines, long seed, RaftConfig config, SnapshotPolicy policy) {
     this.snapshotPolicy = policy;
     for (int i = 1; i <= size; i++) ids.add("n" + i);
+    founders.addAll(ids);
     this.network = new FaultyNetwork("local", new Random(seed));
     this.stateMachines = stateMachines;
     this.config = config;
@@ -69,12 +73,30 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts node {@code id} with an empty store and no configuration, as a node that joins a running
+   * cluster: it waits until the leader adds it ({@link RaftNode#addLearner}). It restarts the same
+   * way; its store's configuration then wins.
+   */
+  public RaftNode join(String id) {
+    if (ids.contains(id)) throw new IllegalArgumentException(id + " exists");
+    ids.add(id);
+    stores.put(id, new CrashableLogStore());
+    start(id);
+    return nodes.get(id);
+  }
+
   private void start(String id) {
     StateMachine sm = stateMachines.get();
+    RaftNode.Builder builder = RaftNode.builder();
+    if (founders.contains(id)) {
+      builder.voters(founders);
+    } else {
+      builder.joining();
+    }
     RaftNode node =
-        RaftNode.builder()
+        builder
             .nodeId(id)
-            .voters(ids)
             // Every node runs TICK-long ticks, whatever tick the given config names, and its
             // engine must know it (its heartbeats tell followers the timing its lease assumes).
             .raftConfig(config.withTickMicros(TICK.toNanos() / 1_000))
@@ -91,7 +113,7 @@ public final class LocalCluster implements AutoCloseable {
     machines.put(id, sm);
   }
 
-  /** n1..nN, running or not. */
+  /** n1..nN and every node joined since, running or not. */
   public Set<String> ids() {
     return ids;
   }
