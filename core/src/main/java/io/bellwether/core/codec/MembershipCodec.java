@@ -19,7 +19,11 @@ import java.util.List;
  *               byte voter (0 or 1)
  * </pre>
  *
- * Decoding checks every length before it reads, like every other codec here: the bytes come from
+ * Members come in ascending order of id ({@link String#compareTo}, the order {@link Membership}
+ * keeps), each once, so a configuration has exactly one encoding and decoding accepts no other: a
+ * damaged id that still decodes cannot pass for a different, reordered configuration.
+ *
+ * <p>Decoding checks every length before it reads, like every other codec here: the bytes come from
  * disk and the network.
  */
 public final class MembershipCodec {
@@ -31,6 +35,7 @@ public final class MembershipCodec {
 
   private MembershipCodec() {}
 
+  /** The canonical bytes of {@code membership} (see the class comment). */
   public static byte[] encode(Membership membership) {
     List<byte[]> parts = new ArrayList<>();
     int size = 1 + 8 + 4;
@@ -68,9 +73,12 @@ public final class MembershipCodec {
     long index = in.readLongAtLeast(0, "configuration index");
     int count = in.readCount(MIN_MEMBER_BYTES, "member count");
     List<Member> members = new ArrayList<>(count);
+    String previous = null;
     for (int i = 0; i < count; i++) {
       int at = in.offset();
       String id = in.readNodeId("member id");
+      checkOrder(previous, id, at);
+      previous = id;
       String peer = address(in, "peer address");
       String http = address(in, "http address");
       boolean voter = in.readBoolean("voter");
@@ -88,6 +96,14 @@ public final class MembershipCodec {
     } catch (IllegalArgumentException e) {
       throw new CodecException("bad configuration: " + e.getMessage(), 0, e);
     }
+  }
+
+  /** Rejects an id equal to or before the previous one: the encoder writes them sorted, each once. */
+  private static void checkOrder(String previous, String id, int at) {
+    if (previous == null) return;
+    int order = previous.compareTo(id);
+    if (order == 0) throw new CodecException("bad configuration: member " + id + " appears twice", at);
+    if (order > 0) throw new CodecException("members out of order: " + id + " after " + previous, at);
   }
 
   private static String address(FrameReader in, String field) {

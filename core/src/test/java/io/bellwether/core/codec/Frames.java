@@ -41,6 +41,11 @@ final class Frames {
     return write(() -> out.write(raw));
   }
 
+  /** A 4-byte length, then the bytes. */
+  Frames sized(byte[] raw) {
+    return i32(raw.length).raw(raw);
+  }
+
   /** An entry header with no data following: term, index, type code, data length. */
   Frames entryHeader(long term, long index, int typeCode, int dataLength) {
     return i64(term).i64(index).i8(typeCode).i32(dataLength);

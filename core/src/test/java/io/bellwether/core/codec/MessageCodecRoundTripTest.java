@@ -5,8 +5,11 @@ package io.bellwether.core.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
+import io.bellwether.core.message.InstallSnapshot;
 import io.bellwether.core.message.Message;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -93,6 +96,48 @@ class MessageCodecRoundTripTest {
     assertThat(CODEC.decode(answerFrame)).isEqualTo(answer);
     HeartbeatResponse covered = new HeartbeatResponse("a", "b", 1, -3, 9, true);
     assertThat(CODEC.decode(CODEC.encode(covered))).isEqualTo(covered);
+  }
+
+  @Test
+  void installSnapshotKeepsItsConfigurationOrItsLackOfOne() {
+    Random r = new Random(seed);
+    int with = 0;
+    int without = 0;
+    for (int i = 0; i < CASES_PER_TYPE; i++) {
+      InstallSnapshot sent = RandomMessages.installSnapshot(r);
+      InstallSnapshot received = (InstallSnapshot) CODEC.decode(CODEC.encode(sent));
+      String replay = CodecSeed.replay(seed, i) + " " + sent;
+
+      // A missing configuration stays missing (the receiver then keeps its bootstrap one); a present
+      // one, even without members, arrives whole.
+      assertThat(received.membership()).as(replay).isEqualTo(sent.membership());
+      if (sent.membership() == null) without++;
+      else with++;
+    }
+    assertThat(with).as("codec seed=" + seed + ": chunks with a configuration").isPositive();
+    assertThat(without).as("codec seed=" + seed + ": chunks without one").isPositive();
+  }
+
+  @Test
+  void installSnapshotCarriesItsConfigurationAfterTheChunkLengthPrefixed() {
+    Membership membership = new Membership(40, List.of(Member.voter("a"), Member.learner("c", "c:7000", null)));
+    byte[] data = {5, 6};
+    byte[] withConfig = chunkOf(data).sized(MembershipCodec.encode(membership)).bytes();
+    byte[] withoutConfig = chunkOf(data).i32(0).bytes();
+    byte[] withEmptyConfig = chunkOf(data).sized(MembershipCodec.encode(Membership.EMPTY)).bytes();
+
+    assertThat(CODEC.encode(new InstallSnapshot("a", "b", 1, 40, 3, 2, 77, 0, data, membership)))
+        .isEqualTo(withConfig);
+    assertThat(((InstallSnapshot) CODEC.decode(withConfig)).membership()).isEqualTo(membership);
+    assertThat(CODEC.encode(new InstallSnapshot("a", "b", 1, 40, 3, 2, 77, 0, data))).isEqualTo(withoutConfig);
+    assertThat(((InstallSnapshot) CODEC.decode(withoutConfig)).membership()).isNull();
+    // No members is a configuration (a node waiting to join), not the absence of one.
+    assertThat(((InstallSnapshot) CODEC.decode(withEmptyConfig)).membership()).isEqualTo(Membership.EMPTY);
+  }
+
+  /** An InstallSnapshot frame up to its chunk: last index 40, term 3, 2 bytes, checksum 77, offset 0. */
+  private static Frames chunkOf(byte[] data) {
+    return Frames.header(9).i64(40).i64(3).i64(2).i32(77).i64(0).sized(data);
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.bellwether.core.codec;
 
 import io.bellwether.core.EntryType;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.Heartbeat;
@@ -15,15 +17,18 @@ import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
 import io.bellwether.core.message.TimeoutNow;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Random but valid messages for the codec's property tests. Everything is drawn from the given {@link Random}, so a seed replays exactly.
  *
  * <p>Values lean towards edge cases: empty and 255-byte multilingual node ids, terms and indexes of 0
- * and near {@code Long.MAX_VALUE}, empty entry lists and empty entry data.
+ * and near {@code Long.MAX_VALUE}, empty entry lists and empty entry data, snapshots with and without
+ * a configuration, and configurations without members.
  */
 public final class RandomMessages {
 
@@ -108,12 +113,16 @@ public final class RandomMessages {
     return new ReadIndexRequest(nodeId(r), nodeId(r), term(r), r.nextLong());
   }
 
+  /** A chunk of a snapshot that carries a configuration as of its last index, or (half the time) none. */
   public static InstallSnapshot installSnapshot(Random r) {
     byte[] chunk = new byte[r.nextInt(4) == 0 ? 0 : r.nextInt(2048)];
     r.nextBytes(chunk);
     long offset = r.nextBoolean() ? 0 : r.nextInt(1 << 20);
-    return new InstallSnapshot(nodeId(r), nodeId(r), term(r), index(r), term(r),
-        offset + chunk.length + (r.nextBoolean() ? 0 : r.nextInt(1000)), r.nextInt(), offset, chunk);
+    long lastIndex = index(r);
+    Membership membership = r.nextBoolean() ? null : membership(r, lastIndex);
+    return new InstallSnapshot(nodeId(r), nodeId(r), term(r), lastIndex, term(r),
+        offset + chunk.length + (r.nextBoolean() ? 0 : r.nextInt(1000)), r.nextInt(), offset, chunk,
+        membership);
   }
 
   public static InstallSnapshotResponse installSnapshotResponse(Random r) {
@@ -146,6 +155,35 @@ public final class RandomMessages {
       id.appendCodePoint(cp);
       bytes += cpBytes;
     }
+  }
+
+  /**
+   * A configuration set at an index from 0 to {@code maxIndex}: 0 to 7 members (sometimes none), each a
+   * voter or a learner under a distinct non-empty id, with addresses that are absent, short or up to
+   * 255 multilingual bytes.
+   */
+  public static Membership membership(Random r, long maxIndex) {
+    int count = r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(7);
+    Set<String> ids = new HashSet<>();
+    List<Member> members = new ArrayList<>(count);
+    while (members.size() < count) {
+      String id = nodeId(r);
+      if (id.isEmpty() || !ids.add(id)) continue;
+      members.add(new Member(id, r.nextBoolean(), address(r), address(r)));
+    }
+    long index = maxIndex == 0 || r.nextInt(4) == 0 ? 0 : r.nextBoolean() ? maxIndex : 1 + r.nextLong(maxIndex);
+    return new Membership(index, members);
+  }
+
+  /** A member's address: absent, a host and port, or any text a node id may be. */
+  private static String address(Random r) {
+    int shape = r.nextInt(4);
+    if (shape == 0) return null;
+    if (shape == 1) {
+      String text = nodeId(r);
+      return text.isEmpty() ? null : text;
+    }
+    return "host-" + r.nextInt(100) + ".example:" + (1 + r.nextInt(65535));
   }
 
   /** A term: usually small, sometimes 0 or near the top of the range. */
