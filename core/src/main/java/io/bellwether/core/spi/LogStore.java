@@ -83,13 +83,20 @@ public interface LogStore extends AutoCloseable {
    */
   void compactPrefix(long upToIndex);
 
-  /** The latest saved snapshot, if any. */
+  /**
+   * The latest saved snapshot, if any, equal to the one saved: its index, term, data and {@link
+   * Snapshot#membership() configuration}, after a restart too. A snapshot saved without a
+   * configuration comes back without one ({@code null}), not with an empty one.
+   */
   Optional<Snapshot> snapshot();
 
   /**
    * Stages {@code snapshot} as the latest. Entries it covers stay until {@link #compactPrefix}
    * (a leader keeps a catch-up tail); entries after it that do not match its last term are removed.
    * A crash during the write must leave the previous snapshot usable.
+   *
+   * <p>The store keeps the snapshot's configuration with its data: the log entries that set it may be
+   * compacted, and a node restarted from this snapshot learns its cluster's members from it alone.
    */
   void saveSnapshot(Snapshot snapshot);
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The contract every {@link LogStore} must pass. A module extends it, builds stores in {@link
  * #newStore()} and reopens them in {@link #reopen(LogStore)}.
  */
-public abstract class LogStoreContract extends LogStoreLogClauses {
+public abstract class LogStoreContract extends LogStoreMembershipClauses {
 
   // ---- snapshots and compaction
 

@@ -2,6 +2,8 @@ package io.bellwether.testkit.contract;
 
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +59,26 @@ abstract class LogStoreFixture {
     return LogEntry.command(term, index, ("value-" + index + "@" + term).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A snapshot without a configuration, as one stored before configurations were. */
   protected static Snapshot snapshot(long lastIndex, long lastTerm) {
-    return new Snapshot(lastIndex, lastTerm, ("state@" + lastIndex).getBytes(StandardCharsets.UTF_8));
+    return snapshot(lastIndex, lastTerm, null);
+  }
+
+  protected static Snapshot snapshot(long lastIndex, long lastTerm, Membership membership) {
+    return new Snapshot(lastIndex, lastTerm, membership, ("state@" + lastIndex).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A configuration with everything a store could lose or mix up: set by the entry at {@code index},
+   * three voters and two learners, addresses full, partial and absent, a non-ASCII id.
+   */
+  protected static Membership membership(long index) {
+    return new Membership(index, List.of(
+        new Member("n1", true, "10.0.0.1:7001", "10.0.0.1:8001"),
+        new Member("n2", true, "10.0.0.2:7001", null),
+        Member.voter("n3"),
+        Member.learner("n4", "10.0.0.4:7001", "10.0.0.4:8001"),
+        new Member("nœud-5", false, null, "[::1]:8005")));
   }
 
   private LogStore track(LogStore store) {

@@ -2,7 +2,10 @@ package io.bellwether.testkit.guide;
 
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
+import io.bellwether.core.codec.CodecException;
 import io.bellwether.core.codec.LogEntryCodec;
+import io.bellwether.core.codec.MembershipCodec;
 import io.bellwether.core.inmem.LogImage;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
@@ -28,10 +31,15 @@ import java.util.Optional;
  * file, forces it to disk and renames it over {@code log.bin}, then forces the directory. A crash
  * leaves the old file or the new one, never half of one. Correct, and slow for a long log: a real
  * module appends (the segment WAL of storage-mapdb). Single-threaded, as the SPI allows.
+ *
+ * <p>The file: magic, hard state, the snapshot if any (index, term, its configuration as {@link
+ * MembershipCodec} bytes or length -1 for none, its data), the first index, the entries as {@link
+ * LogEntryCodec} records.
  */
 final class WholeFileLogStore implements LogStore {
 
-  private static final int MAGIC = 0x424c5746; // "BLWF"
+  // "BLW2". A new layout gets a new magic, so a file of the old one is refused, never misread.
+  private static final int MAGIC = 0x424c5732;
 
   private final Path dir;
   private final Path file;
@@ -109,6 +117,10 @@ final class WholeFileLogStore implements LogStore {
     if (snapshot.isPresent()) {
       out.writeLong(snapshot.get().lastIndex());
       out.writeLong(snapshot.get().lastTerm());
+      Membership membership = snapshot.get().membership();
+      byte[] configuration = membership == null ? null : MembershipCodec.encode(membership);
+      out.writeInt(configuration == null ? -1 : configuration.length);
+      if (configuration != null) out.write(configuration);
       out.writeInt(snapshot.get().data().length);
       out.write(snapshot.get().data());
     }
@@ -134,12 +146,22 @@ final class WholeFileLogStore implements LogStore {
     if (in.readBoolean()) {
       long lastIndex = in.readLong();
       long lastTerm = in.readLong();
-      snapshot = new Snapshot(lastIndex, lastTerm, in.readNBytes(in.readInt()));
+      int configurationLength = in.readInt();
+      Membership membership = configurationLength < 0 ? null : decode(in.readNBytes(configurationLength));
+      snapshot = new Snapshot(lastIndex, lastTerm, membership, in.readNBytes(in.readInt()));
     }
     long firstIndex = in.readLong();
     int count = in.readInt();
     List<LogEntry> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) entries.add(LogEntryCodec.decode(in.readNBytes(in.readInt())));
     image = LogImage.of(snapshot, firstIndex, entries);
+  }
+
+  private Membership decode(byte[] configuration) {
+    try {
+      return MembershipCodec.decode(configuration);
+    } catch (CodecException e) {
+      throw new StorageException(file + " holds a damaged configuration: " + e.getMessage(), e);
+    }
   }
 }
