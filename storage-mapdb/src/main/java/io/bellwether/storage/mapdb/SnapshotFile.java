@@ -14,7 +14,8 @@ import org.mapdb.Serializer;
 
 /**
  * One snapshot in its own MapDB file, {@code snapshot-<index>-<term>-<n>.db}: its index, term,
- * length and CRC32C, and its data in chunks of {@value #CHUNK_BYTES} bytes.
+ * length and CRC32C, its data in chunks of {@value #CHUNK_BYTES} bytes, and its configuration with a
+ * checksum of its own ({@link SnapshotConfiguration}; absent from files of the earlier format).
  *
  * <p>Why MapDB may hold it although MapDB's commit is not crash-atomic: the file is written whole,
  * closed and forced (with its directory) <em>before</em> the WAL record naming it is written, and the
@@ -65,6 +66,7 @@ final class SnapshotFile {
       db.atomicLong("lastTerm", snapshot.lastTerm()).create();
       db.atomicLong("length", data.length).create();
       db.atomicInteger("crc", crc(data)).create();
+      SnapshotConfiguration.write(db, snapshot.membership());
       db.commit();
     } catch (RuntimeException | AssertionError e) {
       throw new StorageException("cannot write snapshot file " + file + ": " + e, e);
@@ -76,9 +78,11 @@ final class SnapshotFile {
   }
 
   /**
-   * Loads the snapshot {@code ref} names and checks it against the reference.
+   * Loads the snapshot {@code ref} names, with its configuration, and checks it against the
+   * reference.
    *
-   * @throws StorageException naming the file if it is missing, unreadable or does not match
+   * @throws StorageException naming the file if it is missing, unreadable or does not match, or its
+   *     configuration is damaged
    */
   static Snapshot read(Path dir, SnapshotRef ref) {
     Path file = dir.resolve(ref.fileName());
@@ -105,7 +109,7 @@ final class SnapshotFile {
         at += chunk.length;
       }
       if (crc(data) != ref.crc()) throw new StorageException("snapshot file " + file + ": checksum mismatch in its data");
-      return new Snapshot(ref.lastIndex(), ref.lastTerm(), data);
+      return new Snapshot(ref.lastIndex(), ref.lastTerm(), SnapshotConfiguration.read(db, file, index), data);
     } catch (StorageException e) {
       throw e;
     } catch (RuntimeException | AssertionError e) {

@@ -2,6 +2,8 @@ package io.bellwether.storage.mapdb;
 
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.inmem.InMemoryNetwork;
 import io.bellwether.core.kv.KvClient;
@@ -54,6 +56,14 @@ public final class CrashChild {
     return data;
   }
 
+  /** The configuration the snapshot at {@code index} carries: it differs from one snapshot to the next. */
+  static Membership snapshotMembership(long index) {
+    return new Membership(index - index % 7, List.of(
+        new Member("n1", true, "10.0.0.1:" + (7000 + index % 1000), null),
+        Member.voter("n2"),
+        Member.learner("n" + (3 + index % 5), "10.0.0.3:7000", "10.0.0.3:8000")));
+  }
+
   static byte[] snapshotData(long index) {
     return ("snapshot@" + index).getBytes(StandardCharsets.UTF_8);
   }
@@ -91,7 +101,8 @@ public final class CrashChild {
       }
       if (store.lastIndex() - store.firstIndex() > 3000 && random.nextInt(4) == 0) {
         long snapshotIndex = lastSynced - 10;
-        store.saveSnapshot(new Snapshot(snapshotIndex, store.term(snapshotIndex), snapshotData(snapshotIndex)));
+        store.saveSnapshot(new Snapshot(snapshotIndex, store.term(snapshotIndex), snapshotMembership(snapshotIndex),
+            snapshotData(snapshotIndex)));
         store.compactPrefix(snapshotIndex - 200);
       }
       store.sync();

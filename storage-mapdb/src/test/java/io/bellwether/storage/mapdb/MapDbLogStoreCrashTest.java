@@ -134,6 +134,8 @@ class MapDbLogStoreCrashTest {
       snapshot.ifPresent(s -> {
         assertThat(s.lastIndex()).isGreaterThanOrEqualTo(first - 1);
         assertThat(s.data()).isEqualTo(CrashChild.snapshotData(s.lastIndex()));
+        assertThat(s.membership()).as("configuration of the snapshot at %d after %s", s.lastIndex(), context)
+            .isEqualTo(CrashChild.snapshotMembership(s.lastIndex()));
         Map.Entry<Long, long[]> run = syncedRuns.floorEntry(s.lastIndex());
         if (run != null && run.getValue()[0] >= s.lastIndex()) assertThat(s.lastTerm()).isEqualTo(run.getValue()[1]);
       });
