@@ -32,11 +32,20 @@ public record InstallSnapshot(
     this(from, to, term, lastIndex, lastTerm, totalBytes, checksum, offset, data, null);
   }
 
+  /**
+   * @throws IllegalArgumentException if the chunk lies outside the snapshot, or the configuration
+   *     was set after {@code lastIndex} (the follower could not build a {@link
+   *     io.bellwether.core.spi.Snapshot} of it; decoding such a frame fails instead)
+   */
   public InstallSnapshot {
     Objects.requireNonNull(data, "data");
     if (offset < 0 || totalBytes - offset < data.length) {
       throw new IllegalArgumentException(
           "chunk [" + offset + ", +" + data.length + ") outside snapshot of " + totalBytes + " bytes");
+    }
+    if (membership != null && membership.index() > lastIndex) {
+      throw new IllegalArgumentException(
+          "configuration at " + membership.index() + " is past the snapshot's last index " + lastIndex);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.RequestVote;
@@ -29,6 +30,7 @@ class MessageCodecMalformedInputTest {
   private static final int REQUEST_VOTE = 1;
   private static final int APPEND_ENTRIES = 3;
   private static final int HEARTBEAT = 5;
+  private static final int INSTALL_SNAPSHOT = 9;
   private static long seed;
 
   @BeforeAll
@@ -289,6 +291,19 @@ class MessageCodecMalformedInputTest {
     assertThatThrownBy(() -> CODEC.decode(indexZero))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("entry index must be >= 1, was 0");
+  }
+
+  @Test
+  void aSnapshotConfigurationSetAfterTheSnapshotIsRejected() {
+    // A follower builds a Snapshot from the chunk, which refuses such a configuration: let through
+    // here, one bad frame would throw inside the engine instead of being dropped.
+    byte[] config = MembershipCodec.encode(Membership.ofVoters(List.of("a", "b")).atIndex(41));
+    byte[] frame = Frames.header(INSTALL_SNAPSHOT).i64(40).i64(1).i64(0).i32(0).i64(0).i32(0)
+        .sized(config).bytes();
+
+    assertThatThrownBy(() -> CODEC.decode(frame))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("configuration at 41 is past the snapshot's last index 40");
   }
 
   @Test
