@@ -38,7 +38,12 @@ public final class RequestFailedException extends BellwetherException {
     /** The node named is not a member of the cluster. */
     NOT_A_MEMBER,
     /** The change would leave the cluster without a voter. */
-    LAST_VOTER
+    LAST_VOTER,
+    /**
+     * A change of voters was refused because a majority of the voters after it has not answered
+     * the leader recently: the cluster would stop committing the moment the change was appended.
+     */
+    QUORUM_AT_RISK
   }
 
   private final Reason reason;

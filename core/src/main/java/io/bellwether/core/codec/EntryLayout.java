@@ -36,7 +36,25 @@ final class EntryLayout {
     byte code = in.readByte("entry type");
     EntryType type = EntryType.fromCode(code);
     if (type == null) throw new CodecException("unknown entry type code " + code, typeAt);
+    int dataAt = in.offset();
     byte[] data = in.readSizedBytes("entry data");
+    if (type == EntryType.CONFIG) checkConfiguration(data, index, dataAt);
     return new LogEntry(term, index, type, data);
+  }
+
+  /**
+   * A configuration entry's data must be a configuration set by that very entry: every node takes
+   * it into effect as soon as it appends it, so a bad one must stop at the codec, not in the engine.
+   */
+  private static void checkConfiguration(byte[] data, long index, int at) {
+    long claimed;
+    try {
+      claimed = MembershipCodec.decode(data).index();
+    } catch (CodecException e) {
+      throw new CodecException("configuration entry " + index + ": " + e.getMessage(), at + 4 + e.offset(), e);
+    }
+    if (claimed != index) {
+      throw new CodecException("configuration entry " + index + " claims index " + claimed, at);
+    }
   }
 }

@@ -2,11 +2,14 @@ package io.bellwether.core.engine;
 
 import io.bellwether.core.EntryType;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
+import io.bellwether.core.codec.MembershipCodec;
 import io.bellwether.core.message.AppendEntriesResponse;
 import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.spi.Snapshot;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -58,11 +61,19 @@ final class Leader {
   }
 
   /**
-   * Starts the term. §5.4.2 and thesis §6.4: a no-op of our own term lets earlier entries commit,
-   * and tells us our commit index is current, which ReadIndex needs.
+   * Starts the term. §5.4.2 and thesis §6.4: an entry of our own term (a no-op) lets earlier
+   * entries commit, and tells us our commit index is current, which ReadIndex needs.
    */
   void start() {
-    append(LogEntry.noop(term, log.lastIndex() + 1));
+    long index = log.lastIndex() + 1;
+    Membership members = log.membership();
+    if (members.index() == 0) {
+      // The first leader writes the bootstrap configuration into the log (changing nothing), so
+      // every node that later receives the log, a joining one included, learns it from there.
+      append(LogEntry.config(term, index, MembershipCodec.encode(members.atIndex(index))));
+    } else {
+      append(LogEntry.noop(term, index));
+    }
   }
 
   /**
@@ -73,9 +84,10 @@ final class Leader {
   void append(LogEntry entry) {
     if (entry.type() == EntryType.CONFIG) {
       // Counted under the new configuration from the moment it is in the log; reads and the lease
-      // first, so that nothing confirmed during the append rests on the old configuration's acks.
+      // first, so that nothing confirmed during the append rests on the old voters' acks.
+      List<String> votersBefore = log.membership().voters();
       log.append(entry);
-      reads.membershipChanged();
+      reads.membershipChanged(!log.membership().voters().equals(votersBefore));
       replication.appended(entry);
       return;
     }

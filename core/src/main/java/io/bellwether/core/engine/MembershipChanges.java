@@ -54,6 +54,12 @@ final class MembershipChanges {
     Membership current = log.membership();
     Optional<Member> existing = current.member(member.id());
     if (existing.isPresent()) {
+      if (existing.get().voter()) {
+        // Never a no-op: a voter that lost its disk and asks to join again would vote with no
+        // memory of its votes. It must be removed first, or come back under a new id.
+        throw new RequestFailedException(Reason.CONFLICT,
+            member.id() + " is a voter; a voter that lost its data must be removed before it is added again");
+      }
       if (existing.get().sameNodeAs(member)) return current.index(); // the same request again
       throw new RequestFailedException(Reason.CONFLICT,
           "member " + member.id() + " exists at peer " + existing.get().peer() + " http "
@@ -96,6 +102,7 @@ final class MembershipChanges {
 
   private long append(Leader leader, Membership next) {
     checkCanChange(leader);
+    if (!next.voters().equals(log.membership().voters())) checkQuorumAfter(leader, next);
     long index = log.lastIndex() + 1;
     leader.append(LogEntry.config(roles.term(), index, MembershipCodec.encode(next.atIndex(index))));
     return index;
@@ -106,15 +113,36 @@ final class MembershipChanges {
       throw new RequestFailedException(Reason.NO_LEADER,
           "leadership is being handed to " + leader.transferee() + "; retry shortly");
     }
+    if (log.term(log.commitIndex()) != roles.term()
+        && !planted.contains(InjectedBug.CHANGE_BEFORE_TERM_COMMIT)) {
+      throw new RequestFailedException(Reason.CHANGE_IN_PROGRESS,
+          "the leader has not committed an entry of its term yet; retry shortly");
+    }
     if (log.membershipChangePending() && !planted.contains(InjectedBug.TWO_CHANGES_IN_FLIGHT)) {
       throw new RequestFailedException(Reason.CHANGE_IN_PROGRESS,
           "the configuration at index " + log.membership().index()
               + " is not committed yet; retry once it is");
     }
-    if (log.term(log.commitIndex()) != roles.term()
-        && !planted.contains(InjectedBug.CHANGE_BEFORE_TERM_COMMIT)) {
-      throw new RequestFailedException(Reason.CHANGE_IN_PROGRESS,
-          "the leader has not committed an entry of its term yet; retry shortly");
+  }
+
+  /**
+   * A change of voters takes effect on append: from then on, nothing commits without a majority of
+   * the new voters. If that majority is not there now (a voter down while another is removed), the
+   * cluster would stop at once, and could not even commit the change back. So a majority of the new
+   * voters must have answered within an election timeout (this leader counts if it votes), as etcd's
+   * strict reconfiguration check asks.
+   */
+  private void checkQuorumAfter(Leader leader, Membership next) {
+    int active = 0;
+    for (String v : next.voters()) {
+      if (v.equals(id) || leader.lag(v) >= 0) active++;
+    }
+    int needed = Quorum.majority(next.voters().size());
+    if (active < needed) {
+      throw new RequestFailedException(Reason.QUORUM_AT_RISK,
+          "after this change the voters " + next.voters() + " need " + needed
+              + " of them to commit, but only " + active
+              + " answered the leader within an election timeout; bring the others back first");
     }
   }
 

@@ -81,13 +81,16 @@ final class ReadConfirmation {
 
   /**
    * This leader appended a configuration entry: track every other member's acknowledgements
-   * (learners answer heartbeats too, though only voters count), and let neither the lease nor a
-   * read rest on a round sent under the old configuration.
+   * (learners answer heartbeats too, though only voters count). If the voters changed, neither the
+   * lease nor a read may rest on a round sent under the old ones; and if this leader is now the
+   * only voter, the reads waiting for acknowledgements need none.
    */
-  void membershipChanged() {
+  void membershipChanged(boolean votersChanged) {
     syncMembers();
+    if (!votersChanged) return;
     lease.reset();
     firstRoundOfConfiguration = reads.sentSeq() + 1;
+    if (soleVoter()) confirmReads();
   }
 
   private void syncMembers() {

@@ -137,6 +137,12 @@ final class Roles {
   /** See {@link RaftEngine#step}. */
   void step(Message m) {
     if (!id.equals(m.to()) || m.from().equals(id)) return;
+    if (m instanceof RequestVote && log.membership().members().isEmpty()) {
+      // A node with no configuration has not been added yet, or lost its disk and came back under
+      // its old id: it may have voted in this very term before. It never needs to vote (it is
+      // promoted only once it holds the log, configuration included), so it ignores every request.
+      return;
+    }
     if (m.term() > term) {
       if (!acceptHigherTerm(m)) return;
     } else if (m.term() < term) {

@@ -59,6 +59,12 @@ public final class MembershipAutopilot {
   /** When each member was first seen missing from discovery (nanoClock), while it stays missing. */
   private final Map<String, Long> missingSince = new HashMap<>();
 
+  /** How long a learner whose promotion was refused (it was behind) waits for its next try. */
+  private static final long PROMOTE_BACKOFF_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** Learners whose last promotion was refused, and until when they wait (nanoClock). */
+  private final Map<String, Long> notCaughtUpUntil = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The change asked for and not answered yet; one at a time, as Raft makes them. */
   private CompletableFuture<Membership> inFlight;
 
@@ -88,9 +94,10 @@ public final class MembershipAutopilot {
     }
     Membership members = status.membership();
     Map<String, PeerAddress> seen = discovery.peers();
+    // Removal before promotion: a learner that cannot catch up must never keep a dead member in.
     String change = addOne(members, seen);
-    if (change == null && settings.autoPromote()) change = promoteOne(members, seen);
     if (change == null && settings.removeAfter() != null) change = removeOne(status.nodeId(), members, seen);
+    if (change == null && settings.autoPromote()) change = promoteOne(members, seen);
     return change;
   }
 
@@ -106,9 +113,16 @@ public final class MembershipAutopilot {
 
   private String promoteOne(Membership members, Map<String, PeerAddress> seen) {
     if (members.voters().size() >= settings.targetVoters()) return null;
+    long now = nanoClock.getAsLong();
     for (String learner : members.learners()) {
       if (!seen.containsKey(learner)) continue; // a learner discovery lost is no voter to count on
-      return ask("promote " + learner, node.promote(learner));
+      Long until = notCaughtUpUntil.get(learner);
+      if (until != null && now - until < 0) continue; // refused lately: give the others a turn
+      CompletableFuture<Membership> answer = node.promote(learner);
+      answer.whenComplete((m, failure) -> {
+        if (failure != null) notCaughtUpUntil.put(learner, nanoClock.getAsLong() + PROMOTE_BACKOFF_NANOS);
+      });
+      return ask("promote " + learner, answer);
     }
     return null;
   }

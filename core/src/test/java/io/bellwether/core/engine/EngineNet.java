@@ -80,6 +80,12 @@ final class EngineNet {
     }
   }
 
+  /** Cuts the link between {@code a} and {@code b}, both ways. */
+  void isolateLink(String a, String b) {
+    cut.add(a + ">" + b);
+    cut.add(b + ">" + a);
+  }
+
   void healAll() {
     cut.clear();
   }

@@ -422,6 +422,7 @@ class MembershipChangeTest {
 
     // CHANGE_BEFORE_TERM_COMMIT: a new leader changes the configuration before its no-op commits.
     EngineNet early = clusterLedBy("n1");
+    early.tickAll(CONFIG.heartbeatIntervalTicks()); // n2 and n3 learn that the first entry committed
     early.get("n2").plant(java.util.Set.of(InjectedBug.CHANGE_BEFORE_TERM_COMMIT));
     early.get("n3").plant(java.util.Set.of(InjectedBug.CHANGE_BEFORE_TERM_COMMIT));
     early.isolate("n1");
@@ -430,5 +431,78 @@ class MembershipChangeTest {
     early.join("n4", CONFIG, 44);
     n2.addLearner(learner("n4"));
     assertThat(n2.membership().learners()).containsExactly("n4");
+  }
+
+  @Test
+  void aChangeOfVotersIsRefusedWhenTheNewVotersHaveNoActiveMajority() {
+    EngineNet net = clusterLedBy("n1");
+    RaftEngine n1 = net.get("n1");
+    net.isolate("n2");
+    net.tickAll(2 * CONFIG.electionTimeoutTicks()); // n2 has not answered for an election timeout
+    // Removing n3 would leave {n1, n2}: both needed, n2 silent. The cluster would stop at once.
+    RequestFailedException e = catchFailure(() -> n1.removeMember("n3"));
+    assertThat(e.reason()).isEqualTo(Reason.QUORUM_AT_RISK);
+    assertThat(e.getMessage()).contains("only 1 answered");
+    assertThat(n1.voters()).containsExactly("n1", "n2", "n3");
+    // The silent one itself may go: {n1, n3} are both there.
+    n1.removeMember("n2");
+    net.stabilize();
+    assertThat(n1.voters()).containsExactly("n1", "n3");
+    assertThat(n1.membershipChangePending()).isFalse();
+  }
+
+  @Test
+  void aReadWaitingForAnAbsentVoterIsAnsweredWhenTheLeaderBecomesTheOnlyVoter() {
+    EngineNet net = EngineNet.of(2, CONFIG, 5);
+    net.campaign("n1");
+    RaftEngine n1 = net.get("n1");
+    net.isolate("n2");
+    n1.readIndex(42);
+    net.stabilize();
+    assertThat(net.readStates.get("n1")).as("n2 must acknowledge it").isEmpty();
+    n1.removeMember("n2"); // n1 alone is a majority of the voters after it
+    net.stabilize();
+    assertThat(n1.voters()).containsExactly("n1");
+    assertThat(net.readStates.get("n1")).extracting(ReadState::requestId).containsExactly(42L);
+  }
+
+  @Test
+  void aNodeWithNoConfigurationIgnoresVoteRequests() {
+    EngineNet net = EngineNet.of(3, CONFIG, 11);
+    RaftEngine wiped = net.join("n9", CONFIG, 9);
+    wiped.step(new RequestVote("n1", "n9", 5, 0, 0, false, false));
+    wiped.step(new RequestVote("n2", "n9", 6, 0, 0, true, false));
+    assertThat(wiped.hasReady() ? wiped.ready().messages() : List.of()).isEmpty();
+    assertThat(wiped.term()).as("not even the term moves").isZero();
+    assertThat(wiped.votedFor()).isNull();
+  }
+
+  @Test
+  void aVoterIsNeverAddedAgainAsALearner() {
+    EngineNet net = clusterLedBy("n1");
+    RaftEngine n1 = net.get("n1");
+    net.join("n4", CONFIG, 4);
+    n1.addLearner(Member.learner("n4", "127.0.0.1:74", null));
+    net.stabilize();
+    assertThat(reasonOf(() -> n1.addLearner(Member.learner("n2", null, null)))).isEqualTo(Reason.CONFLICT);
+  }
+
+  @Test
+  void theFirstLeaderWritesTheBootstrapConfigurationIntoTheLog() {
+    EngineNet net = clusterLedBy("n1");
+    RaftEngine n1 = net.get("n1");
+    LogEntry first = n1.entryAt(1);
+    assertThat(first.type()).isEqualTo(EntryType.CONFIG);
+    assertThat(n1.membership().index()).isEqualTo(1);
+    assertThat(n1.membership().voters()).containsExactly("n1", "n2", "n3");
+    // A node that joins later learns the founding voters from the log itself.
+    RaftEngine n4 = net.join("n4", CONFIG, 4);
+    n1.addLearner(learner("n4"));
+    net.stabilize();
+    assertThat(n4.membershipAt(1).voters()).containsExactly("n1", "n2", "n3");
+    // The next leader starts its term with a no-op: the configuration is in the log already.
+    net.isolate("n1");
+    RaftEngine next = electAmong(net, "n2", "n3");
+    assertThat(next.entryAt(next.lastIndex()).type()).isEqualTo(EntryType.NOOP);
   }
 }

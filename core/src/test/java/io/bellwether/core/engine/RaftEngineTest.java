@@ -73,13 +73,15 @@ class RaftEngineTest {
   }
 
   @Test
-  void candidateWinningMajorityBecomesLeaderAndAppendsNoopOfItsTerm() {
+  void candidateWinningMajorityBecomesLeaderAndAppendsAnEntryOfItsTerm() {
     EngineNet net = EngineNet.of(3, CONFIG, 7);
     net.campaign("n1");
     RaftEngine leader = net.get("n1");
     assertThat(leader.role()).isEqualTo(Role.LEADER);
     assertThat(leader.term()).isEqualTo(1);
-    assertThat(leader.entryAt(1).type()).isEqualTo(io.bellwether.core.EntryType.NOOP);
+    // The first leader's term-start entry is the bootstrap configuration; later leaders' a no-op.
+    assertThat(leader.entryAt(1).type()).isEqualTo(io.bellwether.core.EntryType.CONFIG);
+    assertThat(leader.entryAt(1).term()).isEqualTo(1);
     assertThat(leader.commitIndex()).isEqualTo(1);
     assertThat(net.get("n2").leaderId()).isEqualTo("n1");
   }

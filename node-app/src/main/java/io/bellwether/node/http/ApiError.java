@@ -67,7 +67,7 @@ public final class ApiError extends RuntimeException {
         case TOO_LARGE -> 413;
         case OVERLOADED -> 429;
         case NOT_LEADER, NO_LEADER, READ_UNAVAILABLE, SHUTTING_DOWN -> 503;
-        case CHANGE_IN_PROGRESS, NOT_CAUGHT_UP, CONFLICT, LAST_VOTER -> 409;
+        case CHANGE_IN_PROGRESS, NOT_CAUGHT_UP, CONFLICT, LAST_VOTER, QUORUM_AT_RISK -> 409;
         case NOT_A_MEMBER -> 404;
       };
       return new ApiError(status, e.reason().name(), e.getMessage(), extra);

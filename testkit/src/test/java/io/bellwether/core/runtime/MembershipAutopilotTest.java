@@ -48,7 +48,7 @@ class MembershipAutopilotTest {
 
   /** Reconciles until {@code done} holds of the leader's configuration. */
   private Membership reconcileUntil(MembershipAutopilot pilot, java.util.function.Predicate<Membership> done) {
-    return await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).until(() -> {
+    return await().atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
       pilot.reconcile();
       return cluster.node(cluster.leader().orElseThrow()).status().membership();
     }, done);
@@ -107,6 +107,24 @@ class MembershipAutopilotTest {
     clock.addAndGet(Duration.ofSeconds(2).toNanos());
     Membership m = reconcileUntil(pilot, c -> !c.contains(gone));
     assertThat(m.voters()).hasSize(2).contains(leader);
+  }
+
+  @Test
+  void aLearnerThatNeverCatchesUpStarvesNeitherRemovalsNorOtherPromotions() {
+    String leader = start();
+    String gone = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    discovery.see("n4"); // announced, never started: it never answers
+    MembershipAutopilot pilot = autopilotOn(leader,
+        new MembershipAutopilot.Settings(true, 5, Duration.ofSeconds(30)));
+    reconcileUntil(pilot, c -> c.contains("n4"));
+    cluster.join("n5");
+    discovery.see("n5");
+    reconcileUntil(pilot, c -> c.isVoter("n5"));
+    discovery.lose(gone);
+    pilot.reconcile();
+    clock.addAndGet(Duration.ofMinutes(5).toNanos());
+    Membership m = reconcileUntil(pilot, c -> !c.contains(gone));
+    assertThat(m.learners()).containsExactly("n4");
   }
 
   /** A discovery whose view the test sets; each node n{i} at 127.0.0.1:700{i} and :800{i}. */
