@@ -16,13 +16,16 @@ import java.util.function.BiFunction;
 
 /**
  * A cluster of {@link BellwetherNode}s in this JVM, assembled exactly as {@code bellwether node} does
- * (from settings, modules by name), with in-memory transport and storage and static discovery.
+ * (from settings, modules by name), with in-memory transport and storage and static discovery. Each
+ * node's peer address is a free port, so {@code transport=vertx} in the extra settings gives a
+ * cluster that talks TCP on loopback.
  */
 final class TestCluster implements AutoCloseable {
 
   final String clusterId = "test-" + UUID.randomUUID().toString().substring(0, 8);
   final List<BellwetherNode> nodes = new ArrayList<>();
   final Map<String, String> httpAddresses = new LinkedHashMap<>();
+  final Map<String, String> peerAddresses = new LinkedHashMap<>();
 
   static TestCluster start(int size, Map<String, String> extra) throws Exception {
     return start(size, extra, (self, other) -> null);
@@ -36,7 +39,10 @@ final class TestCluster implements AutoCloseable {
   static TestCluster start(int size, Map<String, String> extra, BiFunction<String, String, String> httpSeenBy)
       throws Exception {
     TestCluster c = new TestCluster();
-    for (int i = 1; i <= size; i++) c.httpAddresses.put("n" + i, "127.0.0.1:" + freePort());
+    for (int i = 1; i <= size; i++) {
+      c.httpAddresses.put("n" + i, "127.0.0.1:" + freePort());
+      c.peerAddresses.put("n" + i, "127.0.0.1:" + freePort());
+    }
     try {
       for (int i = 1; i <= size; i++) {
         String self = "n" + i;
@@ -44,7 +50,7 @@ final class TestCluster implements AutoCloseable {
         for (int j = 1; j <= size; j++) {
           String other = "n" + j;
           String seen = other.equals(self) ? null : httpSeenBy.apply(self, other);
-          peers.add(other + "=127.0.0.1:" + (17000 + j) + "@" + (seen != null ? seen : c.httpAddresses.get(other)));
+          peers.add(other + "=" + c.peerAddresses.get(other) + "@" + (seen != null ? seen : c.httpAddresses.get(other)));
         }
         Map<String, String> s = new LinkedHashMap<>();
         s.put("node.id", self);
@@ -78,6 +84,11 @@ final class TestCluster implements AutoCloseable {
           leader.get().nodeId().equals(n.status().leader()) && n.status().appliedIndex() >= n.status().commitIndex());
     });
     return leaderNow().orElseThrow();
+  }
+
+  /** The node named {@code id}. */
+  BellwetherNode node(String id) {
+    return nodes.stream().filter(n -> n.nodeId().equals(id)).findFirst().orElseThrow();
   }
 
   Optional<BellwetherNode> leaderNow() {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ClientCommands.Scan.class,
       ClientCommands.Status.class,
       LeaderCommand.class,
+      MemberCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -113,6 +113,14 @@ public record NodeConfig(
         snapshots, forwardWrites, grace, transferOnStop, effective);
   }
 
+  /**
+   * Whether {@code id} is a valid node id: 1 to 64 letters, digits, '.', '_' or '-', starting with a
+   * letter or digit (what {@code node.id} accepts, and so what a node that asks to join can be).
+   */
+  public static boolean isNodeId(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
   private static String id(Settings s, String key, String value) {
     if (!ID.matcher(value).matches()) {
       throw ConfigException.invalid(key, value, "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");

@@ -19,7 +19,7 @@ public final class ApiError extends RuntimeException {
    * The statuses with which this API says a write certainly did not happen (with its error body);
    * every other ending of a write may have applied it. The forwarder and the CLI judge by this.
    */
-  public static final Set<Integer> WRITE_NOT_DONE_STATUSES = Set.of(400, 404, 405, 412, 413, 429, 503);
+  public static final Set<Integer> WRITE_NOT_DONE_STATUSES = Set.of(400, 404, 405, 409, 412, 413, 429, 503);
 
   private static final long serialVersionUID = 1L;
 
@@ -49,6 +49,11 @@ public final class ApiError extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** This error with one more field in its body, such as a learner's {@code "lag"}. */
+  public ApiError with(String field, Object value) {
+    return new ApiError(status, code, getMessage(), extra.copy().put(field, value));
   }
 
   public JsonObject toJson() {

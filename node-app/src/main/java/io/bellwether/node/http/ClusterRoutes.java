@@ -1,13 +1,13 @@
 package io.bellwether.node.http;
 
+import io.bellwether.core.Member;
+import io.bellwether.core.Membership;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.spi.PeerAddress;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
-import java.util.TreeSet;
 
 /** {@code GET /v1/cluster}, {@code /health/live} and {@code /health/ready}. */
 final class ClusterRoutes {
@@ -23,20 +23,29 @@ final class ClusterRoutes {
     };
   }
 
+  /**
+   * The cluster as this node sees it. The members are those of the configuration it uses (the newest
+   * in its log, committed or not: {@code changePending} says which), each with the addresses this
+   * node reaches it at; a node still waiting to join has none. A learner shows as {@code learner}.
+   */
   static void cluster(RoutingContext ctx, NodeServices node) {
     NodeStatus s = node.status();
-    Map<String, PeerAddress> peers = node.discovery().peers();
+    Membership configuration = s.membership();
     boolean leading = s.role() == Role.LEADER;
     JsonArray members = new JsonArray();
-    for (String id : new TreeSet<>(s.voters())) {
-      PeerAddress address = peers.get(id);
-      JsonObject m = new JsonObject().put("id", id)
-          .put("peerAddress", address == null ? null : address.peer().toString())
-          .put("httpAddress", address == null || address.http() == null ? null : address.http().toString());
+    for (Member member : configuration.members()) {
+      String id = member.id();
+      PeerAddress address = node.discovery().lookup(id).orElse(null);
+      JsonObject m = new JsonObject().put("id", id).put("voter", member.voter())
+          .put("peerAddress", address != null ? address.peer().toString() : member.peer())
+          .put("httpAddress", address != null && address.http() != null ? address.http().toString() : member.http());
       Long match = null;
       if (id.equals(s.nodeId())) {
-        m.put("role", roleName(s.role()));
+        m.put("role", member.voter() ? roleName(s.role()) : "learner");
         match = s.lastIndex();
+      } else if (!member.voter()) {
+        m.put("role", "learner");
+        if (leading) match = s.matchIndexes().get(id);
       } else if (id.equals(s.leader())) {
         m.put("role", "leader");
       } else {
@@ -50,7 +59,7 @@ final class ClusterRoutes {
     }
     JsonObject body = new JsonObject()
         .put("node", s.nodeId())
-        .put("role", roleName(s.role()))
+        .put("role", s.learner() ? "learner" : roleName(s.role()))
         .put("term", s.term())
         .put("leader", s.leader())
         .put("commitIndex", s.commitIndex())
@@ -64,6 +73,8 @@ final class ClusterRoutes {
             .put("taken", s.snapshotsTaken())
             .put("installed", s.snapshotsInstalled()))
         .put("running", s.running())
+        .put("configIndex", configuration.index())
+        .put("changePending", s.membershipChangePending())
         .put("members", members);
     if (s.failure() != null) body.put("failure", s.failure());
     Replies.json(ctx, 200, body);

@@ -2,12 +2,12 @@ package io.bellwether.node.http;
 
 import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.PeerAddress;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,6 @@ final class Forwarder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
   private static final Set<String> HOP_BY_HOP = Set.of(
       "host", "content-length", "connection", "transfer-encoding", "keep-alive", "upgrade", "te", "trailer");
-
-  /** Statuses with which a Bellwether node says a write certainly did not happen (node-app README). */
 
   private final HttpClient client;
 
@@ -57,6 +56,18 @@ final class Forwarder implements AutoCloseable {
    * transfer"...) to {@code leaderId}, under the same rules as a write.
    */
   void forward(RoutingContext ctx, NodeServices services, String leaderId, String what) {
+    forwardWhile(ctx, services, leaderId, what, answer -> false, 0, 0);
+  }
+
+  /**
+   * As {@link #forward}, but sends the request again, after a pause that doubles from {@code
+   * firstPauseMs}, while the leader's answer matches {@code again} and {@code deadlineNanos} (a
+   * {@link System#nanoTime()} value) has not passed; then relays the last answer. For answers that
+   * say "not yet" and certainly changed nothing, such as a new leader's 409 {@code CHANGE_IN_PROGRESS}
+   * before it has committed an entry of its term.
+   */
+  void forwardWhile(RoutingContext ctx, NodeServices services, String leaderId, String what,
+      Predicate<Answer> again, long deadlineNanos, long firstPauseMs) {
     Endpoint target = services.discovery().lookup(leaderId).map(PeerAddress::http).orElse(null);
     if (target == null) {
       ctx.response().putHeader(Headers.LEADER, leaderId);
@@ -65,25 +76,15 @@ final class Forwarder implements AutoCloseable {
               + " but its HTTP address is unknown"));
       return;
     }
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    ctx.request().headers().forEach(h -> {
-      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) headers.add(h.getKey(), h.getValue());
-    });
-    headers.set(Headers.FORWARDED_BY, services.nodeId());
-    RequestOptions options = new RequestOptions()
-        .setMethod(ctx.request().method())
-        .setHost(target.host())
-        .setPort(target.port())
-        .setURI(ctx.request().uri())
-        .setHeaders(headers)
-        .setIdleTimeout(services.requestTimeout().toMillis() + 1_000);
-    Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
-    client.request(options)
-        .recover(connectFailure -> {
-          throw new ForwardException(true, connectFailure);
+    exchange(ctx, services, target)
+        .onSuccess(answer -> {
+          if (again.test(answer) && System.nanoTime() + firstPauseMs * 1_000_000 - deadlineNanos < 0) {
+            ctx.vertx().setTimer(firstPauseMs, t -> forwardWhile(ctx, services, leaderId, what, again, deadlineNanos,
+                Math.min(firstPauseMs * 2, 500)));
+            return;
+          }
+          relay(ctx, leaderId, what, answer);
         })
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> relay(ctx, leaderId, what, resp, b)))
         .onFailure(e -> {
           // Only a failure to open the request proves nothing was sent. Whatever fails later (a
           // refused or reset connection included: a pooled connection may break after the request
@@ -101,22 +102,58 @@ final class Forwarder implements AutoCloseable {
         });
   }
 
+  /** Sends the request, with its headers and {@link Headers#FORWARDED_BY}, and reads the whole answer. */
+  private Future<Answer> exchange(RoutingContext ctx, NodeServices services, Endpoint target) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    ctx.request().headers().forEach(h -> {
+      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) headers.add(h.getKey(), h.getValue());
+    });
+    headers.set(Headers.FORWARDED_BY, services.nodeId());
+    RequestOptions options = new RequestOptions()
+        .setMethod(ctx.request().method())
+        .setHost(target.host())
+        .setPort(target.port())
+        .setURI(ctx.request().uri())
+        .setHeaders(headers)
+        .setIdleTimeout(services.requestTimeout().toMillis() + 1_000);
+    Buffer body = ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer();
+    return client.request(options)
+        .recover(connectFailure -> {
+          throw new ForwardException(true, connectFailure);
+        })
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.headers(), b)));
+  }
+
+  /** The leader's answer to a forwarded request, read whole. */
+  record Answer(int status, MultiMap headers, Buffer body) {
+
+    /** The API's error code in the body ({@code "error"}), or null. */
+    String error() {
+      try {
+        return Json.decodeValue(body) instanceof JsonObject o && o.getValue("error") instanceof String code ? code : null;
+      } catch (DecodeException e) {
+        return null;
+      }
+    }
+  }
+
   /** Passes the leader's answer on as it is if {@link #relayable}, else answers 504. */
-  private static Void relay(RoutingContext ctx, String leaderId, String what, HttpClientResponse resp, Buffer body) {
-    if (ctx.response().ended() || ctx.response().closed()) return null;
-    if (!relayable(resp.statusCode(), body)) {
+  private static void relay(RoutingContext ctx, String leaderId, String what, Answer answer) {
+    if (ctx.response().ended() || ctx.response().closed()) return;
+    Buffer body = answer.body();
+    if (!relayable(answer.status(), body)) {
       String text = body.length() > 200 ? body.getString(0, 200) + "..." : body.toString();
       Replies.error(ctx, ApiError.outcomeUnknown("forwarded to leader " + leaderId + ", which answered HTTP "
-          + resp.statusCode() + " '" + text.strip() + "': not an answer that says the " + what + " did not happen,"
+          + answer.status() + " '" + text.strip() + "': not an answer that says the " + what + " did not happen,"
           + " so it may or may not have happened"));
-      return null;
+      return;
     }
-    ctx.response().setStatusCode(resp.statusCode());
-    resp.headers().forEach(h -> {
+    ctx.response().setStatusCode(answer.status());
+    answer.headers().forEach(h -> {
       if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) ctx.response().putHeader(h.getKey(), h.getValue());
     });
     ctx.response().end(body);
-    return null;
   }
 
   /**

@@ -34,6 +34,7 @@ public final class HttpApi implements AutoCloseable {
   private final Forwarder forwarder;
   private final KvRoutes kv;
   private final LeaderRoutes leader;
+  private final MemberRoutes members;
   private final Router router;
   private volatile NodeServices services;
   private HttpServer server;
@@ -45,6 +46,7 @@ public final class HttpApi implements AutoCloseable {
     this.forwarder = new Forwarder(vertx);
     this.kv = new KvRoutes(forwarder, registry);
     this.leader = new LeaderRoutes(forwarder);
+    this.members = new MemberRoutes(forwarder);
     this.router = buildRouter(maxValueBytes);
   }
 
@@ -59,6 +61,11 @@ public final class HttpApi implements AutoCloseable {
     route(r.get("/v1/cluster"), "cluster", ClusterRoutes::cluster, null);
     route(r.post("/v1/leader/transfer"), "leader_transfer", leader::transfer,
         BodyHandler.create(false).setBodyLimit(LeaderRoutes.MAX_BODY_BYTES));
+    route(r.post("/v1/members"), "member_add", members::add,
+        BodyHandler.create(false).setBodyLimit(MemberRequests.MAX_BODY_BYTES));
+    route(r.post("/v1/members/:id/promote"), "member_promote", members::promote,
+        BodyHandler.create(false).setBodyLimit(MemberRequests.MAX_BODY_BYTES));
+    route(r.delete("/v1/members/:id"), "member_remove", members::remove, null);
     route(r.get("/health/live"), "health_live", ClusterRoutes::live, null);
     route(r.get("/health/ready"), "health_ready", ClusterRoutes::ready, null);
     r.get("/metrics").handler(ctx -> {
@@ -70,15 +77,23 @@ public final class HttpApi implements AutoCloseable {
         "no route for " + ctx.request().method() + " " + ctx.request().path())));
     r.errorHandler(405, ctx -> Replies.error(ctx, new ApiError(405, "METHOD_NOT_ALLOWED",
         ctx.request().method() + " is not allowed on " + ctx.request().path())));
-    r.errorHandler(413, ctx -> Replies.error(ctx, new ApiError(413, "TOO_LARGE",
-        "leader_transfer".equals(ctx.get(ROUTE_TAG))
-            ? "request body is over the limit of " + LeaderRoutes.MAX_BODY_BYTES + " bytes for this route"
-            : "request body is over the limit of " + maxValueBytes + " bytes (max.value.bytes)")));
+    r.errorHandler(413, ctx -> Replies.error(ctx, new ApiError(413, "TOO_LARGE", tooLarge(ctx.get(ROUTE_TAG), maxValueBytes))));
     r.errorHandler(500, ctx -> {
       LOG.warn("unexpected error serving {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
       Replies.error(ctx, ApiError.of(ctx.failure() == null ? new IllegalStateException("internal error") : ctx.failure()));
     });
     return r;
+  }
+
+  /** Which body limit a route has: only values may be as large as {@code max.value.bytes}. */
+  private static String tooLarge(String route, int maxValueBytes) {
+    if ("leader_transfer".equals(route)) {
+      return "request body is over the limit of " + LeaderRoutes.MAX_BODY_BYTES + " bytes for this route";
+    }
+    if ("member_add".equals(route) || "member_promote".equals(route)) {
+      return "request body is over the limit of " + MemberRequests.MAX_BODY_BYTES + " bytes for this route";
+    }
+    return "request body is over the limit of " + maxValueBytes + " bytes (max.value.bytes)";
   }
 
   private static ApiError failureOr(RoutingContext ctx, ApiError fallback) {

@@ -4,24 +4,39 @@ import io.bellwether.core.engine.Role;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Raft metrics of one node, read from its published {@link NodeStatus}: role, term, commit, applied
- * and last index, and on the leader each follower's match index and lag. Leaderless time is
- * <em>observed</em> by sampling the status ({@link #sample()}); events the node reports itself
- * (syncs, elections, leader changes) are in {@link RaftEventMetrics}.
+ * and last index, the configuration (its index, voters and learners), and on the leader each
+ * follower's match index and lag. Leaderless time is <em>observed</em> by sampling the status
+ * ({@link #sample()}); events the node reports itself (syncs, elections, leader changes) are in
+ * {@link RaftEventMetrics}.
+ *
+ * <p>The per-follower gauges follow the configuration: {@link #sample()} registers them for a member
+ * added while the node runs and removes those of a member that left, so a scrape never lists a node
+ * that is not a member (of the configuration this node uses).
  */
 public final class NodeMetrics {
 
   private final RaftNode node;
+  private final MeterRegistry registry;
+  private final Map<String, List<Meter>> followerGauges = new HashMap<>();
   private final Timer leaderless;
   private long leaderlessSinceNanos = System.nanoTime();
 
   public NodeMetrics(RaftNode node, MeterRegistry registry) {
     this.node = node;
+    this.registry = registry;
     gauge(registry, "bellwether.raft.term", "current term", s -> s.term());
     gauge(registry, "bellwether.raft.commit.index", "commit index (high-water mark)", s -> s.commitIndex());
     gauge(registry, "bellwether.raft.applied.index", "last applied index", s -> s.appliedIndex());
@@ -35,25 +50,22 @@ public final class NodeMetrics {
     gauge(registry, "bellwether.raft.snapshots.installed", "snapshots installed from a leader since start",
         s -> s.snapshotsInstalled());
     gauge(registry, "bellwether.raft.running", "1 while the node runs", s -> s.running() ? 1 : 0);
+    gauge(registry, "bellwether.raft.config.index", "log index of the configuration this node uses (0: bootstrap)",
+        s -> s.membership().index());
+    gauge(registry, "bellwether.raft.voters", "voters in the configuration this node uses",
+        s -> s.membership().voters().size());
+    gauge(registry, "bellwether.raft.learners", "learners in the configuration this node uses",
+        s -> s.membership().learners().size());
+    // A learner's engine role is follower; it shows as learner instead, so exactly one role reads 1.
     for (Role role : Role.values()) {
-      Gauge.builder("bellwether.raft.role", node, n -> n.status().role() == role ? 1 : 0)
+      Gauge.builder("bellwether.raft.role", node, n -> !n.status().learner() && n.status().role() == role ? 1 : 0)
           .description("1 for the node's current role")
-          .tag("role", role.name().toLowerCase(java.util.Locale.ROOT))
+          .tag("role", role.name().toLowerCase(Locale.ROOT))
           .register(registry);
     }
-    for (String peer : node.status().voters()) {
-      if (peer.equals(node.nodeId())) continue;
-      Gauge.builder("bellwether.raft.follower.match.index", node, n -> matchIndex(n.status(), peer))
-          .description("on the leader: the follower's match index (NaN elsewhere)")
-          .tag("follower", peer).register(registry);
-      Gauge.builder("bellwether.raft.follower.lag", node, n -> lag(n.status(), peer))
-          .description("on the leader: entries the follower is behind the leader's last index (NaN elsewhere)")
-          .tag("follower", peer).register(registry);
-      Gauge.builder("bellwether.raft.follower.lease.backed", node, n -> leaseBacked(n.status(), peer))
-          .description("on the leader: 0 while the follower says its election timeout is too short to back"
-              + " the lease (lease reads fall back to ReadIndex), else 1 (NaN elsewhere)")
-          .tag("follower", peer).register(registry);
-    }
+    Gauge.builder("bellwether.raft.role", node, n -> n.status().learner() ? 1 : 0)
+        .description("1 for the node's current role").tag("role", "learner").register(registry);
+    followTheConfiguration(node.status());
     Gauge.builder("bellwether.raft.inbound.dropped", node, RaftNode::droppedInbound)
         .description("inbound messages dropped because the inbox was full").register(registry);
     this.leaderless = Timer.builder("bellwether.raft.leaderless")
@@ -79,9 +91,40 @@ public final class NodeMetrics {
     return match == null ? Double.NaN : Math.max(0, s.lastIndex() - match);
   }
 
-  /** Compares the status with the previous sample; call periodically from one thread. */
+  /** Registers the gauges of members that joined, and removes those of members that left. */
+  private void followTheConfiguration(NodeStatus s) {
+    Set<String> others = new HashSet<>();
+    for (var m : s.membership().members()) {
+      if (!m.id().equals(s.nodeId())) others.add(m.id());
+    }
+    followerGauges.keySet().removeIf(peer -> {
+      if (others.contains(peer)) return false;
+      followerGauges.get(peer).forEach(registry::remove);
+      return true;
+    });
+    for (String peer : others) {
+      if (followerGauges.containsKey(peer)) continue;
+      followerGauges.put(peer, List.of(
+          Gauge.builder("bellwether.raft.follower.match.index", node, n -> matchIndex(n.status(), peer))
+              .description("on the leader: the follower's match index (NaN elsewhere)")
+              .tag("follower", peer).register(registry),
+          Gauge.builder("bellwether.raft.follower.lag", node, n -> lag(n.status(), peer))
+              .description("on the leader: entries the follower is behind the leader's last index (NaN elsewhere)")
+              .tag("follower", peer).register(registry),
+          Gauge.builder("bellwether.raft.follower.lease.backed", node, n -> leaseBacked(n.status(), peer))
+              .description("on the leader: 0 while the follower says its election timeout is too short to back"
+                  + " the lease (lease reads fall back to ReadIndex), else 1 (NaN elsewhere)")
+              .tag("follower", peer).register(registry)));
+    }
+  }
+
+  /**
+   * Compares the status with the previous sample, and follows the configuration; call periodically
+   * from one thread.
+   */
   public synchronized void sample() {
     NodeStatus s = node.status();
+    followTheConfiguration(s);
     long now = System.nanoTime();
     if (s.leader() == null) {
       if (leaderlessSinceNanos < 0) leaderlessSinceNanos = now;
