@@ -1,5 +1,6 @@
 package io.bellwether.node;
 
+import io.bellwether.core.Membership;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvLimits;
@@ -18,6 +19,11 @@ import io.bellwether.core.spi.TransportProvider;
 import io.bellwether.node.config.NodeConfig;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
+import io.bellwether.node.membership.Bootstrap;
+import io.bellwether.node.membership.JoinException;
+import io.bellwether.node.membership.Joiner;
+import io.bellwether.node.membership.MembershipDiscovery;
+import io.bellwether.node.membership.Promoter;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.bellwether.node.metrics.LeaderTransferMetrics.Outcome;
 import io.bellwether.node.metrics.NodeMetrics;
@@ -28,6 +34,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -49,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * false), the HTTP server stops taking requests and lets those in flight finish, then the node stops
  * (closing transport and storage), then discovery and the rest. Any failure while starting closes
  * what was already opened.
+ *
+ * <p>A node started with {@code membership.join} ({@code --join}) and no configuration in its store
+ * joins a running cluster while it starts (see {@link Joiner}): {@link #start} returns once the
+ * cluster has added it as a learner, or fails. With a configuration in its store it never asks,
+ * whatever its settings say: its log says who the members are.
  */
 public final class BellwetherNode implements AutoCloseable {
 
@@ -64,6 +76,8 @@ public final class BellwetherNode implements AutoCloseable {
   private final KvClient kv;
   private final LeaderTransferMetrics transfers;
   private final long samplerTimer;
+  private volatile Promoter promoter;
+  private Membership joinedWith;
   private boolean closed;
   private boolean handOverTaken;
 
@@ -116,16 +130,16 @@ public final class BellwetherNode implements AutoCloseable {
       Endpoint httpEndpoint = http.listen(config.httpListen(), Duration.ofSeconds(10));
 
       PeerAddress self = new PeerAddress(config.nodeId(), config.peerListen(), httpEndpoint);
-      Discovery discovery = discoveryProvider.create(context, self);
+      // Also reaches the members added while the cluster runs, which no configured list names.
+      MembershipDiscovery discovery = new MembershipDiscovery(discoveryProvider.create(context, self), config.nodeId());
       opened.push(discovery);
       discovery.start(peers -> LOG.info("node {} knows peers {}", config.nodeId(), peers.keySet()));
 
       Transport transport = transportProvider.create(context, discovery);
       AutoCloseable closeTransport = transport::close;
       opened.push(closeTransport);
-      RaftNode node = RaftNode.builder()
+      RaftNode.Builder builder = RaftNode.builder()
           .nodeId(config.nodeId())
-          .voters(config.voters())
           .raftConfig(config.raftConfig())
           .store(store)
           .transport(transport)
@@ -135,12 +149,19 @@ public final class BellwetherNode implements AutoCloseable {
           .inboxCapacity(config.inboxCapacity())
           .maxPendingRequests(config.maxPendingRequests())
           .snapshotPolicy(config.snapshotPolicy())
-          .observer(new RaftEventMetrics(registry))
-          .build();
+          .promotionMaxLag(config.membership().promotionMaxLag())
+          .observer(new ObserverFanOut(new RaftEventMetrics(registry), discovery.follower()));
+      if (config.membership().joining()) builder.joining();
+      else builder.bootstrap(Bootstrap.configuration(config, httpEndpoint));
+      RaftNode node = builder.build();
       // From here the node owns the transport and the store and closes them itself.
       opened.remove(closeStore);
       opened.remove(closeTransport);
       opened.push(node);
+      // What the store holds, before the transport takes its first connection.
+      discovery.update(node.status().membership());
+      Joiner joiner = Joiner.ifNeeded(config, httpEndpoint, node.status().membership(), discovery);
+      if (joiner != null) joiner.checkCluster(); // before the transport listens: see Joiner
       node.start();
 
       KvClient kv = new KvClient(node, new KvLimits(config.maxValueBytes()), Clock.systemUTC());
@@ -148,10 +169,23 @@ public final class BellwetherNode implements AutoCloseable {
       LeaderTransferMetrics transfers = new LeaderTransferMetrics(registry);
       long timer = vertx.setPeriodic(100, id -> metrics.sample());
       http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers));
+      // HTTP serves meanwhile: GET /v1/cluster shows a node waiting to join.
+      Membership joined = joiner != null ? joiner.join() : null;
       LOG.info("node {} of cluster {} serving http://{} (peer {}; transport={} storage={} discovery={})",
           config.nodeId(), config.clusterId(), httpEndpoint, config.peerListen(), config.transport(),
           config.storage(), config.discovery());
-      return new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, transfers, timer);
+      BellwetherNode started =
+          new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, transfers, timer);
+      started.joinedWith = joined;
+      if (config.membership().promote()) {
+        started.promoter = new Promoter(config.nodeId(), node::status, config.membership().join(),
+            URI.create(started.httpUrl()), config.requestTimeout()).start();
+      }
+      return started;
+    } catch (JoinException e) {
+      closeAll(opened, e);
+      throw new JoinException("node " + config.nodeId() + " could not join the cluster at "
+          + config.membership().join() + ": " + e.getMessage());
     } catch (Exception | Error e) {
       closeAll(opened, e);
       throw e;
@@ -183,6 +217,14 @@ public final class BellwetherNode implements AutoCloseable {
 
   public String httpUrl() {
     return "http://" + httpEndpoint;
+  }
+
+  /**
+   * The configuration the cluster answered with when this node joined it while starting ({@code
+   * membership.join}, and no configuration in its store); empty when it did not join this time.
+   */
+  public Optional<Membership> joinedWith() {
+    return Optional.ofNullable(joinedWith);
   }
 
   public NodeStatus status() {
@@ -219,6 +261,8 @@ public final class BellwetherNode implements AutoCloseable {
     if (closed) return;
     closed = true;
     LOG.info("node {} stopping", config.nodeId());
+    Promoter asking = promoter;
+    if (asking != null) asking.close();
     handOverLeadership();
     vertx.cancelTimer(samplerTimer);
     http.shutdown(config.shutdownGrace());

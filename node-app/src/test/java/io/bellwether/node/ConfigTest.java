@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bellwether.core.spi.Settings;
 import io.bellwether.node.cli.Main;
+import io.bellwether.node.cli.NodeCommand;
 import io.bellwether.node.config.ConfigException;
 import io.bellwether.node.config.ConfigLoader;
 import io.bellwether.node.config.Defaults;
@@ -120,12 +121,79 @@ class ConfigTest {
       "shutdown.grace|soon",
       "shutdown.transfer.leadership|maybe",
       "discovery.static.peers|n2=nowhere",
+      "membership.join|127.0.0.1:8080",
+      "membership.join|ftp://127.0.0.1:8080",
+      "membership.join|http://127.0.0.1",
+      "membership.join|http://127.0.0.1:8080/v1/cluster",
+      "membership.join|http://127.0.0.1:8080,,http://127.0.0.1:8081",
+      "membership.join.timeout|5000s",
+      "membership.join.timeout|soon",
+      "membership.join.promote|maybe",
+      "membership.promotion.max.lag|-1",
   })
   void aBadValueNamesTheSettingAndTheValue(String key, String value) {
     assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of(key, value))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(key)
         .hasMessageContaining(value);
+  }
+
+  @Test
+  void joiningTakesURLsAndNoVoters() {
+    NodeConfig c = NodeConfig.from(Settings.of(Map.of("node.id", "n4", "storage", "inmem",
+        "membership.join", "http://10.0.0.1:8080, http://[::1]:8081/", "membership.join.promote", "true")));
+    assertThat(c.membership().joining()).isTrue();
+    assertThat(c.membership().join()).extracting(Object::toString)
+        .containsExactly("http://10.0.0.1:8080", "http://[::1]:8081");
+    assertThat(c.membership().promote()).isTrue();
+    assertThat(c.membership().joinTimeout()).isEqualTo(Duration.ofMillis(Defaults.JOIN_TIMEOUT_MS));
+    assertThat(c.voters()).as("a joining node takes the configuration from the cluster").isEmpty();
+
+    NodeConfig founding = NodeConfig.from(Settings.of(Map.of("storage", "inmem")));
+    assertThat(founding.membership().joining()).isFalse();
+    assertThat(founding.membership().promote()).isFalse();
+    assertThat(founding.membership().promotionMaxLag()).isEqualTo(Defaults.PROMOTION_MAX_LAG);
+    assertThat(NodeConfig.from(Settings.of(Map.of("membership.promotion.max.lag", "0"))).membership().promotionMaxLag())
+        .isZero();
+  }
+
+  @Test
+  void joiningRefusesWhatContradictsIt() {
+    assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of("membership.join", "http://127.0.0.1:8080",
+        "voters", "n1"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("voters").hasMessageContaining("membership.join");
+    assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of("membership.join.promote", "true"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("membership.join.promote")
+        .hasMessageContaining("membership.join");
+    assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of("membership.join", "http://127.0.0.1:8080",
+        "peer.listen", "127.0.0.1:0"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("peer.listen").hasMessageContaining("127.0.0.1:0");
+  }
+
+  @Test
+  void theJoinFlagsAreSettings() {
+    NodeCommand command = new NodeCommand();
+    picocli.CommandLine.populateCommand(command, "--join", "http://127.0.0.1:8080", "--promote");
+    Settings s = command.settings(Map.of());
+    assertThat(s.get("membership.join")).contains("http://127.0.0.1:8080");
+    assertThat(s.get("membership.join.promote")).contains("true");
+    Map<String, String> env = Map.of("BELLWETHER_MEMBERSHIP_JOIN", "http://127.0.0.1:9", "BELLWETHER_MEMBERSHIP_JOIN_TIMEOUT",
+        "5s", "BELLWETHER_MEMBERSHIP_PROMOTION_MAX_LAG", "7");
+    NodeConfig c = NodeConfig.from(ConfigLoader.load(Map.of(), env, null));
+    assertThat(c.membership().join()).extracting(Object::toString).containsExactly("http://127.0.0.1:9");
+    assertThat(c.membership().joinTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.membership().promotionMaxLag()).isEqualTo(7);
+  }
+
+  @Test
+  void theNodeCommandExitsWithCode1WhenItCannotJoin() {
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setErr(new PrintWriter(err)).execute("node", "--node-id", "j9",
+        "--transport", "inmem", "--storage", "inmem", "--peer-listen", "127.0.0.1:" + TestCluster.freePort(),
+        "--http-listen", "127.0.0.1:0", "--join", "http://127.0.0.1:" + TestCluster.freePort(),
+        "--set", "membership.join.timeout=1s");
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("node j9 could not join the cluster").contains("did not succeed in time");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.bellwether.node.Modules;
 import io.bellwether.node.config.ConfigException;
 import io.bellwether.node.config.ConfigLoader;
 import io.bellwether.node.config.NodeConfig;
+import io.bellwether.node.membership.JoinException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -67,6 +68,15 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--http-listen", paramLabel = "HOST:PORT", description = "HTTP API address (http.listen; default 127.0.0.1:8080)")
   String httpListen;
 
+  @Option(names = "--join", paramLabel = "URL[,URL...]",
+      description = {"join a running cluster through any of its nodes' HTTP URLs, e.g. http://10.0.0.1:8080"
+          + " (membership.join): added as a learner while starting; ignored once the data directory holds the"
+          + " cluster's configuration, so it may stay on the command line"})
+  String join;
+
+  @Option(names = "--promote", description = "with --join: ask to become a voter once caught up (membership.join.promote)")
+  Boolean promote;
+
   @Option(names = "--transport", description = "transport module (transport; default vertx)")
   String transport;
 
@@ -109,6 +119,9 @@ public final class NodeCommand implements Callable<Integer> {
       // A module refused one of its settings; its message names the setting.
       spec.commandLine().getErr().println("bellwether: bad configuration: " + e.getMessage());
       return EXIT_CONFIG;
+    } catch (JoinException e) {
+      spec.commandLine().getErr().println("bellwether: " + e.getMessage());
+      return 1;
     } catch (Exception e) {
       spec.commandLine().getErr().println("bellwether: node " + nodeConfig.nodeId() + " failed to start: " + e);
       return 1;
@@ -125,6 +138,9 @@ public final class NodeCommand implements Callable<Integer> {
       out.flush();
       stopped.countDown();
     }, "bellwether-shutdown"));
+    node.joinedWith().ifPresent(m -> spec.commandLine().getOut().println("node " + node.nodeId() + " joined cluster "
+        + nodeConfig.clusterId() + " as a learner: configuration " + m.index() + ", voters " + m.voters()
+        + ", learners " + m.learners()));
     spec.commandLine().getOut().println("node " + node.nodeId() + " of cluster " + nodeConfig.clusterId() + " serving "
         + node.httpUrl() + " (peer " + nodeConfig.peerListen() + ")");
     spec.commandLine().getOut().flush();
@@ -146,7 +162,7 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   /** The merged settings: these flags over {@code env} over the properties file. */
-  Settings settings(Map<String, String> env) {
+  public Settings settings(Map<String, String> env) {
     Map<String, String> flags = new LinkedHashMap<>(set);
     put(flags, NODE_ID, nodeId);
     put(flags, CLUSTER_ID, clusterId);
@@ -161,6 +177,8 @@ public final class NodeCommand implements Callable<Integer> {
     put(flags, TICK, tick);
     put(flags, REQUEST_TIMEOUT, requestTimeout);
     put(flags, MAX_VALUE_BYTES, maxValueBytes);
+    put(flags, JOIN, join);
+    put(flags, JOIN_PROMOTE, promote == null ? null : promote.toString());
     return ConfigLoader.load(flags, env, config);
   }
 

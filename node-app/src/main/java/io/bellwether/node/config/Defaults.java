@@ -20,6 +20,9 @@ public final class Defaults {
   public static final int MAX_PENDING_REQUESTS = 10_000;
   public static final long SHUTDOWN_GRACE_MS = 5_000;
   public static final boolean SHUTDOWN_TRANSFER_LEADERSHIP = true;
+  public static final long JOIN_TIMEOUT_MS = 60_000;
+  public static final boolean JOIN_PROMOTE = false;
+  public static final long PROMOTION_MAX_LAG = 1_000;
 
   private Defaults() {}
 }

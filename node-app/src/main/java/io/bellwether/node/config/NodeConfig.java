@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * ConfigException} naming the setting and the value.
  *
  * @param dataDir the data directory, or null when storage keeps nothing on disk ({@code inmem})
- * @param voters every voting member, this node included
+ * @param voters every voting member of the cluster this node founds, this node included; empty for a
+ *     node that joins a running cluster ({@link MembershipConfig#joining()}), which takes its
+ *     configuration from that cluster
  * @param staticPeers the peers listed in {@code discovery.static.peers} (empty when none)
  * @param shutdownTransferLeadership whether a leader asked to stop first hands its leadership to the
  *     most caught-up voter (bounded by two election timeouts), so a planned restart costs no election
+ * @param membership joining a running cluster, and judging promotions
  * @param settings every setting, with the derived ones filled in, handed to the modules
  */
 public record NodeConfig(
@@ -49,6 +52,7 @@ public record NodeConfig(
     boolean forwardWrites,
     Duration shutdownGrace,
     boolean shutdownTransferLeadership,
+    MembershipConfig membership,
     Settings settings) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -80,7 +84,13 @@ public record NodeConfig(
     Endpoint httpListen = endpoint(s, HTTP_LISTEN,
         listedSelf != null && listedSelf.http() != null ? listedSelf.http().toString() : Defaults.HTTP_LISTEN);
 
-    Set<String> voters = voters(s, nodeId, discovery, peers);
+    MembershipConfig membership = MembershipConfig.from(s);
+    Set<String> voters = membership.joining() ? joiningVoters(s) : voters(s, nodeId, discovery, peers);
+    if (membership.joining() && peerListen.port() == 0) {
+      // A joining node announces this address to the cluster, which must be able to connect to it.
+      throw ConfigException.invalid(PEER_LISTEN, peerListen.toString(), "a real port when " + JOIN
+          + " (--join) is given: the cluster connects to the address this node announces");
+    }
     Path dataDir = dataDir(s, storage, nodeId);
 
     Duration tick = duration(s, TICK, Duration.ofMillis(Defaults.TICK_MS), Duration.ofMillis(1), Duration.ofSeconds(10));
@@ -110,7 +120,7 @@ public record NodeConfig(
         .with(VOTERS, String.join(",", new TreeSet<>(voters)));
     return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
         discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
-        snapshots, forwardWrites, grace, transferOnStop, effective);
+        snapshots, forwardWrites, grace, transferOnStop, membership, effective);
   }
 
   /**
@@ -172,6 +182,19 @@ public record NodeConfig(
       }
     }
     return Set.copyOf(voters);
+  }
+
+  /**
+   * A joining node has no voters of its own: the cluster's configuration reaches it through the log.
+   * A {@code voters} list given as well would say it founds a cluster, which contradicts joining one.
+   */
+  private static Set<String> joiningVoters(Settings s) {
+    String raw = s.get(VOTERS).orElse("");
+    if (!raw.isBlank()) {
+      throw ConfigException.invalid(VOTERS, raw, "nothing when " + JOIN
+          + " (--join) is given: a joining node takes the cluster's configuration from the cluster");
+    }
+    return Set.of();
   }
 
   private static Path dataDir(Settings s, String storage, String nodeId) {

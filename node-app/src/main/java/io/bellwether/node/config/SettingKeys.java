@@ -33,13 +33,18 @@ public final class SettingKeys {
   public static final String SNAPSHOT_ENTRIES = "snapshot.entries";
   public static final String SNAPSHOT_BYTES = "snapshot.bytes";
   public static final String SNAPSHOT_CATCHUP_ENTRIES = "snapshot.catchup.entries";
+  public static final String JOIN = "membership.join";
+  public static final String JOIN_PROMOTE = "membership.join.promote";
+  public static final String JOIN_TIMEOUT = "membership.join.timeout";
+  public static final String PROMOTION_MAX_LAG = "membership.promotion.max.lag";
 
   /** Every setting the node itself reads. */
   public static final List<String> NODE_KEYS = List.of(
       NODE_ID, CLUSTER_ID, DATA_DIR, VOTERS, PEER_LISTEN, HTTP_LISTEN, TRANSPORT, STORAGE, DISCOVERY,
       STATIC_PEERS, TICK, REQUEST_TIMEOUT, MAX_VALUE_BYTES, INBOX_CAPACITY, MAX_PENDING_REQUESTS,
       ELECTION_TIMEOUT_TICKS, HEARTBEAT_INTERVAL_TICKS, FORWARD_WRITES, SHUTDOWN_GRACE,
-      SHUTDOWN_TRANSFER_LEADERSHIP, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_CATCHUP_ENTRIES);
+      SHUTDOWN_TRANSFER_LEADERSHIP, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_CATCHUP_ENTRIES, JOIN,
+      JOIN_PROMOTE, JOIN_TIMEOUT, PROMOTION_MAX_LAG);
 
   /** Module settings pass through to the module named by their prefix, which validates them. */
   public static final List<String> MODULE_PREFIXES = List.of("transport.", "storage.", "discovery.");
