@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes as for a write ({@link ClientCommands}), since a change is one: 0 done (or already
  * so); 1 certainly not changed (409 {@code CHANGE_IN_PROGRESS}, {@code NOT_CAUGHT_UP}, {@code
- * CONFLICT}, {@code LAST_VOTER}, a bad request, no leader, nothing reachable); 2 bad usage; 3 outcome
+ * CONFLICT}, {@code LAST_VOTER}, {@code QUORUM_AT_RISK}, a bad request, no leader, nothing reachable); 2 bad usage; 3 outcome
  * unknown (asking again is safe: what is already so is a no-op); 4 not a member.
  */
 @Command(name = "member", mixinStandardHelpOptions = true,

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>Only the leader changes the configuration, so a follower forwards these requests under the
  * rules of a forwarded write: a change whose answer is lost may have happened (504), and only the
  * leader's own refusal is relayed as one (409 {@code CHANGE_IN_PROGRESS}, {@code NOT_CAUGHT_UP},
- * {@code CONFLICT}, {@code LAST_VOTER}; 404 {@code NOT_A_MEMBER}). Asking again for what is already
+ * {@code CONFLICT}, {@code LAST_VOTER}, {@code QUORUM_AT_RISK}; 404 {@code NOT_A_MEMBER}). Asking again for what is already
  * so (the same learner, promoting a voter) is a 200 that changes nothing, so a retry after a 504 is
  * safe. The leader's removal of itself is {@link SelfRemoval}'s.
  */
