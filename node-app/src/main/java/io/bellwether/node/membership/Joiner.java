@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Both retry every join URL in turn with a growing pause, until {@code membership.join.timeout}
  * has passed; an answer that cannot get better (another node holds this id, the request is refused
- * as malformed) ends at once. A node whose store already holds a configuration never asks: the
- * caller checks that, so {@code --join} can stay on a node's command line for good.
+ * as malformed) ends at once. A node whose store already holds a configuration never asks (there is
+ * no joiner for it, see {@link #ifNeeded}), so {@code --join} can stay on a node's command line for
+ * good.
  */
 public final class Joiner {
 
