@@ -5,6 +5,7 @@ import io.bellwether.core.engine.Role;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvLimits;
 import io.bellwether.core.kv.KvStateMachine;
+import io.bellwether.core.runtime.MembershipAutopilot;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
 import io.bellwether.core.spi.Discovery;
@@ -63,6 +64,9 @@ import org.slf4j.LoggerFactory;
  * whatever its settings say: its log says who the members are.
  */
 public final class BellwetherNode implements AutoCloseable {
+
+  /** How often the membership autopilot looks at discovery: well under its failure detection. */
+  private static final long AUTOPILOT_INTERVAL_MS = 1_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(BellwetherNode.class);
 
@@ -131,7 +135,8 @@ public final class BellwetherNode implements AutoCloseable {
 
       PeerAddress self = new PeerAddress(config.nodeId(), config.peerListen(), httpEndpoint);
       // Also reaches the members added while the cluster runs, which no configured list names.
-      MembershipDiscovery discovery = new MembershipDiscovery(discoveryProvider.create(context, self), config.nodeId());
+      Discovery configured = discoveryProvider.create(context, self);
+      MembershipDiscovery discovery = new MembershipDiscovery(configured, config.nodeId());
       opened.push(discovery);
       discovery.start(peers -> LOG.info("node {} knows peers {}", config.nodeId(), peers.keySet()));
 
@@ -151,7 +156,7 @@ public final class BellwetherNode implements AutoCloseable {
           .snapshotPolicy(config.snapshotPolicy())
           .promotionMaxLag(config.membership().promotionMaxLag())
           .observer(new ObserverFanOut(new RaftEventMetrics(registry), discovery.follower()));
-      if (config.membership().joining()) builder.joining();
+      if (config.membership().startsEmpty()) builder.joining();
       else builder.bootstrap(Bootstrap.configuration(config, httpEndpoint));
       RaftNode node = builder.build();
       // From here the node owns the transport and the store and closes them itself.
@@ -168,6 +173,13 @@ public final class BellwetherNode implements AutoCloseable {
       NodeMetrics metrics = new NodeMetrics(node, registry);
       LeaderTransferMetrics transfers = new LeaderTransferMetrics(registry);
       long timer = vertx.setPeriodic(100, id -> metrics.sample());
+      if (config.membership().autopilot() != null) {
+        // The configured discovery, not the one the log fills in: only what discovery itself sees
+        // may add a member, or keep one from being removed.
+        MembershipAutopilot pilot = new MembershipAutopilot(node, configured, config.membership().autopilot());
+        vertx.setPeriodic(AUTOPILOT_INTERVAL_MS, id -> pilot.reconcile());
+        LOG.info("node {}: membership autopilot on ({})", config.nodeId(), config.membership().autopilot());
+      }
       http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers));
       // HTTP serves meanwhile: GET /v1/cluster shows a node waiting to join.
       Membership joined = joiner != null ? joiner.join() : null;

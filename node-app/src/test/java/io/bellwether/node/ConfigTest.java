@@ -3,6 +3,7 @@ package io.bellwether.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bellwether.core.runtime.MembershipAutopilot;
 import io.bellwether.core.spi.Settings;
 import io.bellwether.node.cli.Main;
 import io.bellwether.node.cli.NodeCommand;
@@ -155,6 +156,42 @@ class ConfigTest {
     assertThat(founding.membership().promotionMaxLag()).isEqualTo(Defaults.PROMOTION_MAX_LAG);
     assertThat(NodeConfig.from(Settings.of(Map.of("membership.promotion.max.lag", "0"))).membership().promotionMaxLag())
         .isZero();
+  }
+
+  @Test
+  void withADiscoverySystemANodeOffTheFoundersListWaitsToBeAddedAndTheAutopilotRuns() {
+    NodeConfig later = NodeConfig.from(Settings.of(Map.of("node.id", "n4", "storage", "inmem",
+        "voters", "n1,n2,n3", "discovery", "hazelcast")));
+    assertThat(later.membership().awaitsDiscovery()).isTrue();
+    assertThat(later.membership().startsEmpty()).isTrue();
+    assertThat(later.membership().joining()).as("no --join: the leader's autopilot adds it").isFalse();
+    assertThat(later.voters()).isEmpty();
+    assertThat(later.membership().autopilot())
+        .isEqualTo(new MembershipAutopilot.Settings(Defaults.AUTO_PROMOTE, Defaults.TARGET_VOTERS, null));
+
+    NodeConfig founder = NodeConfig.from(Settings.of(Map.of("node.id", "n1", "storage", "inmem",
+        "voters", "n1,n2,n3", "discovery", "hazelcast", "membership.auto.promote", "false",
+        "membership.target.voters", "5", "membership.auto.remove.after", "2m")));
+    assertThat(founder.membership().awaitsDiscovery()).isFalse();
+    assertThat(founder.voters()).containsExactlyInAnyOrder("n1", "n2", "n3");
+    assertThat(founder.membership().autopilot())
+        .isEqualTo(new MembershipAutopilot.Settings(false, 5, Duration.ofMinutes(2)));
+
+    // The static list announces nothing new: no autopilot unless asked, and off the list is an error.
+    assertThat(NodeConfig.from(Settings.of(Map.of("storage", "inmem"))).membership().autopilot()).isNull();
+    assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of("node.id", "n4", "voters", "n1"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("voters");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"membership.target.voters,0", "membership.target.voters,100", "membership.target.voters,three",
+      "membership.auto.remove.after,5s", "membership.auto.remove.after,soon", "membership.auto.remove.after,31d",
+      "membership.auto.remove.after,99999999999999999d", "membership.auto.promote,maybe",
+      "membership.autopilot,yes please"})
+  void badAutopilotSettingsAreRefusedByName(String key, String value) {
+    assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of("voters", "n1,n2,n3", "discovery", "hazelcast",
+        key, value))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(key);
   }
 
   @Test

@@ -64,7 +64,10 @@ public final class Settings {
     return value;
   }
 
-  /** A duration written as milliseconds ({@code 250}, {@code 250ms}) or seconds ({@code 2s}). */
+  /**
+   * A duration written as milliseconds ({@code 250}, {@code 250ms}), seconds ({@code 2s}), minutes
+   * ({@code 5m}), hours ({@code 1h}) or days ({@code 1d}).
+   */
   public Duration getDuration(String key, Duration defaultValue) {
     Optional<String> raw = get(key);
     if (raw.isEmpty()) return defaultValue;
@@ -72,9 +75,12 @@ public final class Settings {
     try {
       if (text.endsWith("ms")) return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
       if (text.endsWith("s")) return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+      if (text.endsWith("m")) return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+      if (text.endsWith("h")) return Duration.ofHours(Long.parseLong(text.substring(0, text.length() - 1)));
+      if (text.endsWith("d")) return Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1)));
       return Duration.ofMillis(Long.parseLong(text));
-    } catch (NumberFormatException e) {
-      throw invalid(key, raw.get(), "a duration such as 250ms or 2s");
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw invalid(key, raw.get(), "a duration such as 250ms, 2s, 5m, 1h or 1d");
     }
   }
 

@@ -23,6 +23,13 @@ public final class Defaults {
   public static final long JOIN_TIMEOUT_MS = 60_000;
   public static final boolean JOIN_PROMOTE = false;
   public static final long PROMOTION_MAX_LAG = 1_000;
+  /**
+   * With a discovery system, promote learners while the voters are fewer than the target: bounded
+   * by {@link #TARGET_VOTERS}, judged by the leader's caught-up check, and what lets a cluster that
+   * lost a voter (removed by an operator) fill the place from a spare learner without anyone.
+   */
+  public static final boolean AUTO_PROMOTE = true;
+  public static final int TARGET_VOTERS = 3;
 
   private Defaults() {}
 }

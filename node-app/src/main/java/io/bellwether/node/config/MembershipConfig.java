@@ -1,10 +1,15 @@
 package io.bellwether.node.config;
 
+import static io.bellwether.node.config.SettingKeys.AUTOPILOT;
+import static io.bellwether.node.config.SettingKeys.AUTO_PROMOTE;
+import static io.bellwether.node.config.SettingKeys.AUTO_REMOVE_AFTER;
 import static io.bellwether.node.config.SettingKeys.JOIN;
 import static io.bellwether.node.config.SettingKeys.JOIN_PROMOTE;
 import static io.bellwether.node.config.SettingKeys.JOIN_TIMEOUT;
 import static io.bellwether.node.config.SettingKeys.PROMOTION_MAX_LAG;
+import static io.bellwether.node.config.SettingKeys.TARGET_VOTERS;
 
+import io.bellwether.core.runtime.MembershipAutopilot;
 import io.bellwether.core.spi.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -24,8 +29,14 @@ import java.util.List;
  *     and fails to start ({@code membership.join.timeout})
  * @param promotionMaxLag how many entries behind its leader a learner may be and still be promoted,
  *     when this node leads ({@code membership.promotion.max.lag})
+ * @param awaitsDiscovery this node is not among the {@code voters} of a cluster found through a
+ *     discovery system: it starts with no configuration and waits for the leader's autopilot to add
+ *     it, with no {@code --join}
+ * @param autopilot the autopilot's settings when it runs ({@code membership.autopilot}: by default
+ *     with any discovery but the static list, which announces nothing new), else null
  */
-public record MembershipConfig(List<URI> join, boolean promote, Duration joinTimeout, long promotionMaxLag) {
+public record MembershipConfig(List<URI> join, boolean promote, Duration joinTimeout, long promotionMaxLag,
+    boolean awaitsDiscovery, MembershipAutopilot.Settings autopilot) {
 
   /** More join URLs than this is a typo, not a cluster. */
   static final int MAX_JOIN_URLS = 32;
@@ -39,8 +50,21 @@ public record MembershipConfig(List<URI> join, boolean promote, Duration joinTim
     return !join.isEmpty();
   }
 
+  /** Whether this node starts with no configuration of its own: joining, or waiting for discovery. */
+  public boolean startsEmpty() {
+    return joining() || awaitsDiscovery;
+  }
+
   /** Reads and validates the settings; each bad value is a {@link ConfigException} naming it. */
   static MembershipConfig from(Settings s) {
+    return from(s, Defaults.DISCOVERY, false);
+  }
+
+  /**
+   * @param discovery the discovery module the node uses (the autopilot's default depends on it)
+   * @param awaitsDiscovery see the record's component
+   */
+  static MembershipConfig from(Settings s, String discovery, boolean awaitsDiscovery) {
     List<URI> join = joinUrls(s.get(JOIN).orElse(""));
     boolean promote = s.getBoolean(JOIN_PROMOTE, Defaults.JOIN_PROMOTE);
     if (promote && join.isEmpty()) {
@@ -52,7 +76,24 @@ public record MembershipConfig(List<URI> join, boolean promote, Duration joinTim
       throw ConfigException.invalid(JOIN_TIMEOUT, s.get(JOIN_TIMEOUT).orElse(""), "a duration from 1s to 1h");
     }
     long maxLag = s.getLong(PROMOTION_MAX_LAG, Defaults.PROMOTION_MAX_LAG, 0, Long.MAX_VALUE);
-    return new MembershipConfig(join, promote, timeout, maxLag);
+    return new MembershipConfig(join, promote, timeout, maxLag, awaitsDiscovery, autopilot(s, discovery));
+  }
+
+  private static MembershipAutopilot.Settings autopilot(Settings s, String discovery) {
+    boolean on = s.getBoolean(AUTOPILOT, !discovery.equals("static"));
+    boolean autoPromote = s.getBoolean(AUTO_PROMOTE, Defaults.AUTO_PROMOTE);
+    int target = s.getInt(TARGET_VOTERS, Defaults.TARGET_VOTERS, 1, 99);
+    Duration removeAfter = null;
+    String rawRemove = s.get(AUTO_REMOVE_AFTER).orElse("");
+    if (!rawRemove.isBlank()) {
+      removeAfter = s.getDuration(AUTO_REMOVE_AFTER, null);
+      // Shorter than a discovery system's own failure detection would remove members that merely
+      // restarted; a minute is well above Hazelcast's (its heartbeat bound is tens of seconds).
+      if (removeAfter.compareTo(Duration.ofSeconds(10)) < 0 || removeAfter.compareTo(Duration.ofDays(30)) > 0) {
+        throw ConfigException.invalid(AUTO_REMOVE_AFTER, rawRemove, "a duration from 10s to 30d, or nothing (never remove)");
+      }
+    }
+    return on ? new MembershipAutopilot.Settings(autoPromote, target, removeAfter) : null;
   }
 
   /**

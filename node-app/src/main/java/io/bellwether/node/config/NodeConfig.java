@@ -84,8 +84,8 @@ public record NodeConfig(
     Endpoint httpListen = endpoint(s, HTTP_LISTEN,
         listedSelf != null && listedSelf.http() != null ? listedSelf.http().toString() : Defaults.HTTP_LISTEN);
 
-    MembershipConfig membership = MembershipConfig.from(s);
-    Set<String> voters = membership.joining() ? joiningVoters(s) : voters(s, nodeId, discovery, peers);
+    MembershipConfig membership = MembershipConfig.from(s, discovery, awaitsDiscovery(s, nodeId, discovery));
+    Set<String> voters = membership.startsEmpty() ? joiningVoters(s, membership) : voters(s, nodeId, discovery, peers);
     if (membership.joining() && peerListen.port() == 0) {
       // A joining node announces this address to the cluster, which must be able to connect to it.
       throw ConfigException.invalid(PEER_LISTEN, peerListen.toString(), "a real port when " + JOIN
@@ -155,6 +155,21 @@ public record NodeConfig(
     }
   }
 
+  /**
+   * With a discovery system, a node that is not on the founders' {@code voters} list is a new node:
+   * it waits, with no configuration, until the leader's autopilot adds it. The same settings file can
+   * then serve founders and later nodes alike.
+   */
+  private static boolean awaitsDiscovery(Settings s, String nodeId, String discovery) {
+    if (discovery.equals("static") || s.get(JOIN).filter(j -> !j.isBlank()).isPresent()) return false;
+    String raw = s.get(VOTERS).orElse("");
+    if (raw.isBlank()) return false; // refused below, with the reason
+    for (String part : raw.split(",", -1)) {
+      if (part.trim().equals(nodeId)) return false;
+    }
+    return true;
+  }
+
   private static Set<String> voters(Settings s, String nodeId, String discovery, Map<String, PeerAddress> peers) {
     Set<String> voters = new TreeSet<>();
     String raw = s.get(VOTERS).orElse("");
@@ -188,8 +203,9 @@ public record NodeConfig(
    * A joining node has no voters of its own: the cluster's configuration reaches it through the log.
    * A {@code voters} list given as well would say it founds a cluster, which contradicts joining one.
    */
-  private static Set<String> joiningVoters(Settings s) {
+  private static Set<String> joiningVoters(Settings s, MembershipConfig membership) {
     String raw = s.get(VOTERS).orElse("");
+    if (membership.awaitsDiscovery()) return Set.of(); // the founders' list, which this node is not on
     if (!raw.isBlank()) {
       throw ConfigException.invalid(VOTERS, raw, "nothing when " + JOIN
           + " (--join) is given: a joining node takes the cluster's configuration from the cluster");

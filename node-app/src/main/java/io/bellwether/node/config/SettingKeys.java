@@ -37,6 +37,10 @@ public final class SettingKeys {
   public static final String JOIN_PROMOTE = "membership.join.promote";
   public static final String JOIN_TIMEOUT = "membership.join.timeout";
   public static final String PROMOTION_MAX_LAG = "membership.promotion.max.lag";
+  public static final String AUTOPILOT = "membership.autopilot";
+  public static final String AUTO_PROMOTE = "membership.auto.promote";
+  public static final String TARGET_VOTERS = "membership.target.voters";
+  public static final String AUTO_REMOVE_AFTER = "membership.auto.remove.after";
 
   /** Every setting the node itself reads. */
   public static final List<String> NODE_KEYS = List.of(
@@ -44,7 +48,8 @@ public final class SettingKeys {
       STATIC_PEERS, TICK, REQUEST_TIMEOUT, MAX_VALUE_BYTES, INBOX_CAPACITY, MAX_PENDING_REQUESTS,
       ELECTION_TIMEOUT_TICKS, HEARTBEAT_INTERVAL_TICKS, FORWARD_WRITES, SHUTDOWN_GRACE,
       SHUTDOWN_TRANSFER_LEADERSHIP, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_CATCHUP_ENTRIES, JOIN,
-      JOIN_PROMOTE, JOIN_TIMEOUT, PROMOTION_MAX_LAG);
+      JOIN_PROMOTE, JOIN_TIMEOUT, PROMOTION_MAX_LAG, AUTOPILOT, AUTO_PROMOTE, TARGET_VOTERS,
+      AUTO_REMOVE_AFTER);
 
   /** Module settings pass through to the module named by their prefix, which validates them. */
   public static final List<String> MODULE_PREFIXES = List.of("transport.", "storage.", "discovery.");
