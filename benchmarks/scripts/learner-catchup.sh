@@ -123,10 +123,10 @@ for writes in $SIZES; do
 done
 
 table="$(awk -F'\t' 'NR > 1 {
-    printf "%s\t%s\t%.1f\t%.1f\t%s\t%s\t%s\t%.1f\t%s\t%s\n", $1, $2, $3 / 1048576, $4 / 1048576, $5, $6, $7,
-      ($7 > 0 ? $4 / 1048576 / $7 : 0), $8, ($9 == "" ? "-" : $9)
+    printf "%s\t%s\t%.1f\t%.1f\t%s\t%s\t%s\t%.3f\t%.1f\t%s\t%s\n", $1, $2, $3 / 1048576, $4 / 1048576, $5, $6, $7,
+      $7 - $6, ($7 - $6 > 0 ? $4 / 1048576 / ($7 - $6) : 0), $8, ($9 == "" ? "-" : $9)
   }' "$tsv")"
-header=$'writes\tcommit index\tleader dir MiB\tstate MiB\tHTTP up s\tadded s\tcaught up s\tstate MiB/s\tsnapshots installed\tpromote s'
+header=$'writes\tcommit index\tleader dir MiB\tstate MiB\tHTTP up s\tadded s\tcaught up s\tadded to caught up s\tstate MiB/s\tsnapshots installed\tpromote s'
 { printf '%s\n' "$header"; printf '%s\n' "$table"; } | column -t -s $'\t'
 
 {
@@ -141,6 +141,7 @@ header=$'writes\tcommit index\tleader dir MiB\tstate MiB\tHTTP up s\tadded s\tca
   md_table "$header" "$table"
   printf "\n- Times in seconds from just before \`bin/bellwether node --join\` was launched (JVM start included), polled every 50 ms: "
   printf 'HTTP up = first answer of /v1/cluster; added = n1 lists n4 as a member; caught up = n4 applied the commit index the leader had at launch. '
+  printf 'added to caught up = the catch-up itself (snapshot transfer, install and the log after it); state MiB/s = state / that time. '
   printf 'promote s = POST /v1/members/n4/promote until its 200 (the configuration committed and applied).\n'
 } >"$RESULTS_DIR/summary.md"
 manifest_write "$COMMAND"
