@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -163,6 +164,23 @@ abstract class E2eScenario {
     assertThat(history.staleReadProblems()).as("seed=%d: stale reads and versions", seed).isEmpty();
   }
 
+  /**
+   * No acknowledged write was lost: each key's linearizable value, read from the leader, is at its
+   * last acknowledged version or later, and is that write's value when at that version.
+   */
+  protected void assertNoAcknowledgedWriteLost() throws Exception {
+    String url = cluster.node(cluster.awaitLeader(LEADER_WITHIN)).url();
+    for (String key : Workload.KEYS) {
+      Map.Entry<Long, String> acked = history.lastAcknowledged(key);
+      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + "/v1/kv/" + key)).GET());
+      assertThat(r.statusCode()).as("read of %s: %s", key, r.body()).isIn(200, 404);
+      long version = r.statusCode() == 404 ? 0
+          : Long.parseLong(r.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
+      assertThat(version).as("%s: version now against its last acknowledged write", key).isGreaterThanOrEqualTo(acked.getKey());
+      if (version == acked.getKey() && version > 0) assertThat(r.body()).as(key).isEqualTo(acked.getValue());
+    }
+  }
+
   /** A put through every node in turn until one succeeds: the cluster serves again. Returns its version. */
   private long awaitWriteSucceeds() {
     long[] version = new long[1];
@@ -231,9 +249,11 @@ abstract class E2eScenario {
   }
 
   private void deleteDataDirs() throws IOException {
-    for (String id : E2eCluster.IDS) {
-      Path data = dir.resolve("data-" + id);
-      if (!Files.exists(data)) continue;
+    List<Path> dataDirs;
+    try (Stream<Path> entries = Files.list(dir)) {
+      dataDirs = entries.filter(p -> p.getFileName().toString().startsWith("data-")).toList();
+    }
+    for (Path data : dataDirs) {
       try (Stream<Path> files = Files.walk(data)) {
         for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
       }

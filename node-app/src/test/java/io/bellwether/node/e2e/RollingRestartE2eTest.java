@@ -11,9 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bellwether.testkit.lin.Op;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,27 +105,27 @@ class RollingRestartE2eTest extends E2eScenario {
     if (finalTerm != term) elections.add("after the restarts: term " + term + " -> " + finalTerm);
 
     List<Workload.WriteTiming> writes = workload.writes();
-    long baseline = longest(writes, baselineFrom, baselineTo);
+    long baseline = Workload.longest(writes, baselineFrom, baselineTo);
     System.out.printf("e2e rolling restart: baseline longest write %d ms (1 s before the restarts, %d writes)%n",
-        baseline, overlapping(writes, baselineFrom, baselineTo).size());
+        baseline, Workload.overlapping(writes, baselineFrom, baselineTo).size());
     long longestStop = 0;
     for (Restart r : restarts) {
-      long stop = longest(writes, r.signalled, r.exited);
-      long whole = longest(writes, r.signalled, r.caughtUp);
+      long stop = Workload.longest(writes, r.signalled, r.exited);
+      long whole = Workload.longest(writes, r.signalled, r.caughtUp);
       longestStop = Math.max(longestStop, stop);
       System.out.printf("e2e rolling restart of %s (%s): longest write %d ms while it stopped (SIGTERM to exit %d ms,"
               + " %d writes), %d ms until it caught up (SIGTERM to caught up %d ms, %d writes)%s%n",
           r.node, r.leader ? "leader" : "follower", stop, ms(r.exited - r.signalled),
-          overlapping(writes, r.signalled, r.exited).size(), whole, ms(r.caughtUp - r.signalled),
-          overlapping(writes, r.signalled, r.caughtUp).size(), r.leader ? "; " + r.detail : "");
+          Workload.overlapping(writes, r.signalled, r.exited).size(), whole, ms(r.caughtUp - r.signalled),
+          Workload.overlapping(writes, r.signalled, r.caughtUp).size(), r.leader ? "; " + r.detail : "");
     }
     long from = restarts.get(0).signalled;
     long to = restarts.get(restarts.size() - 1).caughtUp;
-    List<Workload.WriteTiming> during = overlapping(writes, from, to);
+    List<Workload.WriteTiming> during = Workload.overlapping(writes, from, to);
     Map<String, Long> outcomes = during.stream().collect(Collectors.groupingBy(
         w -> w.outcome() + (w.error() != null && w.error().startsWith("412") ? " (cas condition)" : ""),
         Collectors.counting()));
-    long overall = longest(writes, from, to);
+    long overall = Workload.longest(writes, from, to);
     long sentAgain = during.stream().filter(w -> w.attempts() > 1).count();
     System.out.printf("e2e rolling restart: %d ms from the first SIGTERM to the last catch-up; %d writes and cas,"
             + " outcomes %s, %d sent again to another node (why: %s); longest write %d ms (bound %d ms), %d ms while a node stopped (bound %d ms)%n",
@@ -150,30 +147,8 @@ class RollingRestartE2eTest extends E2eScenario {
     assertNoAcknowledgedWriteLost();
   }
 
-  /** Each key's linearizable value is at its last acknowledged version or later, and the same value there. */
-  private void assertNoAcknowledgedWriteLost() throws Exception {
-    String url = cluster.node(cluster.awaitLeader(LEADER_WITHIN)).url();
-    for (String key : Workload.KEYS) {
-      Map.Entry<Long, String> acked = history.lastAcknowledged(key);
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + "/v1/kv/" + key)).GET());
-      assertThat(r.statusCode()).as("read of %s: %s", key, r.body()).isIn(200, 404);
-      long version = r.statusCode() == 404 ? 0
-          : Long.parseLong(r.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
-      assertThat(version).as("%s: version now against its last acknowledged write", key).isGreaterThanOrEqualTo(acked.getKey());
-      if (version == acked.getKey() && version > 0) assertThat(r.body()).as(key).isEqualTo(acked.getValue());
-    }
-  }
-
   private long term(String id) {
     return cluster.status(id).map(s -> s.getLong("term")).orElseThrow(() -> new AssertionError(id + " does not answer"));
-  }
-
-  private static List<Workload.WriteTiming> overlapping(List<Workload.WriteTiming> writes, long from, long to) {
-    return writes.stream().filter(w -> w.invoked() <= to && w.ended() >= from).toList();
-  }
-
-  private static long longest(List<Workload.WriteTiming> writes, long from, long to) {
-    return overlapping(writes, from, to).stream().mapToLong(Workload.WriteTiming::millis).max().orElse(-1);
   }
 
   private static long ms(long nanos) {

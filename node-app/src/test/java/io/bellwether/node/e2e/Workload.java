@@ -31,6 +31,9 @@ import java.util.function.Function;
  * of keys with unique values: put, linearizable get, stale get (with this client's read-your-writes
  * {@code minIndex}) and compare-and-set, recorded in a {@link ClientHistory}.
  *
+ * <p>The endpoints can change while the clients run ({@link #addEndpoint}, {@link #removeEndpoint}),
+ * as an application's list does when nodes join or leave the cluster.
+ *
  * <p>Answers: 2xx (and 404 for a read) is OK; 400, 412, 413, 429 and 503 certainly did not happen
  * (FAIL; 412 is a cas whose condition did not hold), and so is a refused connection (nothing was
  * sent); 504, another status, a timeout or a broken connection is unknown (INFO), and the client
@@ -67,7 +70,8 @@ final class Workload implements AutoCloseable {
 
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofMillis(1000)).build();
-  private final List<String> urls;
+  /** The endpoints the clients use now: replaced whole when one is added or removed. */
+  private volatile List<String> urls;
   private final ClientHistory history;
   private final AtomicInteger nextProcess = new AtomicInteger();
   private final AtomicBoolean running = new AtomicBoolean(true);
@@ -76,6 +80,7 @@ final class Workload implements AutoCloseable {
   private final boolean failover;
   private final Queue<WriteTiming> writes = new ConcurrentLinkedQueue<>();
   private final Map<String, Integer> retried = new ConcurrentHashMap<>();
+  private final Map<String, Integer> okByEndpoint = new ConcurrentHashMap<>();
 
   Workload(List<String> urls, ClientHistory history, int clients, long seed) {
     this(urls, history, clients, seed, false);
@@ -95,6 +100,35 @@ final class Workload implements AutoCloseable {
     threads.forEach(Thread::start);
   }
 
+  /**
+   * Clients use {@code url} from their next request on, as an application does once its operator
+   * adds a node to its endpoint list (a node that joined the cluster).
+   */
+  void addEndpoint(String url) {
+    synchronized (threads) {
+      if (!urls.contains(url)) {
+        List<String> more = new ArrayList<>(urls);
+        more.add(url);
+        urls = List.copyOf(more);
+      }
+    }
+  }
+
+  /** Clients stop choosing {@code url} (a request in flight there ends as it will). */
+  void removeEndpoint(String url) {
+    synchronized (threads) {
+      List<String> fewer = new ArrayList<>(urls);
+      fewer.remove(url);
+      if (fewer.isEmpty()) throw new IllegalArgumentException("the clients need at least one endpoint");
+      urls = List.copyOf(fewer);
+    }
+  }
+
+  /** The endpoints the clients use now. */
+  List<String> endpoints() {
+    return urls;
+  }
+
   /** Operations that succeeded so far: a cheap sign of progress for a scenario. */
   int okCount() {
     return okCount.get();
@@ -103,6 +137,11 @@ final class Workload implements AutoCloseable {
   /** Every write and cas that ended so far, with its timing and outcome. */
   List<WriteTiming> writes() {
     return List.copyOf(writes);
+  }
+
+  /** Operations that succeeded, by the endpoint (URL) that answered them. */
+  Map<String, Integer> okByEndpoint() {
+    return new TreeMap<>(okByEndpoint);
   }
 
   /** With failover: why attempts were sent again (e.g. "refused", "503 NO_LEADER", "io"), and how often. */
@@ -142,7 +181,8 @@ final class Workload implements AutoCloseable {
     void run() {
       while (running.get()) {
         String key = KEYS.get(random.nextInt(KEYS.size()));
-        String url = urls.get(random.nextInt(urls.size()));
+        List<String> now = urls;
+        String url = now.get(random.nextInt(now.size()));
         int dice = random.nextInt(100);
         if (dice < 35) {
           put(url, key);
@@ -210,6 +250,7 @@ final class Workload implements AutoCloseable {
           ownVersion.merge(key, version, Math::max);
           lastWriteIndex = Math.max(lastWriteIndex, version);
           okCount.incrementAndGet();
+          okByEndpoint.merge(a.endpoint, 1, Integer::sum);
         } else if (certainlyNotDone(status)) {
           outcome = Op.Type.FAIL;
           error = status + " " + r.body();
@@ -245,6 +286,7 @@ final class Workload implements AutoCloseable {
         if (value != null) history.readWithVersion(key, value, version, "linearizable read on " + node);
         seen.put(key, new Seen(value, version));
         okCount.incrementAndGet();
+        okByEndpoint.merge(a.endpoint, 1, Integer::sum);
       } else if (certainlyNotDone(status)) {
         history.fail(process, F.READ, key, null, status + " " + r.body());
       } else {
@@ -267,7 +309,8 @@ final class Workload implements AutoCloseable {
           return a;
         }
         retried.merge(reason, 1, Integer::sum);
-        to = urls.get((urls.indexOf(to) + 1) % urls.size());
+        List<String> now = urls; // a removed endpoint's index is -1: the next is the first
+        to = now.get((now.indexOf(to) + 1) % now.size());
         LockSupport.parkNanos(RETRY_PAUSE_NANOS); // a short back-off before the next node, not a wait on a condition
       }
     }
@@ -305,18 +348,23 @@ final class Workload implements AutoCloseable {
     }
   }
 
-  /** One HTTP attempt: an answer, or a refused connection, or an unknown ending ({@code error}). */
-  private record Attempt(HttpResponse<String> response, ConnectException refused, String error, boolean interrupted) {
+  /**
+   * One HTTP attempt at {@code endpoint} (scheme, host and port): an answer, or a refused
+   * connection, or an unknown ending ({@code error}).
+   */
+  private record Attempt(String endpoint, HttpResponse<String> response, ConnectException refused, String error,
+      boolean interrupted) {
     static Attempt of(HttpClient http, HttpRequest request) {
+      String endpoint = request.uri().getScheme() + "://" + request.uri().getAuthority();
       try {
-        return new Attempt(http.send(request, HttpResponse.BodyHandlers.ofString()), null, null, false);
+        return new Attempt(endpoint, http.send(request, HttpResponse.BodyHandlers.ofString()), null, null, false);
       } catch (ConnectException refused) {
-        return new Attempt(null, refused, null, false);
+        return new Attempt(endpoint, null, refused, null, false);
       } catch (IOException e) {
-        return new Attempt(null, null, e.toString(), false);
+        return new Attempt(endpoint, null, null, e.toString(), false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return new Attempt(null, null, "interrupted", true);
+        return new Attempt(endpoint, null, null, "interrupted", true);
       }
     }
 
@@ -337,6 +385,16 @@ final class Workload implements AutoCloseable {
       if (status == 200 || status == 404 || certainlyNotDone(status)) return null;
       return String.valueOf(status); // 504 and any other ending: outcome unknown
     }
+  }
+
+  /** The writes (and cas) that were in flight at some moment between {@code from} and {@code to} (nanoTime). */
+  static List<WriteTiming> overlapping(List<WriteTiming> writes, long from, long to) {
+    return writes.stream().filter(w -> w.invoked() <= to && w.ended() >= from).toList();
+  }
+
+  /** The longest of {@link #overlapping} in milliseconds, -1 when there is none. */
+  static long longest(List<WriteTiming> writes, long from, long to) {
+    return overlapping(writes, from, to).stream().mapToLong(WriteTiming::millis).max().orElse(-1);
   }
 
   static boolean certainlyNotDone(int status) {
