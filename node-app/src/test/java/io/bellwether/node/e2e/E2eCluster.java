@@ -14,16 +14,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Three {@code bellwether node} processes on loopback (Vert.x transport, MapDB storage, static
  * discovery) with a {@link LinkProxy} on every directed link: node i's peer list names, for node j,
  * the proxy of link i to j, for both the peer port and the HTTP port (followers forward writes over
  * HTTP). Clients reach each node's HTTP port directly. Every fault is written to the fault log.
+ *
+ * <p>More nodes can join the running cluster ({@link E2eMembership#join}, processes started with
+ * {@code --join} at their own addresses: no proxies, the others reach them at the addresses they
+ * announce). A node the cluster no longer has as a member is {@link #retire}d: from then on the
+ * observations, the clients' URLs and the healing leave it out.
  */
 final class E2eCluster implements AutoCloseable {
 
@@ -35,10 +44,15 @@ final class E2eCluster implements AutoCloseable {
   /** Key "i>j": the proxies of node i's peer and HTTP connections to node j. */
   private final Map<String, LinkProxy> peerLinks = new LinkedHashMap<>();
   private final Map<String, LinkProxy> httpLinks = new LinkedHashMap<>();
+  /** Nodes that are no longer members: observed, healed and used by clients no more. */
+  private final Set<String> retired = new LinkedHashSet<>();
   private final PrintWriter faultLog;
   private final long startNanos = System.nanoTime();
+  private final Path dir;
+  private String clusterId;
 
   private E2eCluster(Path dir) throws IOException {
+    this.dir = dir;
     this.faultLog = new PrintWriter(Files.newBufferedWriter(dir.resolve("faults.log")), true);
   }
 
@@ -56,6 +70,7 @@ final class E2eCluster implements AutoCloseable {
   }
 
   private void build(Path dir, String clusterId) throws IOException {
+    this.clusterId = clusterId;
     Map<String, Integer> peerPorts = new LinkedHashMap<>();
     Map<String, Integer> httpPorts = new LinkedHashMap<>();
     for (String id : IDS) {
@@ -75,18 +90,55 @@ final class E2eCluster implements AutoCloseable {
         httpLinks.put(i + ">" + j, http);
         peers.add(j + "=127.0.0.1:" + peer.port() + "@127.0.0.1:" + http.port());
       }
-      List<String> args = List.of("node", "--node-id", i, "--cluster-id", clusterId,
-          "--peers", String.join(",", peers), "--transport", "vertx", "--storage", "mapdb",
-          "--data-dir", dir.resolve("data-" + i).toString(), "--tick", "50ms",
-          "--request-timeout", "2s", "--set", "shutdown.grace=0",
-          // Small snapshot thresholds, so every scenario also snapshots, compacts and, after a
-          // kill, may catch a node up through InstallSnapshot between real processes.
-          "--set", "snapshot.entries=" + SNAPSHOT_ENTRIES, "--set", "snapshot.catchup.entries=10");
+      List<String> args = new ArrayList<>(nodeArgs(i));
+      args.addAll(List.of("--peers", String.join(",", peers)));
       nodes.put(i, new E2eNode(i, httpPorts.get(i), args, dir.resolve(i + ".log")));
     }
   }
 
   static final int SNAPSHOT_ENTRIES = 60;
+
+  /** What every node is started with, whether it founded the cluster or joins it. */
+  List<String> nodeArgs(String id) {
+    return List.of("node", "--node-id", id, "--cluster-id", clusterId, "--transport", "vertx",
+        "--storage", "mapdb", "--data-dir", dataDir(id).toString(), "--tick", "50ms",
+        "--request-timeout", "2s", "--set", "shutdown.grace=0",
+        // Small snapshot thresholds, so every scenario also snapshots, compacts and, after a
+        // kill, may catch a node up through InstallSnapshot between real processes.
+        "--set", "snapshot.entries=" + SNAPSHOT_ENTRIES, "--set", "snapshot.catchup.entries=10");
+  }
+
+  Path dataDir(String id) {
+    return dir.resolve("data-" + id);
+  }
+
+  // ---- membership ---------------------------------------------------------------------------
+
+  /** Takes a node that joins the cluster (see {@link E2eMembership#join}) into this cluster's nodes. */
+  void adopt(E2eNode node) {
+    if (nodes.putIfAbsent(node.id, node) != null) throw new IllegalArgumentException(node.id + " exists already");
+    log("start " + node.id + " (" + node.url() + ") with --join");
+  }
+
+  /** {@code id} is no longer a member: leave it out of the URLs, observations and healing from now on. */
+  void retire(String id) {
+    log("retire " + id + " (not a member)");
+    retired.add(id);
+  }
+
+  /** Deletes the data directory of {@code id}, which must not be running: its disk is lost. */
+  void wipe(String id) throws IOException {
+    if (nodes.get(id).isAlive()) throw new IllegalStateException(id + " is running");
+    log("wipe the data directory of " + id);
+    try (Stream<Path> files = Files.walk(dataDir(id))) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+
+  /** The ids of the nodes that are members as far as the scenario knows (not {@link #retire}d). */
+  List<String> memberIds() {
+    return nodes.keySet().stream().filter(id -> !retired.contains(id)).toList();
+  }
 
   E2eNode node(String id) {
     return nodes.get(id);
@@ -96,8 +148,9 @@ final class E2eCluster implements AutoCloseable {
     return List.copyOf(nodes.values());
   }
 
+  /** The URLs of the members (retired nodes left out). */
   List<String> urls() {
-    return nodes.values().stream().map(E2eNode::url).toList();
+    return memberIds().stream().map(id -> nodes.get(id).url()).toList();
   }
 
   // ---- faults -------------------------------------------------------------------------------
@@ -126,13 +179,17 @@ final class E2eCluster implements AutoCloseable {
     nodes.get(id).awaitServing();
   }
 
-  /** Starts every node that is not running, then waits for all of them to serve. */
+  /** Starts every member that is not running, then waits for all of them to serve. */
   void restartAll() throws IOException {
     log("restart all");
-    for (E2eNode n : nodes.values()) {
+    for (E2eNode n : members()) {
       if (!n.isAlive()) n.start();
     }
-    for (E2eNode n : nodes.values()) n.awaitServing();
+    for (E2eNode n : members()) n.awaitServing();
+  }
+
+  private List<E2eNode> members() {
+    return memberIds().stream().map(nodes::get).toList();
   }
 
   void pause(String id) throws IOException, InterruptedException {
@@ -197,13 +254,13 @@ final class E2eCluster implements AutoCloseable {
     peerLinks.get(from + ">" + to).delay(ms);
   }
 
-  /** Every link passes again, every paused node continues, every killed node restarts. */
+  /** Every link passes again, every paused member continues, every killed member restarts. */
   void healAll() throws IOException, InterruptedException {
     healLinks();
-    for (E2eNode n : nodes.values()) {
+    for (E2eNode n : members()) {
       if (n.isPaused()) resume(n.id);
     }
-    for (E2eNode n : nodes.values()) {
+    for (E2eNode n : members()) {
       if (!n.isAlive()) restart(n.id);
     }
   }
@@ -224,11 +281,11 @@ final class E2eCluster implements AutoCloseable {
     }
   }
 
-  /** The node that says it leads with the highest term, among those that answer. */
+  /** The member that says it leads with the highest term, among those that answer. */
   Optional<String> leaderNow() {
     String leader = null;
     long term = -1;
-    for (String id : IDS) {
+    for (String id : memberIds()) {
       if (!nodes.get(id).isRunning()) continue;
       Optional<JsonObject> s = status(id);
       if (s.isPresent() && "leader".equals(s.get().getString("role")) && s.get().getLong("term") > term) {
@@ -256,14 +313,14 @@ final class E2eCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until every node answers with the same commit and applied index as the others, and that
-   * index is at least {@code minIndex}; returns it.
+   * Waits until every member answers with the same commit and applied index as the others, and
+   * that index is at least {@code minIndex}; returns it.
    */
   long awaitConvergence(long minIndex, Duration within) {
     long[] converged = new long[1];
-    await("all nodes at one applied index").atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
+    await("all members at one applied index").atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
       Long applied = null;
-      for (String id : IDS) {
+      for (String id : memberIds()) {
         Optional<JsonObject> s = status(id);
         if (s.isEmpty()) return false;
         long a = s.get().getLong("appliedIndex");

@@ -160,6 +160,19 @@ final class E2eNode implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits up to {@code within} for the process to exit by itself; returns its exit code. */
+  int awaitExit(Duration within) throws InterruptedException {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (!p.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("node " + id + " did not exit within " + within + ", see " + log);
+    }
+    LIVE.remove(p);
+    return p.exitValue();
+  }
+
   /** What the node's latest run printed (its log since the last start). */
   String outputOfLastRun() throws IOException {
     String out = Files.readString(log);
