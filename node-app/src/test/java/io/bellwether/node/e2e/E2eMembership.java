@@ -6,6 +6,7 @@ import io.bellwether.node.cli.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -91,24 +92,28 @@ final class E2eMembership {
     return cluster.status(id).map(View::of);
   }
 
-  /** Makes learner {@code id} a voter, through the members in turn. */
+  /** Makes learner {@code id} a voter, through the running members in turn. */
   Change promote(String id, Duration within) {
-    return change("promote " + id, cluster.memberIds(), within,
+    return change("promote " + id, running(), within,
         url -> HttpRequest.newBuilder(URI.create(url + "/v1/members/" + id + "/promote"))
             .POST(HttpRequest.BodyPublishers.noBody()),
         answer -> voters(answer).contains(id), false);
   }
 
   /**
-   * Removes member {@code id}, asking {@code via} first, then the other members in turn. A 404
-   * {@code NOT_A_MEMBER} after an answer that may have done it means it did.
+   * Removes member {@code id}, asking {@code via} first, then the other running members in turn. A
+   * 404 {@code NOT_A_MEMBER} after an answer that may have done it means it did.
    */
   Change remove(String id, String via, Duration within) {
     List<String> order = new ArrayList<>(List.of(via));
-    cluster.memberIds().stream().filter(m -> !m.equals(via)).forEach(order::add);
+    running().stream().filter(m -> !m.equals(via)).forEach(order::add);
     return change("remove " + id, order, within,
         url -> HttpRequest.newBuilder(URI.create(url + "/v1/members/" + id)).DELETE(),
         answer -> !members(answer).contains(id), true);
+  }
+
+  private List<String> running() {
+    return cluster.memberIds().stream().filter(id -> cluster.node(id).isRunning()).toList();
   }
 
   private interface Request {
@@ -132,6 +137,9 @@ final class E2eMembership {
       HttpResponse<String> r;
       try {
         r = E2eScenario.send(request.to(url));
+      } catch (ConnectException e) {
+        refusals.merge("refused", 1, Integer::sum); // nothing was sent
+        return false;
       } catch (IOException e) {
         refusals.merge("io", 1, Integer::sum);
         mayHaveHappened[0] = true;

@@ -323,7 +323,7 @@ class MembershipE2eTest extends E2eScenario {
     long casRefused = during.stream().filter(w -> w.outcome() == Op.Type.FAIL && w.error().startsWith("412")).count();
     System.out.printf("e2e membership [%s, seed %d]: %d ms from the first change to the last agreement; %d writes"
             + " and cas: %d failed, %d outcome unknown, %d cas whose condition did not hold; %d sent again to another"
-            + " node (why: %s); longest write %d ms%n", name, seed, ms(to - from), during.size(), failed, unknown,
+            + " node (why, over the whole run: %s); longest write %d ms%n", name, seed, ms(to - from), during.size(), failed, unknown,
         casRefused, during.stream().filter(w -> w.attempts() > 1).count(), workload.retried(),
         Workload.longest(writes, from, to));
     for (Joined j : joined) System.out.println("e2e membership [" + name + "]: " + j.describe());
