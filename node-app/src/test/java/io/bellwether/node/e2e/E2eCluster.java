@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *
  * <p>More nodes can join the running cluster ({@link E2eMembership#join}, processes started with
  * {@code --join} at their own addresses: no proxies, the others reach them at the addresses they
- * announce). A node the cluster no longer has as a member is {@link #retire}d: from then on the
+ * announce; they reach the founders at the addresses in the configuration, which the first leader
+ * wrote from its peer list, i.e. through that leader's link proxies). A node the cluster no longer has as a member is {@link #retire}d: from then on the
  * observations, the clients' URLs and the healing leave it out.
  */
 final class E2eCluster implements AutoCloseable {
