@@ -26,8 +26,11 @@ class RollingRestartE2eTest extends E2eScenario {
   /** The minimum election timeout of E2eCluster's nodes: 10 ticks (the default) of 50 ms. */
   private static final long ELECTION_TIMEOUT_MS = 500;
   /**
-   * The longest write a client may see while a node stops (SIGTERM to exit, the leader's hand-over
-   * included): two minimum election timeouts, the hand-over's own limit. A hand-over that failed
+   * The longest a write may wait while a node stops (from the SIGTERM, or from the write's start
+   * when later, to its answer; the leader's hand-over included): two minimum election timeouts, the
+   * hand-over's own limit. A write's wait before the SIGTERM is not the stop's: under load the
+   * previous node's JVM start-up held single writes for 1.1 to 1.8 s, and counted whole such a
+   * write failed this bound with no election and a stop of 150 to 300 ms. A hand-over that failed
    * costs that limit plus an election (over 1.5 s); one that worked costs tens of milliseconds, but
    * on the shared 2-core machine writes of 0.5 to 0.6 s were measured around a leader's stop with
    * no election (the term checks below say so), so one election timeout would be a flaky bound.
@@ -110,10 +113,10 @@ class RollingRestartE2eTest extends E2eScenario {
         baseline, Workload.overlapping(writes, baselineFrom, baselineTo).size());
     long longestStop = 0;
     for (Restart r : restarts) {
-      long stop = Workload.longest(writes, r.signalled, r.exited);
+      long stop = Workload.longestSince(writes, r.signalled, r.exited);
       long whole = Workload.longest(writes, r.signalled, r.caughtUp);
       longestStop = Math.max(longestStop, stop);
-      System.out.printf("e2e rolling restart of %s (%s): longest write %d ms while it stopped (SIGTERM to exit %d ms,"
+      System.out.printf("e2e rolling restart of %s (%s): longest wait %d ms while it stopped (SIGTERM to exit %d ms,"
               + " %d writes), %d ms until it caught up (SIGTERM to caught up %d ms, %d writes)%s%n",
           r.node, r.leader ? "leader" : "follower", stop, ms(r.exited - r.signalled),
           Workload.overlapping(writes, r.signalled, r.exited).size(), whole, ms(r.caughtUp - r.signalled),
@@ -128,7 +131,7 @@ class RollingRestartE2eTest extends E2eScenario {
     long overall = Workload.longest(writes, from, to);
     long sentAgain = during.stream().filter(w -> w.attempts() > 1).count();
     System.out.printf("e2e rolling restart: %d ms from the first SIGTERM to the last catch-up; %d writes and cas,"
-            + " outcomes %s, %d sent again to another node (why: %s); longest write %d ms (bound %d ms), %d ms while a node stopped (bound %d ms)%n",
+            + " outcomes %s, %d sent again to another node (why: %s); longest write %d ms (bound %d ms), longest wait %d ms while a node stopped (bound %d ms)%n",
         ms(to - from), during.size(), outcomes, sentAgain, workload.retried(), overall, OVERALL_PAUSE_BOUND_MS,
         longestStop, STOP_PAUSE_BOUND_MS);
 
@@ -139,7 +142,7 @@ class RollingRestartE2eTest extends E2eScenario {
     assertThat(failed).as("writes that certainly failed (other than a cas whose condition did not hold)").isEmpty();
     // The leader changed only at its own restart, and the term rose by one then: no election timed out.
     assertThat(elections).as("elections besides the hand-over").isEmpty();
-    assertThat(longestStop).as("longest write while a node stopped, against the hand-over's limit")
+    assertThat(longestStop).as("longest wait of a write while a node stopped, against the hand-over's limit")
         .isLessThan(STOP_PAUSE_BOUND_MS);
     assertThat(overall).as("longest write during the rolling restart").isLessThan(OVERALL_PAUSE_BOUND_MS);
 

@@ -397,6 +397,17 @@ final class Workload implements AutoCloseable {
     return overlapping(writes, from, to).stream().mapToLong(WriteTiming::millis).max().orElse(-1);
   }
 
+  /**
+   * The longest a write of {@link #overlapping} waited from {@code from} (or from its start, when
+   * later) to its answer, in milliseconds, -1 when there is none: what an event at {@code from}
+   * cost the writes, without the time a write had already waited before it (on a loaded 2-core
+   * machine, a write held up by a previous node's JVM start-up).
+   */
+  static long longestSince(List<WriteTiming> writes, long from, long to) {
+    return overlapping(writes, from, to).stream()
+        .mapToLong(w -> TimeUnit.NANOSECONDS.toMillis(w.ended() - Math.max(w.invoked(), from))).max().orElse(-1);
+  }
+
   static boolean certainlyNotDone(int status) {
     return status == 400 || status == 412 || status == 413 || status == 429 || status == 503;
   }
