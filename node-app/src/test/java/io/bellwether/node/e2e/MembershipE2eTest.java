@@ -37,8 +37,9 @@ class MembershipE2eTest extends E2eScenario {
   /** A join, a promotion or a removal: a new JVM starting on the shared 2-core machine included. */
   private static final Duration CHANGE_WITHIN = Duration.ofSeconds(30);
   /**
-   * The longest write a client may see while a member is removed and stopped: two minimum election
-   * timeouts (10 ticks of 50 ms), the bound of the leader's hand-over. One that worked costs a few
+   * The longest a write may wait ({@link Workload#longestSince}: from the request, or from the
+   * write's start when later) while a member is removed and stopped: two minimum election timeouts
+   * (10 ticks of 50 ms), the bound of the leader's hand-over. One that worked costs a few
    * hundred milliseconds on the shared 2-core machine; one that failed costs the bound and an
    * election (and a second term, which the term check catches anyway).
    */
@@ -334,10 +335,10 @@ class MembershipE2eTest extends E2eScenario {
     }
     for (Removal r : removals) {
       System.out.printf("e2e membership [%s]: removed %s (%s) in %d ms, %d request(s), refused %s; leader %s term %d"
-              + " -> leader %s term %d; longest write %d ms and longest time without an acknowledged write %d ms"
-              + " from the request to %s%n", name, r.id, r.leader ? "the leader" : "a follower",
+              + " -> leader %s term %d; longest wait of a write %d ms and longest time"
+              + " without an acknowledged write %d ms, from the request to %s%n", name, r.id, r.leader ? "the leader" : "a follower",
           ms(r.answered - r.sent), r.change.requests(), r.change.refusals(), r.leaderBefore, r.termBefore,
-          r.leaderAfter, r.termAfter, Workload.longest(writes, r.sent, r.stopped), longestGap(writes, r.sent, r.stopped),
+          r.leaderAfter, r.termAfter, Workload.longestSince(writes, r.sent, r.stopped), longestGap(writes, r.sent, r.stopped),
           r.stopped == r.answered ? "the answer" : "the process's exit");
     }
     System.out.println("e2e membership [" + name + "]: terms " + terms);
@@ -349,7 +350,7 @@ class MembershipE2eTest extends E2eScenario {
       assertThat(r.termAfter).as("term after removing %s (%s)", r.id, r.leader ? "the leader" : "a follower")
           .isEqualTo(r.termBefore + (r.leader ? 1 : 0));
       if (!r.leader) assertThat(r.leaderAfter).as("leader after removing follower %s", r.id).isEqualTo(r.leaderBefore);
-      assertThat(Workload.longest(writes, r.sent, r.stopped)).as("longest write while %s was removed and stopped", r.id)
+      assertThat(Workload.longestSince(writes, r.sent, r.stopped)).as("longest wait of a write while %s was removed and stopped", r.id)
           .isLessThan(REMOVAL_PAUSE_BOUND_MS);
     }
   }
