@@ -42,6 +42,9 @@ final class LogReplicator {
   /** Every other member's progress, voters and learners alike (thesis §4.2.1: learners get the log). */
   private final Map<String, Progress> progress = new TreeMap<>();
 
+  /** Members removed by the newest configuration, and its index: replicated to until they hold it. */
+  private final Map<String, Long> leaving = new TreeMap<>();
+
   /** The ticks clock, to tell when each member last answered. */
   private final LongSupplier now;
 
@@ -73,7 +76,14 @@ final class LogReplicator {
    */
   void membershipChanged() {
     Membership members = log.membership();
-    progress.keySet().removeIf(peer -> !members.contains(peer));
+    // A member just removed still gets the log up to the entry that removes it: once it holds that,
+    // it knows it is out and never campaigns. Otherwise it would time out and ask for votes forever
+    // (harmlessly, but for ever). Members removed by an earlier change are dropped now.
+    progress.keySet().removeIf(peer -> !members.contains(peer) && leaving.containsKey(peer));
+    leaving.clear();
+    for (String peer : progress.keySet()) {
+      if (!members.contains(peer)) leaving.put(peer, members.index());
+    }
     for (Member m : members.members()) {
       if (!m.id().equals(id) && !progress.containsKey(m.id())) {
         progress.put(m.id(), new Progress(log.lastIndex() + 1, config.maxInflightAppends()));
@@ -81,12 +91,24 @@ final class LogReplicator {
     }
   }
 
-  /** Whether {@code peer} is a follower of this leader (a member other than itself). */
+  /** A removed member that now holds the entry removing it needs nothing more from this leader. */
+  private void dropIfLeft(String peer, Progress pr) {
+    Long removedAt = leaving.get(peer);
+    if (removedAt != null && pr.matchIndex() >= removedAt) {
+      progress.remove(peer);
+      leaving.remove(peer);
+    }
+  }
+
+  /**
+   * Whether {@code peer} is a follower of this leader: a member other than itself, or one the newest
+   * configuration removed that does not hold that configuration yet.
+   */
   boolean replicatesTo(String peer) {
     return progress.containsKey(peer);
   }
 
-  /** The members this leader replicates to: every member but itself. */
+  /** The nodes this leader replicates to: every member but itself, and those just removed. */
   Set<String> peers() {
     return progress.keySet();
   }
@@ -158,6 +180,7 @@ final class LogReplicator {
         }
       }
       sendAppendIfReady(r.from());
+      dropIfLeft(r.from(), pr);
       return;
     }
     if (!pr.rejected(nextIndexAfterRejection(r))) return; // a stale rejection

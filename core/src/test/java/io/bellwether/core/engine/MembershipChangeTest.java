@@ -505,4 +505,24 @@ class MembershipChangeTest {
     RaftEngine next = electAmong(net, "n2", "n3");
     assertThat(next.entryAt(next.lastIndex()).type()).isEqualTo(EntryType.NOOP);
   }
+
+  @Test
+  void aRemovedFollowerIsSentItsRemovalSoItNeverCampaignsAndThenIsSentNothing() {
+    EngineNet net = clusterLedBy("n1");
+    RaftEngine n1 = net.get("n1");
+    RaftEngine n3 = net.get("n3");
+    long index = n1.removeMember("n3");
+    net.stabilize();
+    net.tickAll(3 * CONFIG.heartbeatIntervalTicks());
+    assertThat(n3.lastIndex()).as("n3 holds the entry that removes it").isGreaterThanOrEqualTo(index);
+    assertThat(n3.membership().contains("n3")).isFalse();
+    int sentToN3 = (int) net.delivered.stream().filter(m -> m.to().equals("n3")).count();
+    long term = n1.term();
+    for (int i = 0; i < 10 * CONFIG.electionTimeoutTicks(); i++) net.tickAll(1);
+    assertThat(net.delivered.stream().filter(m -> m.from().equals("n3") && m instanceof RequestVote))
+        .as("a removed node that knows it never campaigns").isEmpty();
+    assertThat(net.delivered.stream().filter(m -> m.to().equals("n3")))
+        .as("and the leader sends it nothing more").hasSize(sentToN3);
+    assertThat(n1.term()).isEqualTo(term);
+  }
 }
