@@ -1,9 +1,14 @@
 package io.bellwether.testkit.sim;
 
+import io.bellwether.core.Membership;
 import io.bellwether.core.engine.RaftEngine;
 import java.util.Collection;
 
-/** What the nodes of a simulated cluster agree on: who leads, how far all have applied, convergence. */
+/**
+ * What the nodes of a simulated cluster agree on: who leads, who the members are, how far all have
+ * applied, convergence. Nodes that are no members (spares not yet added, members removed) need not
+ * agree: they hear from no leader.
+ */
 final class Agreement {
 
   private Agreement() {}
@@ -22,19 +27,33 @@ final class Agreement {
   }
 
   /**
-   * The leader every node is up and agrees on, in one term, and that is not handing its leadership
-   * over (it takes no writes meanwhile); null while there is none.
+   * The configuration a client or operator would learn: the leader's (of the highest term), else
+   * {@code committed}, the newest known committed.
+   */
+  static Membership members(Collection<SimNode> nodes, Membership committed) {
+    String leader = leader(nodes);
+    if (leader == null) return committed;
+    for (SimNode node : nodes) if (node.id.equals(leader)) return node.engine().membership();
+    throw new AssertionError(leader);
+  }
+
+  /**
+   * The leader every member of its configuration is up and agrees on, in one term, and that is not
+   * handing its leadership over (it takes no writes meanwhile); null while there is none.
    */
   static String agreedLeader(Collection<SimNode> nodes) {
     String leader = leader(nodes);
     if (leader == null) return null;
     long term = -1;
+    Membership members = null;
     for (SimNode node : nodes) {
       if (!node.id.equals(leader)) continue;
       if (node.engine().transferee() != null) return null;
       term = node.engine().term();
+      members = node.engine().membership();
     }
     for (SimNode node : nodes) {
+      if (!node.id.equals(leader) && !members.contains(node.id)) continue;
       if (!node.isUp() || !leader.equals(node.engine().leaderId()) || node.engine().term() != term) {
         return null;
       }
@@ -67,10 +86,10 @@ final class Agreement {
     return true;
   }
 
-  /** How many nodes are in {@code state}. */
-  static int count(Collection<SimNode> nodes, SimNode.State state) {
-    int n = 0;
-    for (SimNode node : nodes) if (node.state() == state) n++;
-    return n;
+  /** One line per node, for reports. */
+  static String describe(Collection<SimNode> nodes) {
+    StringBuilder b = new StringBuilder();
+    for (SimNode node : nodes) b.append("  ").append(node).append('\n');
+    return b.toString();
   }
 }

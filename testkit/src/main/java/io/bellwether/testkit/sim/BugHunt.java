@@ -23,7 +23,10 @@ public final class BugHunt {
     return seed % 2 == 1 ? 3 : 5;
   }
 
-  /** The configuration that hunts {@code bug} with {@code seed}. */
+  /**
+   * The configuration that hunts {@code bug} with {@code seed}. The hunts aimed at bugs that have
+   * nothing to do with membership keep it static (no spares), as they ran before it could change.
+   */
   public static SimConfig config(InjectedBug bug, long seed, int nodes) {
     SimConfig base = SimConfig.of(seed, nodes).withBugs(EnumSet.of(bug));
     return switch (bug) {
@@ -32,7 +35,7 @@ public final class BugHunt {
       // and writes; clients reading from the old leader then see the past. Heal often, so that
       // partitions do not pile up into a cluster with no majority anywhere. Impatient clients, so
       // that writes stuck on the old leader do not keep them all away from the new one.
-      case READ_WITHOUT_QUORUM -> base
+      case READ_WITHOUT_QUORUM -> base.withSpares(0)
           .withFaults(mix(Map.of(FaultKind.ZOMBIE_LEADER, 5, FaultKind.HEAL, 5)).gap(30, 90))
           .withClients(8)
           .withClientTimeoutTicks(15);
@@ -41,7 +44,7 @@ public final class BugHunt {
       // entries nobody else has, new leaders that die before or just after their first appends
       // (one entry per AppendEntries, so an old entry can reach a majority ahead of the new
       // leader's no-op), restarts in any order, and a majority allowed to be down meanwhile.
-      case SKIP_CURRENT_TERM_COMMIT_RULE -> base
+      case SKIP_CURRENT_TERM_COMMIT_RULE -> base.withSpares(0)
           .withRaft(RaftConfig.DEFAULT.withMaxAppendBytes(1).withMaxInflightAppends(1))
           .withSnapshots(SnapshotPolicy.NEVER) // a snapshot sent one byte per message never arrives
           .withFaults(mix(Map.of(
@@ -51,6 +54,7 @@ public final class BugHunt {
           .withSafetyTicks(3_000);
       case LEASE_NOT_CHECKED -> leaseHunt(base);
       case TRANSFER_KEEPS_LEASE -> transferHunt(base);
+      case CONFIG_ON_COMMIT, TWO_CHANGES_IN_FLIGHT, CHANGE_BEFORE_TERM_COMMIT -> membershipHunt(base);
       // The sweep's weather finds the others quickly (a lost leader, a split vote, a lagging
       // follower shows them), and is the place to start for bugs added later.
       default -> base;
@@ -71,7 +75,7 @@ public final class BugHunt {
    * real network a hop is far shorter than a tick, and 20 ticks is the nearer likeness.
    */
   static SimConfig leaseHunt(SimConfig base) {
-    return base.withClocks(Clocks.withinDriftBound())
+    return base.withSpares(0).withClocks(Clocks.withinDriftBound())
         .withRaft(base.raft().withElectionTimeoutTicks(20))
         .withFaults(mix(Map.of(FaultKind.PAUSE_LEADER, 4, FaultKind.RESUME, 4,
             FaultKind.ISOLATE_LEADER, 3, FaultKind.ZOMBIE_LEADER, 3, FaultKind.HEAL, 4,
@@ -88,6 +92,33 @@ public final class BugHunt {
   public static SimConfig transferHunt(SimConfig base) {
     SimConfig lease = leaseHunt(base);
     return lease.withFaults(lease.faults().with(FaultKind.TRANSFER_LEADER, 6));
+  }
+
+  /**
+   * Weather that changes the membership all the time: adds, promotions and removals (two at once a
+   * third of the time), the 2015 schedule (STRANDED_CHANGE), transfers, and the leader changes,
+   * partitions, crashes and restarts that leave configuration entries uncommitted, truncated or
+   * half-replicated when a new leader takes over. Faults come every 10 to 40 ticks. The soak of
+   * {@code SimMembershipTest} runs it.
+   */
+  public static SimConfig membershipHunt(SimConfig base) {
+    Map<FaultKind, Integer> w = new EnumMap<>(FaultKind.class);
+    w.put(FaultKind.ADD_LEARNER, 4);
+    w.put(FaultKind.PROMOTE, 4);
+    w.put(FaultKind.REMOVE, 4);
+    w.put(FaultKind.STRANDED_CHANGE, 4);
+    w.put(FaultKind.TRANSFER_LEADER, 2);
+    w.put(FaultKind.ISOLATE_LEADER, 3);
+    w.put(FaultKind.PARTITION, 2);
+    w.put(FaultKind.CRASH_LEADER, 1);
+    w.put(FaultKind.CRASH_NEW_LEADER, 1);
+    w.put(FaultKind.TORN_CRASH, 2);
+    w.put(FaultKind.RESTART, 4);
+    w.put(FaultKind.PAUSE, 1);
+    w.put(FaultKind.RESUME, 2);
+    w.put(FaultKind.LOSS, 1);
+    w.put(FaultKind.HEAL, 4);
+    return base.withFaults(new FaultMix(w, 10, 40, false));
   }
 
   private static FaultMix mix(Map<FaultKind, Integer> weights) {

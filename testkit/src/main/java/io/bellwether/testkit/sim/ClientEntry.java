@@ -1,7 +1,9 @@
 package io.bellwether.testkit.sim;
 
+import io.bellwether.core.Membership;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
+import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.runtime.Applied;
 import io.bellwether.core.runtime.NodeDriver;
 import io.bellwether.core.runtime.QueryResult;
@@ -9,6 +11,7 @@ import io.bellwether.core.runtime.ReadConsistency;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * How a simulated client's request reaches a node: at once if it is up, when it resumes if it is
@@ -39,6 +42,18 @@ final class ClientEntry {
   void query(String id, byte[] query, ReadConsistency consistency, long minIndex,
       CompletableFuture<QueryResult> future) {
     submit(id, future, d -> d.query(query, consistency, minIndex, future));
+  }
+
+  /**
+   * An operator's membership change reaches {@code id}, which is up; a failure reported as certainly
+   * not applied after its configuration entry was appended is checked as a write's is.
+   */
+  void changeMembership(String id, ToLongFunction<RaftEngine> change, CompletableFuture<Membership> done) {
+    cluster.runOn(cluster.node(id), d -> {
+      long before = d.engine().lastIndex();
+      d.changeMembership(change, done);
+      certainFailures.watch(id, d.engine(), before, done);
+    });
   }
 
   /** A client request reaches a node: at once if it is up, on resume if it is paused. */

@@ -47,6 +47,27 @@ final class CourtedFollower {
     this.stepDeadline = now + STEP_TICKS;
   }
 
+  /**
+   * The script for {@code leader} (up): its candidate is the first running voter by id (told the
+   * leader is unreachable, it asks first), its follower and allies drawn from the others; null when
+   * too few voters run. Heals the network for it.
+   */
+  static CourtedFollower of(SimCluster cluster, String leader, Draws draws) {
+    List<String> voters = cluster.voterIds(leader);
+    List<String> others = voters.stream()
+        .filter(n -> !n.equals(leader) && cluster.state(n) == SimNode.State.UP).toList();
+    if (others.size() < 2) return null;
+    String candidate = others.get(0);
+    List<String> rest = draws.shuffled(others.subList(1, others.size()));
+    String follower = rest.get(0);
+    int majority = voters.size() / 2 + 1;
+    if (rest.size() - 1 < majority - 2) return null;
+    List<String> allies = rest.subList(1, 1 + majority - 2);
+    cluster.network().heal();
+    return new CourtedFollower(leader, follower, candidate, allies,
+        cluster.engine(leader).term(), cluster.nowTicks());
+  }
+
   /** Starts the script: step 1. */
   String begin(SimCluster cluster) {
     cluster.network().cutOneWay(leader, follower);

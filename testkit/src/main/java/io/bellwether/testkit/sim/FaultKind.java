@@ -74,7 +74,36 @@ public enum FaultKind {
    * The leader hands its leadership to another voter (thesis §3.10, TimeoutNow): the new leader is
    * elected past its voters' promise not to vote, so the old leader must have given up its lease.
    */
-  TRANSFER_LEADER;
+  TRANSFER_LEADER,
+  /**
+   * The leader adds a node that is no member (a spare never added, or a member removed earlier, with
+   * whatever its disk still holds) as a learner: it gets the log but neither votes nor counts. A
+   * third of the time a second change follows at once, before the first can commit, which a correct
+   * leader refuses (one change at a time).
+   */
+  ADD_LEARNER,
+  /**
+   * The leader makes a learner a voter; a learner that is not caught up is refused (NOT_CAUGHT_UP),
+   * a normal answer. A third of the time a second change follows at once, as for ADD_LEARNER.
+   */
+  PROMOTE,
+  /**
+   * The leader removes a member, learner or voter, sometimes itself (it steps down once that
+   * commits), never below {@link MembershipFaults#MIN_VOTERS} voters. The removed node keeps
+   * running and must not disrupt. A third of the time a second removal follows at once.
+   */
+  REMOVE,
+  /**
+   * The schedule of the 2015 single-server bug (see {@link StrandedChange}): a leader's change is
+   * stranded on it when it is cut off, a new leader changes the configuration its own way, and the
+   * old leader comes back to a voter that missed the new leader's entries.
+   */
+  STRANDED_CHANGE;
+
+  /** Whether this fault changes the cluster's membership. */
+  boolean isMembership() {
+    return this == ADD_LEARNER || this == PROMOTE || this == REMOVE || this == STRANDED_CHANGE;
+  }
 
   /** Whether this fault splits the network (and so replaces the partition in force, if any). */
   boolean isPartition() {

@@ -11,9 +11,22 @@ import java.util.Map;
 public record FaultMix(
     Map<FaultKind, Integer> weights, int minGapTicks, int maxGapTicks, boolean majorityMayFail) {
 
-  /** Every kind of fault, network faults and restarts most often, roughly every 10 to 60 ticks. */
-  public static final FaultMix DEFAULT =
-      new FaultMix(defaultWeights(), 10, 60, false);
+  /**
+   * The default mix before the membership changed: every kind of fault but the membership changes
+   * and leadership transfers, network faults and restarts most often, roughly every 10 to 60 ticks.
+   * Kept so that a seed's run of then can be replayed exactly ({@link SimConfig#withStaticMembership}).
+   */
+  public static final FaultMix STATIC_MEMBERSHIP = new FaultMix(staticWeights(), 10, 60, false);
+
+  /**
+   * Every kind of fault, network faults and restarts most often, roughly every 10 to 60 ticks; one
+   * in six changes the membership or moves the leadership. The membership weights were chosen so
+   * that the sweep's 40 runs catch each planted membership bug several times over without starving
+   * the crashes that catch the others (BugInjectionTest says how many runs catch each).
+   */
+  public static final FaultMix DEFAULT = STATIC_MEMBERSHIP
+      .with(FaultKind.ADD_LEARNER, 2).with(FaultKind.PROMOTE, 3).with(FaultKind.REMOVE, 2)
+      .with(FaultKind.TRANSFER_LEADER, 1).with(FaultKind.STRANDED_CHANGE, 3);
 
   /**
    * The mix of runs whose clocks stay within the lease's drift bound ({@link Clocks}): every kind of
@@ -21,9 +34,15 @@ public record FaultMix(
    * paused leaders, more frequent skews, and transports that wrongly report the leader unreachable
    * (which shortens election timers), since leases are what these runs are for.
    */
-  public static final FaultMix BOUNDED_CLOCKS =
-      DEFAULT.with(FaultKind.PAUSE_LEADER, 1).with(FaultKind.CLOCK_SKEW, 2)
-          .with(FaultKind.FALSE_ALARM, 2).with(FaultKind.COURTED_FOLLOWER, 6);
+  public static final FaultMix BOUNDED_CLOCKS = boundedClocks(DEFAULT);
+
+  /** {@link #BOUNDED_CLOCKS} as it was before the membership changed. */
+  public static final FaultMix BOUNDED_CLOCKS_STATIC_MEMBERSHIP = boundedClocks(STATIC_MEMBERSHIP);
+
+  private static FaultMix boundedClocks(FaultMix mix) {
+    return mix.with(FaultKind.PAUSE_LEADER, 1).with(FaultKind.CLOCK_SKEW, 2)
+        .with(FaultKind.FALSE_ALARM, 2).with(FaultKind.COURTED_FOLLOWER, 6);
+  }
 
   /** No faults at all. */
   public static final FaultMix NONE = new FaultMix(new EnumMap<>(FaultKind.class), 1, 1, false);
@@ -35,7 +54,7 @@ public record FaultMix(
     }
   }
 
-  private static Map<FaultKind, Integer> defaultWeights() {
+  private static Map<FaultKind, Integer> staticWeights() {
     Map<FaultKind, Integer> w = new EnumMap<>(FaultKind.class);
     w.put(FaultKind.PARTITION, 3);
     w.put(FaultKind.ISOLATE_LEADER, 3);
@@ -80,6 +99,12 @@ public record FaultMix(
 
   public int weight(FaultKind kind) {
     return weights.getOrDefault(kind, 0);
+  }
+
+  /** Whether any fault of this mix changes the membership. */
+  boolean changesMembership() {
+    for (FaultKind kind : FaultKind.values()) if (kind.isMembership() && weight(kind) > 0) return true;
+    return false;
   }
 
   int totalWeight() {

@@ -253,6 +253,19 @@ final class Invariants implements SimLogStore.Observer {
     return index >= 1 && index <= committed.size() ? committed.get((int) index - 1).term : -1;
   }
 
+  /** The hash of the committed log up to {@code index}, for {@code 1 <= index <= committedCount()}. */
+  long committedPrefixHash(long index) {
+    return committed.get((int) index - 1).prefixHash;
+  }
+
+  /**
+   * The lowest term of a node seen knowing {@code index} committed (an entry committed by a leader
+   * of that term or an earlier one), for {@code 1 <= index <= committedCount()}.
+   */
+  long commitTermAt(long index) {
+    return committed.get((int) index - 1).commitTerm;
+  }
+
   /** How many indexes are known committed (for the report). */
   long committedCount() {
     return committed.size();

@@ -15,6 +15,8 @@ final class Nemesis {
 
   private final SimCluster cluster;
   private final SplittableRandom random;
+  private final Draws draws;
+  private final MembershipFaults membership;
   private final FaultMix mix;
   private final Clocks clocks;
   private final List<String> schedule = new ArrayList<>();
@@ -32,9 +34,14 @@ final class Nemesis {
   /** RETURNING_LEADER under way, or null. */
   private ReturningLeader returning;
 
+  /** STRANDED_CHANGE under way, or null. */
+  private StrandedChange stranded;
+
   Nemesis(SimCluster cluster, SplittableRandom random, FaultMix mix, Clocks clocks) {
     this.cluster = cluster;
     this.random = random;
+    this.draws = new Draws(random);
+    this.membership = new MembershipFaults(cluster, draws);
     this.mix = mix;
     this.clocks = clocks;
     this.nextFaultTick = gap();
@@ -54,6 +61,12 @@ final class Nemesis {
       if (did != null) log(did);
       if (!returning.over(nowTicks)) return false;
       returning = null;
+    }
+    if (stranded != null) {
+      String did = stranded.advance(cluster);
+      if (did != null) log(did);
+      if (!stranded.over(nowTicks)) return false;
+      stranded = null;
     }
     return nowTicks >= nextFaultTick
         || (flapping != null && flapping.due(nowTicks))
@@ -94,6 +107,7 @@ final class Nemesis {
     trap = null;
     courted = null;
     returning = null;
+    stranded = null;
   }
 
   private FaultKind pick() {
@@ -109,7 +123,8 @@ final class Nemesis {
    * @return what was done, or null when the fault does not apply now (e.g. nothing to restart)
    */
   private String inject(FaultKind kind) {
-    List<String> ids = cluster.ids();
+    // Network faults aim at the members; nodes that are none are crashed, paused and restarted too.
+    List<String> ids = cluster.memberIds();
     if (kind.isPartition()) {
       // One partition at a time: piled up, they soon leave no majority anywhere, and a cluster
       // that cannot make progress exercises little. One-way cuts and lossy links do pile up.
@@ -118,7 +133,7 @@ final class Nemesis {
     }
     switch (kind) {
       case PARTITION -> {
-        Set<String> side = randomMinority(ids);
+        Set<String> side = draws.minority(ids);
         cluster.network().partition(side);
         return "partition(" + side + " | rest)";
       }
@@ -139,12 +154,12 @@ final class Nemesis {
         return "isolate(" + leader + ") and clockRate(" + leader + ", " + rate + ") [leader]";
       }
       case ISOLATE_NODE -> {
-        String node = any(ids);
+        String node = draws.any(ids);
         cluster.network().isolate(node);
         return "isolate(" + node + ")";
       }
       case BRIDGE -> {
-        List<String> shuffled = shuffled(ids);
+        List<String> shuffled = draws.shuffled(ids);
         String bridge = shuffled.get(0);
         int half = (shuffled.size() - 1) / 2;
         Set<String> left = new TreeSet<>(shuffled.subList(1, 1 + half));
@@ -153,13 +168,13 @@ final class Nemesis {
         return "bridge(" + left + " <" + bridge + "> " + right + ")";
       }
       case ONE_WAY -> {
-        List<String> pair = shuffled(ids).subList(0, 2);
+        List<String> pair = draws.shuffled(ids).subList(0, 2);
         cluster.network().cutOneWay(pair.get(0), pair.get(1));
         return "cutOneWay(" + pair.get(0) + " -> " + pair.get(1) + ")";
       }
       case FLAP -> {
         long now = cluster.nowTicks();
-        flapping = new Flapping(randomMinority(ids), now, now + 20 + random.nextInt(60));
+        flapping = new Flapping(draws.minority(ids), now, now + 20 + random.nextInt(60));
         return flapping.toString();
       }
       case HEAL -> {
@@ -232,7 +247,9 @@ final class Nemesis {
       case TRANSFER_LEADER -> {
         String leader = cluster.leader();
         if (leader == null || cluster.state(leader) != SimNode.State.UP) return null;
-        String target = any(ids.stream().filter(n -> !n.equals(leader)).toList());
+        List<String> others = cluster.voterIds(leader).stream().filter(n -> !n.equals(leader)).toList();
+        if (others.isEmpty()) return null;
+        String target = draws.any(others);
         // Half the time the old leader goes deaf the moment its TimeoutNow arrives: it never hears
         // its successor, and whatever it answers from its lease after that is the test.
         boolean deafen = random.nextBoolean();
@@ -242,28 +259,17 @@ final class Nemesis {
       case FALSE_ALARM -> {
         String leader = cluster.leader();
         if (leader == null) return null;
-        String node = any(ids.stream().filter(n -> !n.equals(leader)).toList());
+        String node = draws.any(ids.stream().filter(n -> !n.equals(leader)).toList());
         cluster.falseAlarm(node, leader);
         return "falseAlarm(" + node + " told " + leader + " is unreachable)";
       }
       case COURTED_FOLLOWER -> {
         String leader = cluster.leader();
         if (leader == null || cluster.state(leader) != SimNode.State.UP) return null;
-        List<String> others = ids.stream()
-            .filter(n -> !n.equals(leader) && cluster.state(n) == SimNode.State.UP).toList();
-        if (others.size() < 2) return null;
-        // The candidate is the first survivor by id: told the leader is unreachable, it asks first.
-        String candidate = others.get(0);
-        List<String> rest = shuffled(others.subList(1, others.size()));
-        String follower = rest.get(0);
-        int majority = ids.size() / 2 + 1;
-        if (rest.size() - 1 < majority - 2) return null;
-        List<String> allies = rest.subList(1, 1 + majority - 2);
-        cluster.network().heal();
+        courted = CourtedFollower.of(cluster, leader, draws);
+        if (courted == null) return null;
         flapping = null;
         trap = null;
-        courted = new CourtedFollower(leader, follower, candidate, allies,
-            cluster.engine(leader).term(), cluster.nowTicks());
         return "heal(), then " + courted.begin(cluster);
       }
       case RETURNING_LEADER -> {
@@ -278,66 +284,58 @@ final class Nemesis {
       case CLOCK_SKEW -> {
         // Half the time the leader's: a leader with a slow clock outlives its lease in its own eyes.
         String leader = cluster.leader();
-        String node = leader != null && random.nextBoolean() ? leader : any(ids);
+        String node = leader != null && random.nextBoolean() ? leader : draws.any(ids);
         double rate = clocks.bounded()
-            ? boundedRate()
+            ? draws.boundedRate(clocks.maxDrift())
             : random.nextBoolean() ? 1.0 : (2 + random.nextInt(7)) / 10.0;
         cluster.clockRate(node, rate);
         return "clockRate(" + node + ", " + rate + ")";
+      }
+      case ADD_LEARNER, PROMOTE, REMOVE -> {
+        return membership.inject(kind);
+      }
+      case STRANDED_CHANGE -> {
+        String leader = cluster.leader();
+        if (leader == null || cluster.state(leader) != SimNode.State.UP) return null;
+        stranded = new StrandedChange(cluster, leader, membership, draws);
+        flapping = null;
+        trap = null;
+        return stranded.begin(cluster);
       }
     }
     throw new AssertionError(kind);
   }
 
   /**
-   * A clock rate within the drift bound: a third of the time one of its ends (the worst case for a
-   * lease: a slow leader, fast followers), else anywhere in it, rounded to 1/1000.
+   * A node that is up and may be taken down without passing the cap on failed nodes: a member, or,
+   * one time in five when the membership changes, any node (a spare, a removed member).
    */
-  double boundedRate() {
-    double d = clocks.maxDrift();
-    return switch (random.nextInt(6)) {
-      case 0 -> 1 - d;
-      case 1 -> 1 + d;
-      default -> 1 + Math.round((random.nextDouble() * 2 - 1) * d * 1000) / 1000.0;
-    };
-  }
-
-  /** A node that is up and may be taken down without passing the cap on failed nodes. */
   private String pickUp() {
-    return mayTakeDown() ? pickIn(SimNode.State.UP) : null;
+    if (!mayTakeDown()) return null;
+    boolean anyNode = cluster.config().spares() == 0 || random.nextInt(5) == 0;
+    return pickIn(SimNode.State.UP, anyNode ? cluster.ids() : cluster.memberIds());
   }
 
+  /** Fewer of the members' voters are down or paused than the mix lets fail at once. */
   private boolean mayTakeDown() {
-    int n = cluster.ids().size();
+    List<String> voters = cluster.voterIds(cluster.leader());
+    int n = voters.size();
     int cap = mix.majorityMayFail() ? n - 1 : (n - 1) / 2;
-    return cluster.count(SimNode.State.DOWN) + cluster.count(SimNode.State.PAUSED) < cap;
+    int failed = 0;
+    for (String v : voters) if (cluster.state(v) != SimNode.State.UP) failed++;
+    return failed < cap;
   }
 
   private String pickIn(SimNode.State state) {
+    return pickIn(state, cluster.ids());
+  }
+
+  private String pickIn(SimNode.State state, List<String> ids) {
     List<String> in = new ArrayList<>();
-    for (String id : cluster.ids()) {
+    for (String id : ids) {
       if (cluster.state(id) == state) in.add(id);
     }
-    return in.isEmpty() ? null : any(in);
-  }
-
-  /** One to half of the nodes, at random. */
-  private Set<String> randomMinority(List<String> ids) {
-    int size = 1 + random.nextInt(ids.size() / 2);
-    return new TreeSet<>(shuffled(ids).subList(0, size));
-  }
-
-  private List<String> shuffled(List<String> ids) {
-    List<String> out = new ArrayList<>(ids);
-    for (int i = out.size() - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      out.set(j, out.set(i, out.get(j)));
-    }
-    return out;
-  }
-
-  private String any(List<String> ids) {
-    return ids.get(random.nextInt(ids.size()));
+    return in.isEmpty() ? null : draws.any(in);
   }
 
   private long gap() {

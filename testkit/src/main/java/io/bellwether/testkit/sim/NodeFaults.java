@@ -116,9 +116,18 @@ final class NodeFaults {
     deafOnHandover = null;
   }
 
-  /** The faults end: no old leader goes deaf any more. */
-  void stopDeafening() {
-    deafOnHandover = null;
+  /** The faults end: the network heals, every node runs again on a clock on time. */
+  void healEverything(List<SimNode> nodes) {
+    deafOnHandover = null; // no old leader goes deaf any more
+    cluster.nemesis().stop();
+    cluster.network().heal();
+    cluster.nemesis().log("liveness phase: heal(), restart and resume every node, clocks on time");
+    for (SimNode node : nodes) {
+      node.clockRate = 1.0;
+      node.disarmCrash();
+      if (node.state() == SimNode.State.DOWN) start(node);
+      if (node.state() == SimNode.State.PAUSED) resume(node);
+    }
   }
 
   int crashes() {

@@ -38,40 +38,63 @@ final class PromiseInvariants {
   }
 
   void check(List<SimNode> nodes) {
-    int majority = nodes.size() / 2 + 1;
     for (SimNode node : nodes) {
       if (node.state() == SimNode.State.DOWN) continue;
       RaftEngine e = node.engine();
-      if (node.isLeader() && termsChecked.add(e.term())) checkVotesDurable(nodes, node, e.term(), majority);
-      if (e.commitIndex() > commitChecked) checkCommitsDurable(nodes, node, e.commitIndex(), majority);
+      if (node.isLeader() && termsChecked.add(e.term())) checkVotesDurable(nodes, node, e.term());
+      if (e.commitIndex() > commitChecked) checkCommitsDurable(nodes, node, e.commitIndex());
       if (checkLeases && node.isUp() && e.servesLeaseReads()) checkLease(nodes, node, e.term());
     }
   }
 
-  private static void checkVotesDurable(List<SimNode> nodes, SimNode leader, long term, int majority) {
+  /** A majority of the voters the leader was elected by: those of its configuration now. */
+  private static void checkVotesDurable(List<SimNode> nodes, SimNode leader, long term) {
+    List<String> voters = leader.engine().membership().voters();
     List<String> holding = new ArrayList<>();
     for (SimNode n : nodes) {
       HardState hs = n.store().durableHardState();
-      if (hs.term() > term || (hs.term() == term && leader.id.equals(hs.votedFor()))) holding.add(n.id);
+      boolean voted = hs.term() > term || (hs.term() == term && leader.id.equals(hs.votedFor()));
+      if (voted && voters.contains(n.id)) holding.add(n.id);
     }
-    if (holding.size() < majority) {
+    if (holding.size() < majority(voters)) {
       throw new SimFailure("Vote durability violated: " + leader.id + " leads term " + term
-          + " but only " + holding + " hold a vote for it (or a later term) on disk");
+          + " but only " + holding + " of its voters " + voters
+          + " hold a vote for it (or a later term) on disk");
     }
   }
 
-  private void checkCommitsDurable(List<SimNode> nodes, SimNode seenOn, long commit, int majority) {
+  /**
+   * A majority of the voters that decided the commit: a leader's configuration now (it counts its
+   * newest one, committed or not). A follower seen first (its leader died in the step it
+   * committed) knows the configuration at the index or its newest; either one will do.
+   */
+  private void checkCommitsDurable(List<SimNode> nodes, SimNode seenOn, long commit) {
     SimLogStore store = seenOn.store();
+    RaftEngine e = seenOn.engine();
     for (long i = Math.max(commitChecked + 1, Math.max(1, store.knownFrom())); i <= commit; i++) {
       long term = store.termOf(i);
       List<String> holding = new ArrayList<>();
       for (SimNode n : nodes) if (n.store().durablyHolds(i, term)) holding.add(n.id);
-      if (holding.size() < majority) {
+      List<String> voters = e.membership().voters();
+      boolean durable = holdsMajority(holding, voters)
+          || (!seenOn.isLeader() && holdsMajority(holding, e.membershipAt(i).voters()));
+      if (!durable) {
         throw new SimFailure("Commit durability violated: " + seenOn.id + " counts index " + i
-            + " (term " + term + ") committed but only " + holding + " hold it on disk");
+            + " (term " + term + ") committed but only " + holding + " hold it on disk (voters "
+            + voters + ")");
       }
     }
     commitChecked = commit;
+  }
+
+  private static boolean holdsMajority(List<String> holding, List<String> voters) {
+    int n = 0;
+    for (String v : voters) if (holding.contains(v)) n++;
+    return n >= majority(voters);
+  }
+
+  private static int majority(List<String> voters) {
+    return voters.size() / 2 + 1;
   }
 
   private static void checkLease(List<SimNode> nodes, SimNode holder, long term) {

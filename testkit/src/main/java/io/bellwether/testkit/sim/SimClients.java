@@ -82,7 +82,7 @@ final class SimClients {
   private final Map<String, Seen> seen = new HashMap<>();
   private int nextProcess;
   private long nextValue;
-  private String leaderHint;
+  private final ClientRouting routing;
   private boolean active = true;
   private SimFailure broken;
 
@@ -90,6 +90,7 @@ final class SimClients {
       int timeoutTicks) {
     this.cluster = cluster;
     this.random = random;
+    this.routing = new ClientRouting(cluster, random);
     this.timeoutTicks = timeoutTicks;
     this.leaseReadsOn = cluster.config().clocks().bounded();
     for (int i = 1; i <= keyCount; i++) keys.add("k" + i);
@@ -124,15 +125,15 @@ final class SimClients {
     Client c = due(cluster.nowTicks()).get(i);
     String key = keys.get(random.nextInt(keys.size()));
     int roll = random.nextInt(100);
-    if (roll < 40) write(c, key, writeTarget());
+    if (roll < 40) write(c, key, routing.writeTarget());
     else if (roll < 68) {
       // Only bounded-clock runs draw here, so that the other runs stay what they were.
-      if (leaseReadsOn && random.nextBoolean()) leaseRead(c, key, leaseTarget());
-      else read(c, key, readTarget());
+      if (leaseReadsOn && random.nextBoolean()) leaseRead(c, key, routing.leaseTarget());
+      else read(c, key, routing.readTarget());
     }
-    else if (roll < 75) staleRead(c, key, randomNode());
-    else if (roll < 93) compareAndSet(c, key, writeTarget());
-    else delete(c, key, writeTarget());
+    else if (roll < 75) staleRead(c, key, routing.randomNode());
+    else if (roll < 93) compareAndSet(c, key, routing.writeTarget());
+    else delete(c, key, routing.writeTarget());
   }
 
   /** Gives up on requests older than the client timeout: their outcome is unknown. */
@@ -290,7 +291,7 @@ final class SimClients {
   private void failed(Client c, Request r, Throwable error) {
     Op invoke = r.invoke;
     if (error instanceof RequestFailedException rf) {
-      if (rf.leaderHint() != null) leaderHint = rf.leaderHint();
+      if (rf.leaderHint() != null) routing.leaderNamed(rf.leaderHint());
       if (invoke.value() != null && invoke.f() != Op.F.READ) staleReads.certainlyFailed(invoke.value());
       complete(c, r, Op.fail(c.process, invoke.f(), invoke.key(), now(), rf.reason().name()));
     } else if (error instanceof OutcomeUnknownException ou) {
@@ -306,37 +307,6 @@ final class SimClients {
     c.pending = null;
     c.nextActionAtTick = now() + random.nextInt(4);
     if (completion.type() == Op.Type.INFO) c.process = nextProcess++; // as Jepsen does
-  }
-
-  // ---------------------------------------------------------------- routing
-
-  /** Writes go to the last leader a node named, mostly; else anywhere (and get redirected). */
-  private String writeTarget() {
-    return leaderHint != null && random.nextInt(10) < 7 ? leaderHint : randomNode();
-  }
-
-  /** Reads go anywhere, mostly: linearizable reads on followers are the point. */
-  private String readTarget() {
-    return leaderHint != null && random.nextInt(10) < 3 ? leaderHint : randomNode();
-  }
-
-  /**
-   * Half the time any node that believes it leads: when a deposed leader has not yet noticed, that
-   * is where a client with an old address goes, and where a lease that is not sound shows. Else
-   * where writes go.
-   */
-  private String leaseTarget() {
-    if (random.nextBoolean()) {
-      List<String> believers = new ArrayList<>();
-      for (String id : cluster.ids()) if (cluster.node(id).isLeader()) believers.add(id);
-      if (!believers.isEmpty()) return believers.get(random.nextInt(believers.size()));
-    }
-    return writeTarget();
-  }
-
-  private String randomNode() {
-    List<String> ids = cluster.ids();
-    return ids.get(random.nextInt(ids.size()));
   }
 
   private long now() {

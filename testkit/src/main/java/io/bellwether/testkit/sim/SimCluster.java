@@ -1,5 +1,6 @@
 package io.bellwether.testkit.sim;
 
+import io.bellwether.core.Membership;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.Heartbeat;
@@ -12,9 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -35,6 +34,7 @@ public final class SimCluster {
   private final Map<String, SimNode> nodes = new LinkedHashMap<>();
   private final SimNetwork network;
   private final Invariants invariants = new Invariants();
+  private final ConfigInvariants configs;
   private final PromiseInvariants promises;
   private final List<SimNode> nodeList = new ArrayList<>();
 
@@ -60,17 +60,20 @@ public final class SimCluster {
     SplittableRandom diskSeeds = root.split();
     this.clocks = new NodeClocks(config.clocks(), scheduler);
     this.faults = new NodeFaults(this, engineSeeds, diskSeeds);
-    for (int i = 1; i <= config.nodes(); i++) ids.add("n" + i);
+    for (int i = 1; i <= config.nodes() + config.spares(); i++) ids.add("n" + i);
     this.network = new SimNetwork(ids, root.split());
     this.clients = new SimClients(this, root.split(), config.clients(), config.keys(),
         config.clientTimeoutTicks());
     this.nemesis = new Nemesis(this, root.split(), config.faults(), config.clocks());
     this.promises = new PromiseInvariants(config.clocks().bounded() && config.clocks().resumeFeedsTime());
-    Set<String> voters = new TreeSet<>(ids);
+    // The founders n1..nN bootstrap as the voters; the spares after them start empty and wait.
+    Membership founders = Membership.ofVoters(ids.subList(0, config.nodes()));
+    this.configs = new ConfigInvariants(invariants, founders);
     // Split last, so that the streams above are the same as before bounded clocks existed.
     SplittableRandom clockSeeds = root.split();
     for (String id : ids) {
-      nodes.put(id, new SimNode(id, voters, config, network, invariants));
+      Membership bootstrap = founders.contains(id) ? founders : Membership.EMPTY;
+      nodes.put(id, new SimNode(id, bootstrap, config, network, invariants));
       clocks.startOutOfStep(nodes.get(id), clockSeeds);
       nodeList.add(nodes.get(id));
       faults.start(nodes.get(id));
@@ -88,11 +91,7 @@ public final class SimCluster {
     }
   }
 
-  /**
-   * Runs until {@code condition} holds (checked after every step), for at most {@code maxTicks}.
-   *
-   * @return whether the condition came true in time
-   */
+  /** Runs until {@code condition} holds (checked after every step): false if not in {@code maxTicks}. */
   public boolean runUntil(BooleanSupplier condition, long maxTicks) {
     long end = nowTicks + maxTicks;
     while (!condition.getAsBoolean()) {
@@ -128,6 +127,7 @@ public final class SimCluster {
     }
     clients.throwIfBroken();
     invariants.check(nodes.values());
+    configs.check(nodeList);
     promises.check(nodeList);
     entry.checkCertainFailures(invariants, nodes);
     return true;
@@ -182,7 +182,6 @@ public final class SimCluster {
     }
   }
 
-
   // ---------------------------------------------------------------- faults on nodes
 
   /** Kills the node now; its disk keeps what was synced (and a crash may tear what was not). */
@@ -190,10 +189,7 @@ public final class SimCluster {
     faults.crash(node(id), "crashed");
   }
 
-  /**
-   * Tells {@code to} that {@code about} is unreachable although it may well be alive: a connection
-   * that dropped for no fault of the peer. The engine must stay safe when hints lie.
-   */
+  /** Tells {@code to} that {@code about} is unreachable, although it may live: hints may lie. */
   void falseAlarm(String to, String about) {
     faults.hint(to, about);
   }
@@ -232,19 +228,10 @@ public final class SimCluster {
     clocks.setRate(nodes.get(id), rate);
   }
 
-  /** Ends the faults: heals the network, restarts the dead, resumes the paused, fixes the clocks. */
+  /** Ends the faults: heals the network, runs every node again (members or not), on time. */
   public void healEverything() {
     faultsOn = false;
-    faults.stopDeafening();
-    nemesis.stop();
-    network.heal();
-    nemesis.log("liveness phase: heal(), restart and resume every node, clocks on time");
-    for (SimNode node : nodes.values()) {
-      node.clockRate = 1.0;
-      node.disarmCrash();
-      if (node.state() == SimNode.State.DOWN) restart(node.id);
-      if (node.state() == SimNode.State.PAUSED) resume(node.id);
-    }
+    faults.healEverything(nodeList);
   }
 
   // ---------------------------------------------------------------- looking at the cluster
@@ -254,23 +241,45 @@ public final class SimCluster {
     return Agreement.leader(nodes.values());
   }
 
-  /** The leader every node is up and agrees on, in one term; null while there is none. */
+  /** The leader every member of its configuration is up and agrees on, in one term; else null. */
   public String agreedLeader() {
     return Agreement.agreedLeader(nodes.values());
   }
 
-  /** The lowest index applied by a running node (0 when none is running). */
+  /** The lowest index applied by a running member (0 when none is running). */
   long slowestApplied() {
-    return Agreement.slowestApplied(nodes.values());
+    return Agreement.slowestApplied(memberNodes());
   }
 
-  /** Every node is up and holds the same log, all of it committed and applied. */
+  /** Every member is up and holds the same log, all of it committed and applied. */
   public boolean converged() {
-    return Agreement.converged(nodes.values());
+    return Agreement.converged(memberNodes());
   }
 
+  /** Every node of the simulation, members or not: the founders, then the spares. */
   public List<String> ids() {
     return ids;
+  }
+
+  /** The configuration a client or operator would learn: see {@link Agreement#members}. */
+  public Membership members() {
+    return Agreement.members(nodeList, configs.newestCommitted());
+  }
+
+  /** The members' ids (voters and learners), in the order of {@link #ids}. */
+  List<String> memberIds() {
+    return ids.stream().filter(members()::contains).toList();
+  }
+
+  /** The voters of {@code leader}'s configuration (null: of {@link #members}), in id order. */
+  List<String> voterIds(String leader) {
+    Membership m = leader == null || engine(leader) == null ? members() : engine(leader).membership();
+    return ids.stream().filter(m::isVoter).toList();
+  }
+
+  List<SimNode> memberNodes() {
+    Membership m = members();
+    return nodeList.stream().filter(n -> m.contains(n.id)).toList();
   }
 
   public SimNetwork network() {
@@ -290,16 +299,8 @@ public final class SimCluster {
     return nodes.get(id);
   }
 
-  Iterable<SimNode> nodes() {
-    return nodes.values();
-  }
-
   SimNode.State state(String id) {
     return nodes.get(id).state();
-  }
-
-  int count(SimNode.State state) {
-    return Agreement.count(nodes.values(), state);
   }
 
   /** Where clients' requests reach the nodes. */
@@ -323,6 +324,10 @@ public final class SimCluster {
     return invariants;
   }
 
+  ConfigInvariants configInvariants() {
+    return configs;
+  }
+
   SimConfig config() {
     return config;
   }
@@ -337,8 +342,6 @@ public final class SimCluster {
 
   /** One line per node, for reports. */
   String describeNodes() {
-    StringBuilder b = new StringBuilder();
-    for (SimNode node : nodes.values()) b.append("  ").append(node).append('\n');
-    return b.toString();
+    return Agreement.describe(nodeList);
   }
 }

@@ -10,7 +10,10 @@ import java.util.TreeSet;
 /**
  * Everything that defines one simulation run. Together with the seed it determines the run exactly.
  *
- * @param nodes cluster size (3 or 5 in the sweeps)
+ * @param nodes cluster size (3 or 5 in the sweeps): the founding voters, {@code n1} to {@code nN}
+ * @param spares nodes beyond those ({@code nN+1}...) that start empty, waiting to be added ({@code
+ *     Membership.EMPTY}): the pool, with every member removed since, that {@link
+ *     FaultKind#ADD_LEARNER} draws from. 0 keeps the membership as it was founded
  * @param clients concurrent simulated clients
  * @param keys size of the key set the clients share (few keys, so operations contend)
  * @param safetyTicks length of the safety phase, with faults
@@ -26,6 +29,7 @@ import java.util.TreeSet;
 public record SimConfig(
     long seed,
     int nodes,
+    int spares,
     int clients,
     int keys,
     long safetyTicks,
@@ -39,7 +43,9 @@ public record SimConfig(
     Set<InjectedBug> bugs) {
 
   public SimConfig {
-    if (nodes < 1 || nodes > 9) throw new IllegalArgumentException("nodes must be 1..9: " + nodes);
+    if (nodes < 1 || spares < 0 || nodes + spares > 9) {
+      throw new IllegalArgumentException("nodes and spares must be 1..9 in all: " + nodes + "+" + spares);
+    }
     if (clients < 0 || keys < 1) throw new IllegalArgumentException("need keys, clients >= 0");
     bugs = Set.copyOf(bugs);
   }
@@ -49,7 +55,9 @@ public record SimConfig(
    * the minimum election timeout), and a replication and snapshot setting drawn from the seed: one
    * entry per AppendEntries pipelined one at a time (which opens the interleavings batching hides),
    * small batches with frequent snapshots, whole batches with none, or with aggressive compaction
-   * (which sends lagging and restarted followers snapshots instead of entries).
+   * (which sends lagging and restarted followers snapshots instead of entries). The membership
+   * changes: {@link #DEFAULT_SPARES} nodes wait to be added, and the fault mix adds, promotes and
+   * removes members ({@link #withStaticMembership} is the run a seed made before it did).
    */
   public static SimConfig of(long seed, int nodes) {
     SplittableRandom r = new SplittableRandom(seed ^ 0x5EEDC0FFEEL);
@@ -68,53 +76,82 @@ public record SimConfig(
     // the other half skew clocks far beyond it and never ask for lease reads. Drawn from a stream
     // of its own, so that the draws above (and so the unbounded runs) are what they always were.
     boolean bounded = new SplittableRandom(seed ^ 0xC10C5L).nextBoolean();
-    return new SimConfig(seed, nodes, 5, 3, 2_000, 1_000, 30, 40, raft, snapshots,
+    return new SimConfig(seed, nodes, DEFAULT_SPARES, 5, 3, 2_000, 1_000, 30, 40, raft, snapshots,
         bounded ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT,
         bounded ? Clocks.withinDriftBound() : Clocks.UNBOUNDED, Set.of());
   }
+
+  /** How many nodes wait to be added in a default run: enough to grow a cluster of 3 to 5 voters. */
+  public static final int DEFAULT_SPARES = 2;
 
   /** This run with other clocks (and the fault mix that goes with them, if it was a default). */
   public SimConfig withClocks(Clocks c) {
     FaultMix mix = faults;
     if (mix == FaultMix.DEFAULT || mix == FaultMix.BOUNDED_CLOCKS) {
       mix = c.bounded() ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT;
+    } else if (mix == FaultMix.STATIC_MEMBERSHIP || mix == FaultMix.BOUNDED_CLOCKS_STATIC_MEMBERSHIP) {
+      mix = c.bounded() ? FaultMix.BOUNDED_CLOCKS_STATIC_MEMBERSHIP : FaultMix.STATIC_MEMBERSHIP;
     }
-    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, c, bugs);
   }
 
+  /**
+   * This run as the seed made it before the simulation changed the membership: no spare nodes and,
+   * if the mix was a default, the default mix of then, so the very same schedule (a regression
+   * seed's run is what it documents). Other mixes only lose their spares.
+   */
+  public SimConfig withStaticMembership() {
+    FaultMix mix = faults == FaultMix.DEFAULT ? FaultMix.STATIC_MEMBERSHIP
+        : faults == FaultMix.BOUNDED_CLOCKS ? FaultMix.BOUNDED_CLOCKS_STATIC_MEMBERSHIP
+        : faults;
+    return new SimConfig(seed, nodes, 0, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks, bugs);
+  }
+
+  /** Whether this is the run a seed made before membership changed ({@link #withStaticMembership}). */
+  public boolean staticMembership() {
+    return spares == 0 && (faults == FaultMix.STATIC_MEMBERSHIP
+        || faults == FaultMix.BOUNDED_CLOCKS_STATIC_MEMBERSHIP);
+  }
+
+  public SimConfig withSpares(int count) {
+    return new SimConfig(seed, nodes, count, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
+  }
+
   public SimConfig withBugs(Set<InjectedBug> planted) {
-    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, planted);
   }
 
   public SimConfig withRaft(RaftConfig config) {
-    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults, clocks, bugs);
   }
 
   public SimConfig withSnapshots(SnapshotPolicy policy) {
-    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults, clocks, bugs);
   }
 
   public SimConfig withFaults(FaultMix mix) {
-    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks, bugs);
   }
 
   public SimConfig withSafetyTicks(long ticks) {
-    return new SimConfig(seed, nodes, clients, keys, ticks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, clients, keys, ticks, livenessTicksMax,
         requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
   }
 
   public SimConfig withClients(int count) {
-    return new SimConfig(seed, nodes, count, keys, safetyTicks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, count, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
   }
 
   public SimConfig withClientTimeoutTicks(int ticks) {
-    return new SimConfig(seed, nodes, clients, keys, safetyTicks, livenessTicksMax,
+    return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
         requestTimeoutTicks, ticks, raft, snapshots, faults, clocks, bugs);
   }
 
@@ -136,7 +173,7 @@ public record SimConfig(
   /** Every setting, in an order that does not change between JVMs (unlike Set and Map.copyOf). */
   private String stableDescription() {
     StringBuilder b = new StringBuilder();
-    b.append(seed).append(' ').append(nodes).append(' ').append(clients).append(' ').append(keys)
+    b.append(seed).append(' ').append(nodes).append(' ').append(spares).append(' ').append(clients).append(' ').append(keys)
         .append(' ').append(safetyTicks).append(' ').append(livenessTicksMax).append(' ')
         .append(requestTimeoutTicks).append(' ').append(clientTimeoutTicks).append(' ').append(raft)
         .append(' ').append(snapshots).append(' ').append(clocks).append(' ')
@@ -152,6 +189,7 @@ public record SimConfig(
     String bug = bugs.isEmpty() ? "" : " -Dbellwether.sim.bug=" + bugs.iterator().next();
     return "mvn -pl testkit -am test -Dtest=SimReplayTest -Dbellwether.sim.seed=" + seed
         + " -Dbellwether.sim.nodes=" + nodes + bug
-        + (clocks.resumeFeedsTime() || !clocks.bounded() ? "" : " -Dbellwether.sim.resumeWithoutTime=true");
+        + (clocks.resumeFeedsTime() || !clocks.bounded() ? "" : " -Dbellwether.sim.resumeWithoutTime=true")
+        + (staticMembership() ? " -Dbellwether.sim.staticMembership=true" : "");
   }
 }

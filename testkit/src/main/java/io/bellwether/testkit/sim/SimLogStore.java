@@ -1,14 +1,20 @@
 package io.bellwether.testkit.sim;
 
+import io.bellwether.core.EntryType;
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
+import io.bellwether.core.codec.MembershipCodec;
 import io.bellwether.testkit.inmem.CrashableLogStore;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * One node's disk in the simulation: an {@link CrashableLogStore} (which knows what was synced) plus
@@ -22,6 +28,9 @@ import java.util.Random;
  *       node stored it ({@link Observer#prefixHashOf}), and lower hashes are unknown.
  *   <li>Every append is reported to the {@link Observer}, so Log Matching is checked on every entry
  *       any node ever stored.
+ *   <li>The <b>configurations</b> its configuration entries set, by index, decoded from the entries
+ *       as they are stored (not asked of the engine), so the checkers can hold the engine's
+ *       configuration against the newest one its log holds ({@link #newestConfig}).
  *   <li>{@link #crashAtNextSync}: the next {@link #sync()} throws {@link Crash} instead of syncing,
  *       modelling a process that dies while the disk still holds unsynced writes. The cluster then
  *       restarts the node from {@link #afterCrash}, which keeps a random, possibly torn, prefix of
@@ -73,6 +82,9 @@ public final class SimLogStore implements LogStore {
 
   /** The lowest index changed since the last sync, or {@link Long#MAX_VALUE}. */
   private long dirtyFrom;
+
+  /** The configuration each configuration entry of this log sets, by index (compacted ones too). */
+  private final TreeMap<Long, Membership> configs = new TreeMap<>();
 
   /** An empty disk. */
   SimLogStore(String node, Observer observer) {
@@ -167,7 +179,9 @@ public final class SimLogStore implements LogStore {
     if (index < knownFrom) {
       throw new IllegalStateException(node + " appended at " + (index + 1) + ", under its snapshot");
     }
+    configs.tailMap(index + 1, true).clear();
     for (LogEntry e : entries) {
+      if (e.type() == EntryType.CONFIG) configs.put(e.index(), MembershipCodec.decode(e.data()));
       long previous = prefixHash[(int) index];
       long hash = PrefixHash.next(previous, e);
       index++;
@@ -202,6 +216,29 @@ public final class SimLogStore implements LogStore {
     set(index, observer.prefixHashOf(node, index, snapshot.lastTerm()), snapshot.lastTerm());
     knownFrom = index;
     lastIndex = index;
+    configs.clear(); // the snapshot carries the configuration in effect at its index
+  }
+
+  /**
+   * The configuration set by the newest configuration entry of this log, else the one its snapshot
+   * carries; null when neither holds one (then the node's bootstrap configuration stands).
+   */
+  Membership newestConfig() {
+    Membership snapshot = disk.snapshot().map(Snapshot::membership).orElse(null);
+    Map.Entry<Long, Membership> last = configs.lastEntry();
+    return last != null && (snapshot == null || last.getKey() > snapshot.index())
+        ? last.getValue()
+        : snapshot;
+  }
+
+  /** The configurations set by configuration entries of this log from {@code from} on, by index. */
+  NavigableMap<Long, Membership> configsFrom(long from) {
+    return configs.tailMap(from, true);
+  }
+
+  /** The configuration carried by this log's snapshot, or null. */
+  Membership snapshotConfig() {
+    return disk.snapshot().map(Snapshot::membership).orElse(null);
   }
 
   @Override
@@ -212,6 +249,7 @@ public final class SimLogStore implements LogStore {
   @Override
   public void truncateSuffix(long fromIndex) {
     disk.truncateSuffix(fromIndex);
+    configs.tailMap(fromIndex, true).clear();
     dirtyFrom = Math.min(dirtyFrom, fromIndex);
     lastIndex = Math.min(lastIndex, fromIndex - 1);
   }

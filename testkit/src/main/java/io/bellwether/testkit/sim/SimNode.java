@@ -1,12 +1,14 @@
 package io.bellwether.testkit.sim;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
 import io.bellwether.core.engine.EngineBugs;
 import io.bellwether.core.engine.InjectedBug;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.message.Message;
+import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
 import io.bellwether.core.runtime.NodeDriver;
 import io.bellwether.core.runtime.RuntimeBugs;
@@ -35,7 +37,12 @@ final class SimNode {
   }
 
   final String id;
-  private final Set<String> voters;
+
+  /**
+   * The configuration this node starts with when its disk holds none: the founding voters for a
+   * founding node, {@link Membership#EMPTY} for a spare, in every life (its disk's data wins).
+   */
+  final Membership bootstrap;
   private final RaftConfig raftConfig;
   private final Set<InjectedBug> bugs;
   private final SnapshotPolicy snapshotPolicy;
@@ -73,6 +80,12 @@ final class SimNode {
    * field say by then. Checked on every grant as it leaves, independently of how the engine decides.
    */
   private void checkVotePromise(Message m) {
+    if (m instanceof RequestVote rv && !driver.engine().membership().isVoter(id)) {
+      // Thesis §4.2.2: a learner, a node not yet added and one removed never campaign.
+      throw new SimFailure(id + " asked " + rv.to() + " for a " + (rv.preVote() ? "pre-vote" : "vote")
+          + " in term " + rv.term() + " but is no voter in its configuration "
+          + driver.engine().membership());
+    }
     if (!(m instanceof RequestVoteResponse r) || !r.voteGranted()) return;
     // The leader asked for this election (TimeoutNow) and gave up its lease first: the promise it
     // protected is released; the lease checks still catch a leader that did not give it up.
@@ -101,10 +114,10 @@ final class SimNode {
 
   long observedApplied;
 
-  SimNode(String id, Set<String> voters, SimConfig config, SimNetwork network,
+  SimNode(String id, Membership bootstrap, SimConfig config, SimNetwork network,
       Invariants invariants) {
     this.id = id;
-    this.voters = voters;
+    this.bootstrap = bootstrap;
     this.raftConfig = config.raft();
     this.bugs = config.bugs();
     this.snapshotPolicy = config.snapshots();
@@ -130,7 +143,7 @@ final class SimNode {
     List<LogEntry> entries = from <= store.lastIndex()
         ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE)
         : List.of();
-    RaftEngine engine = new RaftEngine(id, voters, raftConfig, engineRandom, store.hardState(),
+    RaftEngine engine = new RaftEngine(id, bootstrap, raftConfig, engineRandom, store.hardState(),
         snapshot.orElse(null), entries);
     transport = new SimTransport(network, this::checkVotePromise);
     // A node restarted with history may have acknowledged a leader just before it stopped: its
@@ -228,12 +241,24 @@ final class SimNode {
     return store;
   }
 
+  /** The configuration this node's log says is in effect: its newest entry's, its snapshot's, or the bootstrap. */
+  Membership configInLog() {
+    Membership inLog = store.newestConfig();
+    return inLog == null ? bootstrap : inLog;
+  }
+
+  /** The node's term: the engine's while it runs, else what its disk would restart it with. */
+  long term() {
+    return driver == null ? store.hardState().term() : driver.engine().term();
+  }
+
   @Override
   public String toString() {
     if (state == State.DOWN) return id + "[down]";
     RaftEngine e = driver.engine();
     return id + "[" + state.name().toLowerCase() + " " + e.role().name().toLowerCase() + " term="
         + e.term() + " last=" + e.lastIndex() + " commit=" + e.commitIndex() + " applied="
-        + driver.appliedIndex() + "]";
+        + driver.appliedIndex() + " voters=" + e.membership().voters()
+        + (e.membership().learners().isEmpty() ? "" : " learners=" + e.membership().learners()) + "]";
   }
 }

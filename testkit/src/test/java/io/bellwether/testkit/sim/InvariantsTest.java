@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.Membership;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.kv.KvStateMachine;
@@ -16,7 +17,6 @@ import io.bellwether.core.runtime.SnapshotPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -136,7 +136,7 @@ class InvariantsTest {
         .withRaft(RaftConfig.DEFAULT.withPreVote(false))
         .withSnapshots(SnapshotPolicy.NEVER);
     SimNetwork network = new SimNetwork(IDS, new SplittableRandom(1));
-    SimNode node = new SimNode(id, Set.copyOf(IDS), config, network, invariants);
+    SimNode node = new SimNode(id, Membership.ofVoters(IDS), config, network, invariants);
     node.start(new SplittableRandom(1));
     return node;
   }

@@ -19,7 +19,10 @@ class SimReplayTest {
    * {@code -Dbellwether.sim.seed=N} replays seed N, printing its whole report ({@code
    * -Dbellwether.sim.resumeWithoutTime=true} replays a run of {@link SimLeaseTest}'s broken runtime); {@code
    * -Dbellwether.sim.nodes=3} (or 5) picks one cluster size, else both run; {@code
-   * -Dbellwether.sim.bug=DOUBLE_VOTE} replays a bug-hunting run of {@link BugInjectionTest}.
+   * -Dbellwether.sim.bug=DOUBLE_VOTE} replays a bug-hunting run of {@link BugInjectionTest}; {@code
+   * -Dbellwether.sim.staticMembership=true} replays the run the seed made before the simulation
+   * changed the membership ({@link SimConfig#withStaticMembership}, as the regression seeds run);
+   * {@code -Dbellwether.sim.membershipHunt=true} replays a run of {@link SimMembershipTest}.
    */
   @Test
   void replay() {
@@ -30,6 +33,13 @@ class SimReplayTest {
       SimConfig config = bug == null
           ? SimConfig.of(Long.parseLong(seed), nodes)
           : BugHunt.config(InjectedBug.valueOf(bug), Long.parseLong(seed), nodes);
+      if (Boolean.getBoolean("bellwether.sim.membershipHunt")) {
+        config = BugHunt.membershipHunt(config); // a run of SimMembershipTest
+      }
+      if (Boolean.getBoolean("bellwether.sim.staticMembership")) {
+        // A run as the seed made it before the membership changed (a regression seed's).
+        config = config.withStaticMembership();
+      }
       if (Boolean.getBoolean("bellwether.sim.resumeWithoutTime")) {
         // SimLeaseTest's broken runtime: a leader resumed from a pause is not told the time.
         config = BugHunt.leaseHunt(config).withClocks(Clocks.withinDriftBound().withoutTimeOnResume());
