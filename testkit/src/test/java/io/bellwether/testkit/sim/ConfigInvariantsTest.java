@@ -41,7 +41,7 @@ class ConfigInvariantsTest {
 
     assertThatThrownBy(() -> check(checks))
         .isInstanceOf(SimFailure.class)
-        .hasMessageContaining("Configuration not in effect on append: n1 uses Membership[0 ");
+        .hasMessageContaining("Configuration not in effect on append: n1 uses Membership[1 "); // the bootstrap entry
   }
 
   @Test

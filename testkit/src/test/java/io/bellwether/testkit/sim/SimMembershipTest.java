@@ -96,6 +96,9 @@ class SimMembershipTest {
     String old = cluster.agreedLeader();
     RaftEngine leader = cluster.engine(old);
     assertThat(cluster.runUntil(() -> leader.termAt(leader.commitIndex()) == leader.term(), 100)).isTrue();
+    // Both others must have answered lately, or the removal would leave no active majority.
+    assertThat(cluster.runUntil(() -> leader.voters().stream()
+        .filter(v -> !v.equals(old)).allMatch(v -> leader.lag(v) >= 0), 100)).isTrue();
     MembershipFaults changes = new MembershipFaults(cluster, new Draws(new SplittableRandom(1)));
 
     MembershipFaults.Answer removal = changes.ask(old, "remove(" + old + ")", e -> e.removeMember(old));
