@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -139,6 +140,9 @@ class LocalClusterTest {
         "--nodes", "3", "--data-dir", data.toString())) {
       first.awaitOutput("cluster ready", Duration.ofSeconds(90));
       Map<String, String> urls = urls(first.output());
+      // The lock once lived in a FileChannel nobody referenced: the first garbage collection closed
+      // it, and the lock went with it.
+      collectGarbage(first.process.pid());
       try (NodeProcess second = NodeProcess.fromClasspath(dir.resolve("second.out"), "local-cluster",
           "--nodes", "3", "--data-dir", data.toString())) {
         assertThat(second.process.waitFor(60, TimeUnit.SECONDS)).as(second.output()).isTrue();
@@ -151,6 +155,17 @@ class LocalClusterTest {
       assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
       first.stop(Duration.ofSeconds(40));
     }
+  }
+
+  /** Makes the JVM {@code pid} collect its garbage now ({@code jcmd PID GC.run}, from this JDK). */
+  static void collectGarbage(long pid) throws Exception {
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    Path jcmd = java.resolveSibling("jcmd");
+    assumeTrue(Files.isExecutable(jcmd), "no jcmd beside " + java);
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
   }
 
   @Test

@@ -69,6 +69,13 @@ public final class LocalClusterCommand implements Callable<Integer> {
 
   private final List<Process> processes = new ArrayList<>();
 
+  /**
+   * The channel that holds the launcher's lock on its directory, kept reachable for the life of the
+   * JVM: a FileChannel nobody references is closed by its cleaner at the next garbage collection,
+   * and closing it releases the lock.
+   */
+  private static volatile FileChannel directoryLock;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -144,7 +151,8 @@ public final class LocalClusterCommand implements Callable<Integer> {
       channel.close();
       return false;
     }
-    return true; // the channel stays open, and the lock with it, until the JVM exits
+    directoryLock = channel; // stays open, and the lock with it, until the JVM exits
+    return true;
   }
 
   /** Reads the layout of {@code dir}, or creates one with free ports on the first run. */
