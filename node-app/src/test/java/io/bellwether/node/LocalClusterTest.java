@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,13 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  * transport: writes through the leader and through a follower are readable everywhere, a kill -9 of
  * the leader elects a new one without losing acknowledged writes, and SIGTERM stops every node; with
  * durable storage, a restart on the same directory brings the data back; with Hazelcast discovery,
- * the nodes find each other's addresses through it. Method: start the command as
+ * the nodes find each other's addresses through it; {@code local-cluster add} starts a node that
+ * joins the running cluster as a learner (a voter with {@code --promote}) and {@code local-cluster
+ * remove} takes one out and stops it, and both refuse clearly when no local cluster runs in the
+ * directory. Method: start the command as
  * a process from the test classpath and drive the nodes over HTTP. Runs only when the "vertx"
  * transport (and, for the restart, the "mapdb" storage) is on the classpath.
  */
 class LocalClusterTest {
 
-  private static final Pattern NODE_LINE = Pattern.compile("(n\\d)  http://(\\S+)  peer");
+  private static final Pattern NODE_LINE = Pattern.compile("(n\\d+)  http://(\\S+)  peer");
 
   @TempDir Path dir;
 
@@ -155,6 +160,62 @@ class LocalClusterTest {
       assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
       first.stop(Duration.ofSeconds(40));
     }
+  }
+
+  @Test
+  void addStartsNodesThatJoinAndRemoveTakesOneOut() throws Exception {
+    Path data = dir.resolve("data");
+    String dataDir = data.toString();
+    CliTest.Run nothingThere = CliTest.run("local-cluster", "add", "--data-dir", dataDir);
+    assertThat(nothingThere.code()).isEqualTo(1);
+    assertThat(nothingThere.err()).contains("no local cluster in " + data);
+    // One founder keeps it quick; the two nodes are added at once (the layout's lock gives each its own id).
+    try (NodeProcess lc = NodeProcess.fromClasspath(dir.resolve("lc.out"), "local-cluster",
+        "--nodes", "1", "--data-dir", dataDir)) {
+      lc.awaitOutput("cluster ready", Duration.ofSeconds(90));
+      Map<String, String> urls = urls(lc.output());
+      CompletableFuture<CliTest.Run> asLearner = CompletableFuture.supplyAsync(() ->
+          CliTest.run("local-cluster", "add", "--data-dir", dataDir));
+      CliTest.Run voter = CliTest.run("local-cluster", "add", "--promote", "--data-dir", dataDir);
+      CliTest.Run learner = asLearner.get(90, TimeUnit.SECONDS);
+      assertThat(learner.code()).as(learner.out() + learner.err()).isZero();
+      assertThat(voter.code()).as(voter.out() + voter.err()).isZero();
+      String learnerId = joined(learner.out(), "a learner");
+      String voterId = joined(voter.out(), "a voter");
+      assertThat(Set.of(learnerId, voterId)).isEqualTo(Set.of("n2", "n3"));
+      assertThat(learner.out()).contains("bin/bellwether member promote " + learnerId + " --url http://",
+          "bin/bellwether local-cluster remove " + learnerId + " --data-dir " + dataDir);
+      urls.putAll(urls(learner.out()));
+      urls.putAll(urls(voter.out()));
+      for (String url : urls.values()) {
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> JoinProcessIT.voters(url)
+            .equals(List.of("n1", voterId)) && cluster(url).getJsonArray("members").size() == 3);
+      }
+      HttpResponse<String> put = Http.putEventually(urls.get(learnerId) + "/v1/kv/via-learner", "L");
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      assertThat(Http.getEventually(urls.get(voterId) + "/v1/kv/via-learner").body()).isEqualTo("L");
+
+      CliTest.Run removed = CliTest.run("local-cluster", "remove", learnerId, "--data-dir", dataDir);
+      assertThat(removed.code()).as(removed.out() + removed.err()).isZero();
+      assertThat(removed.out()).contains("OK " + learnerId + " is removed (configuration ", "node " + learnerId + " is stopped");
+      lc.awaitOutput("node " + learnerId + " exited", Duration.ofSeconds(20));
+      assertThat(cluster(urls.get("n1")).getJsonArray("members").size()).isEqualTo(2);
+      CliTest.Run unknown = CliTest.run("local-cluster", "remove", "n9", "--data-dir", dataDir);
+      assertThat(unknown.code()).isEqualTo(1);
+      assertThat(unknown.err()).contains("n9 is not a node of the local cluster in " + data);
+      assertThat(lc.process.children().count()).as("n1 and " + voterId).isEqualTo(2);
+      lc.stop(Duration.ofSeconds(40));
+    }
+    CliTest.Run stopped = CliTest.run("local-cluster", "add", "--data-dir", dataDir);
+    assertThat(stopped.code()).isEqualTo(1);
+    assertThat(stopped.err()).contains("the local cluster in " + data + " is not running");
+  }
+
+  /** The id in {@code add}'s "node ID joined local cluster 'C' as WHAT" line. */
+  private static String joined(String out, String what) {
+    Matcher m = Pattern.compile("node (n\\d+) joined local cluster '[^']+' as " + what).matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return m.group(1);
   }
 
   /** Makes the JVM {@code pid} collect its garbage now ({@code jcmd PID GC.run}, from this JDK). */

@@ -1,30 +1,29 @@
 package io.bellwether.node.cli;
 
+import static io.bellwether.node.cli.LocalClusterLayout.LOG_PREFIX;
+
 import io.bellwether.node.Modules;
 import io.bellwether.node.config.Defaults;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,16 +32,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bellwether local-cluster}: N nodes as separate JVM processes on loopback. The first run picks
- * free ports and a cluster id and records them in {@code DIR/cluster.properties}; later runs on the
- * same directory reuse them, so the same cluster comes back with its data (given durable storage).
- * Ctrl-C or SIGTERM stops every node gracefully.
+ * free ports and a cluster id and records them in {@code DIR/cluster.properties} ({@link
+ * LocalClusterLayout}); later runs on the same directory reuse them, so the same cluster comes back
+ * with its data (given durable storage). Ctrl-C or SIGTERM stops every node gracefully.
+ *
+ * <p>While it runs it re-reads the layout: a node that {@code local-cluster add} recorded is started
+ * (it joins the cluster with {@code --join}), one that {@code local-cluster remove} took out is
+ * stopped ({@link LocalClusterMembers}). Both are started, or not, again on the next run. It appends
+ * a line to a node's log when it starts the node and when the node exits, which is how {@code add}
+ * learns that a node it asked for has failed.
  */
 @Command(name = "local-cluster", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Runs N nodes as separate processes on loopback until Ctrl-C or SIGTERM.")
+    description = {"Runs N nodes as separate processes on loopback until Ctrl-C or SIGTERM.",
+        "While it runs, 'local-cluster add' starts one more node and 'local-cluster remove ID' takes one out."},
+    subcommands = {LocalClusterMembers.Add.class, LocalClusterMembers.Remove.class})
 public final class LocalClusterCommand implements Callable<Integer> {
-
-  static final String LAYOUT_FILE = "cluster.properties";
-  static final String LOCK_FILE = "local-cluster.lock";
 
   @Option(names = "--nodes", defaultValue = "3", description = "number of nodes (default ${DEFAULT-VALUE})")
   int nodes;
@@ -67,7 +71,11 @@ public final class LocalClusterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private final List<Process> processes = new ArrayList<>();
+  /** The nodes this launcher started, by id, in start order; guarded by itself. */
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final Set<String> stopRequested = new HashSet<>();
+  private volatile boolean stopping;
+  private Path dir;
 
   /**
    * The channel that holds the launcher's lock on its directory, kept reachable for the life of the
@@ -84,166 +92,189 @@ public final class LocalClusterCommand implements Callable<Integer> {
       err.println("error: --nodes must be from 1 to 9, got " + nodes);
       return 2;
     }
-    Path dir = dataDir.toAbsolutePath().normalize();
+    dir = dataDir.toAbsolutePath().normalize();
     Files.createDirectories(dir);
     // Held until this process exits. Without it, a second launcher on the same directory started
     // nodes that died at once on their stores' locks, while the first cluster, listening on the
     // same ports, answered the readiness check: it printed "cluster ready" for nodes it did not run.
-    if (!lockDirectory(dir)) {
+    directoryLock = LocalClusterLayout.tryLock(dir, LocalClusterLayout.LOCK_FILE);
+    if (directoryLock == null) {
       err.println("error: " + dir + " is in use by another 'bellwether local-cluster' (it holds "
-          + dir.resolve(LOCK_FILE) + "); stop that one first, or choose another --data-dir");
+          + dir.resolve(LocalClusterLayout.LOCK_FILE) + "); stop that one first, or choose another --data-dir");
       return 2;
     }
-    Properties layout;
+    LocalClusterLayout layout;
     try {
-      layout = layout(dir);
+      layout = layout();
     } catch (IllegalStateException e) {
       err.println("error: " + e.getMessage());
       return 2;
     }
-    String storageName = layout.getProperty("storage");
-    String peers = peersSetting(layout);
     Files.createDirectories(dir.resolve("logs"));
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bellwether-local-cluster-stop"));
 
     out.printf("local cluster '%s' of %d nodes in %s (transport=%s storage=%s discovery=%s)%n",
-        layout.getProperty("cluster.id"), nodes, dir, transport, storageName, discovery);
-    if (storageName.equals("inmem")) {
+        layout.clusterId(), layout.activeIds().size(), dir, transport, layout.storage(), discovery);
+    if (layout.storage().equals("inmem")) {
       out.println("warning: storage 'inmem' keeps nothing: a restart starts an empty cluster");
     }
-    for (int i = 1; i <= nodes; i++) {
-      String id = "n" + i;
-      Path log = dir.resolve("logs").resolve(id + ".log");
-      processes.add(launch(id, layout, peers, dir.resolve(id), log));
-      out.printf("  %s  http://%s  peer %s  log %s%n", id, layout.getProperty(id + ".http"),
-          layout.getProperty(id + ".peer"), log);
-    }
+    for (String id : layout.activeIds()) start(id, layout, out);
     out.flush();
     String leader = awaitReady(layout);
     if (leader == null) {
       err.println("warning: no leader after " + readyTimeoutSeconds + "s; see the logs");
     } else {
-      out.printf("cluster ready, leader %s. Try:%n  bin/bellwether put hello world --url http://%s%n"
-          + "  bin/bellwether status --url http://%s%nCtrl-C stops every node.%n",
-          leader, layout.getProperty("n1.http"), layout.getProperty("n1.http"));
+      String url = "http://" + layout.http(layout.activeIds().get(0));
+      out.printf("cluster ready, leader %s. Try:%n  bin/bellwether put hello world --url %s%n"
+          + "  bin/bellwether status --url %s%n  bin/bellwether local-cluster add --data-dir %s   (one more node)%n"
+          + "Ctrl-C stops every node.%n", leader, url, url, dataDir);
     }
     out.flush();
-    List<CompletableFuture<Process>> exits = new ArrayList<>();
-    for (int i = 0; i < processes.size(); i++) {
-      String id = "n" + (i + 1);
-      exits.add(processes.get(i).onExit().whenComplete((p, e) ->
-          err.println("node " + id + " exited with code " + p.exitValue())));
-    }
-    CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).join();
+    followLayout();
     return 0;
   }
 
-  /** Takes the launcher's lock on {@code dir} for the life of the process; false if another holds it. */
-  private static boolean lockDirectory(Path dir) throws IOException {
-    FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
+  /**
+   * Until every node it started has exited: starts the nodes {@code add} records and stops those
+   * {@code remove} takes out, reading the layout a few times a second.
+   */
+  private void followLayout() throws InterruptedException {
+    while (!stopping) {
+      applyLayout();
+      synchronized (processes) {
+        if (processes.values().stream().noneMatch(Process::isAlive)) return;
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** Starts the nodes the layout has and this launcher does not run yet, and stops the removed ones. */
+  private void applyLayout() {
+    PrintWriter out = spec.commandLine().getOut();
     try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null; // held within this JVM (tests that run the command twice in one process)
+      LocalClusterLayout layout = LocalClusterLayout.load(dir);
+      for (String id : layout.activeIds()) {
+        if (!started(id)) start(id, layout, out);
+      }
+      for (String id : layout.removedIds()) {
+        Process p = process(id);
+        if (p != null && p.isAlive() && stopRequested.add(id)) {
+          out.println("stopping node " + id + ": removed from the cluster");
+          p.destroy();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine().getErr().println("warning: cannot read or act on " + dir.resolve(LocalClusterLayout.FILE) + ": " + e);
     }
-    if (lock == null) {
-      channel.close();
-      return false;
-    }
-    directoryLock = channel; // stays open, and the lock with it, until the JVM exits
-    return true;
+    out.flush();
   }
 
   /** Reads the layout of {@code dir}, or creates one with free ports on the first run. */
-  private Properties layout(Path dir) throws IOException {
-    Path file = dir.resolve(LAYOUT_FILE);
-    Properties p = new Properties();
-    if (Files.exists(file)) {
-      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        p.load(r);
+  private LocalClusterLayout layout() throws IOException {
+    if (LocalClusterLayout.exists(dir)) {
+      LocalClusterLayout p = LocalClusterLayout.load(dir);
+      if (p.founders() != nodes) {
+        throw new IllegalStateException(dir + " holds a cluster of " + p.founders() + " nodes, not " + nodes
+            + "; use --nodes " + p.founders() + " or another --data-dir");
       }
-      int recorded = Integer.parseInt(p.getProperty("nodes", "0"));
-      if (recorded != nodes) {
-        throw new IllegalStateException(dir + " holds a cluster of " + recorded + " nodes, not " + nodes
-            + "; use --nodes " + recorded + " or another --data-dir");
+      if (storage != null && !storage.equals(p.storage())) {
+        throw new IllegalStateException(dir + " was created with storage '" + p.storage() + "', not '" + storage + "'");
       }
-      if (storage != null && !storage.equals(p.getProperty("storage"))) {
-        throw new IllegalStateException(dir + " was created with storage '" + p.getProperty("storage") + "', not '" + storage + "'");
-      }
-      for (int i = 1; i <= nodes; i++) {
-        if (!Files.isDirectory(dir.resolve("n" + i))) {
-          throw new IllegalStateException("the data directory of node n" + i + " (" + dir.resolve("n" + i)
+      for (String id : p.founderIds()) {
+        if (!p.removedIds().contains(id) && !Files.isDirectory(dir.resolve(id))) {
+          throw new IllegalStateException("the data directory of node " + id + " (" + dir.resolve(id)
               + ") is missing; refusing to start it empty in an existing cluster");
         }
       }
-      if (p.getProperty("n1.hazelcast") == null) {
-        for (int i = 1; i <= nodes; i++) p.setProperty("n" + i + ".hazelcast", "127.0.0.1:" + freePort());
-        save(p, file);
-      }
+      if (p.fillHazelcastPorts()) p.save(dir);
       return p;
     }
     String storageName = storage != null ? storage
         : Modules.fromClasspath().hasStorage("mapdb") ? "mapdb" : Defaults.STORAGE;
-    p.setProperty("cluster.id", "local-" + UUID.randomUUID().toString().substring(0, 8));
-    p.setProperty("nodes", Integer.toString(nodes));
-    p.setProperty("storage", storageName);
-    for (int i = 1; i <= nodes; i++) {
-      p.setProperty("n" + i + ".peer", "127.0.0.1:" + freePort());
-      p.setProperty("n" + i + ".http", "127.0.0.1:" + freePort());
-      p.setProperty("n" + i + ".hazelcast", "127.0.0.1:" + freePort());
-      Files.createDirectories(dir.resolve("n" + i));
-    }
-    save(p, file);
+    LocalClusterLayout p = LocalClusterLayout.fresh("local-" + UUID.randomUUID().toString().substring(0, 8),
+        storageName, nodes);
+    for (String id : p.founderIds()) Files.createDirectories(dir.resolve(id));
+    p.save(dir);
     return p;
   }
 
-  private static void save(Properties p, Path file) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "bellwether local-cluster layout: ports are reused on every restart");
+  private boolean started(String id) {
+    synchronized (processes) {
+      return processes.containsKey(id);
     }
+  }
+
+  private Process process(String id) {
+    synchronized (processes) {
+      return processes.get(id);
+    }
+  }
+
+  /** Starts node {@code id}: a founder with the founders' peer list, an added node with {@code --join}. */
+  private void start(String id, LocalClusterLayout layout, PrintWriter out) throws IOException {
+    Path log = dir.resolve("logs").resolve(id + ".log");
+    List<String> args = new ArrayList<>(List.of("node", "--node-id", id, "--cluster-id", layout.clusterId(),
+        "--data-dir", dir.resolve(id).toString(), "--transport", transport, "--storage", layout.storage(),
+        "--discovery", discovery, "--peers", peersSetting(layout)));
+    boolean joins = !layout.isFounder(id);
+    boolean firstStart = !Files.exists(dir.resolve(id));
+    if (joins) {
+      List<String> urls = new ArrayList<>();
+      for (String other : layout.activeIds()) if (!other.equals(id)) urls.add("http://" + layout.http(other));
+      args.addAll(List.of("--peer-listen", layout.peer(id), "--http-listen", layout.http(id),
+          "--join", String.join(",", urls)));
+      if (layout.promote(id)) args.add("--promote");
+    }
+    if (discovery.equals("hazelcast")) args.addAll(hazelcastArgs(id, layout, joins));
+    for (String s : settings) args.addAll(List.of("--set", s));
+    synchronized (processes) {
+      if (stopping) return;
+      Files.writeString(log, LOG_PREFIX + "starting node " + id + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Process p = launch(args, log);
+      processes.put(id, p);
+      p.onExit().thenAccept(exited -> {
+        spec.commandLine().getErr().println("node " + id + " exited with code " + exited.exitValue());
+        spec.commandLine().getErr().flush();
+        try {
+          Files.writeString(log, LOG_PREFIX + "node " + id + " exited with code " + exited.exitValue() + "\n",
+              StandardOpenOption.APPEND);
+        } catch (IOException e) {
+          // the log is for people; add notices the exit another way (the node stops answering)
+        }
+      });
+    }
+    out.printf("  %s  http://%s  peer %s  log %s%s%n", id, layout.http(id), layout.peer(id), log,
+        joins && firstStart ? "  (joins" + (layout.promote(id) ? ", a voter once caught up)" : " as a learner)") : "");
   }
 
   /**
-   * Discovery settings: static discovery reads the peer list; Hazelcast gets each member's bind
-   * address and every member as a seed, and the voters explicitly (discovery never decides who votes).
+   * Hazelcast discovery: each member's bind address and every member as a seed, and the voters
+   * explicitly for founders (discovery never decides who votes; a joining node has none).
    */
-  private List<String> discoveryArgs(String id, Properties layout, String peers) {
-    List<String> args = new ArrayList<>(List.of("--peers", peers));
-    if (discovery.equals("hazelcast")) {
-      List<String> seeds = new ArrayList<>();
-      List<String> voters = new ArrayList<>();
-      for (int i = 1; i <= nodes; i++) {
-        seeds.add(layout.getProperty("n" + i + ".hazelcast"));
-        voters.add("n" + i);
-      }
-      args.addAll(List.of("--voters", String.join(",", voters),
-          "--set", "discovery.hazelcast.bind=" + layout.getProperty(id + ".hazelcast"),
-          "--set", "discovery.hazelcast.seeds=" + String.join(",", seeds)));
-    }
+  private static List<String> hazelcastArgs(String id, LocalClusterLayout layout, boolean joins) {
+    List<String> seeds = new ArrayList<>();
+    for (String other : layout.activeIds()) seeds.add(layout.hazelcast(other));
+    List<String> args = new ArrayList<>(List.of("--set", "discovery.hazelcast.bind=" + layout.hazelcast(id),
+        "--set", "discovery.hazelcast.seeds=" + String.join(",", seeds)));
+    if (!joins) args.addAll(List.of("--voters", String.join(",", layout.founderIds())));
     return args;
   }
 
-  private String peersSetting(Properties layout) {
+  /** The founders' addresses: the static peer list every node starts with (members added later come from the log). */
+  private static String peersSetting(LocalClusterLayout layout) {
     List<String> parts = new ArrayList<>();
-    for (int i = 1; i <= nodes; i++) {
-      parts.add("n" + i + "=" + layout.getProperty("n" + i + ".peer") + "@" + layout.getProperty("n" + i + ".http"));
-    }
+    for (String id : layout.founderIds()) parts.add(id + "=" + layout.peer(id) + "@" + layout.http(id));
     return String.join(",", parts);
   }
 
-  private Process launch(String id, Properties layout, String peers, Path nodeDir, Path log) throws IOException {
+  private Process launch(List<String> nodeArgs, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(childJvmArgs());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
-    cmd.addAll(List.of("node", "--node-id", id, "--cluster-id", layout.getProperty("cluster.id"),
-        "--data-dir", nodeDir.toString(), "--transport", transport,
-        "--storage", layout.getProperty("storage"), "--discovery", discovery));
-    cmd.addAll(discoveryArgs(id, layout, peers));
-    for (String s : settings) cmd.addAll(List.of("--set", s));
+    cmd.addAll(nodeArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("BELLWETHER_") && !k.equals("BELLWETHER_JAVA_OPTS"));
@@ -262,16 +293,17 @@ public final class LocalClusterCommand implements Callable<Integer> {
   }
 
   /** Polls every node's /health/ready; returns the leader once all are ready, or null on timeout. */
-  private String awaitReady(Properties layout) throws InterruptedException {
+  private String awaitReady(LocalClusterLayout layout) throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
+    List<String> ids = layout.activeIds();
     while (System.nanoTime() < deadline) {
       String leader = null;
       int ready = 0;
-      for (int i = 1; i <= nodes; i++) {
+      for (String id : ids) {
         try {
           HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                  URI.create("http://" + layout.getProperty("n" + i + ".http") + "/health/ready"))
+                  URI.create("http://" + layout.http(id) + "/health/ready"))
               .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
           if (r.statusCode() == 200) {
             ready++;
@@ -281,16 +313,24 @@ public final class LocalClusterCommand implements Callable<Integer> {
           // not listening yet
         }
       }
-      if (ready == nodes) return leader;
-      if (processes.stream().noneMatch(Process::isAlive)) return null;
+      if (ready == ids.size()) return leader;
+      applyLayout(); // a node added meanwhile starts now, not once the others are ready
+      synchronized (processes) {
+        if (processes.values().stream().noneMatch(Process::isAlive)) return null;
+      }
       Thread.sleep(200);
     }
     return null;
   }
 
   private void stopAll() {
-    for (Process p : processes) p.destroy(); // SIGTERM: each node stops gracefully
-    for (Process p : processes) {
+    List<Process> all;
+    synchronized (processes) {
+      stopping = true; // no node starts after this
+      all = new ArrayList<>(processes.values());
+    }
+    for (Process p : all) p.destroy(); // SIGTERM: each node stops gracefully
+    for (Process p : all) {
       try {
         if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
       } catch (InterruptedException e) {
@@ -298,9 +338,5 @@ public final class LocalClusterCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static int freePort() {
-    return FreePorts.next();
   }
 }
