@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Goal: the design documents name only code that exists, so a method renamed or a class moved to
- * another module cannot leave docs/ARCHITECTURE.md (or a decision record) describing something
- * that is gone. Method: {@link DocReferences} reads each document's backticked names and
- * {@code Class.method} references and looks each up in every module's main and test sources (so a
- * class moved between modules is still found), and in the JDK and the class path for library
- * classes. Every reference that does not resolve is printed with its line, and the test fails.
+ * another module cannot leave docs/ARCHITECTURE.md (or a decision record, or the operator's guide,
+ * docs/operations.md) describing something that is gone. Method: {@link DocReferences} reads each
+ * document's backticked names and {@code Class.method} references and looks each up in every
+ * module's main and test sources (so a class moved between modules is still found), and in the JDK
+ * and the class path for library classes. Every reference that does not resolve is printed with its line, and the test fails.
  * The last tests feed it snippets naming things that do not exist, to show it says so.
  */
 class DocReferencesTest {
@@ -38,6 +38,11 @@ class DocReferencesTest {
   @Test
   void architectureNamesOnlyCodeThatExists() throws IOException {
     assertResolves(root.resolve("docs/ARCHITECTURE.md"));
+  }
+
+  @Test
+  void theOperatorsGuideNamesOnlyCodeThatExists() throws IOException {
+    assertResolves(root.resolve("docs/operations.md"));
   }
 
   @Test
