@@ -115,6 +115,22 @@ final class LocalClusterMembers {
     static Client client() {
       return new Client(Duration.ofSeconds(2));
     }
+
+    /** The ids of the members in a {@code GET /v1/cluster} answer. */
+    static Set<String> memberIds(JsonObject cluster) {
+      Set<String> ids = new LinkedHashSet<>();
+      JsonArray members = cluster.getJsonArray("members");
+      for (int i = 0; i < members.size(); i++) ids.add(members.getJsonObject(i).getString("id"));
+      return ids;
+    }
+
+    /** What {@code log} holds after its first {@code from} bytes. */
+    static String tail(Path log, long from) throws IOException {
+      if (!Files.exists(log)) return "";
+      byte[] all = Files.readAllBytes(log);
+      int start = (int) Math.min(from, all.length);
+      return new String(all, start, all.length - start, StandardCharsets.UTF_8);
+    }
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
@@ -197,20 +213,6 @@ final class LocalClusterMembers {
       }
       return false;
     }
-
-    private static Set<String> memberIds(JsonObject cluster) {
-      Set<String> ids = new LinkedHashSet<>();
-      JsonArray members = cluster.getJsonArray("members");
-      for (int i = 0; i < members.size(); i++) ids.add(members.getJsonObject(i).getString("id"));
-      return ids;
-    }
-
-    private static String tail(Path log, long from) throws IOException {
-      if (!Files.exists(log)) return "";
-      byte[] all = Files.readAllBytes(log);
-      int start = (int) Math.min(from, all.length);
-      return new String(all, start, all.length - start, StandardCharsets.UTF_8);
-    }
   }
 
   @Command(name = "remove", mixinStandardHelpOptions = true, sortOptions = false,
@@ -234,29 +236,48 @@ final class LocalClusterMembers {
       List<String> via = new ArrayList<>(layout.activeIds());
       via.remove(id);
       via.add(id); // the node itself last: it forwards to the leader too
-      int code = removeThrough(layout, via);
+      int code = removeThrough(layout, via, true);
       if (code != 0) return code;
+      boolean running = cluster(layout, id) != null;
+      Path log = log(id);
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
       try (FileChannel lock = LocalClusterLayout.lock(dir, LocalClusterLayout.CHANGE_LOCK_FILE)) {
         LocalClusterLayout now = LocalClusterLayout.load(dir);
         now.markRemoved(id);
         now.save(dir);
       }
+      // Until the process has exited, not only stopped answering HTTP: it leaves discovery last.
       long deadline = deadline();
-      while (cluster(layout, id) != null) {
+      while (running && !tail(log, logStart).contains(LOG_PREFIX + "node " + id + " exited")) {
         if (System.nanoTime() > deadline) {
-          err().println("error: " + id + " is removed, but still answers at http://" + layout.http(id)
-              + " after " + timeoutSeconds + "s; is the local cluster still running?");
+          err().println("error: " + id + " is removed, but its process has not exited " + timeoutSeconds
+              + "s later; is the local cluster still running? (see " + log + ")");
           return 1;
         }
         Thread.sleep(200);
+      }
+      // With Hazelcast discovery the leader's membership autopilot adds every node it discovers, and
+      // may have added this one back while it was still running: now that it is gone, remove it again.
+      via.remove(id);
+      for (String other : via) {
+        JsonObject seen = cluster(layout, other);
+        if (seen == null) continue;
+        if (memberIds(seen).contains(id)) {
+          code = removeThrough(layout, via, false);
+          if (code != 0) return code;
+        }
+        break;
       }
       out().println("node " + id + " is stopped; the local cluster will not start it again (its data stays in "
           + dir.resolve(id) + ")");
       return 0;
     }
 
-    /** {@code DELETE /v1/members/ID} through the first node that can be reached; 0 once it is not a member. */
-    private int removeThrough(LocalClusterLayout layout, List<String> via) throws InterruptedException {
+    /**
+     * {@code DELETE /v1/members/ID} through the first node that can be reached; 0 once it is not a
+     * member. Prints the outcome when {@code report}, errors always.
+     */
+    private int removeThrough(LocalClusterLayout layout, List<String> via, boolean report) throws InterruptedException {
       Client client = new Client(Duration.ofSeconds(timeoutSeconds));
       for (String node : via) {
         HttpResponse<byte[]> r;
@@ -271,13 +292,15 @@ final class LocalClusterMembers {
         }
         JsonObject body = ClientCommands.Base.json(r);
         if (r.statusCode() == 200 && body != null) {
-          out().println("OK " + id + " is removed (configuration " + body.getValue("configIndex") + ", leader "
-              + body.getString("leader", "?") + ")");
+          if (report) {
+            out().println("OK " + id + " is removed (configuration " + body.getValue("configIndex") + ", leader "
+                + body.getString("leader", "?") + ")");
+          }
           return 0;
         }
         String error = body == null ? "HTTP_" + r.statusCode() : body.getString("error", "HTTP_" + r.statusCode());
         if (r.statusCode() == 404 && error.equals("NOT_A_MEMBER")) {
-          out().println("OK " + id + " is not a member of the cluster (any more)");
+          if (report) out().println("OK " + id + " is not a member of the cluster (any more)");
           return 0;
         }
         err().println("error " + error + " (HTTP " + r.statusCode() + "): "
