@@ -56,6 +56,16 @@ public final class MembershipAutopilot {
   private final Settings settings;
   private final LongSupplier nanoClock;
 
+  /**
+   * Nodes removed from the configuration while discovery still saw them (an operator removed a
+   * running node): never added back until they leave discovery, or the autopilot would undo every
+   * removal of a node that has not stopped yet.
+   */
+  private final java.util.Set<String> removedWhileSeen = new java.util.HashSet<>();
+
+  /** The configuration of the last look, to tell which members were removed since. */
+  private Membership lastSeenMembership;
+
   /** When each member was first seen missing from discovery (nanoClock), while it stays missing. */
   private final Map<String, Long> missingSince = new HashMap<>();
 
@@ -86,14 +96,16 @@ public final class MembershipAutopilot {
    * @return a description of the change asked for, or null when none was
    */
   public synchronized String reconcile() {
-    if (inFlight != null && !inFlight.isDone()) return null;
     NodeStatus status = node.status();
+    Membership members = status.membership();
+    Map<String, PeerAddress> seen = discovery.peers();
+    // On every node, not only the leader: a removal stands after the leadership moves too.
+    noteRemovals(members, seen);
+    if (inFlight != null && !inFlight.isDone()) return null;
     if (!status.running() || status.role() != Role.LEADER || status.membershipChangePending()) {
       missingSince.clear(); // a new leader measures absence afresh
       return null;
     }
-    Membership members = status.membership();
-    Map<String, PeerAddress> seen = discovery.peers();
     // Removal before promotion: a learner that cannot catch up must never keep a dead member in.
     String change = addOne(members, seen);
     if (change == null && settings.removeAfter() != null) change = removeOne(status.nodeId(), members, seen);
@@ -101,9 +113,19 @@ public final class MembershipAutopilot {
     return change;
   }
 
+  private void noteRemovals(Membership members, Map<String, PeerAddress> seen) {
+    removedWhileSeen.removeIf(id -> !seen.containsKey(id));
+    if (lastSeenMembership != null) {
+      for (Member m : lastSeenMembership.members()) {
+        if (!members.contains(m.id()) && seen.containsKey(m.id())) removedWhileSeen.add(m.id());
+      }
+    }
+    lastSeenMembership = members;
+  }
+
   private String addOne(Membership members, Map<String, PeerAddress> seen) {
     for (PeerAddress a : seen.values()) {
-      if (members.contains(a.nodeId())) continue;
+      if (members.contains(a.nodeId()) || removedWhileSeen.contains(a.nodeId())) continue;
       Member learner = Member.learner(a.nodeId(), a.peer().toString(),
           a.http() == null ? null : a.http().toString());
       return ask("add learner " + a.nodeId(), node.addLearner(learner));

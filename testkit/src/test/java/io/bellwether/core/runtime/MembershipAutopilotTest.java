@@ -127,6 +127,23 @@ class MembershipAutopilotTest {
     assertThat(m.learners()).containsExactly("n4");
   }
 
+  @Test
+  void aNodeRemovedWhileItStillRunsIsNotAddedBackUntilItLeavesDiscovery() throws Exception {
+    String leader = start();
+    cluster.join("n4");
+    discovery.see("n4");
+    MembershipAutopilot pilot = autopilotOn(leader, new MembershipAutopilot.Settings(false, 3, null));
+    reconcileUntil(pilot, c -> c.contains("n4"));
+    cluster.node(leader).removeMember("n4").get(10, java.util.concurrent.TimeUnit.SECONDS);
+    for (int i = 0; i < 20; i++) pilot.reconcile();
+    assertThat(cluster.node(leader).status().membership().contains("n4"))
+        .as("removed while it still runs: the operator's removal stands").isFalse();
+    discovery.lose("n4"); // it stopped
+    pilot.reconcile();
+    discovery.see("n4"); // and came back, as a new node
+    reconcileUntil(pilot, c -> c.contains("n4"));
+  }
+
   /** A discovery whose view the test sets; each node n{i} at 127.0.0.1:700{i} and :800{i}. */
   private static final class FakeDiscovery implements Discovery {
     private final Map<String, PeerAddress> peers = new TreeMap<>();
