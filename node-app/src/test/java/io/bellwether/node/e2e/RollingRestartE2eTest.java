@@ -39,10 +39,12 @@ class RollingRestartE2eTest extends E2eScenario {
   /**
    * The longest write a client may see during the whole rolling restart, the restarted JVMs'
    * start-up included: on a 2-core machine a starting JVM starves the others for seconds, and
-   * writes of 0.7 to 1.1 s were measured there with no leader change at all; a sanity bound, far
-   * under the clients' failover window.
+   * writes of 0.7 to 1.1 s were measured there with no leader change at all, 2.8 s in a CI run
+   * with other builds on the machine (load average 5 to 10; a follower took 9 s from SIGTERM to
+   * caught up). A sanity bound, well under the clients' 10 s failover window; elections are
+   * caught by the term checks, not by this bound.
    */
-  private static final long OVERALL_PAUSE_BOUND_MS = 2_000;
+  private static final long OVERALL_PAUSE_BOUND_MS = 4_000;
   private static final Pattern HANDED = Pattern.compile("node (\\S+) handed its leadership to (\\S+) in (\\d+) ms");
 
   /** One restart: SIGTERM, the process gone, the restarted node caught up (nanoTime). */
