@@ -47,6 +47,9 @@ final class ConfigInvariants {
 
   private final Set<Long> electionsChecked = new HashSet<>();
 
+  /** Committed indexes already searched for configuration entries. */
+  private long scannedTo;
+
   /** Whether the engine's configuration is held against its log's; off only to test the rest. */
   private boolean checkInEffect = true;
 
@@ -83,14 +86,16 @@ final class ConfigInvariants {
   }
 
   /**
-   * Finds the configuration entries committed since the last one known, in any node's store (a
-   * committed entry is on a majority of disks): an entry counts when its log prefix is the
-   * committed one. A snapshot a log started from carries the configuration in effect there.
+   * Finds the configuration entries among the indexes newly known committed, in every node's store
+   * (in the step an index is first known committed, the node that committed or learned it holds
+   * it): an entry counts when its log prefix is the committed one. A snapshot a log started from
+   * carries the configuration in effect there.
    */
   private void learnCommitted(Collection<SimNode> nodes) {
-    long from = committed.lastKey() + 1;
+    long from = scannedTo + 1;
     long upTo = invariants.committedCount();
     if (from > upTo) return;
+    scannedTo = upTo;
     for (SimNode node : nodes) {
       SimLogStore store = node.store();
       for (Map.Entry<Long, Membership> e : store.configsFrom(from).entrySet()) {
@@ -100,7 +105,7 @@ final class ConfigInvariants {
       }
       Membership snapshot = store.snapshotConfig();
       long at = store.knownFrom();
-      if (snapshot != null && snapshot.index() >= from && at >= 1 && at <= upTo
+      if (snapshot != null && at >= from && at <= upTo
           && store.snapshot().get().lastIndex() == at
           && store.prefixHash(at) == invariants.committedPrefixHash(at)) {
         committed.put(snapshot.index(), snapshot);

@@ -18,6 +18,8 @@ final class Nemesis {
   private final Draws draws;
   private final MembershipFaults membership;
   private final FaultMix mix;
+  /** The mix's total weight, summed once: due() asks before every step. */
+  private final int totalWeight;
   private final Clocks clocks;
   private final List<String> schedule = new ArrayList<>();
   private long nextFaultTick;
@@ -43,12 +45,13 @@ final class Nemesis {
     this.draws = new Draws(random);
     this.membership = new MembershipFaults(cluster, draws);
     this.mix = mix;
+    this.totalWeight = mix.totalWeight();
     this.clocks = clocks;
     this.nextFaultTick = gap();
   }
 
   boolean due(long nowTicks) {
-    if (mix.totalWeight() == 0) return false;
+    if (totalWeight == 0) return false;
     if (trap != null) trap.watch(cluster);
     if (courted != null) {
       String did = courted.advance(cluster);
@@ -111,7 +114,7 @@ final class Nemesis {
   }
 
   private FaultKind pick() {
-    int r = random.nextInt(mix.totalWeight());
+    int r = random.nextInt(totalWeight);
     for (FaultKind kind : FaultKind.values()) {
       r -= mix.weight(kind);
       if (r < 0) return kind;

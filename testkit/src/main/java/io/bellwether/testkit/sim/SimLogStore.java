@@ -86,6 +86,9 @@ public final class SimLogStore implements LogStore {
   /** The configuration each configuration entry of this log sets, by index (compacted ones too). */
   private final TreeMap<Long, Membership> configs = new TreeMap<>();
 
+  /** The configuration the snapshot carries (null: none, or no snapshot), kept as it is saved. */
+  private Membership snapshotConfig;
+
   /** An empty disk. */
   SimLogStore(String node, Observer observer) {
     this(node, new CrashableLogStore(), observer);
@@ -97,6 +100,7 @@ public final class SimLogStore implements LogStore {
     this.observer = observer;
     Optional<Snapshot> snapshot = disk.snapshot();
     if (snapshot.isPresent()) startAt(snapshot.get());
+    snapshotConfig = snapshot.map(Snapshot::membership).orElse(null);
     long from = Math.max(disk.firstIndex(), knownFrom + 1);
     if (disk.lastIndex() >= from) {
       // What survived a crash was stored before; report it again so it is checked against the rest.
@@ -204,6 +208,7 @@ public final class SimLogStore implements LogStore {
   @Override
   public void saveSnapshot(Snapshot snapshot) {
     disk.saveSnapshot(snapshot);
+    snapshotConfig = snapshot.membership();
     boolean logHoldsIt = snapshot.lastIndex() <= lastIndex && snapshot.lastIndex() >= knownFrom
         && terms[(int) snapshot.lastIndex()] == snapshot.lastTerm();
     // As the disk does: a snapshot the log does not match replaces the whole log.
@@ -224,11 +229,10 @@ public final class SimLogStore implements LogStore {
    * carries; null when neither holds one (then the node's bootstrap configuration stands).
    */
   Membership newestConfig() {
-    Membership snapshot = disk.snapshot().map(Snapshot::membership).orElse(null);
     Map.Entry<Long, Membership> last = configs.lastEntry();
-    return last != null && (snapshot == null || last.getKey() > snapshot.index())
+    return last != null && (snapshotConfig == null || last.getKey() > snapshotConfig.index())
         ? last.getValue()
-        : snapshot;
+        : snapshotConfig;
   }
 
   /** The configurations set by configuration entries of this log from {@code from} on, by index. */
@@ -238,7 +242,7 @@ public final class SimLogStore implements LogStore {
 
   /** The configuration carried by this log's snapshot, or null. */
   Membership snapshotConfig() {
-    return disk.snapshot().map(Snapshot::membership).orElse(null);
+    return snapshotConfig;
   }
 
   @Override
