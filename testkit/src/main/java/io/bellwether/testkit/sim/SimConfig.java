@@ -98,8 +98,9 @@ public record SimConfig(
 
   /**
    * This run as the seed made it before the simulation changed the membership: no spare nodes and,
-   * if the mix was a default, the default mix of then, so the very same schedule (a regression
-   * seed's run is what it documents). Other mixes only lose their spares.
+   * if the mix was a default, the default mix of then, so the very same weather, every draw of it
+   * (a regression seed's run moves only when the code under test changes). Other mixes only lose
+   * their spares.
    */
   public SimConfig withStaticMembership() {
     FaultMix mix = faults == FaultMix.DEFAULT ? FaultMix.STATIC_MEMBERSHIP
