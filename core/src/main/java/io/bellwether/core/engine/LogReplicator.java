@@ -121,9 +121,17 @@ final class LogReplicator {
 
   /** {@code entry}, just appended to our log, goes to every follower ready for more. */
   void appended(LogEntry entry) {
-    if (entry.type() == EntryType.CONFIG) membershipChanged();
-    maybeCommit(); // with no other voter, the leader's own copy is a majority
+    boolean config = entry.type() == EntryType.CONFIG;
+    if (config) membershipChanged();
+    // Otherwise only followers' answers move the commit index: with no other voter the leader's own
+    // copy is a majority, and a new configuration may have changed what a majority is.
+    if (config || soleVoter()) maybeCommit();
     for (String peer : progress.keySet()) sendAppendIfReady(peer);
+  }
+
+  private boolean soleVoter() {
+    List<String> voters = log.membership().voters();
+    return voters.size() == 1 && voters.get(0).equals(id);
   }
 
   /**
