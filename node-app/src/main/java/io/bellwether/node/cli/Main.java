@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ClientCommands.Status.class,
       LeaderCommand.class,
       MemberCommand.class,
+      CertsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

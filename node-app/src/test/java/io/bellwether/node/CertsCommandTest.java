@@ -1,0 +1,94 @@
+package io.bellwether.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bellwether.node.cli.Main;
+import io.bellwether.pki.PemFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bellwether certs}: what it writes validates, and it never silently replaces a file. */
+class CertsCommandTest {
+
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void caNodeAndClientCertificatesChainToTheCa() throws Exception {
+    Path tls = dir.resolve("tls");
+    assertThat(run("certs", "ca", "--dir", tls.toString(), "--name", "test-ca").code()).isZero();
+    Run node = run("certs", "node", "n1", "--dir", tls.toString(), "--host", "db1.example.com", "--host", "10.0.0.7");
+    assertThat(node.code()).as(node.err()).isZero();
+    assertThat(node.out()).contains("CN=n1", "db1.example.com", "10.0.0.7", "127.0.0.1");
+    Run client = run("certs", "client", "ops", "--dir", tls.toString(), "--days", "30");
+    assertThat(client.code()).as(client.err()).isZero();
+
+    X509Certificate ca = PemFiles.readCertificate(tls.resolve("ca.pem"));
+    validate(PemFiles.readCertificate(tls.resolve("n1.pem")), ca);
+    validate(PemFiles.readCertificate(tls.resolve("ops.pem")), ca);
+    assertThat(PemFiles.readPrivateKey(tls.resolve("n1.key")).getAlgorithm()).isEqualTo("EC");
+    Run show = run("certs", "show", tls.resolve("n1.pem").toString());
+    assertThat(show.out()).contains("CN=n1", "issuer CN=test-ca");
+  }
+
+  @Test
+  void existingFilesAreKeptWithoutForce() throws Exception {
+    Path tls = dir.resolve("tls");
+    assertThat(run("certs", "ca", "--dir", tls.toString()).code()).isZero();
+    String before = Files.readString(tls.resolve("ca.key"));
+
+    Run again = run("certs", "ca", "--dir", tls.toString());
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains(tls.resolve("ca.pem").toString(), "--force");
+    assertThat(Files.readString(tls.resolve("ca.key"))).isEqualTo(before);
+
+    assertThat(run("certs", "node", "n1", "--dir", tls.toString()).code()).isZero();
+    assertThat(run("certs", "node", "n1", "--dir", tls.toString()).code()).isEqualTo(1);
+    assertThat(run("certs", "node", "n1", "--dir", tls.toString(), "--force").code()).isZero();
+  }
+
+  @Test
+  void badCaFilesAndBadValuesAreRefusedNamingWhatIsWrong() throws Exception {
+    Path tls = Files.createDirectories(dir.resolve("tls"));
+    Run noCa = run("certs", "node", "n1", "--dir", tls.toString());
+    assertThat(noCa.code()).isEqualTo(1);
+    assertThat(noCa.err()).contains(tls.resolve("ca.pem").toString());
+
+    Files.writeString(tls.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
+    Files.writeString(tls.resolve("ca.key"), "not a key");
+    Run garbage = run("certs", "node", "n1", "--dir", tls.toString());
+    assertThat(garbage.code()).isEqualTo(1);
+    assertThat(garbage.err()).contains("ca.pem");
+    assertThat(tls.resolve("n1.pem")).doesNotExist();
+
+    Run days = run("certs", "ca", "--dir", dir.resolve("other").toString(), "--days", "0");
+    assertThat(days.code()).isEqualTo(1);
+    assertThat(days.err()).contains("--days");
+  }
+
+  private static void validate(X509Certificate leaf, X509Certificate ca) throws Exception {
+    PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
+    params.setRevocationEnabled(false);
+    CertPathValidator.getInstance("PKIX")
+        .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), params);
+  }
+}
