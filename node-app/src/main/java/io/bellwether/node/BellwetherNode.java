@@ -1,5 +1,6 @@
 package io.bellwether.node;
 
+import io.bellwether.core.HardState;
 import io.bellwether.core.Membership;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.kv.KvClient;
@@ -21,6 +22,8 @@ import io.bellwether.node.config.NodeConfig;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
 import io.bellwether.node.membership.Bootstrap;
+import io.bellwether.node.membership.ClusterIdentities;
+import io.bellwether.node.membership.ClusterIdentity;
 import io.bellwether.node.membership.JoinException;
 import io.bellwether.node.membership.Joiner;
 import io.bellwether.node.membership.MembershipDiscovery;
@@ -57,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * false), the HTTP server stops taking requests and lets those in flight finish, then the node stops
  * (closing transport and storage), then discovery and the rest. Any failure while starting closes
  * what was already opened.
+ *
+ * <p>The cluster's identity, which the transport's handshake carries, is settled right after storage
+ * opens and before anything listens ({@link ClusterIdentities}): stored in the data directory, read
+ * from the cluster a joining node joins, or derived from the configuration on a new node.
  *
  * <p>A node started with {@code membership.join} ({@code --join}) and no configuration in its store
  * joins a running cluster while it starts (see {@link Joiner}): {@link #start} returns once the
@@ -112,18 +119,25 @@ public final class BellwetherNode implements AutoCloseable {
     TransportProvider transportProvider = modules.transport(config.transport());
     StorageProvider storageProvider = modules.storage(config.storage());
     DiscoveryProvider discoveryProvider = modules.discovery(config.discovery());
-    NodeContext context = new NodeContext(config.clusterId(), config.nodeId(), config.dataDir(), config.settings());
+    // The store opens before the cluster's identity is known: the identity file lies in its data
+    // directory, and whether its log is empty decides where the identity comes from.
+    NodeContext storeContext = new NodeContext(config.clusterId(), config.nodeId(), config.dataDir(), config.settings());
 
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
-      LogStore store = storageProvider.open(context);
+      LogStore store = storageProvider.open(storeContext);
       AutoCloseable closeStore = store::close;
       opened.push(closeStore);
+      boolean storeHoldsData = store.lastIndex() > 0 || !store.hardState().equals(HardState.INITIAL);
+      ClusterIdentity identity = ClusterIdentities.establish(config, storeHoldsData);
+      // Discovery and transport see the identity: the handshake refuses a node of another cluster.
+      NodeContext context = new NodeContext(identity.id(), config.nodeId(), config.dataDir(), config.settings());
 
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2)
           .setInternalBlockingPoolSize(2));
       opened.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // The name, not the identity: dashboards group by what the operator named the cluster.
       registry.config().commonTags("node", config.nodeId(), "cluster", config.clusterId());
       opened.push(registry::close);
       new JvmMemoryMetrics().bindTo(registry);
@@ -180,11 +194,12 @@ public final class BellwetherNode implements AutoCloseable {
         vertx.setPeriodic(AUTOPILOT_INTERVAL_MS, id -> pilot.reconcile());
         LOG.info("node {}: membership autopilot on ({})", config.nodeId(), config.membership().autopilot());
       }
-      http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers));
+      http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers,
+          identity));
       // HTTP serves meanwhile: GET /v1/cluster shows a node waiting to join.
       Membership joined = joiner != null ? joiner.join() : null;
-      LOG.info("node {} of cluster {} serving http://{} (peer {}; transport={} storage={} discovery={})",
-          config.nodeId(), config.clusterId(), httpEndpoint, config.peerListen(), config.transport(),
+      LOG.info("node {} of cluster {} ({}) serving http://{} (peer {}; transport={} storage={} discovery={})",
+          config.nodeId(), config.clusterId(), identity.id(), httpEndpoint, config.peerListen(), config.transport(),
           config.storage(), config.discovery());
       BellwetherNode started =
           new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, transfers, timer);

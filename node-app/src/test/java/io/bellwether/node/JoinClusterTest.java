@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.bellwether.core.spi.Settings;
 import io.bellwether.node.config.NodeConfig;
+import io.bellwether.node.membership.ClusterIdentity;
+import io.bellwether.node.membership.IdentityFile;
 import io.bellwether.node.membership.JoinException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -156,6 +158,11 @@ class JoinClusterTest {
       try (BellwetherNode j1 = start(s)) {
         await().atMost(Duration.ofSeconds(10)).until(() -> n1.status().membership().isVoter("j1")
             && j1.status().membership().isVoter("j1"));
+        // It took the cluster's identity, not one of its own, and stored it with its data.
+        String clusterId = cluster(n1).getString("clusterId");
+        assertThat(clusterId).startsWith(c.clusterId + "-");
+        assertThat(cluster(j1).getMap()).containsEntry("clusterId", clusterId).containsEntry("clusterName", c.clusterId);
+        assertThat(IdentityFile.read(dir.resolve("j1"))).map(ClusterIdentity::id).contains(clusterId);
         assertThat(Http.put(n1.httpUrl() + "/v1/kv/two-voters", "1").statusCode()).isEqualTo(200);
       }
       // n1 alone is one of two voters now: nothing commits until j1 is back.
@@ -175,6 +182,12 @@ class JoinClusterTest {
       try (BellwetherNode again = start(restart)) {
         assertThat(again.status().membership().isVoter("j1")).isTrue();
       }
+
+      // A joiner configured with another cluster name is refused, naming both.
+      Map<String, String> renamed = joiner(c, "j3", n1.httpUrl());
+      renamed.put("cluster.id", "another-name");
+      assertThatThrownBy(() -> start(renamed)).isInstanceOf(JoinException.class)
+          .hasMessageContaining("'" + c.clusterId + "'").hasMessageContaining("'another-name'");
     }
   }
 

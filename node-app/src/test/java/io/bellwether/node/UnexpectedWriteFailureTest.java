@@ -16,6 +16,7 @@ import io.bellwether.node.cli.ClientCommands;
 import io.bellwether.node.cli.Main;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
+import io.bellwether.node.membership.ClusterIdentity;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -82,7 +83,7 @@ class UnexpectedWriteFailureTest {
         .transport(new InMemoryNetwork().transport("n1")).stateMachine(new UnreadableResults())
         .tick(Duration.ofMillis(10)).build().start();
     http.attach(new NodeServices(node, new KvClient(node), new StaticDiscovery(Map.of()), true, Duration.ofSeconds(3),
-        new LeaderTransferMetrics(registry)));
+        new LeaderTransferMetrics(registry), new ClusterIdentity("unexpected", "unexpected-0")));
     await().atMost(Duration.ofSeconds(10)).until(() -> node.status().role() == Role.LEADER);
   }
 

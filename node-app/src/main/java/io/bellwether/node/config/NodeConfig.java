@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * @param shutdownTransferLeadership whether a leader asked to stop first hands its leadership to the
  *     most caught-up voter (bounded by two election timeouts), so a planned restart costs no election
  * @param membership joining a running cluster, and judging promotions
- * @param settings every setting, with the derived ones filled in, handed to the modules
+ * @param settings every setting, with the derived ones filled in, handed to the modules ({@code voters}
+ *     holds the founders' list, also for a node that waits for discovery to add it)
  */
 public record NodeConfig(
     String nodeId,
@@ -113,11 +114,13 @@ public record NodeConfig(
         Duration.ZERO, Duration.ofMinutes(10));
     boolean transferOnStop = s.getBoolean(SHUTDOWN_TRANSFER_LEADERSHIP, Defaults.SHUTDOWN_TRANSFER_LEADERSHIP);
 
-    // Modules see the values the node actually uses, defaults included.
+    // Modules see the values the node actually uses, defaults included. A node waiting for
+    // discovery keeps the founders' list, from which it derives the cluster's identity as they do.
+    Set<String> listed = membership.awaitsDiscovery() ? founders(s) : voters;
     Settings effective = s.with(NODE_ID, nodeId).with(CLUSTER_ID, clusterId)
         .with(PEER_LISTEN, peerListen.toString()).with(HTTP_LISTEN, httpListen.toString())
         .with(TRANSPORT, transport).with(STORAGE, storage).with(DISCOVERY, discovery)
-        .with(VOTERS, String.join(",", new TreeSet<>(voters)));
+        .with(VOTERS, String.join(",", new TreeSet<>(listed)));
     return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
         discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
         snapshots, forwardWrites, grace, transferOnStop, membership, effective);
@@ -197,6 +200,14 @@ public record NodeConfig(
       }
     }
     return Set.copyOf(voters);
+  }
+
+  private static Set<String> founders(Settings s) {
+    Set<String> ids = new TreeSet<>();
+    for (String part : s.get(VOTERS).orElse("").split(",")) {
+      if (!part.isBlank()) ids.add(part.trim());
+    }
+    return ids;
   }
 
   /**

@@ -27,6 +27,8 @@ final class ClusterRoutes {
    * The cluster as this node sees it. The members are those of the configuration it uses (the newest
    * in its log, committed or not: {@code changePending} says which), each with the addresses this
    * node reaches it at; a node still waiting to join has none. A learner shows as {@code learner}.
+   * {@code clusterName} is {@code cluster.id}; {@code clusterId} is the identity the handshake
+   * between nodes carries, which a joining node reads here.
    */
   static void cluster(RoutingContext ctx, NodeServices node) {
     NodeStatus s = node.status();
@@ -58,6 +60,8 @@ final class ClusterRoutes {
       members.add(m);
     }
     JsonObject body = new JsonObject()
+        .put("clusterName", node.cluster().name())
+        .put("clusterId", node.cluster().id())
         .put("node", s.nodeId())
         .put("role", s.learner() ? "learner" : roleName(s.role()))
         .put("term", s.term())

@@ -4,6 +4,7 @@ import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
 import io.bellwether.core.spi.Discovery;
+import io.bellwether.node.membership.ClusterIdentity;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
 import java.time.Duration;
 
@@ -14,10 +15,12 @@ import java.time.Duration;
  * @param forwardWrites whether a follower forwards writes and leadership transfers to the leader (else
  *     it answers 503)
  * @param requestTimeout how long a forwarded request may take
+ * @param cluster the cluster's name and identity ({@code GET /v1/cluster} shows them, and a joining
+ *     node takes the identity from there)
  */
 public record NodeServices(
     RaftNode node, KvClient kv, Discovery discovery, boolean forwardWrites, Duration requestTimeout,
-    LeaderTransferMetrics transfers) {
+    LeaderTransferMetrics transfers, ClusterIdentity cluster) {
 
   public String nodeId() {
     return node.nodeId();

@@ -85,6 +85,9 @@ class BadInputTest {
         Arguments.of("malformed handshake body",
             concat(ints(Handshake.MAGIC), shorts(Handshake.VERSION, 5), bytes(0, 9, 1, 2, 3)), Counter.REJECTED),
         Arguments.of("other cluster", hello("other-cluster", "n2", "n1"), Counter.REJECTED),
+        // Refused on the handshake alone: the message after it is never read, let alone delivered.
+        Arguments.of("other cluster, then a message", concat(hello("other-cluster", "n2", "n1"),
+            frame(new Heartbeat("n2", "n1", 1, 0, 1, 50_000, 10))), Counter.REJECTED),
         Arguments.of("unknown node id", hello(TestNodes.CLUSTER, "intruder", "n1"), Counter.REJECTED),
         Arguments.of("this node's own id", hello(TestNodes.CLUSTER, "n1", "n1"), Counter.REJECTED),
         Arguments.of("meant for another node", hello(TestNodes.CLUSTER, "n2", "n3"), Counter.REJECTED),
