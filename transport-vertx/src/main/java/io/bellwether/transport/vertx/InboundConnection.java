@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>Anything wrong (bytes that are not a Bellwether handshake, another cluster, an id that is not a
  * known peer or is this node's own, a bad length, a frame that does not decode, a message whose
  * sender or addressee differs from the handshake) closes <em>this</em> connection with one WARN line
- * and a counter; other connections are untouched.
+ * and a counter; other connections are untouched. With peer TLS, a peer whose certificate does not
+ * name the node id it claims is refused the same way, before any of its frames is read.
  */
 final class InboundConnection {
 
@@ -38,6 +40,8 @@ final class InboundConnection {
   private final NetSocket socket;
   private final RecordParser parser;
   private final String remote;
+  /** With peer TLS: the claimed id must be a name in the certificate the peer's TLS handshake showed. */
+  private final boolean checkCertificate;
 
   private Stage stage = Stage.PREAMBLE;
   private String peerId;
@@ -50,7 +54,9 @@ final class InboundConnection {
       MessageCodec codec,
       InboundHandler inbound,
       TransportCounters counters,
-      NetSocket socket) {
+      NetSocket socket,
+      boolean checkCertificate) {
+    this.checkCertificate = checkCertificate;
     this.clusterId = clusterId;
     this.nodeId = nodeId;
     this.discovery = discovery;
@@ -139,6 +145,17 @@ final class InboundConnection {
     if (problem != null) {
       refuse(problem);
       return;
+    }
+    if (checkCertificate) {
+      // TLS proved the peer holds a key the cluster's CA certified; this proves the key is the one
+      // certified for the node it claims to be. Without it any node could speak as any other.
+      Set<String> names = CertificateNames.ofPeer(socket);
+      if (!names.contains(hello.fromNodeId())) {
+        counters.tlsRefused.increment();
+        closeWithWarning("peer claims node id '" + hello.fromNodeId()
+            + "' but its certificate names " + names + " (CN and DNS subject alternative names)");
+        return;
+      }
     }
     peerId = hello.fromNodeId();
     stage = Stage.LENGTH;

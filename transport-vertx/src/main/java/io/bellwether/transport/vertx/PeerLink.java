@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,8 @@ final class PeerLink {
   /** Tells the node the peer may be gone (connection closed or refused); see Transport.InboundHandler. */
   private final Runnable onUnreachable;
   private volatile boolean closed;
+  /** With peer TLS: the server's certificate must name {@link #peerId} (host names are not verified). */
+  private final boolean checkCertificate;
 
   // Owned by the context's event loop.
   private NetSocket socket;
@@ -72,7 +75,9 @@ final class PeerLink {
       TransportCounters counters,
       Backoff backoff,
       int queueLimit,
-      Runnable onUnreachable) {
+      Runnable onUnreachable,
+      boolean checkCertificate) {
+    this.checkCertificate = checkCertificate;
     this.onUnreachable = onUnreachable;
     this.nodeId = nodeId;
     this.peerId = peerId;
@@ -210,6 +215,19 @@ final class PeerLink {
     if (closed) {
       s.close();
       return;
+    }
+    if (checkCertificate) {
+      // Checked before the handshake or any message is written: an impostor at the peer's address
+      // (a stale or poisoned discovery entry) with a valid certificate of another node learns nothing.
+      Set<String> names = CertificateNames.ofPeer(s);
+      if (!names.contains(peerId)) {
+        s.close();
+        counters.tlsRefused.increment();
+        String reason = "its certificate names " + names + ", not '" + peerId + "'";
+        LOG.warn("node {}: refused the connection to {} at {}: {}", nodeId, peerId, target, reason);
+        onConnectFailed(target, new IllegalStateException(reason));
+        return;
+      }
     }
     socket = s;
     connectedTo = target;

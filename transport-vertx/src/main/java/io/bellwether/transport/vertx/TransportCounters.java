@@ -11,4 +11,7 @@ final class TransportCounters {
   final LongAdder received = new LongAdder();
   final LongAdder rejectedConnections = new LongAdder();
   final LongAdder decodeErrors = new LongAdder();
+  /** Connections refused for their peer's identity: a failed TLS handshake, or a certificate that does not name the claimed or dialled node. */
+  final LongAdder tlsRefused = new LongAdder();
+  final LongAdder tlsReloads = new LongAdder();
 }

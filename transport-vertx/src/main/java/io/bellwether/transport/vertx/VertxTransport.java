@@ -56,6 +56,10 @@ public final class VertxTransport implements Transport, Discovery.Listener {
   private final Set<InboundConnection> inboundConnections = ConcurrentHashMap.newKeySet();
   private volatile InboundHandler inbound;
   private final Vertx givenVertx;
+  /** Null when peers talk plaintext; otherwise the checked TLS files and their reloader. */
+  private final TlsReloader tls;
+  private final PeerTlsMaterial initialTls;
+  private final TlsRefusalLog tlsRefusals;
 
   private volatile boolean started;
   private volatile boolean closed;
@@ -68,7 +72,9 @@ public final class VertxTransport implements Transport, Discovery.Listener {
    * settings, with a Vert.x instance of its own.
    *
    * @throws IllegalArgumentException naming the setting when one is invalid, or when the cluster or
-   *     node id does not fit the handshake
+   *     node id does not fit the handshake; naming the file and its setting when a peer TLS file is
+   *     unreadable, malformed, or does not fit this node (see {@link #VertxTransport(NodeContext,
+   *     Discovery, VertxTransportConfig, Vertx)})
    */
   public VertxTransport(NodeContext context, Discovery discovery) {
     this(context, discovery, VertxTransportConfig.from(context, discovery), null);
@@ -78,6 +84,13 @@ public final class VertxTransport implements Transport, Discovery.Listener {
    * An unstarted transport with explicit {@code config}. When {@code vertx} is given, the transport
    * runs on it and leaves it open on {@link #close()}; when null, it creates (and owns) one with
    * {@link VertxTransportConfig#eventLoops()} event loops.
+   *
+   * <p>With {@link VertxTransportConfig#tls()} set, reads the three PEM files now (blocking) and
+   * checks them, so a misconfigured node stops at start-up rather than at its first connection.
+   *
+   * @throws IllegalArgumentException naming the file and its setting when a peer TLS file cannot be
+   *     read or parsed, the key does not belong to the certificate, or the certificate does not name
+   *     this node, is not valid now, or was not signed by the CA file's certificates
    */
   public VertxTransport(NodeContext context, Discovery discovery, VertxTransportConfig config, Vertx vertx) {
     this.clusterId = context.clusterId();
@@ -88,6 +101,10 @@ public final class VertxTransport implements Transport, Discovery.Listener {
     this.backoff = new Backoff(config.reconnectMin(), config.reconnectMax());
     this.givenVertx = vertx;
     new Handshake(clusterId, nodeId, nodeId); // fails now, not at the first connect, on ids too long
+    this.initialTls = config.tls() == null ? null : PeerTlsMaterial.load(config.tls(), nodeId);
+    this.tls = initialTls == null ? null : new TlsReloader(
+        nodeId, config.tls(), initialTls, config.handshakeTimeout().toMillis(), counters);
+    this.tlsRefusals = new TlsRefusalLog(nodeId, counters);
   }
 
   /**
@@ -109,16 +126,29 @@ public final class VertxTransport implements Transport, Discovery.Listener {
         .setFileSystemOptions(new FileSystemOptions()
             .setFileCachingEnabled(false)
             .setClassPathResolvingEnabled(false)));
-    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true));
-    server.connectHandler(socket -> {
-      InboundConnection connection =
-          new InboundConnection(clusterId, nodeId, discovery, codec, inbound, counters, socket);
-      inboundConnections.add(connection);
-      connection.start(vertx, config.handshakeTimeout().toMillis(), () -> inboundConnections.remove(connection));
-    });
-    client = vertx.createNetClient(new NetClientOptions()
+    long handshakeMs = config.handshakeTimeout().toMillis();
+    NetServerOptions serverOptions = new NetServerOptions().setTcpNoDelay(true).setReuseAddress(true);
+    NetClientOptions clientOptions = new NetClientOptions()
         .setTcpNoDelay(true)
-        .setConnectTimeout((int) config.connectTimeout().toMillis()));
+        .setConnectTimeout((int) config.connectTimeout().toMillis());
+    if (initialTls != null) {
+      initialTls.applyTo(serverOptions, handshakeMs);
+      initialTls.applyTo(clientOptions, handshakeMs);
+    }
+    server = vertx.createNetServer(serverOptions);
+    // Vert.x reports here what goes wrong before a connection reaches the connect handler: with TLS,
+    // every refused handshake (no certificate, another CA, expired, not TLS at all).
+    server.exceptionHandler(e -> {
+      if (initialTls != null) tlsRefusals.refused(e);
+      else LOG.debug("node {}: peer connection failed before its handshake", nodeId, e);
+    });
+    server.connectHandler(socket -> {
+      InboundConnection connection = new InboundConnection(
+          clusterId, nodeId, discovery, codec, inbound, counters, socket, initialTls != null);
+      inboundConnections.add(connection);
+      connection.start(vertx, handshakeMs, () -> inboundConnections.remove(connection));
+    });
+    client = vertx.createNetClient(clientOptions);
     Endpoint listen = config.listen();
     try {
       await(server.listen(listen.port(), listen.host()));
@@ -127,7 +157,9 @@ public final class VertxTransport implements Transport, Discovery.Listener {
       throw new TransportException("node " + nodeId + " cannot listen on " + listen + ": " + e.getMessage(), e);
     }
     started = true;
-    LOG.info("node {}: transport listening on {}", nodeId, localEndpoint());
+    if (tls != null) tls.start(vertx, server, client);
+    LOG.info("node {}: transport listening on {}{}", nodeId, localEndpoint(),
+        initialTls == null ? " (plaintext)" : " with TLS as " + initialTls.describe());
   }
 
   /**
@@ -164,7 +196,7 @@ public final class VertxTransport implements Transport, Discovery.Listener {
     InboundHandler handler = inbound;
     return new PeerLink(nodeId, peerId, new Handshake(clusterId, nodeId, peerId), vertx.getOrCreateContext(),
         client, discovery, codec, counters, backoff, config.queueLimit(),
-        () -> handler.onPeerUnreachable(peerId));
+        () -> handler.onPeerUnreachable(peerId), initialTls != null);
   }
 
   /** Checks every peer's connection against the new view; moved peers are reconnected. */
@@ -188,6 +220,7 @@ public final class VertxTransport implements Transport, Discovery.Listener {
       LOG.debug("node {}: transport closed before start", nodeId);
       return;
     }
+    if (tls != null) tls.stop(vertx);
     links.values().forEach(PeerLink::close);
     inboundConnections.forEach(InboundConnection::close);
     shutDownVertx();
@@ -281,6 +314,26 @@ public final class VertxTransport implements Transport, Discovery.Listener {
   /** Inbound connections closed for a frame length out of bounds or a frame that did not decode. */
   public long decodeErrorCount() {
     return counters.decodeErrors.sum();
+  }
+
+  /**
+   * Connections refused for the peer's identity (with peer TLS only): inbound TLS handshakes that
+   * failed (no certificate, another CA, expired, not TLS), inbound peers whose certificate does not
+   * name the node id they claim, and outbound connections to a peer whose certificate does not name
+   * the node dialled.
+   */
+  public long tlsRefusedConnectionCount() {
+    return counters.tlsRefused.sum();
+  }
+
+  /** Times changed peer TLS files were checked and put in force since start. */
+  public long tlsReloadCount() {
+    return counters.tlsReloads.sum();
+  }
+
+  /** Whether peers talk TLS (the {@code transport.tls.*} files are set). */
+  public boolean tlsEnabled() {
+    return initialTls != null;
   }
 
   /** Inbound connections open now (handshaking or accepted). */
