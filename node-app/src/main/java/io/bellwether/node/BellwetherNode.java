@@ -143,7 +143,8 @@ public final class BellwetherNode implements AutoCloseable {
       new JvmMemoryMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
 
-      HttpApi http = new HttpApi(vertx, registry, config.maxValueBytes());
+      HttpApi http = new HttpApi(vertx, registry, config.maxValueBytes(), config.security().tls(),
+          config.security().gate());
       opened.push(http);
       Endpoint httpEndpoint = http.listen(config.httpListen(), Duration.ofSeconds(10));
 
@@ -198,15 +199,16 @@ public final class BellwetherNode implements AutoCloseable {
           identity));
       // HTTP serves meanwhile: GET /v1/cluster shows a node waiting to join.
       Membership joined = joiner != null ? joiner.join() : null;
-      LOG.info("node {} of cluster {} ({}) serving http://{} (peer {}; transport={} storage={} discovery={})",
-          config.nodeId(), config.clusterId(), identity.id(), httpEndpoint, config.peerListen(), config.transport(),
-          config.storage(), config.discovery());
+      LOG.info("node {} of cluster {} ({}) serving {}://{} (peer {}; transport={} storage={} discovery={}; tokens {})",
+          config.nodeId(), config.clusterId(), identity.id(), config.security().scheme(), httpEndpoint,
+          config.peerListen(), config.transport(), config.storage(), config.discovery(),
+          config.security().tokensFile() == null ? "off" : "from " + config.security().tokensFile());
       BellwetherNode started =
           new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, transfers, timer);
       started.joinedWith = joined;
       if (config.membership().promote()) {
         started.promoter = new Promoter(config.nodeId(), node::status, config.membership().join(),
-            URI.create(started.httpUrl()), config.requestTimeout()).start();
+            URI.create(started.httpUrl()), config.requestTimeout(), config.security().clusterCredentials()).start();
       }
       return started;
     } catch (JoinException e) {
@@ -242,8 +244,9 @@ public final class BellwetherNode implements AutoCloseable {
     return httpEndpoint;
   }
 
+  /** The API's URL: {@code https://host:port} with {@code http.tls.cert}, else {@code http://host:port}. */
   public String httpUrl() {
-    return "http://" + httpEndpoint;
+    return config.security().scheme() + "://" + httpEndpoint;
   }
 
   /**

@@ -38,6 +38,17 @@ final class TestCluster implements AutoCloseable {
    */
   static TestCluster start(int size, Map<String, String> extra, BiFunction<String, String, String> httpSeenBy)
       throws Exception {
+    return start(size, id -> extra, httpSeenBy);
+  }
+
+  /** Like {@link #start(int, Map)}, with extra settings that may differ from node to node. */
+  static TestCluster startEach(int size, java.util.function.Function<String, Map<String, String>> extraFor)
+      throws Exception {
+    return start(size, extraFor, (self, other) -> null);
+  }
+
+  private static TestCluster start(int size, java.util.function.Function<String, Map<String, String>> extraFor,
+      BiFunction<String, String, String> httpSeenBy) throws Exception {
     TestCluster c = new TestCluster();
     for (int i = 1; i <= size; i++) {
       c.httpAddresses.put("n" + i, "127.0.0.1:" + freePort());
@@ -62,7 +73,7 @@ final class TestCluster implements AutoCloseable {
         s.put("tick", "25ms"); // elections after 250ms of silence: calm on a busy 2-core machine
         s.put("request.timeout", "3s");
         s.put("shutdown.grace", "0");
-        s.putAll(extra);
+        s.putAll(extraFor.apply(self));
         c.nodes.add(BellwetherNode.start(NodeConfig.from(Settings.of(s)), Modules.fromClasspath()));
       }
     } catch (Exception | Error e) {

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import io.bellwether.node.security.TlsContexts;
 
 /** A tiny blocking client of the HTTP API for the CLI commands. */
 final class ApiClient {
@@ -16,11 +18,23 @@ final class ApiClient {
   private final String baseUrl;
   private final Duration timeout;
   private final HttpClient http;
+  private final String token;
 
   ApiClient(String baseUrl, Duration timeout) {
+    this(baseUrl, timeout, null, null);
+  }
+
+  /**
+   * @param ssl the TLS context for https URLs (null: the JVM's default trust)
+   * @param token the bearer token to send on every request, or null
+   */
+  ApiClient(String baseUrl, Duration timeout, SSLContext ssl, String token) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.token = token;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+    if (ssl != null) b.sslContext(ssl);
+    this.http = b.sslParameters(TlsContexts.parameters()).build();
   }
 
   /** Percent-encodes a key for the path, keeping '/' readable. */
@@ -37,6 +51,7 @@ final class ApiClient {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
+    if (token != null) b.header("Authorization", "Bearer " + token);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 }

@@ -10,10 +10,10 @@ import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,23 +48,9 @@ public final class ClientCommands {
 
   private ClientCommands() {}
 
-  /** Options every client command shares. */
-  public static final class Target {
-    @Option(names = "--url", paramLabel = "URL", description = "a node's HTTP URL (env BELLWETHER_URL; default ${DEFAULT-VALUE})",
-        defaultValue = "${env:BELLWETHER_URL:-http://127.0.0.1:8080}")
-    String url;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "request timeout in seconds (default ${DEFAULT-VALUE})")
-    long timeoutSeconds;
-
-    ApiClient client() {
-      return new ApiClient(url, Duration.ofSeconds(timeoutSeconds));
-    }
-  }
-
   /** Common flow: send, print, map the answer to an exit code. */
   abstract static class Base implements Callable<Integer> {
-    @Mixin Target target;
+    @Mixin ClientTarget target;
     @Spec CommandSpec spec;
 
     PrintWriter out() {
@@ -83,9 +69,22 @@ public final class ClientCommands {
         err().println("error: " + e); // nothing was sent
         return EXIT_FAILED;
       }
+      ApiClient client;
+      try {
+        client = target.client();
+      } catch (IOException e) {
+        err().println("error: " + e.getMessage()); // nothing was sent
+        return EXIT_FAILED;
+      }
       HttpResponse<byte[]> response;
       try {
-        response = send(target.client());
+        response = send(client);
+      } catch (SSLHandshakeException e) {
+        // The handshake comes before the request: nothing reached the node.
+        err().println("error: TLS handshake with " + target.url + " failed (" + e.getMessage() + "): is the node's"
+            + " certificate signed by a CA that --cacert trusts, for this host name? Does the node require a client"
+            + " certificate (--cert, --key)?");
+        return EXIT_FAILED;
       } catch (ConnectException | HttpConnectTimeoutException e) {
         // The connection was never opened: nothing reached the node. (HttpConnectTimeoutException is
         // an HttpTimeoutException, so it must be caught before the one below.)
@@ -148,6 +147,8 @@ public final class ClientCommands {
         return EXIT_OUTCOME_UNKNOWN;
       }
       err().println("error " + (code == null ? "HTTP_" + status : code) + " (HTTP " + status + "): " + message);
+      if (status == 401) err().println("give a bearer token with --token or $BELLWETHER_TOKEN");
+      if (status == 403) err().println("the token's role does not allow this; ask for a token with the role it needs");
       return switch (status) {
         case 404 -> EXIT_NOT_FOUND;
         case 412 -> EXIT_MISMATCH;

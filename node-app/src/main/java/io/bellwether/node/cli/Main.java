@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       LeaderCommand.class,
       MemberCommand.class,
       CertsCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -97,7 +97,7 @@ public record MembershipConfig(List<URI> join, boolean promote, Duration joinTim
   }
 
   /**
-   * {@code http://host:port[,http://host:port...]}: the HTTP API of nodes of the cluster. Only the
+   * {@code http://host:port[,http://host:port...]} (or {@code https}): the HTTP API of nodes of the cluster. Only the
    * scheme, host and port are meaningful, so anything else (a path, a query, user info) is refused
    * rather than silently dropped.
    */
@@ -115,11 +115,11 @@ public record MembershipConfig(List<URI> join, boolean promote, Duration joinTim
       }
       boolean bare = (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
           && uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null;
-      if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0 || !bare) {
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() <= 0 || !bare) {
         throw ConfigException.invalid(JOIN, raw, "http://host:port URLs of the cluster's nodes, comma separated; '"
             + text + "' is not one");
       }
-      urls.add(URI.create("http://" + uri.getRawAuthority()));
+      urls.add(URI.create(uri.getScheme() + "://" + uri.getRawAuthority()));
     }
     if (urls.size() > MAX_JOIN_URLS) {
       throw ConfigException.invalid(JOIN, raw, "at most " + MAX_JOIN_URLS + " URLs");

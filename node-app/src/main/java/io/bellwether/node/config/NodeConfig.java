@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param membership joining a running cluster, and judging promotions
  * @param settings every setting, with the derived ones filled in, handed to the modules ({@code voters}
  *     holds the founders' list, also for a node that waits for discovery to add it)
+ * @param security the HTTP API's HTTPS, tokens and roles, and what this node presents to others
  */
 public record NodeConfig(
     String nodeId,
@@ -54,7 +55,8 @@ public record NodeConfig(
     Duration shutdownGrace,
     boolean shutdownTransferLeadership,
     MembershipConfig membership,
-    Settings settings) {
+    Settings settings,
+    SecurityConfig security) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
@@ -93,6 +95,15 @@ public record NodeConfig(
           + " (--join) is given: the cluster connects to the address this node announces");
     }
     Path dataDir = dataDir(s, storage, nodeId);
+    SecurityConfig security = SecurityConfig.from(s);
+    for (java.net.URI url : membership.join()) {
+      // One scheme for the whole cluster: this node's own HTTPS setting says how it reaches the others.
+      if (!url.getScheme().equals(security.scheme())) {
+        throw ConfigException.invalid(JOIN, s.get(JOIN).orElse(""), security.scheme() + "://host:port URLs: every node"
+            + " of a cluster serves the same scheme, and this one serves " + security.scheme()
+            + (security.tls() == null ? " (no " + HTTP_TLS_CERT + ")" : " (" + HTTP_TLS_CERT + " is set)"));
+      }
+    }
 
     Duration tick = duration(s, TICK, Duration.ofMillis(Defaults.TICK_MS), Duration.ofMillis(1), Duration.ofSeconds(10));
     Duration requestTimeout = duration(s, REQUEST_TIMEOUT, Duration.ofMillis(Defaults.REQUEST_TIMEOUT_MS),
@@ -123,7 +134,7 @@ public record NodeConfig(
         .with(VOTERS, String.join(",", new TreeSet<>(listed)));
     return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
         discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
-        snapshots, forwardWrites, grace, transferOnStop, membership, effective);
+        snapshots, forwardWrites, grace, transferOnStop, membership, effective, security);
   }
 
   /**

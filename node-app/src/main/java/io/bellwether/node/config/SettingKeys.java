@@ -41,6 +41,13 @@ public final class SettingKeys {
   public static final String AUTO_PROMOTE = "membership.auto.promote";
   public static final String TARGET_VOTERS = "membership.target.voters";
   public static final String AUTO_REMOVE_AFTER = "membership.auto.remove.after";
+  public static final String HTTP_TLS_CERT = "http.tls.cert";
+  public static final String HTTP_TLS_KEY = "http.tls.key";
+  public static final String HTTP_TLS_CA = "http.tls.ca";
+  public static final String HTTP_TLS_CLIENT_AUTH = "http.tls.client.auth";
+  public static final String AUTH_TOKENS_FILE = "auth.tokens.file";
+  public static final String HTTP_METRICS_AUTH = "http.metrics.auth";
+  public static final String JOIN_TOKEN_FILE = "membership.join.token.file";
 
   /** Every setting the node itself reads. */
   public static final List<String> NODE_KEYS = List.of(
@@ -49,7 +56,8 @@ public final class SettingKeys {
       ELECTION_TIMEOUT_TICKS, HEARTBEAT_INTERVAL_TICKS, FORWARD_WRITES, SHUTDOWN_GRACE,
       SHUTDOWN_TRANSFER_LEADERSHIP, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_CATCHUP_ENTRIES, JOIN,
       JOIN_PROMOTE, JOIN_TIMEOUT, PROMOTION_MAX_LAG, AUTOPILOT, AUTO_PROMOTE, TARGET_VOTERS,
-      AUTO_REMOVE_AFTER);
+      AUTO_REMOVE_AFTER, HTTP_TLS_CERT, HTTP_TLS_KEY, HTTP_TLS_CA, HTTP_TLS_CLIENT_AUTH, AUTH_TOKENS_FILE,
+      HTTP_METRICS_AUTH, JOIN_TOKEN_FILE);
 
   /** Module settings pass through to the module named by their prefix, which validates them. */
   public static final List<String> MODULE_PREFIXES = List.of("transport.", "storage.", "discovery.");
@@ -66,7 +74,9 @@ public final class SettingKeys {
       // the launchers' opt-out of rebuilding a jar older than its sources (bin/bellwether, -bench)
       "BELLWETHER_NO_REBUILD",
       // bin/bellwether-bench's own variables: a shell that runs both tools must not stop nodes
-      "BELLWETHER_BENCH_JAR", "BELLWETHER_BENCH_JAVA_OPTS");
+      "BELLWETHER_BENCH_JAR", "BELLWETHER_BENCH_JAVA_OPTS",
+      // the client commands' bearer token (--token); a secret, never a node setting
+      "BELLWETHER_TOKEN");
 
   private SettingKeys() {}
 

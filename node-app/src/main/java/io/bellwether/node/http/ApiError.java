@@ -19,7 +19,7 @@ public final class ApiError extends RuntimeException {
    * The statuses with which this API says a write certainly did not happen (with its error body);
    * every other ending of a write may have applied it. The forwarder and the CLI judge by this.
    */
-  public static final Set<Integer> WRITE_NOT_DONE_STATUSES = Set.of(400, 404, 405, 409, 412, 413, 429, 503);
+  public static final Set<Integer> WRITE_NOT_DONE_STATUSES = Set.of(400, 401, 403, 404, 405, 409, 412, 413, 429, 503);
 
   private static final long serialVersionUID = 1L;
 

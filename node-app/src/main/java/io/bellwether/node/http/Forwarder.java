@@ -2,6 +2,7 @@ package io.bellwether.node.http;
 
 import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.PeerAddress;
+import io.bellwether.node.security.HttpTls;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forwards a write that reached a follower to the leader's HTTP address, keeping its method, path,
- * query, body and headers, and relays the leader's answer. The forwarded request carries
+ * query, body and headers (the caller's {@code Authorization} among them: the leader checks the
+ * caller's role again, so a follower never lends its own rights), and relays the leader's answer. The forwarded request carries
  * {@link Headers#FORWARDED_BY}, and a node never forwards such a request again, so two nodes that
  * each believe the other leads cannot bounce a request forever.
  *
@@ -38,8 +40,14 @@ final class Forwarder implements AutoCloseable {
 
   private final HttpClient client;
 
-  Forwarder(Vertx vertx) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000));
+  /**
+   * @param tls with HTTPS the leader is reached over HTTPS too (every node of a cluster serves the
+   *     same scheme), trusting {@code http.tls.ca} and presenting this node's certificate; null: HTTP
+   */
+  Forwarder(Vertx vertx, HttpTls tls) {
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(2_000);
+    if (tls != null) tls.applyTo(options);
+    this.client = vertx.createHttpClient(options);
   }
 
   static boolean wasForwarded(RoutingContext ctx) {

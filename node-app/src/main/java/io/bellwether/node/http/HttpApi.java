@@ -1,6 +1,8 @@
 package io.bellwether.node.http;
 
 import io.bellwether.core.spi.Endpoint;
+import io.bellwether.node.security.Gate;
+import io.bellwether.node.security.HttpTls;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
@@ -23,11 +25,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server binds before the node is assembled (so the node can announce its real HTTP port);
  * until {@link #attach} is called every API route answers 503.
+ *
+ * <p>Every route passes the {@link Gate} first, before its body is read: a request without the role
+ * the route needs is answered 401 or 403 and reaches nothing (see {@code AccessRules}). With {@link
+ * HttpTls} the server speaks HTTPS only, TLS 1.2 and 1.3.
  */
 public final class HttpApi implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final String ROUTE_TAG = "bw.route";
+  /** How often the tokens file is checked for changes. */
+  static final long TOKEN_RELOAD_MS = 2_000;
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
@@ -36,14 +44,28 @@ public final class HttpApi implements AutoCloseable {
   private final LeaderRoutes leader;
   private final MemberRoutes members;
   private final Router router;
+  private final HttpTls tls;
+  private final Gate gate;
+  private long reloadTimer = -1;
   private volatile NodeServices services;
   private HttpServer server;
 
-  /** @param maxValueBytes the request body limit: a larger body is refused with 413 */
+  /** Plain HTTP, no tokens. @param maxValueBytes the request body limit: a larger body is refused with 413 */
   public HttpApi(Vertx vertx, PrometheusMeterRegistry registry, int maxValueBytes) {
+    this(vertx, registry, maxValueBytes, null, Gate.open());
+  }
+
+  /**
+   * @param maxValueBytes the request body limit: a larger body is refused with 413
+   * @param tls HTTPS for this server and for forwarding to the leader, or null for plain HTTP
+   * @param gate who may use which route
+   */
+  public HttpApi(Vertx vertx, PrometheusMeterRegistry registry, int maxValueBytes, HttpTls tls, Gate gate) {
     this.vertx = vertx;
     this.registry = registry;
-    this.forwarder = new Forwarder(vertx);
+    this.tls = tls;
+    this.gate = gate;
+    this.forwarder = new Forwarder(vertx, tls);
     this.kv = new KvRoutes(forwarder, registry);
     this.leader = new LeaderRoutes(forwarder);
     this.members = new MemberRoutes(forwarder);
@@ -70,6 +92,7 @@ public final class HttpApi implements AutoCloseable {
     route(r.get("/health/ready"), "health_ready", ClusterRoutes::ready, null);
     r.get("/metrics").handler(ctx -> {
       ctx.put(ROUTE_TAG, "metrics");
+      if (!admitted(ctx, "metrics")) return;
       ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
     });
     r.errorHandler(400, ctx -> Replies.error(ctx, failureOr(ctx, ApiError.badRequest("malformed request"))));
@@ -105,9 +128,12 @@ public final class HttpApi implements AutoCloseable {
    * the node, turning bad input ({@link ApiError}, {@link IllegalArgumentException}) into JSON errors.
    */
   private void route(Route route, String name, BiConsumer<RoutingContext, NodeServices> handler, Handler<RoutingContext> body) {
-    // Tag first, so even a body refused by the BodyHandler (413) is counted under this route.
+    gate.rules().required(name); // a route without an access rule is a bug: fail at start-up
+    // Tag first, so even a body refused by the BodyHandler (413) is counted under this route. The
+    // gate goes before the body is read: a refused request costs no body buffering.
     route.handler(ctx -> {
       ctx.put(ROUTE_TAG, name);
+      if (!admitted(ctx, name)) return;
       if (body != null) body.handle(ctx);
       else ctx.next();
     });
@@ -127,6 +153,24 @@ public final class HttpApi implements AutoCloseable {
     });
   }
 
+  /**
+   * Whether the gate lets this request through to {@code route}; if not, answers 401 (with {@code
+   * WWW-Authenticate: Bearer}) or 403. The message names this node, so a client can tell a follower's
+   * refusal from its leader's (a forwarded request is checked by both).
+   */
+  private boolean admitted(RoutingContext ctx, String route) {
+    Gate.Verdict v = gate.check(route, ctx.request().getHeader("Authorization"));
+    if (v.admitted()) return true;
+    if (v.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"bellwether\"");
+    }
+    NodeServices node = services;
+    String who = node == null ? "" : "node " + node.nodeId() + ": ";
+    LOG.debug("refused {} {} ({}): {}", ctx.request().method(), ctx.request().path(), v.code(), v.message());
+    Replies.error(ctx, new ApiError(v.status(), v.code(), who + v.message()));
+    return false;
+  }
+
   private void measure(RoutingContext ctx) {
     long start = System.nanoTime();
     ctx.addBodyEndHandler(v -> {
@@ -144,8 +188,9 @@ public final class HttpApi implements AutoCloseable {
 
   /** Binds the server and returns the endpoint it listens on (the real port when 0 was asked). */
   public Endpoint listen(Endpoint endpoint, Duration timeout) throws Exception {
-    server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192))
-        .requestHandler(router);
+    HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(8192);
+    if (tls != null) tls.applyTo(options);
+    server = vertx.createHttpServer(options).requestHandler(router);
     server.listen(endpoint.port(), endpoint.host())
         .toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     return new Endpoint(endpoint.host(), server.actualPort());
@@ -154,6 +199,15 @@ public final class HttpApi implements AutoCloseable {
   /** Starts serving the API from {@code node}. */
   public void attach(NodeServices node) {
     this.services = node;
+    if (gate.enabled() && reloadTimer < 0) {
+      // Token changes take effect within seconds, without a restart; reading the file blocks.
+      reloadTimer = vertx.setPeriodic(TOKEN_RELOAD_MS, id -> vertx.executeBlocking(() -> gate.reloadIfChanged(), false));
+    }
+  }
+
+  /** Whether this server speaks HTTPS. */
+  public boolean https() {
+    return tls != null;
   }
 
   /**
@@ -173,6 +227,7 @@ public final class HttpApi implements AutoCloseable {
 
   @Override
   public void close() {
+    if (reloadTimer >= 0) vertx.cancelTimer(reloadTimer);
     shutdown(Duration.ZERO);
     forwarder.close();
   }

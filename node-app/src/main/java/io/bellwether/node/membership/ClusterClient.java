@@ -1,5 +1,8 @@
 package io.bellwether.node.membership;
 
+import io.bellwether.node.security.ClusterCredentials;
+import io.bellwether.node.security.Secret;
+import io.bellwether.node.security.TlsContexts;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -33,11 +36,18 @@ final class ClusterClient {
 
   private final HttpClient http;
   private final Duration requestTimeout;
+  private final Secret token;
 
-  /** @param requestTimeout how long one request may take, answer included */
-  ClusterClient(Duration requestTimeout) {
+  /**
+   * @param requestTimeout how long one request may take, answer included
+   * @param credentials the TLS context for https URLs (host names verified) and the bearer token to present
+   */
+  ClusterClient(Duration requestTimeout, ClusterCredentials credentials) {
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    this.token = credentials.token();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (credentials.tls() != null) b.sslContext(credentials.tls()).sslParameters(TlsContexts.parameters());
+    this.http = b.build();
   }
 
   Answer get(URI base, String path) throws IOException, InterruptedException {
@@ -50,6 +60,7 @@ final class ClusterClient {
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    if (token != null) request.header("Authorization", "Bearer " + token.reveal());
     HttpResponse<String> r = http.send(request.timeout(requestTimeout).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     JsonObject body;

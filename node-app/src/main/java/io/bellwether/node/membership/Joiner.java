@@ -8,6 +8,7 @@ import io.bellwether.node.config.NodeConfig;
 import io.bellwether.node.config.SettingKeys;
 import io.bellwether.node.membership.ClusterClient.Answer;
 import io.bellwether.node.membership.Retries.Step;
+import io.bellwether.node.security.ClusterCredentials;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
@@ -54,10 +55,19 @@ public final class Joiner {
    *     change to commit on the leader, plus a forward on the way
    */
   public Joiner(Member self, MembershipConfig settings, MembershipDiscovery discovery, Duration requestTimeout) {
+    this(self, settings, discovery, requestTimeout, ClusterCredentials.NONE);
+  }
+
+  /**
+   * @param credentials HTTPS and the token ({@code membership.join.token.file}, admin role where the
+   *     cluster checks tokens) this node presents to the cluster
+   */
+  public Joiner(Member self, MembershipConfig settings, MembershipDiscovery discovery, Duration requestTimeout,
+      ClusterCredentials credentials) {
     this.self = self;
     this.settings = settings;
     this.discovery = discovery;
-    this.client = new ClusterClient(requestTimeout.plusSeconds(2));
+    this.client = new ClusterClient(requestTimeout.plusSeconds(2), credentials);
   }
 
   /**
@@ -75,7 +85,8 @@ public final class Joiner {
           stored, SettingKeys.JOIN);
       return null;
     }
-    return new Joiner(Bootstrap.self(config, http), config.membership(), discovery, config.requestTimeout());
+    return new Joiner(Bootstrap.self(config, http), config.membership(), discovery, config.requestTimeout(),
+        config.security().clusterCredentials());
   }
 
   /**

@@ -3,6 +3,7 @@ package io.bellwether.node.membership;
 import io.bellwether.core.Membership;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.node.membership.ClusterClient.Answer;
+import io.bellwether.node.security.ClusterCredentials;
 import io.bellwether.node.membership.Retries.Step;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -42,11 +43,17 @@ public final class Promoter implements AutoCloseable {
    * @param ownApi this node's own HTTP API
    */
   public Promoter(String selfId, Supplier<NodeStatus> status, List<URI> joinUrls, URI ownApi, Duration requestTimeout) {
+    this(selfId, status, joinUrls, ownApi, requestTimeout, ClusterCredentials.NONE);
+  }
+
+  /** @param credentials HTTPS and the token this node presents (see {@link Joiner}) */
+  public Promoter(String selfId, Supplier<NodeStatus> status, List<URI> joinUrls, URI ownApi, Duration requestTimeout,
+      ClusterCredentials credentials) {
     this.selfId = selfId;
     this.status = status;
     this.urls = new ArrayList<>(joinUrls);
     this.urls.add(ownApi);
-    this.client = new ClusterClient(requestTimeout.plusSeconds(2));
+    this.client = new ClusterClient(requestTimeout.plusSeconds(2), credentials);
     this.thread = new Thread(this::run, "bellwether-promote-" + selfId);
     this.thread.setDaemon(true);
   }
