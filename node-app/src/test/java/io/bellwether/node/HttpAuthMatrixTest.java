@@ -8,9 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,11 +147,5 @@ class HttpAuthMatrixTest {
     HttpResponse<String> r = Http.send("GET", leader.httpUrl() + "/v1/kv/seed", null, "Authorization", "Basic " + creds.reader);
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.body()).contains("not 'Bearer <token>'").doesNotContain(creds.reader);
-  }
-
-  static Map<String, String> map(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
-    return m;
   }
 }

@@ -1,5 +1,6 @@
 package io.bellwether.node.cli;
 
+import io.bellwether.node.security.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import io.bellwether.node.security.TlsContexts;
 
 /** A tiny blocking client of the HTTP API for the CLI commands. */
 final class ApiClient {
