@@ -94,7 +94,7 @@ public final class ClusterIdentities {
 
   /** The running cluster's identity, from {@code GET /v1/cluster} on one of the join URLs. */
   private static ClusterIdentity read(NodeConfig config) throws JoinException, InterruptedException {
-    ClusterClient client = new ClusterClient(config.requestTimeout().plusSeconds(2));
+    ClusterClient client = new ClusterClient(config.requestTimeout().plusSeconds(2), config.security().clusterCredentials());
     long deadline = System.nanoTime() + config.membership().joinTimeout().toNanos();
     return Retries.until("reading the cluster's identity", config.membership().join(), deadline, () -> false,
         node -> readFrom(client, node, config.clusterId()));
