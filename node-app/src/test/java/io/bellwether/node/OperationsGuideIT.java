@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Goal: the operator's guide, {@code docs/operations.md}, shows commands that work and the output
  * they really print: starting a cluster, growing it, shrinking it, replacing a dead node, a rolling
- * restart, leadership transfers and the refusals an operator meets.
+ * restart, leadership transfers and the refusals an operator meets. So does the README's section
+ * "Securing it" (a secure local cluster, its certificates and tokens, and what a wrong token gets).
  *
  * <p>Method: every fenced block whose info string is {@code bash run} is a step; the steps run in
  * the order they appear, in one {@code bash} with {@code set -euo pipefail}, from the repository root,
@@ -40,7 +41,7 @@ class OperationsGuideIT {
 
   static final String RUN = "bash run";
   static final String EXPECT = "text expect";
-  private static final String MARK = "@@@ operations.md step ";
+  private static final String MARK = "@@@ guide step ";
   private static final long DEADLINE_SECONDS = 240;
 
   @TempDir Path dir;
@@ -49,6 +50,26 @@ class OperationsGuideIT {
 
   /** The {@code bash run} blocks of a markdown file, each with the {@code text expect} block after it. */
   static List<Step> steps(List<String> markdown) {
+    return steps(markdown, null);
+  }
+
+  /**
+   * The steps of one section: from the heading {@code ## section} to the next heading of that level
+   * (the whole file when {@code section} is null). Lines keep their numbers in the file.
+   */
+  static List<Step> steps(List<String> markdown, String section) {
+    if (section == null) return stepsOf(markdown);
+    int from = markdown.indexOf("## " + section);
+    if (from < 0) throw new AssertionError("no section '## " + section + "'");
+    List<String> kept = new ArrayList<>(markdown);
+    for (int i = 0; i < kept.size(); i++) {
+      boolean inside = i > from && kept.subList(from + 1, i + 1).stream().noneMatch(l -> l.startsWith("## "));
+      if (!inside) kept.set(i, "");
+    }
+    return stepsOf(kept);
+  }
+
+  private static List<Step> stepsOf(List<String> markdown) {
     List<Step> steps = new ArrayList<>();
     int lastRunClosed = -1; // the line of the last run block's closing fence; -1: none yet
     for (int i = 0; i < markdown.size(); i++) {
@@ -65,7 +86,7 @@ class OperationsGuideIT {
         boolean follows = lastRunClosed >= 0
             && markdown.subList(lastRunClosed + 1, start).stream().allMatch(String::isBlank);
         if (!follows) {
-          throw new AssertionError("docs/operations.md line " + (start + 1) + ": a '" + EXPECT
+          throw new AssertionError("line " + (start + 1) + ": a '" + EXPECT
               + "' block must come right after a '" + RUN + "' block");
         }
         body.stream().map(String::strip).filter(l -> !l.isEmpty()).forEach(steps.get(steps.size() - 1).expect()::add);
@@ -110,12 +131,22 @@ class OperationsGuideIT {
 
   @Test
   void theGuideMatchesWhatTheCommandsDo() throws Exception {
+    runGuide("docs/operations.md", null, 5);
+  }
+
+  /** The README's "Securing it": a secure local cluster, certificates, tokens, refusals, as written. */
+  @Test
+  void theReadmesSecuringSectionMatchesWhatTheCommandsDo() throws Exception {
+    runGuide("README.md", "Securing it", 2);
+  }
+
+  private void runGuide(String file, String section, int minSteps) throws Exception {
     Path jar = Path.of(System.getProperty("bellwether.jar", "target/bellwether.jar")).toAbsolutePath();
     assumeTrue(Files.isRegularFile(jar), "no shaded jar at " + jar);
     assumeTrue(new ProcessBuilder("bash", "-c", "command -v curl").start().waitFor() == 0, "the guide needs bash and curl");
     Path root = repositoryRoot();
-    List<Step> steps = steps(Files.readAllLines(root.resolve("docs/operations.md")));
-    assertThat(steps).as("bash run blocks in docs/operations.md").hasSizeGreaterThan(5);
+    List<Step> steps = steps(Files.readAllLines(root.resolve(file)), section);
+    assertThat(steps).as("bash run blocks in " + file).hasSizeGreaterThanOrEqualTo(minSteps);
 
     Path data = Files.createDirectories(dir.resolve("data"));
     StringBuilder script = new StringBuilder("set -euo pipefail\n");
@@ -158,14 +189,14 @@ class OperationsGuideIT {
     if (code != 0) {
       int failed = Math.min(ran, steps.size()) - 1;
       fail((code == -1 ? "the guide did not finish within " + DEADLINE_SECONDS + " s" : "bash exited with " + code)
-          + " in the step at docs/operations.md line " + steps.get(failed).line() + ":\n" + steps.get(failed).code()
+          + " in the step at " + file + " line " + steps.get(failed).line() + ":\n" + steps.get(failed).code()
           + "\n--- its output:\n" + outputs.get(failed) + nodeLogs(data));
     }
     assertThat(ran).as("steps that ran").isEqualTo(steps.size() + 1);
     for (int i = 0; i < steps.size(); i++) {
       String miss = missing(steps.get(i).expect(), outputs.get(i));
       if (miss != null) {
-        fail("the step at docs/operations.md line " + steps.get(i).line() + " did not print the line\n  " + miss
+        fail("the step at " + file + " line " + steps.get(i).line() + " did not print the line\n  " + miss
             + "\n(in order after the lines before it). The step:\n" + steps.get(i).code()
             + "\n--- its output:\n" + outputs.get(i) + nodeLogs(data));
       }
@@ -189,7 +220,7 @@ class OperationsGuideIT {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(MARK) + "(\\d+|end) (\\d+)$").matcher(out);
     long last = -1;
     int step = -1;
-    StringBuilder times = new StringBuilder("operations.md steps, seconds each:");
+    StringBuilder times = new StringBuilder("guide steps, seconds each:");
     while (m.find()) {
       long at = Long.parseLong(m.group(2));
       if (step >= 0) {
@@ -221,6 +252,8 @@ class OperationsGuideIT {
         try {
           long pid = Long.parseLong(Files.readString(p).strip());
           ProcessHandle.of(pid).ifPresent(h -> {
+            // A launcher (local-cluster) killed with SIGKILL cannot stop its nodes: kill them too.
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
             h.destroyForcibly();
             h.onExit().join();
           });

@@ -7,9 +7,6 @@ import io.bellwether.node.config.Defaults;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -66,6 +63,10 @@ public final class LocalClusterCommand implements Callable<Integer> {
   @Option(names = "--ready-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "how long to wait for a leader (default ${DEFAULT-VALUE})")
   long readyTimeoutSeconds;
 
+  @Option(names = "--secure", description = {"peer TLS, HTTPS and tokens: creates a CA and node certificates in DIR/tls",
+      "and admin, write and read tokens in DIR/tokens on the first run"})
+  boolean secure;
+
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting passed to every node")
   List<String> settings = new ArrayList<>();
 
@@ -76,6 +77,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
   private final Set<String> stopRequested = new HashSet<>();
   private volatile boolean stopping;
   private Path dir;
+  private LocalClusterSecurity security = LocalClusterSecurity.PLAIN;
 
   /**
    * The channel that holds the launcher's lock on its directory, kept reachable for the life of the
@@ -110,11 +112,14 @@ public final class LocalClusterCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return 2;
     }
+    security = LocalClusterSecurity.of(dir, layout);
+    security.prepare();
     Files.createDirectories(dir.resolve("logs"));
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "bellwether-local-cluster-stop"));
 
-    out.printf("local cluster '%s' of %d nodes in %s (transport=%s storage=%s discovery=%s)%n",
-        layout.clusterId(), layout.activeIds().size(), dir, transport, layout.storage(), discovery);
+    out.printf("local cluster '%s' of %d nodes in %s (transport=%s storage=%s discovery=%s%s)%n",
+        layout.clusterId(), layout.activeIds().size(), dir, transport, layout.storage(), discovery,
+        security.secure() ? ", secure: TLS and tokens" : "");
     if (layout.storage().equals("inmem")) {
       out.println("warning: storage 'inmem' keeps nothing: a restart starts an empty cluster");
     }
@@ -124,10 +129,9 @@ public final class LocalClusterCommand implements Callable<Integer> {
     if (leader == null) {
       err.println("warning: no leader after " + readyTimeoutSeconds + "s; see the logs");
     } else {
-      String url = "http://" + layout.http(layout.activeIds().get(0));
-      out.printf("cluster ready, leader %s. Try:%n  bin/bellwether put hello world --url %s%n"
-          + "  bin/bellwether status --url %s%n  bin/bellwether local-cluster add --data-dir %s   (one more node)%n"
-          + "Ctrl-C stops every node.%n", leader, url, url, dataDir);
+      String url = security.url(layout.http(layout.activeIds().get(0)));
+      out.printf("cluster ready, leader %s. Try:%n%s  bin/bellwether local-cluster add --data-dir %s   (one more node)%n"
+          + "Ctrl-C stops every node.%n", leader, security.usage(url), dataDir);
     }
     out.flush();
     followLayout();
@@ -177,6 +181,10 @@ public final class LocalClusterCommand implements Callable<Integer> {
         throw new IllegalStateException(dir + " holds a cluster of " + p.founders() + " nodes, not " + nodes
             + "; use --nodes " + p.founders() + " or another --data-dir");
       }
+      if (secure && !p.secure()) {
+        throw new IllegalStateException(dir + " holds a cluster created without --secure; its nodes have no"
+            + " certificates or tokens to start with. Use another --data-dir for a secure cluster");
+      }
       if (storage != null && !storage.equals(p.storage())) {
         throw new IllegalStateException(dir + " was created with storage '" + p.storage() + "', not '" + storage + "'");
       }
@@ -192,7 +200,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
     String storageName = storage != null ? storage
         : Modules.fromClasspath().hasStorage("mapdb") ? "mapdb" : Defaults.STORAGE;
     LocalClusterLayout p = LocalClusterLayout.fresh("local-" + UUID.randomUUID().toString().substring(0, 8),
-        storageName, nodes);
+        storageName, nodes, secure);
     for (String id : p.founderIds()) Files.createDirectories(dir.resolve(id));
     p.save(dir);
     return p;
@@ -220,12 +228,13 @@ public final class LocalClusterCommand implements Callable<Integer> {
     boolean firstStart = !Files.exists(dir.resolve(id));
     if (joins) {
       List<String> urls = new ArrayList<>();
-      for (String other : layout.activeIds()) if (!other.equals(id)) urls.add("http://" + layout.http(other));
+      for (String other : layout.activeIds()) if (!other.equals(id)) urls.add(security.url(layout.http(other)));
       args.addAll(List.of("--peer-listen", layout.peer(id), "--http-listen", layout.http(id),
           "--join", String.join(",", urls)));
       if (layout.promote(id)) args.add("--promote");
     }
     if (discovery.equals("hazelcast")) args.addAll(hazelcastArgs(id, layout, joins));
+    args.addAll(security.nodeArgs(id, joins));
     for (String s : settings) args.addAll(List.of("--set", s));
     synchronized (processes) {
       if (stopping) return;
@@ -243,7 +252,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
         }
       });
     }
-    out.printf("  %s  http://%s  peer %s  log %s%s%n", id, layout.http(id), layout.peer(id), log,
+    out.printf("  %s  %s  peer %s  log %s%s%n", id, security.url(layout.http(id)), layout.peer(id), log,
         joins && firstStart ? "  (joins" + (layout.promote(id) ? ", a voter once caught up)" : " as a learner)") : "");
   }
 
@@ -293,8 +302,7 @@ public final class LocalClusterCommand implements Callable<Integer> {
   }
 
   /** Polls every node's /health/ready; returns the leader once all are ready, or null on timeout. */
-  private String awaitReady(LocalClusterLayout layout) throws InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private String awaitReady(LocalClusterLayout layout) throws InterruptedException, IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(readyTimeoutSeconds);
     List<String> ids = layout.activeIds();
     while (System.nanoTime() < deadline) {
@@ -302,12 +310,12 @@ public final class LocalClusterCommand implements Callable<Integer> {
       int ready = 0;
       for (String id : ids) {
         try {
-          HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                  URI.create("http://" + layout.http(id) + "/health/ready"))
-              .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+          HttpResponse<byte[]> r = security.client(security.url(layout.http(id)), Duration.ofSeconds(1))
+              .send("GET", "/health/ready", null, Map.of());
           if (r.statusCode() == 200) {
             ready++;
-            leader = new io.vertx.core.json.JsonObject(r.body()).getString("leader");
+            leader = new io.vertx.core.json.JsonObject(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .getString("leader");
           }
         } catch (IOException e) {
           // not listening yet

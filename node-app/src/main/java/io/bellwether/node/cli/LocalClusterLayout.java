@@ -43,9 +43,10 @@ final class LocalClusterLayout {
     this.p = p;
   }
 
-  static LocalClusterLayout fresh(String clusterId, String storage, int founders) {
+  static LocalClusterLayout fresh(String clusterId, String storage, int founders, boolean secure) {
     Properties p = new Properties();
     p.setProperty("cluster.id", clusterId);
+    p.setProperty("secure", Boolean.toString(secure));
     p.setProperty("nodes", Integer.toString(founders));
     p.setProperty("storage", storage);
     LocalClusterLayout layout = new LocalClusterLayout(p);
@@ -72,6 +73,11 @@ final class LocalClusterLayout {
       p.store(w, "bellwether local-cluster layout: ports are reused on every restart");
     }
     Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Whether the cluster runs with TLS and tokens ({@link LocalClusterSecurity}); fixed when it is created. */
+  boolean secure() {
+    return Boolean.parseBoolean(p.getProperty("secure", "false"));
   }
 
   String clusterId() {

@@ -100,9 +100,9 @@ final class LocalClusterMembers {
     }
 
     /** {@code GET /v1/cluster} from {@code id}, or null when it does not answer. */
-    static JsonObject cluster(LocalClusterLayout layout, String id) {
+    JsonObject cluster(LocalClusterLayout layout, String id) {
       try {
-        HttpResponse<byte[]> r = client().send("http://" + layout.http(id), "GET", "/v1/cluster");
+        HttpResponse<byte[]> r = client(layout, Duration.ofSeconds(2)).send(url(layout, id), "GET", "/v1/cluster");
         return r.statusCode() == 200 ? new JsonObject(new String(r.body(), StandardCharsets.UTF_8)) : null;
       } catch (IOException | RuntimeException e) {
         return null;
@@ -112,8 +112,14 @@ final class LocalClusterMembers {
       }
     }
 
-    static Client client() {
-      return new Client(Duration.ofSeconds(2));
+    /** A client with the cluster's credentials, when it is secure (the CA and the admin token). */
+    Client client(LocalClusterLayout layout, Duration timeout) {
+      return new Client(timeout, LocalClusterSecurity.of(dir, layout));
+    }
+
+    /** Node {@code id}'s URL, {@code http://} or {@code https://}. */
+    String url(LocalClusterLayout layout, String id) {
+      return LocalClusterSecurity.of(dir, layout).url(layout.http(id));
     }
 
     /** The ids of the members in a {@code GET /v1/cluster} answer. */
@@ -189,9 +195,9 @@ final class LocalClusterMembers {
         }
         if (is(cluster(layout, id), id, promote)) {
           out().printf("node %s joined local cluster '%s' as %s%n", id, layout.clusterId(), what);
-          out().printf("  %s  http://%s  peer %s  log %s%n", id, layout.http(id), layout.peer(id), log);
+          out().printf("  %s  %s  peer %s  log %s%n", id, url(layout, id), layout.peer(id), log);
           if (!promote) {
-            out().printf("make it a voter:  bin/bellwether member promote %s --url http://%s%n", id, layout.http(id));
+            out().printf("make it a voter:  bin/bellwether member promote %s --url %s%n", id, url(layout, id));
           }
           out().printf("take it out:      %s%n", takeOut);
           return 0;
@@ -278,16 +284,16 @@ final class LocalClusterMembers {
      * member. Prints the outcome when {@code report}, errors always.
      */
     private int removeThrough(LocalClusterLayout layout, List<String> via, boolean report) throws InterruptedException {
-      Client client = new Client(Duration.ofSeconds(timeoutSeconds));
+      Client client = client(layout, Duration.ofSeconds(timeoutSeconds));
       for (String node : via) {
         HttpResponse<byte[]> r;
         try {
-          r = client.send("http://" + layout.http(node), "DELETE", "/v1/members/" + id);
+          r = client.send(url(layout, node), "DELETE", "/v1/members/" + id);
         } catch (ConnectException | HttpConnectTimeoutException down) {
           continue; // nothing was sent: ask the next node
         } catch (IOException e) {
           err().println("error: no answer from " + node + " (" + e + "); the removal may or may not have happened:"
-              + " 'bin/bellwether member list --url http://" + layout.http(node) + "' shows it; asking again is safe");
+              + " 'bin/bellwether member list --url " + url(layout, node) + "' shows it; asking again is safe");
           return ClientCommands.EXIT_OUTCOME_UNKNOWN;
         }
         JsonObject body = ClientCommands.Base.json(r);
@@ -313,9 +319,9 @@ final class LocalClusterMembers {
   }
 
   /** {@link ApiClient} against any of several nodes. */
-  record Client(Duration timeout) {
+  record Client(Duration timeout, LocalClusterSecurity security) {
     HttpResponse<byte[]> send(String url, String method, String path) throws IOException, InterruptedException {
-      return new ApiClient(url, timeout).send(method, path, null, Map.of());
+      return security.client(url, timeout).send(method, path, null, Map.of());
     }
   }
 }

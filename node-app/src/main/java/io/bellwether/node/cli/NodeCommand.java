@@ -142,7 +142,9 @@ public final class NodeCommand implements Callable<Integer> {
         + nodeConfig.clusterId() + " as a learner: configuration " + m.index() + ", voters " + m.voters()
         + ", learners " + m.learners()));
     spec.commandLine().getOut().println("node " + node.nodeId() + " of cluster " + nodeConfig.clusterId() + " serving "
-        + node.httpUrl() + " (peer " + nodeConfig.peerListen() + ")");
+        + node.httpUrl() + " (peer " + nodeConfig.peerListen()
+        + (nodeConfig.settings().get("transport.tls.cert").isPresent() ? " with TLS" : "")
+        + (nodeConfig.security().tokensFile() != null ? "; tokens required" : "") + ")");
     spec.commandLine().getOut().flush();
     AtomicReference<Throwable> fatal = new AtomicReference<>();
     node.raftStopped().whenComplete((v, error) -> {

@@ -6,8 +6,6 @@ import io.bellwether.node.cli.FreePorts;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -38,8 +36,6 @@ import java.util.stream.Stream;
 final class E2eCluster implements AutoCloseable {
 
   static final List<String> IDS = List.of("n1", "n2", "n3");
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(1)).build();
 
   private final Map<String, E2eNode> nodes = new LinkedHashMap<>();
   /** Key "i>j": the proxies of node i's peer and HTTP connections to node j. */
@@ -51,6 +47,8 @@ final class E2eCluster implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final Path dir;
   private String clusterId;
+  /** Null for a plain cluster; else every node's certificate, the CA and the tokens. */
+  private E2eSecurity security;
 
   private E2eCluster(Path dir) throws IOException {
     this.dir = dir;
@@ -58,7 +56,13 @@ final class E2eCluster implements AutoCloseable {
   }
 
   static E2eCluster start(Path dir, String clusterId) throws IOException {
+    return start(dir, clusterId, null);
+  }
+
+  /** A cluster whose nodes use peer TLS, HTTPS and tokens from {@code security} (null: none). */
+  static E2eCluster start(Path dir, String clusterId, E2eSecurity security) throws IOException {
     E2eCluster c = new E2eCluster(dir);
+    c.security = security;
     try {
       c.build(dir, clusterId);
       for (E2eNode n : c.nodes.values()) n.start();
@@ -101,12 +105,14 @@ final class E2eCluster implements AutoCloseable {
 
   /** What every node is started with, whether it founded the cluster or joins it. */
   List<String> nodeArgs(String id) {
-    return List.of("node", "--node-id", id, "--cluster-id", clusterId, "--transport", "vertx",
+    List<String> args = new ArrayList<>(List.of("node", "--node-id", id, "--cluster-id", clusterId, "--transport", "vertx",
         "--storage", "mapdb", "--data-dir", dataDir(id).toString(), "--tick", "50ms",
         "--request-timeout", "2s", "--set", "shutdown.grace=0",
         // Small snapshot thresholds, so every scenario also snapshots, compacts and, after a
         // kill, may catch a node up through InstallSnapshot between real processes.
-        "--set", "snapshot.entries=" + SNAPSHOT_ENTRIES, "--set", "snapshot.catchup.entries=10");
+        "--set", "snapshot.entries=" + SNAPSHOT_ENTRIES, "--set", "snapshot.catchup.entries=10"));
+    if (security != null) args.addAll(security.nodeArgs(id));
+    return args;
   }
 
   Path dataDir(String id) {
@@ -271,7 +277,7 @@ final class E2eCluster implements AutoCloseable {
   /** {@code GET /v1/cluster} of one node, empty if it does not answer within a second. */
   Optional<JsonObject> status(String id) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(nodes.get(id).url() + "/v1/cluster"))
+      HttpResponse<String> r = E2eHttp.current().client().send(E2eHttp.request(nodes.get(id).url() + "/v1/cluster")
           .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? Optional.of(new JsonObject(r.body())) : Optional.empty();
     } catch (IOException e) {

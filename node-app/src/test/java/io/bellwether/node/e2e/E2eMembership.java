@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -95,7 +94,7 @@ final class E2eMembership {
   /** Makes learner {@code id} a voter, through the running members in turn. */
   Change promote(String id, Duration within) {
     return change("promote " + id, running(), within,
-        url -> HttpRequest.newBuilder(URI.create(url + "/v1/members/" + id + "/promote"))
+        url -> E2eHttp.request(url + "/v1/members/" + id + "/promote")
             .POST(HttpRequest.BodyPublishers.noBody()),
         answer -> voters(answer).contains(id), false);
   }
@@ -108,7 +107,7 @@ final class E2eMembership {
     List<String> order = new ArrayList<>(List.of(via));
     running().stream().filter(m -> !m.equals(via)).forEach(order::add);
     return change("remove " + id, order, within,
-        url -> HttpRequest.newBuilder(URI.create(url + "/v1/members/" + id)).DELETE(),
+        url -> E2eHttp.request(url + "/v1/members/" + id).DELETE(),
         answer -> !members(answer).contains(id), true);
   }
 

@@ -48,7 +48,7 @@ final class E2eNode implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + httpPort;
+    return E2eHttp.url(httpPort);
   }
 
   Path log() {

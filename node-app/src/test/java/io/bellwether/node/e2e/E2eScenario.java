@@ -9,8 +9,6 @@ import io.bellwether.testkit.lin.HistoryJson;
 import io.bellwether.node.Modules;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -48,8 +46,6 @@ abstract class E2eScenario {
   static final Duration LEADER_WITHIN = Duration.ofSeconds(30);
   static final Duration CONVERGE_WITHIN = Duration.ofSeconds(30);
   private static final int CLIENTS = 4;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(1)).build();
 
   protected long seed;
   /** {@code <test class>.<test method>}: names the run's folder and its history file. */
@@ -75,7 +71,9 @@ abstract class E2eScenario {
     Files.createDirectories(dir);
     System.out.println("e2e " + scenario + " seed=" + seed + " (replay the fault schedule with -D" + SEED_PROPERTY
         + "=" + seed + "), files in " + dir);
-    cluster = E2eCluster.start(dir, "e2e-" + UUID.randomUUID().toString().substring(0, 8));
+    E2eSecurity security = secure() ? E2eSecurity.create(dir) : null;
+    E2eHttp.use(security);
+    cluster = E2eCluster.start(dir, "e2e-" + UUID.randomUUID().toString().substring(0, 8), security);
     cluster.log("seed " + seed);
     history = new ClientHistory();
   }
@@ -86,7 +84,16 @@ abstract class E2eScenario {
       if (workload != null) workload.close();
     } finally {
       if (cluster != null) cluster.close();
+      E2eHttp.use(null);
     }
+  }
+
+  /**
+   * Whether the scenario's cluster runs secure: peer TLS, HTTPS and token authentication on every
+   * node, the clients on HTTPS with a write token. Faults act on the same links, now carrying TLS.
+   */
+  protected boolean secure() {
+    return false;
   }
 
   protected void startClients() {
@@ -172,7 +179,7 @@ abstract class E2eScenario {
     String url = cluster.node(cluster.awaitLeader(LEADER_WITHIN)).url();
     for (String key : Workload.KEYS) {
       Map.Entry<Long, String> acked = history.lastAcknowledged(key);
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + "/v1/kv/" + key)).GET());
+      HttpResponse<String> r = send(E2eHttp.request(url + "/v1/kv/" + key).GET());
       assertThat(r.statusCode()).as("read of %s: %s", key, r.body()).isIn(200, 404);
       long version = r.statusCode() == 404 ? 0
           : Long.parseLong(r.headers().firstValue("ETag").orElseThrow().replace("\"", ""));
@@ -189,7 +196,7 @@ abstract class E2eScenario {
     await("a write succeeds after healing").atMost(CONVERGE_WITHIN).pollInterval(Duration.ofMillis(200))
         .ignoreExceptions().until(() -> {
           String url = urls.get(attempt[0]++ % urls.size());
-          HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + "/v1/kv/healed"))
+          HttpResponse<String> r = send(E2eHttp.request(url + "/v1/kv/healed")
               .header("Idempotency-Key", "heal-" + seed).PUT(HttpRequest.BodyPublishers.ofString("yes")));
           if (r.statusCode() != 200) return false;
           version[0] = new JsonObject(r.body()).getLong("version");
@@ -207,7 +214,7 @@ abstract class E2eScenario {
         String uri = url + "/v1/kv/" + key + "?consistency=stale&minIndex=" + applied;
         String[] answer = new String[1];
         await("stale read of " + key + " on " + url).atMost(CONVERGE_WITHIN).ignoreExceptions().until(() -> {
-          HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(uri)).GET());
+          HttpResponse<String> r = send(E2eHttp.request(uri).GET());
           answer[0] = r.statusCode() + " " + r.headers().firstValue("ETag").orElse("") + " " + r.body();
           return r.statusCode() == 200 || r.statusCode() == 404;
         });
@@ -215,7 +222,7 @@ abstract class E2eScenario {
         assertThat(answer[0]).as("%s on %s at applied index %d", key, url, applied).isEqualTo(first);
         await("linearizable read of " + key + " on " + url).atMost(CONVERGE_WITHIN).ignoreExceptions()
             .until(() -> {
-              int s = send(HttpRequest.newBuilder(URI.create(url + "/v1/kv/" + key)).GET()).statusCode();
+              int s = send(E2eHttp.request(url + "/v1/kv/" + key).GET()).statusCode();
               return s == 200 || s == 404;
             });
       }
@@ -223,7 +230,7 @@ abstract class E2eScenario {
   }
 
   static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return HTTP.send(request.timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+    return E2eHttp.current().client().send(request.timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private void saveHistory() {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -65,7 +64,7 @@ class IsolateFollowerE2eTest extends E2eScenario {
   }
 
   private static HttpResponse<String> get(String uri) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(uri)).GET());
+    return send(E2eHttp.request(uri).GET());
   }
 
   /** A put retried (same idempotency key) until it is acknowledged; returns its version. */
@@ -73,7 +72,7 @@ class IsolateFollowerE2eTest extends E2eScenario {
     String idempotencyKey = "probe-" + value + "-" + seed;
     long[] version = new long[1];
     await("put " + key + "=" + value).atMost(CONVERGE_WITHIN).ignoreExceptions().until(() -> {
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url + "/v1/kv/" + key))
+      HttpResponse<String> r = send(E2eHttp.request(url + "/v1/kv/" + key)
           .header("Idempotency-Key", idempotencyKey).PUT(HttpRequest.BodyPublishers.ofString(value)));
       if (r.statusCode() != 200) return false;
       version[0] = new JsonObject(r.body()).getLong("version");

@@ -17,7 +17,6 @@ import io.bellwether.node.e2e.E2eMembership.Change;
 import io.bellwether.node.e2e.E2eMembership.View;
 import io.bellwether.testkit.lin.Op;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -291,7 +290,7 @@ class MembershipE2eTest extends E2eScenario {
     String writeTo = leader;
     if (pausable.isEmpty()) { // the only founding node leads: hand its leadership to a new node
       String to = newNodes.iterator().next();
-      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(cluster.node(leader).url() + "/v1/leader/transfer"))
+      HttpResponse<String> r = send(E2eHttp.request(cluster.node(leader).url() + "/v1/leader/transfer")
           .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("to", to).encode())));
       assertThat(r.statusCode()).as("leadership transfer to %s: %s", to, r.body()).isEqualTo(200);
       writeTo = cluster.awaitLeader(LEADER_WITHIN);
@@ -305,7 +304,7 @@ class MembershipE2eTest extends E2eScenario {
       long start = System.nanoTime();
       await("a write commits through " + writeTo + " with " + paused + " paused, as a majority of the voters " + voters
           + " is up (it does not if a promoted node is not counted, or a removed one still is)").atMost(QUORUM_WRITE_WITHIN)
-          .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> send(HttpRequest.newBuilder(URI.create(url))
+          .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> send(E2eHttp.request(url)
               .header("Idempotency-Key", "quorum-check-" + seed).PUT(HttpRequest.BodyPublishers.ofString("yes")))
               .statusCode() == 200);
       cluster.log("a write committed through " + writeTo + " with " + paused + " paused, in "

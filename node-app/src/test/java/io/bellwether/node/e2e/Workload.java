@@ -5,7 +5,6 @@ import io.bellwether.testkit.lin.Op.F;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -68,8 +67,8 @@ final class Workload implements AutoCloseable {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofMillis(1000)).build();
+  /** The scenario's client: plain HTTP, or HTTPS with the cluster's CA and a token ({@link E2eHttp}). */
+  private final HttpClient http = E2eHttp.current().client();
   /** The endpoints the clients use now: replaced whole when one is added or removed. */
   private volatile List<String> urls;
   private final ClientHistory history;
@@ -221,7 +220,7 @@ final class Workload implements AutoCloseable {
       long invoked = System.nanoTime();
       int[] attempts = new int[1];
       Attempt a = send(url, attempts, to -> {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to + "/v1/kv/" + key)).timeout(REQUEST_TIMEOUT)
+        HttpRequest.Builder b = E2eHttp.request(to + "/v1/kv/" + key).timeout(REQUEST_TIMEOUT)
             .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8));
         if (condition != null) b.header(condition[0], condition[1]);
         if (failover) b.header("Idempotency-Key", value); // values are unique
@@ -339,7 +338,7 @@ final class Workload implements AutoCloseable {
     }
 
     private HttpRequest get(String uri) {
-      return HttpRequest.newBuilder(URI.create(uri)).timeout(REQUEST_TIMEOUT).GET().build();
+      return E2eHttp.request(uri).timeout(REQUEST_TIMEOUT).GET().build();
     }
 
     private void unknown(F f, String key, String why) {
