@@ -197,7 +197,8 @@ final class LocalClusterMembers {
           out().printf("node %s joined local cluster '%s' as %s%n", id, layout.clusterId(), what);
           out().printf("  %s  %s  peer %s  log %s%n", id, url(layout, id), layout.peer(id), log);
           if (!promote) {
-            out().printf("make it a voter:  bin/bellwether member promote %s --url %s%n", id, url(layout, id));
+            out().printf("make it a voter:  %s%n", LocalClusterSecurity.of(dir, layout)
+                .adminCommand("bin/bellwether member promote " + id + " --url " + url(layout, id)));
           }
           out().printf("take it out:      %s%n", takeOut);
           return 0;
@@ -293,7 +294,8 @@ final class LocalClusterMembers {
           continue; // nothing was sent: ask the next node
         } catch (IOException e) {
           err().println("error: no answer from " + node + " (" + e + "); the removal may or may not have happened:"
-              + " 'bin/bellwether member list --url " + url(layout, node) + "' shows it; asking again is safe");
+              + " '" + LocalClusterSecurity.of(dir, layout).adminCommand("bin/bellwether member list --url " + url(layout, node))
+              + "' shows it; asking again is safe");
           return ClientCommands.EXIT_OUTCOME_UNKNOWN;
         }
         JsonObject body = ClientCommands.Base.json(r);

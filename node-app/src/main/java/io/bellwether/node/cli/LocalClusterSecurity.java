@@ -133,6 +133,12 @@ final class LocalClusterSecurity {
     return new ApiClient(url, timeout, ssl, Files.readString(token(ApiRole.ADMIN)).strip());
   }
 
+  /** {@code command} (a client command of the CLI) with the CA and the admin token, when secure. */
+  String adminCommand(String command) {
+    if (!secure()) return command;
+    return "BELLWETHER_TOKEN=$(cat " + token(ApiRole.ADMIN) + ") " + command + " --cacert " + caCertificate();
+  }
+
   /** How to use the cluster from a shell, printed when it is ready. */
   String usage(String url) {
     if (!secure()) {
