@@ -32,6 +32,7 @@ import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.bellwether.node.metrics.LeaderTransferMetrics.Outcome;
 import io.bellwether.node.metrics.NodeMetrics;
 import io.bellwether.node.metrics.RaftEventMetrics;
+import io.bellwether.node.metrics.TransportMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -187,6 +188,7 @@ public final class BellwetherNode implements AutoCloseable {
       KvClient kv = new KvClient(node, new KvLimits(config.maxValueBytes()), Clock.systemUTC());
       NodeMetrics metrics = new NodeMetrics(node, registry);
       LeaderTransferMetrics transfers = new LeaderTransferMetrics(registry);
+      TransportMetrics.register(transport, registry);
       long timer = vertx.setPeriodic(100, id -> metrics.sample());
       if (config.membership().autopilot() != null) {
         // The configured discovery, not the one the log fills in: only what discovery itself sees

@@ -2,7 +2,9 @@ package io.bellwether.core.inmem;
 
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.Transport;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One node's {@link Transport} on an {@link InMemoryNetwork}; built by {@link
@@ -16,6 +18,8 @@ public final class InMemoryTransport implements Transport {
   private final String nodeId;
   private volatile InboundHandler inbound;
   private volatile boolean closed;
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder received = new LongAdder();
 
   InMemoryTransport(InMemoryNetwork network, String nodeId) {
     this.network = network;
@@ -53,7 +57,17 @@ public final class InMemoryTransport implements Transport {
       network.countDropped();
       return;
     }
+    sent.increment();
     network.route(nodeId, message);
+  }
+
+  /**
+   * {@code messages_sent} (handed to the network while open) and {@code messages_received} (handed to
+   * the handler); what the network drops is counted by the network. Thread-safe, never blocks.
+   */
+  @Override
+  public Map<String, Long> counters() {
+    return Map.of("messages_sent", sent.sum(), "messages_received", received.sum());
   }
 
   @Override
@@ -76,6 +90,7 @@ public final class InMemoryTransport implements Transport {
   boolean receive(Message message) {
     InboundHandler handler = inbound;
     if (closed || handler == null) return false;
+    received.increment();
     handler.onMessage(message);
     return true;
   }

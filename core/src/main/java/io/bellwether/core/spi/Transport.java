@@ -1,6 +1,7 @@
 package io.bellwether.core.spi;
 
 import io.bellwether.core.message.Message;
+import java.util.Map;
 
 /**
  * Carries {@link Message}s between nodes. Two operations, like a socket: start receiving, and send.
@@ -27,6 +28,22 @@ public interface Transport extends AutoCloseable {
    * connection drop the message (and count it). Returns before the message is delivered.
    */
   void send(Message message);
+
+  /**
+   * What this transport has counted since it was created, by name, for a node to export as metrics
+   * (node-app publishes each as {@code bellwether_transport_<name>_total}), so an operator sees
+   * messages dropped and peers refused without reading logs.
+   *
+   * <p>Contract: names are stable snake_case ({@code [a-z][a-z0-9_]*}), and the same set on every call
+   * (a node registers them once); each value is cumulative and never decreases, also after {@link
+   * #close()}. Thread-safe, non-blocking and cheap (a scrape may call it once per counter): it may be
+   * called from any thread, at any time, before start and after close. Never throws.
+   *
+   * <p>The default returns an empty map: a transport need not count anything.
+   */
+  default Map<String, Long> counters() {
+    return Map.of();
+  }
 
   /** Stops sending and receiving, closing connections. Idempotent; messages still queued are lost. */
   @Override

@@ -173,6 +173,28 @@ public abstract class TransportContract {
     assertThatCode(() -> transport.send(new Heartbeat("n1", "n2", 1, 0, 0, 50_000, 10))).doesNotThrowAnyException();
   }
 
+  @Test
+  void countersKeepStableSnakeCaseNamesAndNeverDecrease() {
+    Transport n1 = transport("n1");
+    Map<String, Long> before = n1.counters();
+    assertThat(before.keySet()).allMatch(name -> name.matches("[a-z][a-z0-9_]*"), "snake_case names");
+    assertThat(before.values()).allMatch(v -> v != null && v >= 0, "non-negative values");
+
+    awaitLinkUp("n1", "n2");
+    n1.send(new Heartbeat("n1", "nobody", 1, 0, 0, 50_000, 10));
+    Map<String, Long> during = n1.counters();
+    n1.close();
+    Map<String, Long> after = n1.counters();
+
+    for (Map<String, Long> later : List.of(during, after)) {
+      assertThat(later.keySet()).as("the same names on every call").isEqualTo(before.keySet());
+    }
+    for (String name : before.keySet()) {
+      assertThat(during.get(name)).as(name).isGreaterThanOrEqualTo(before.get(name));
+      assertThat(after.get(name)).as(name).isGreaterThanOrEqualTo(during.get(name));
+    }
+  }
+
   // ---- helpers
 
   /** The started transport of {@code nodeId}. */

@@ -1,5 +1,7 @@
 package io.bellwether.transport.vertx;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The counters a {@link VertxTransport} keeps; written from any thread, read by metrics. */
@@ -14,4 +16,22 @@ final class TransportCounters {
   /** Connections refused for their peer's identity: a failed TLS handshake, or a certificate that does not name the claimed or dialled node. */
   final LongAdder tlsRefused = new LongAdder();
   final LongAdder tlsReloads = new LongAdder();
+
+  /**
+   * Each counter by the name {@link io.bellwether.core.spi.Transport#counters()} promises. The names
+   * are what dashboards and alerts use: never rename one, only add.
+   */
+  Map<String, Long> snapshot() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("messages_sent", sent.sum());
+    out.put("messages_received", received.sum());
+    out.put("messages_dropped_queue_full", droppedQueueFull.sum());
+    out.put("messages_dropped_unreachable", droppedUnreachable.sum());
+    out.put("messages_dropped_unencodable", droppedUnencodable.sum());
+    out.put("connections_rejected", rejectedConnections.sum());
+    out.put("connections_tls_refused", tlsRefused.sum());
+    out.put("decode_errors", decodeErrors.sum());
+    out.put("tls_reloads", tlsReloads.sum());
+    return out;
+  }
 }

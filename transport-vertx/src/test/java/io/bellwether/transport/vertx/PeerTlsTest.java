@@ -128,6 +128,8 @@ class PeerTlsTest {
         .contains("closing connection from 127.0.0.1:")
         .contains("peer claims node id 'n2' but its certificate names [n3"));
     assertThat(n1.rejectedConnectionCount()).isEqualTo(rejectedBefore);
+    assertThat(n1.counters()).as("the counters a node exports")
+        .containsEntry("connections_tls_refused", 1L).containsEntry("connections_rejected", rejectedBefore);
     assertLegitimatePeerStillServed(forged);
   }
 

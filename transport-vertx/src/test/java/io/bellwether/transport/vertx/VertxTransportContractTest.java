@@ -38,6 +38,11 @@ class VertxTransportContractTest extends TransportContract {
     }
 
     @Override
+    public Map<String, Long> counters() {
+      return transport.counters();
+    }
+
+    @Override
     public void close() {
       transport.close();
     }
