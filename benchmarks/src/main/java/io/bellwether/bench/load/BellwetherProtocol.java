@@ -26,9 +26,17 @@ final class BellwetherProtocol implements Protocol {
   private final KeySpace keys;
   private final String[] paths;
   private final String readQuery;
+  /** The {@code Authorization} header of every request, or null. */
+  private final String authorization;
 
   BellwetherProtocol(KeySpace keys, Consistency consistency) {
+    this(keys, consistency, null);
+  }
+
+  /** {@code authorization}: the header value sent with every request ({@code Bearer ...}), or null for none. */
+  BellwetherProtocol(KeySpace keys, Consistency consistency, String authorization) {
     this.keys = keys;
+    this.authorization = authorization;
     this.paths = new String[keys.count()];
     for (int i = 0; i < paths.length; i++) paths[i] = "/v1/kv/" + encodePath(keys.key(i));
     this.readQuery = "?consistency=" + consistency.queryValue();
@@ -52,12 +60,12 @@ final class BellwetherProtocol implements Protocol {
 
   @Override
   public Req write(int index) {
-    return new Req(HttpMethod.PUT, paths[index], keys.value(), "application/octet-stream");
+    return new Req(HttpMethod.PUT, paths[index], keys.value(), "application/octet-stream", authorization);
   }
 
   @Override
   public Req read(int index) {
-    return Req.get(paths[index] + readQuery);
+    return Req.get(paths[index] + readQuery, authorization);
   }
 
   @Override
@@ -75,14 +83,15 @@ final class BellwetherProtocol implements Protocol {
   public Future<Endpoint> findLeader(HttpClient client, List<Endpoint> endpoints, Duration timeout) {
     List<Future<JsonNode>> answers = new ArrayList<>();
     for (Endpoint e : endpoints) {
-      answers.add(Requests.fetch(client, e, Req.get("/v1/cluster"), timeout).map(Json::parseOrNull));
+      answers.add(Requests.fetch(client, e, Req.get("/v1/cluster", authorization), timeout).map(Json::parseOrNull));
     }
     return Future.join(answers).transform(ignored -> pickLeader(endpoints, answers));
   }
 
   /**
    * A node that says it leads (the highest term if two do, as an old leader may not know yet); else
-   * the endpoint of the node the others name; else that node's advertised HTTP address.
+   * the endpoint of the node the others name; else that node's advertised HTTP address (reached with
+   * the endpoints' scheme: a node advertises host:port).
    */
   private static Future<Endpoint> pickLeader(List<Endpoint> endpoints, List<Future<JsonNode>> answers) {
     Endpoint best = null;
@@ -123,7 +132,7 @@ final class BellwetherProtocol implements Protocol {
         for (JsonNode m : f.result().path("members")) {
           String http = Json.text(m, "httpAddress");
           if (namedLeader.equals(Json.text(m, "id")) && http != null) {
-            return Future.succeededFuture(Endpoint.parse(http));
+            return Future.succeededFuture(Endpoint.parse(http, endpoints.get(0).tls()));
           }
         }
       }
@@ -133,7 +142,7 @@ final class BellwetherProtocol implements Protocol {
 
   @Override
   public Future<Long> pid(HttpClient client, Endpoint endpoint, Duration timeout) {
-    return Requests.fetch(client, endpoint, Req.get("/health/live"), timeout).compose(body -> {
+    return Requests.fetch(client, endpoint, Req.get("/health/live", authorization), timeout).compose(body -> {
       JsonNode json = Json.parseOrNull(body);
       return json != null && json.hasNonNull("pid")
           ? Future.succeededFuture(json.get("pid").asLong())

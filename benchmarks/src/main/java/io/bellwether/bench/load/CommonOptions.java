@@ -15,6 +15,14 @@ final class CommonOptions {
       description = "base URLs, comma-separated, e.g. http://127.0.0.1:8080,http://127.0.0.1:8081")
   List<String> endpoints;
 
+  @Option(names = "--ca", paramLabel = "FILE",
+      description = "https:// endpoints: trust only the CA certificate in this PEM file (default: the JVM's trust store)")
+  Path ca;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "Bellwether: send 'Authorization: Bearer TOKEN' on every request, TOKEN being the file's first line")
+  Path tokenFile;
+
   @Option(names = "--keys", defaultValue = "1000", description = "number of distinct keys (default: ${DEFAULT-VALUE})")
   int keys;
 
@@ -44,6 +52,11 @@ final class CommonOptions {
 
   List<Endpoint> parsedEndpoints() {
     return Endpoint.parseList(String.join(",", endpoints));
+  }
+
+  /** TLS and credentials for the endpoints; fails with a message naming the option when they do not fit. */
+  ClientSecurity security(List<Endpoint> parsed) {
+    return ClientSecurity.of(target, parsed, ca, tokenFile);
   }
 
   long seedOrClock() {

@@ -71,9 +71,10 @@ final class FailoverCommand implements Callable<Integer> {
         }
       }
     }
-    FailoverSpec f = new FailoverSpec(common.target, common.parsedEndpoints(), pidMap, connections, settle, maxWait,
+    var endpoints = common.parsedEndpoints();
+    FailoverSpec f = new FailoverSpec(common.target, endpoints, pidMap, connections, settle, maxWait,
         tail, writeTo, probeInterval, common.keys, common.valueSize, common.keyPrefix, common.seedOrClock(),
-        common.timeout, common.errorBackoff, signal);
+        common.timeout, common.errorBackoff, signal, common.security(endpoints));
     var err = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true);
     FailoverReport report = FailoverRun.run(f, common.timeline, err);
     spec.commandLine().getOut().print(report.toText());

@@ -20,7 +20,8 @@ final class FailoverRun {
 
   static FailoverReport run(FailoverSpec spec, Path timelineFile, PrintStream log) throws Exception {
     KeySpace keys = new KeySpace(spec.keyPrefix(), spec.keys(), spec.valueSize(), spec.seed());
-    try (Harness h = new Harness(spec.target(), spec.endpoints(), keys, Consistency.LINEARIZABLE, spec.timeout())) {
+    try (Harness h = new Harness(spec.target(), spec.endpoints(), keys, Consistency.LINEARIZABLE, spec.timeout(),
+        spec.security())) {
       Endpoint leader = h.findLeader(Duration.ofSeconds(10));
       Long pid = spec.pids().get(leader);
       if (pid == null) pid = Harness.await(h.protocol.pid(h.control, leader, h.timeout), Duration.ofSeconds(10));

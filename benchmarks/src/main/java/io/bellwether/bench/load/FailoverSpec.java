@@ -21,7 +21,8 @@ record FailoverSpec(
     long seed,
     Duration timeout,
     Duration errorBackoff,
-    Signal signal) {
+    Signal signal,
+    ClientSecurity security) {
 
   /**
    * How the leader is taken down. {@code KILL}: SIGKILL, the process dies and its host closes its

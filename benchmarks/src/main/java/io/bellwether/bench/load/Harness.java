@@ -24,10 +24,13 @@ final class Harness implements AutoCloseable {
   final Router router;
   final List<Endpoint> endpoints;
   final Duration timeout;
+  private final ClientSecurity security;
   private final List<HttpClient> clients = new ArrayList<>();
 
-  Harness(Target target, List<Endpoint> endpoints, KeySpace keys, Consistency consistency, Duration timeout) {
-    this.protocol = Protocol.of(target, keys, consistency);
+  Harness(Target target, List<Endpoint> endpoints, KeySpace keys, Consistency consistency, Duration timeout,
+      ClientSecurity security) {
+    this.protocol = Protocol.of(target, keys, consistency, security.authorization());
+    this.security = security;
     // Event loops: one per core is enough for an I/O-bound client and leaves the rest to the nodes.
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
@@ -36,7 +39,7 @@ final class Harness implements AutoCloseable {
     this.endpoints = endpoints;
     this.timeout = timeout;
     this.control = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setConnectTimeout((int) Math.min(timeout.toMillis(), 2_000)))
+        .with(security.apply(new HttpClientOptions().setConnectTimeout((int) Math.min(timeout.toMillis(), 2_000))))
         .with(new PoolOptions().setHttp1MaxSize(8))
         .build();
     Duration lookupTimeout = Duration.ofMillis(Math.min(timeout.toMillis(), 2_000));
@@ -46,12 +49,13 @@ final class Harness implements AutoCloseable {
 
   /**
    * A client that keeps at most one keep-alive connection per endpoint: one worker, one TCP
-   * connection (two if its reads and writes go to different nodes).
+   * connection (two if its reads and writes go to different nodes). Over TLS the handshake happens
+   * once per connection, when it opens (in the warm-up of a run that has one).
    */
   HttpClient connectionClient(int maxPerEndpoint) {
     HttpClient c = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true)
-            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())))
+        .with(security.apply(new HttpClientOptions().setKeepAlive(true).setPipelining(false).setTcpNoDelay(true)
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))))
         .with(new PoolOptions().setHttp1MaxSize(maxPerEndpoint))
         .build();
     synchronized (clients) {

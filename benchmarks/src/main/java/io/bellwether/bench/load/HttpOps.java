@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Sends one data request on a worker's client and turns whatever happens into an {@link Outcome};
@@ -40,6 +41,8 @@ final class HttpOps {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String name = t.getClass().getSimpleName();
       String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      // Before the causes, which name only the validator's exception (SunCertPathBuilderException).
+      if (t instanceof SSLHandshakeException) return "tls handshake failed";
       if (t instanceof TimeoutException || name.contains("Timeout") || message.contains("timeout period")
           || message.contains("timed out")) {
         return "timeout";

@@ -57,9 +57,10 @@ final class LoadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadSpec load = new LoadSpec(common.target, common.parsedEndpoints(), writeTo, readFrom, workload, readFraction,
+    var endpoints = common.parsedEndpoints();
+    LoadSpec load = new LoadSpec(common.target, endpoints, writeTo, readFrom, workload, readFraction,
         consistency, connections, rate, duration, warmup, common.keys, common.valueSize, common.keyPrefix, preload,
-        common.seedOrClock(), common.timeout, common.errorBackoff);
+        common.seedOrClock(), common.timeout, common.errorBackoff, common.security(endpoints));
     var err = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true);
     err.println("bellwether-bench: seed " + load.seed());
     LoadReport report = LoadRun.run(load, common.timeline, err);

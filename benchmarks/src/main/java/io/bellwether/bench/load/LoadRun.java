@@ -14,7 +14,8 @@ final class LoadRun {
 
   static LoadReport run(LoadSpec spec, Path timelineFile, PrintStream log) throws Exception {
     KeySpace keys = new KeySpace(spec.keyPrefix(), spec.keys(), spec.valueSize(), spec.seed());
-    try (Harness h = new Harness(spec.target(), spec.endpoints(), keys, spec.consistency(), spec.timeout())) {
+    try (Harness h = new Harness(spec.target(), spec.endpoints(), keys, spec.consistency(), spec.timeout(),
+        spec.security())) {
       String leader = null;
       if (spec.needsLeader()) {
         leader = h.findLeader(Duration.ofSeconds(10)).url();

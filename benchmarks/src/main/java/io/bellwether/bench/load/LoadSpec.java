@@ -22,7 +22,8 @@ record LoadSpec(
     boolean preload,
     long seed,
     Duration timeout,
-    Duration errorBackoff) {
+    Duration errorBackoff,
+    ClientSecurity security) {
 
   /** Fails with a message for the user when the options do not make sense together. */
   LoadSpec {

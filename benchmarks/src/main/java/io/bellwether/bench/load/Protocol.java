@@ -25,9 +25,10 @@ interface Protocol {
   /** The process id of the member at {@code endpoint}, if the API tells it; fails otherwise. */
   Future<Long> pid(HttpClient client, Endpoint endpoint, Duration timeout);
 
-  static Protocol of(Target target, KeySpace keys, Consistency consistency) {
+  /** {@code authorization}: the {@code Authorization} header of every request (Bellwether only), or null. */
+  static Protocol of(Target target, KeySpace keys, Consistency consistency, String authorization) {
     return switch (target) {
-      case BELLWETHER -> new BellwetherProtocol(keys, consistency);
+      case BELLWETHER -> new BellwetherProtocol(keys, consistency, authorization);
       case ETCD -> new EtcdProtocol(keys, consistency);
     };
   }

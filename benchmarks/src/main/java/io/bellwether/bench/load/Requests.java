@@ -3,6 +3,7 @@ package io.bellwether.bench.load;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 
@@ -29,6 +30,7 @@ final class Requests {
         .setConnectTimeout(timeout.toMillis())
         .setIdleTimeout(timeout.toMillis());
     if (req.contentType() != null) options.putHeader("Content-Type", req.contentType());
+    if (req.authorization() != null) options.putHeader(HttpHeaders.AUTHORIZATION, req.authorization());
     return options;
   }
 }

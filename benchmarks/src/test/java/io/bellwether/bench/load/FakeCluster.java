@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -53,12 +54,17 @@ final class FakeCluster implements AutoCloseable {
     }
 
     String url() {
-      return "http://127.0.0.1:" + port;
+      return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
   }
 
   final Vertx vertx;
   final boolean etcd;
+  /** The members serve HTTPS. */
+  final boolean tls;
+  /** When set, requests whose Authorization header differs are answered 401 and counted. */
+  volatile String requiredAuthorization;
+  final AtomicInteger unauthorized = new AtomicInteger();
   final List<Node> nodes = new ArrayList<>();
   final Map<String, byte[]> data = new ConcurrentHashMap<>();
   /** The leader's node id; null while there is none. */
@@ -79,11 +85,18 @@ final class FakeCluster implements AutoCloseable {
   volatile long commitDelayMs;
 
   FakeCluster(Vertx vertx, boolean etcd, int size) throws Exception {
+    this(vertx, etcd, size, null);
+  }
+
+  /** {@code https}: the members' HTTPS options (certificate and key), or null for plain HTTP. */
+  FakeCluster(Vertx vertx, boolean etcd, int size, HttpServerOptions https) throws Exception {
     this.vertx = vertx;
     this.etcd = etcd;
+    this.tls = https != null;
     for (int i = 1; i <= size; i++) {
       Node n = new Node("n" + i, Long.toString(1000L + i));
-      n.server = vertx.createHttpServer().requestHandler(req -> handle(n, req));
+      n.server = (https == null ? vertx.createHttpServer() : vertx.createHttpServer(https))
+          .requestHandler(req -> handle(n, req));
       n.port = n.server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS).actualPort();
       nodes.add(n);
@@ -117,6 +130,12 @@ final class FakeCluster implements AutoCloseable {
   }
 
   private void handle(Node n, HttpServerRequest req) {
+    String required = requiredAuthorization;
+    if (required != null && !required.equals(req.getHeader("Authorization"))) {
+      unauthorized.incrementAndGet();
+      json(req, 401, "{\"error\":\"UNAUTHORIZED\",\"message\":\"fake\"}");
+      return;
+    }
     req.body().onSuccess(body -> {
       String path = req.path();
       if (etcd) etcd(n, req, path, body);

@@ -26,7 +26,13 @@ class ParsingTest {
     assertThat(Endpoint.parse("http://127.0.0.1:8080/")).isEqualTo(new Endpoint("http://127.0.0.1:8080", "127.0.0.1", 8080));
     assertThat(Endpoint.parse("localhost:2379").port()).isEqualTo(2379);
     assertThat(Endpoint.parseList("http://a:1, http://b:2")).extracting(Endpoint::host).containsExactly("a", "b");
-    assertThatThrownBy(() -> Endpoint.parse("https://a:1")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Endpoint.parse("https://127.0.0.1:8443/")).isEqualTo(new Endpoint("https://127.0.0.1:8443", "127.0.0.1", 8443));
+    assertThat(Endpoint.parse("https://a").port()).isEqualTo(443);
+    assertThat(Endpoint.parse("https://a:1").tls()).isTrue();
+    assertThat(Endpoint.parse("a:1").tls()).isFalse();
+    // A node advertises host:port; it is reached with the scheme of the configured endpoints.
+    assertThat(Endpoint.parse("127.0.0.1:9", true).url()).isEqualTo("https://127.0.0.1:9");
+    assertThatThrownBy(() -> Endpoint.parse("ftp://a:1")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Endpoint.parse("http://a:1/v1")).isInstanceOf(IllegalArgumentException.class);
   }
 
