@@ -35,6 +35,7 @@ SEED="${SEED:-42}"
 for w in $SIZES; do [[ "$w" =~ ^[0-9]+$ ]] || die "WRITES must be whole numbers, got '$w'"; done
 
 lib_init learner-catchup
+lib_refuse_tls
 require_tools curl jq awk ps du java column
 ensure_bellwether_jar
 ensure_bench_tool

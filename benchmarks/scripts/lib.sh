@@ -47,6 +47,21 @@
 #   KEEP_WORK=1           keep the temporary directory (data and members' logs) after the script
 #   QUICK=1               the scripts' short mode; adds "-quick" to the results directory, which
 #                         benchmarks/.gitignore keeps out of git
+#   TLS=1                 clusters with TLS on every connection (a script may change CL_TLS between
+#                         clusters): a CA and one certificate per member from `bin/bellwether certs`
+#                         (ECDSA P-256; the names, localhost and 127.0.0.1) in WORK_DIR/pki;
+#                         etcd: https:// client and peer URLs, --cert-file/--key-file for clients
+#                         (server TLS only, no client certificates, as Bellwether's HTTPS by default),
+#                         --peer-cert-file/--peer-key-file/--peer-trusted-ca-file/--peer-client-cert-auth
+#                         (mutual TLS between members); Bellwether: transport.tls.* (mutual TLS between
+#                         nodes) and http.tls.* (HTTPS). The load tool gets --ca, curl --cacert.
+#   TOKENS=1              with TLS=1, Bellwether nodes require a bearer token (auth.tokens.file; one
+#                         random token with the write role); the load tool sends it (--token-file),
+#                         and so does curl. etcd is unaffected (its auth is users and passwords).
+#                         (CL_TOKENS, like CL_TLS, may change between clusters.)
+#                         compare-etcd.sh has been run with both; failover.sh, reads.sh and
+#                         disk-bounded.sh reach the nodes only through this file and the load tool, so
+#                         they follow them, untried; learner-catchup.sh and restart-time.sh refuse them.
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH_BIN="$BENCH_ROOT/bin/bellwether-bench"
@@ -79,6 +94,10 @@ TRACKED_PIDS=()   # load tool runs and other helpers, stopped on exit
 USED_PORTS=" "
 CLEANED_UP=0
 ETCD_BIN="${ETCD_BIN:-}"
+CL_TLS="${TLS:-0}"      # the next cluster laid out speaks TLS (1) or not (0)
+CL_TOKENS="${TOKENS:-0}" # the next Bellwether cluster requires bearer tokens (1) or not (0)
+PKI_DIR=""              # WORK_DIR/pki once a CA exists: ca.pem, NAME.pem/.key, the token files
+CURL_SEC=()             # curl's TLS and token arguments for the cluster now running
 
 LOG_FD=2
 # log: to the script's own stderr, even inside a function whose stderr is redirected to a file.
@@ -280,10 +299,16 @@ ensure_bench_tool() {
 }
 
 # start_bench ARGS...: starts bin/bellwether-bench in the background; BENCH_PID is its pid (the JVM's:
-# the launcher execs java). It is stopped on exit if it still runs.
+# the launcher execs java). It is stopped on exit if it still runs. A load or failover run against a
+# cluster with TLS gets --ca (and --token-file when the cluster requires tokens) added.
 BENCH_PID=""
 start_bench() {
-  "$BENCH_BIN" "$@" &
+  local sec=()
+  if [[ ("${1:-}" == load || "${1:-}" == failover) && -n "$CL_TARGET" ]]; then
+    [[ "$CL_TLS" == 1 ]] && sec+=(--ca "$PKI_DIR/ca.pem")
+    cluster_requires_tokens && sec+=(--token-file "$PKI_DIR/bench.token")
+  fi
+  "$BENCH_BIN" "$@" "${sec[@]}" &
   BENCH_PID=$!
   TRACKED_PIDS+=("$BENCH_PID")
 }
@@ -303,6 +328,87 @@ run_bench() {
   wait "$BENCH_PID" || rc=$?
   forget_pid "$BENCH_PID"
   return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------
+# TLS and tokens (TLS=1, TOKENS=1)
+
+# bellwether_command: sets BW_CMD to the command that runs bin/bellwether with the node jar and only
+# the launcher's own BELLWETHER_* variables (a node reads every BELLWETHER_* variable as a setting and
+# refuses unknown ones): BELLWETHER_JAR (explicit, so the launcher never builds) and
+# BELLWETHER_JAVA_OPTS (from NODE_JAVA_OPTS). An array, not a function, so that `"${BW_CMD[@]}" node
+# ... &` leaves the JVM's pid in $! (env and the launcher exec).
+BW_CMD=()
+bellwether_command() {
+  local unset_args=() v
+  for v in $(compgen -e); do
+    [[ "$v" == BELLWETHER_* ]] && unset_args+=(-u "$v")
+  done
+  BW_CMD=(env "${unset_args[@]}" BELLWETHER_JAR="$BELLWETHER_JAR" BELLWETHER_JAVA_OPTS="${NODE_JAVA_OPTS:-}"
+    "$BENCH_ROOT/bin/bellwether")
+}
+
+# bellwether_cli ARGS...: runs bin/bellwether ARGS in the foreground (see bellwether_command).
+bellwether_cli() {
+  bellwether_command
+  "${BW_CMD[@]}" "$@"
+}
+
+# pki_init: once per script, WORK_DIR/pki with a new CA (`bellwether certs ca`); with tokens, also
+# one write-role token (`bellwether token create`): the nodes' tokens file (hashes only), the token
+# alone for the load tool, and a header file for curl (-H @FILE, so the token is in no command line).
+pki_init() {
+  if [[ -z "$PKI_DIR" ]]; then
+    [[ -n "${BELLWETHER_JAR:-}" ]] || die "pki_init: call ensure_bellwether_jar first (the certificates come from bin/bellwether certs)"
+    PKI_DIR="$WORK_DIR/pki"
+    mkdir -p "$PKI_DIR"
+    chmod 700 "$PKI_DIR"
+    bellwether_cli certs ca --dir "$PKI_DIR" --name bench-ca --days 2 >>"$PKI_DIR/certs.log" 2>&1 \
+      || die "bellwether certs ca failed; see $PKI_DIR/certs.log"
+    log "TLS: CA in $PKI_DIR"
+  fi
+  if [[ "$CL_TOKENS" == 1 && ! -s "$PKI_DIR/bench.token" ]]; then
+    (umask 077 && bellwether_cli token create --role write --name bench --file "$PKI_DIR/tokens" \
+      >"$PKI_DIR/bench.token" 2>>"$PKI_DIR/certs.log") || die "bellwether token create failed; see $PKI_DIR/certs.log"
+    [[ -s "$PKI_DIR/bench.token" ]] || die "bellwether token create printed no token"
+    (umask 077 && printf 'Authorization: Bearer %s\n' "$(head -n 1 "$PKI_DIR/bench.token")" >"$PKI_DIR/curl-auth.header")
+  fi
+}
+
+# pki_member NAME: NAME.pem and NAME.key in PKI_DIR (`bellwether certs node NAME`: CN and DNS name
+# NAME, localhost, 127.0.0.1), unless they exist; etcd members use them too.
+pki_member() {
+  [[ -f "$PKI_DIR/$1.pem" ]] && return 0
+  bellwether_cli certs node "$1" --dir "$PKI_DIR" --days 2 >>"$PKI_DIR/certs.log" 2>&1 \
+    || die "bellwether certs node $1 failed; see $PKI_DIR/certs.log"
+}
+
+# cluster_requires_tokens: the cluster laid out (or being laid out) is Bellwether with tokens on.
+cluster_requires_tokens() { [[ "$CL_TLS" == 1 && "$CL_TOKENS" == 1 && "$CL_TARGET" == bellwether ]]; }
+
+# bw_security_settings NAME: the node settings (KEY=VALUE, one a line) for node NAME's TLS and tokens.
+bw_security_settings() {
+  [[ "$CL_TLS" == 1 ]] || return 0
+  local c="$PKI_DIR/$1.pem" k="$PKI_DIR/$1.key" ca="$PKI_DIR/ca.pem"
+  printf '%s\n' "transport.tls.cert=$c" "transport.tls.key=$k" "transport.tls.ca=$ca" \
+    "http.tls.cert=$c" "http.tls.key=$k"
+  if cluster_requires_tokens; then printf '%s\n' "auth.tokens.file=$PKI_DIR/tokens"; fi
+}
+
+# lib_refuse_tls: for scripts that reach the nodes with their own plain-HTTP requests: TLS=1 and
+# TOKENS=1 are errors there rather than silently ignored.
+lib_refuse_tls() {
+  [[ "$CL_TLS" != 1 && "$CL_TOKENS" != 1 ]] || die "$(basename "$0") does not support TLS=1 or TOKENS=1 (it sends plain HTTP requests of its own)"
+}
+
+# cl_curl ARGS...: curl with the running cluster's --cacert (and token header).
+cl_curl() { curl "${CURL_SEC[@]}" "$@"; }
+
+# security_label: how the cluster now laid out is secured, for logs and summaries.
+security_label() {
+  if [[ "$CL_TLS" != 1 ]]; then echo "TLS off"
+  elif cluster_requires_tokens; then echo "TLS on, bearer tokens"
+  else echo "TLS on"; fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +459,7 @@ free_port() {
 
 # cluster_layout TARGET N: names, ports, data directories and logs of N members, none started.
 cluster_layout() {
-  local target="$1" n="$2" i name peer http parts=()
+  local target="$1" n="$2" i name peer http parts=() scheme=http
   [[ -z "$CL_TARGET" ]] || die "cluster_layout: a $CL_TARGET cluster is there already"
   [[ "$target" == etcd || "$target" == bellwether ]] || die "unknown target $target"
   CL_TARGET="$target" CL_N="$n" CL_LABEL="${CL_LABEL:-$target}"
@@ -362,20 +468,30 @@ cluster_layout() {
   CL_TOKEN="bw-$$-$RANDOM"
   local base="$WORK_DIR/$target"
   mkdir -p "$base"
+  CURL_SEC=()
+  if [[ "$CL_TLS" == 1 ]]; then
+    scheme=https
+    pki_init
+    CURL_SEC=(--cacert "$PKI_DIR/ca.pem")
+    cluster_requires_tokens && CURL_SEC+=(-H "@$PKI_DIR/curl-auth.header")
+  elif [[ "$CL_TOKENS" == 1 && "$target" == bellwether ]]; then
+    die "TOKENS=1 needs TLS=1: a bearer token over plain HTTP is readable by anyone on the path"
+  fi
   for ((i = 0; i < n; i++)); do
     if [[ "$target" == etcd ]]; then name="e$((i + 1))"; else name="n$((i + 1))"; fi
     free_port peer
     free_port http
     MEMBER_NAMES+=("$name")
     MEMBER_PEERS+=("127.0.0.1:$peer")
-    MEMBER_URLS+=("http://127.0.0.1:$http")
+    MEMBER_URLS+=("$scheme://127.0.0.1:$http")
     MEMBER_DIRS+=("$base/$name")
     MEMBER_LOGS+=("$base/$name.log")
     MEMBER_PIDS+=("")
     MEMBER_IDS+=("")
     MEMBER_STARTED+=("")
+    [[ "$CL_TLS" == 1 ]] && pki_member "$name"
     if [[ "$target" == etcd ]]; then
-      parts+=("$name=http://127.0.0.1:$peer")
+      parts+=("$name=$scheme://127.0.0.1:$peer")
     else
       parts+=("$name=127.0.0.1:$peer@127.0.0.1:$http")
     fi
@@ -410,13 +526,22 @@ cluster_start_member() {
   MEMBER_STARTED[i]=$EPOCHREALTIME
   if [[ "$CL_TARGET" == etcd ]]; then
     # With an existing data dir etcd ignores the --initial-* flags and rejoins with its own WAL.
+    local tls_args=() peer_scheme=http
+    if [[ "$CL_TLS" == 1 ]]; then
+      # Clients: server TLS only. No --trusted-ca-file here: etcd would then demand client
+      # certificates (it sets RequireAndVerifyClientCert when a client CA is given).
+      peer_scheme=https
+      tls_args=(--cert-file "$PKI_DIR/${MEMBER_NAMES[i]}.pem" --key-file "$PKI_DIR/${MEMBER_NAMES[i]}.key"
+        --peer-cert-file "$PKI_DIR/${MEMBER_NAMES[i]}.pem" --peer-key-file "$PKI_DIR/${MEMBER_NAMES[i]}.key"
+        --peer-trusted-ca-file "$PKI_DIR/ca.pem" --peer-client-cert-auth)
+    fi
     "$ETCD_BIN" \
       --name "${MEMBER_NAMES[i]}" \
       --data-dir "${MEMBER_DIRS[i]}" \
       --listen-client-urls "${MEMBER_URLS[i]}" \
       --advertise-client-urls "${MEMBER_URLS[i]}" \
-      --listen-peer-urls "http://${MEMBER_PEERS[i]}" \
-      --initial-advertise-peer-urls "http://${MEMBER_PEERS[i]}" \
+      --listen-peer-urls "$peer_scheme://${MEMBER_PEERS[i]}" \
+      --initial-advertise-peer-urls "$peer_scheme://${MEMBER_PEERS[i]}" \
       --initial-cluster "$CL_INITIAL" \
       --initial-cluster-state new \
       --initial-cluster-token "$CL_TOKEN" \
@@ -429,20 +554,16 @@ cluster_start_member() {
       --auto-compaction-retention 10000 \
       --logger zap \
       --log-outputs stderr \
+      "${tls_args[@]}" \
       >>"${MEMBER_LOGS[i]}" 2>&1 &
     MEMBER_PIDS[i]=$!
   else
-    # The node reads every BELLWETHER_* variable as a setting and refuses unknown ones, so pass it
-    # only the launcher's own: BELLWETHER_JAR (explicit, so the launcher never builds) and
-    # BELLWETHER_JAVA_OPTS (from NODE_JAVA_OPTS).
-    local unset_args=() sets=() v s
-    for v in $(compgen -e); do
-      [[ "$v" == BELLWETHER_* ]] && unset_args+=(-u "$v")
-    done
+    local sets=() s
+    bellwether_command
     # shellcheck disable=SC2086 # NODE_SETTINGS is a space-separated list on purpose
     for s in ${NODE_SETTINGS:-}; do sets+=(--set "$s"); done
-    env "${unset_args[@]}" BELLWETHER_JAR="$BELLWETHER_JAR" BELLWETHER_JAVA_OPTS="${NODE_JAVA_OPTS:-}" \
-      "$BENCH_ROOT/bin/bellwether" node \
+    while IFS= read -r s; do sets+=(--set "$s"); done < <(bw_security_settings "${MEMBER_NAMES[i]}")
+    "${BW_CMD[@]}" node \
       --node-id "${MEMBER_NAMES[i]}" \
       --cluster-id "$CL_TOKEN" \
       --data-dir "${MEMBER_DIRS[i]}" \
@@ -538,6 +659,7 @@ cluster_stop() {
     rm -rf "${WORK_DIR:?}/$CL_TARGET"
   fi
   CL_TARGET="" CL_LABEL="" CL_N=0
+  CURL_SEC=()
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -545,22 +667,22 @@ cluster_stop() {
 
 # etcd_status I: maintenance/status JSON of member I (gRPC gateway; uint64 fields are strings).
 etcd_status() {
-  curl -sf --max-time 2 -X POST -d '{}' "${MEMBER_URLS[$1]}/v3/maintenance/status"
+  cl_curl -sf --max-time 2 -X POST -d '{}' "${MEMBER_URLS[$1]}/v3/maintenance/status"
 }
 
 # bw_status I: GET /v1/cluster of Bellwether node I (JSON), or {} when it does not answer.
 bw_status() {
-  curl -sf --max-time 2 "${MEMBER_URLS[$1]}/v1/cluster" || printf '{}'
+  cl_curl -sf --max-time 2 "${MEMBER_URLS[$1]}/v1/cluster" || printf '{}'
 }
 
 # bw_reads_served I: GET requests node I has answered on /v1/kv/{key} since it started (any status).
 bw_reads_served() {
-  curl -s --max-time 5 "${MEMBER_URLS[$1]}/metrics" \
+  cl_curl -s --max-time 5 "${MEMBER_URLS[$1]}/metrics" \
     | awk '/^bellwether_http_requests_seconds_count\{/ && /route="kv_get"/ { n += $NF } END { printf "%d\n", n }'
 }
 
 # http_code URL [SECONDS]: HTTP status of GET URL (000 when nothing answers).
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time "${2:-2}" "$1" || true; }
+http_code() { cl_curl -s -o /dev/null -w '%{http_code}' --max-time "${2:-2}" "$1" || true; }
 
 # member_view I: "term leader-name self-is-leader(0|1)" as member I sees it; fails when it cannot
 # be asked or knows no leader.
@@ -579,7 +701,7 @@ member_view() {
     [[ -n "$name" ]] || name="$leader"
     echo "$term $name $([[ "$leader" == "$self" ]] && echo 1 || echo 0)"
   else
-    s="$(curl -sf --max-time 2 "${MEMBER_URLS[$i]}/v1/cluster")" || return 1
+    s="$(cl_curl -sf --max-time 2 "${MEMBER_URLS[$i]}/v1/cluster")" || return 1
     jq -er '"\(.term) \(.leader // error("no leader")) \(if .role == "leader" then 1 else 0 end)"' <<<"$s" 2>/dev/null
   fi
 }
@@ -590,9 +712,9 @@ member_healthy() {
   local i="$1"
   member_alive "$i" || return 1
   if [[ "$CL_TARGET" == etcd ]]; then
-    curl -sf --max-time 2 "${MEMBER_URLS[i]}/health" | jq -e '.health == "true"' >/dev/null 2>&1
+    cl_curl -sf --max-time 2 "${MEMBER_URLS[i]}/health" | jq -e '.health == "true"' >/dev/null 2>&1
   else
-    curl -sf --max-time 2 -o /dev/null "${MEMBER_URLS[i]}/health/ready"
+    cl_curl -sf --max-time 2 -o /dev/null "${MEMBER_URLS[i]}/health/ready"
   fi
 }
 
@@ -657,7 +779,7 @@ cluster_metric_sum() {
   local i total="" v
   for ((i = 0; i < CL_N; i++)); do
     member_alive "$i" || continue
-    v="$(curl -sf --max-time 5 "${MEMBER_URLS[i]}/metrics" \
+    v="$(cl_curl -sf --max-time 5 "${MEMBER_URLS[i]}/metrics" \
       | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $NF; n++ } END { if (n) print s }')" || v=""
     [[ -n "$v" ]] && total="$(awk -v a="${total:-0}" -v b="$v" 'BEGIN { print a + b }')"
   done
@@ -782,7 +904,7 @@ curl_writes() {
   head -c "$size" /dev/zero | tr '\0' 'v' >"$value"
   while ((done < count)); do
     n=$((count - done < keys ? count - done : keys))
-    ok=$((ok + $(curl -s --no-progress-meter -Z --parallel-max "$conns" -o /dev/null -w '%{http_code}\n' -X PUT \
+    ok=$((ok + $(cl_curl -s --no-progress-meter -Z --parallel-max "$conns" -o /dev/null -w '%{http_code}\n' -X PUT \
       --data-binary @"$value" "$url/v1/kv/${prefix}[1-$n]" | grep -c '^200$' || true)))
     done=$((done + n))
   done

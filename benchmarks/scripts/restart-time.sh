@@ -47,6 +47,7 @@ PROBE_KEY="restart/probe"
 user_settings="${NODE_SETTINGS:-}"
 
 lib_init restart-time
+lib_refuse_tls
 require_tools curl jq awk ps du java column
 ensure_bellwether_jar
 [[ "$WRITER" == tool ]] && ensure_bench_tool
