@@ -54,7 +54,9 @@
 #                         (server TLS only, no client certificates, as Bellwether's HTTPS by default),
 #                         --peer-cert-file/--peer-key-file/--peer-trusted-ca-file/--peer-client-cert-auth
 #                         (mutual TLS between members); Bellwether: transport.tls.* (mutual TLS between
-#                         nodes) and http.tls.* (HTTPS). The load tool gets --ca, curl --cacert.
+#                         nodes) and http.tls.* (HTTPS; http.tls.ca only to check the other nodes'
+#                         certificates when a node forwards to them: no client certificates). The
+#                         load tool gets --ca, curl --cacert.
 #   TOKENS=1              with TLS=1, Bellwether nodes require a bearer token (auth.tokens.file; one
 #                         random token with the write role); the load tool sends it (--token-file),
 #                         and so does curl. etcd is unaffected (its auth is users and passwords).
@@ -391,7 +393,7 @@ bw_security_settings() {
   [[ "$CL_TLS" == 1 ]] || return 0
   local c="$PKI_DIR/$1.pem" k="$PKI_DIR/$1.key" ca="$PKI_DIR/ca.pem"
   printf '%s\n' "transport.tls.cert=$c" "transport.tls.key=$k" "transport.tls.ca=$ca" \
-    "http.tls.cert=$c" "http.tls.key=$k"
+    "http.tls.cert=$c" "http.tls.key=$k" "http.tls.ca=$ca"
   if cluster_requires_tokens; then printf '%s\n' "auth.tokens.file=$PKI_DIR/tokens"; fi
 }
 
