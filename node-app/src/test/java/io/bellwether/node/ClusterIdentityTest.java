@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * clusters that differ in name or (on the default name) in a voter's address; once stored in the data
  * directory the identity wins over the configuration; a data directory of another cluster, or a corrupt
  * identity file, stops the node with a message naming both names or the file; a data directory an
- * older version wrote gets an identity. Method: {@link ClusterIdentity#derive} and {@link
+ * older version wrote keeps the name as its identity. Method: {@link ClusterIdentity#derive} and {@link
  * ClusterIdentities#establish} on configurations built from settings, over a temporary directory.
  */
 class ClusterIdentityTest {
@@ -123,19 +123,25 @@ class ClusterIdentityTest {
   }
 
   @Test
-  void aDataDirectoryWithDataButNoIdentityGetsTheDerivedOne() throws Exception {
+  void aDataDirectoryWithDataButNoIdentityKeepsTheNameAsItsIdentity() throws Exception {
+    // What an older version's handshake carried: upgraded and old nodes must keep talking.
     NodeConfig c = config("n2", Map.of("storage", "mapdb", "data.dir", dir.toString()));
     ListAppender<ILoggingEvent> logged = capture(ClusterIdentities.class);
     try {
-      assertThat(establish(c, true)).isEqualTo(ClusterIdentity.derive(c));
-      assertThat(IdentityFile.read(dir)).contains(ClusterIdentity.derive(c));
+      assertThat(establish(c, true)).isEqualTo(new ClusterIdentity("bellwether", "bellwether"));
+      assertThat(IdentityFile.read(dir)).contains(ClusterIdentity.legacy("bellwether"));
+      assertThat(establish(c, true)).as("stored: the next start reads it").isEqualTo(ClusterIdentity.legacy("bellwether"));
       assertThat(logged.list).anySatisfy(e -> {
-        assertThat(e.getLevel()).isEqualTo(Level.INFO);
-        assertThat(e.getFormattedMessage()).contains("older version");
+        assertThat(e.getLevel()).isEqualTo(Level.WARN);
+        assertThat(e.getFormattedMessage()).contains("older version", "unique");
       });
     } finally {
       release(ClusterIdentities.class, logged);
     }
+    NodeConfig joiner = config("n3", Map.of("storage", "mapdb", "data.dir", dir.resolve("j").toString(),
+        "membership.join", "http://127.0.0.1:9"));
+    assertThat(establish(joiner, true)).as("an old joined node needs no cluster to answer")
+        .isEqualTo(ClusterIdentity.legacy("bellwether"));
   }
 
   @Test

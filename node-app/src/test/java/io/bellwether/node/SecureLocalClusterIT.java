@@ -88,6 +88,9 @@ class SecureLocalClusterIT {
       CliTest.Run get = CliTest.run("get", "hello", "--url", urls.get("n2"), "--cacert", ca.toString(), "--token", read);
       assertThat(get.code()).as(get.err()).isZero();
       assertThat(get.out()).contains("world");
+      CliTest.Run put = CliTest.run("put", "from-cli", "again", "--url", urls.get("n3"), "--cacert", ca.toString(),
+          "--token-file", data.resolve("tokens/write.token").toString());
+      assertThat(put.code()).as(put.err()).isZero();
 
       CliTest.Run add = CliTest.run("local-cluster", "add", "--data-dir", data.toString());
       assertThat(add.code()).as(add.out() + add.err()).isZero();

@@ -61,17 +61,17 @@ class SecurityConfigTest {
   @Test
   void aMalformedCertificateKeyOrCaNamesTheFile() throws Exception {
     Path junk = file("junk.pem", "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n");
-    assertThatThrownBy(() -> config("http.tls.cert", junk.toString(), "http.tls.key", creds.key.toString()))
+    assertThatThrownBy(() -> config("http.tls.cert", junk.toString(), "http.tls.key", creds.key.toString(), "http.tls.ca", creds.ca.toString()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.cert").hasMessageContaining(junk.toString());
     Path empty = file("empty.pem", "");
-    assertThatThrownBy(() -> config("http.tls.cert", creds.cert.toString(), "http.tls.key", empty.toString()))
+    assertThatThrownBy(() -> config("http.tls.cert", creds.cert.toString(), "http.tls.key", empty.toString(), "http.tls.ca", creds.ca.toString()))
         .isInstanceOf(ConfigException.class).hasMessageContaining(empty.toString());
-    assertThatThrownBy(() -> config("http.tls.cert", creds.cert.toString(), "http.tls.key", creds.clientKey.toString()))
+    assertThatThrownBy(() -> config("http.tls.cert", creds.cert.toString(), "http.tls.key", creds.clientKey.toString(), "http.tls.ca", creds.ca.toString()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("is not the private key of the certificate");
     assertThatThrownBy(() -> config("http.tls.cert", creds.cert.toString(), "http.tls.key", creds.key.toString(),
         "http.tls.ca", creds.key.toString()))
         .isInstanceOf(ConfigException.class).hasMessageContaining(creds.key.toString());
-    assertThatThrownBy(() -> config("http.tls.cert", dir.resolve("absent.pem").toString(), "http.tls.key", creds.key.toString()))
+    assertThatThrownBy(() -> config("http.tls.cert", dir.resolve("absent.pem").toString(), "http.tls.key", creds.key.toString(), "http.tls.ca", creds.ca.toString()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("absent.pem");
   }
 
@@ -98,7 +98,10 @@ class SecurityConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.key");
     assertThatThrownBy(() -> config("http.tls.cert", creds.cert.toString(), "http.tls.key", creds.key.toString(),
         "http.tls.client.auth", "required"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.client.auth").hasMessageContaining("http.tls.ca");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.ca");
+    assertThatThrownBy(() -> config("http.tls.cert", creds.cert.toString(), "http.tls.key", creds.key.toString()))
+        .as("HTTPS without the CA the nodes trust each other by: forwarded tokens would trust any public CA")
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.ca").hasMessageContaining("trust that CA only");
     assertThatThrownBy(() -> config("http.tls.client.auth", "maybe"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("none, request or required");
     assertThatThrownBy(() -> config("http.tls.ca", creds.ca.toString()))

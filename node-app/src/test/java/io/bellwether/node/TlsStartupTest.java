@@ -66,11 +66,11 @@ class TlsStartupTest {
 
   @Test
   void aMalformedHttpsCertificateOrKeyStopsTheNodeNamingTheFile() {
-    Run badCert = node("http.tls.cert=" + garbage, "http.tls.key=" + key);
+    Run badCert = node("http.tls.cert=" + garbage, "http.tls.key=" + key, "http.tls.ca=" + ca);
     assertThat(badCert.code()).isEqualTo(2);
     assertThat(badCert.err()).contains(garbage.toString(), "http.tls.cert");
 
-    Run badKey = node("http.tls.cert=" + cert, "http.tls.key=" + garbage);
+    Run badKey = node("http.tls.cert=" + cert, "http.tls.key=" + garbage, "http.tls.ca=" + ca);
     assertThat(badKey.code()).isEqualTo(2);
     assertThat(badKey.err()).contains(garbage.toString(), "http.tls.key");
   }

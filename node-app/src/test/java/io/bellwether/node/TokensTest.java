@@ -83,4 +83,24 @@ class TokensTest {
     assertThat(gate.check("kv_get", "Bearer " + first).admitted()).isTrue();
     assertThat(gate.check("kv_get", "Bearer " + second).admitted()).isTrue();
   }
+
+  @Test
+  void aRevocationOfTheSameSizeAndTimestampIsSeen() throws Exception {
+    // Revoking by swapping one token for another gives a file of the same size; on a file system with
+    // coarse timestamps it may also keep its modification time. The content decides.
+    Path file = dir.resolve("tokens");
+    String revoked = Tokens.generate();
+    Tokens.append(file, ApiRole.WRITE, "app", revoked);
+    Gate gate = new Gate(file, TokenTable.load(file), new AccessRules(null));
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(file);
+    long size = Files.size(file);
+    String replacement = Tokens.generate();
+    Files.writeString(file, Tokens.line(ApiRole.WRITE, "app", replacement) + "\n");
+    Files.setLastModifiedTime(file, mtime);
+    assertThat(Files.size(file)).isEqualTo(size);
+
+    assertThat(gate.reloadIfChanged()).isTrue();
+    assertThat(gate.check("kv_put", "Bearer " + revoked).status()).isEqualTo(401);
+    assertThat(gate.check("kv_put", "Bearer " + replacement).admitted()).isTrue();
+  }
 }

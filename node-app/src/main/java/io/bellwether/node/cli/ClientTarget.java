@@ -35,6 +35,10 @@ public final class ClientTarget {
       defaultValue = "${env:BELLWETHER_TOKEN}")
   String token;
 
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "read the bearer token from this file (its first line): unlike --token, not visible in process listings")
+  Path tokenFile;
+
   /**
    * A client for these options.
    *
@@ -44,6 +48,14 @@ public final class ClientTarget {
   ApiClient client() throws IOException {
     if ((cert == null) != (key == null)) throw new IOException("--cert and --key go together");
     SSLContext ssl = cacert == null && cert == null ? null : TlsContexts.client(cacert, cert, key);
-    return new ApiClient(url, Duration.ofSeconds(timeoutSeconds), ssl, token == null || token.isBlank() ? null : token.strip());
+    String bearer = token == null || token.isBlank() ? null : token.strip();
+    if (tokenFile != null) {
+      try {
+        bearer = io.bellwether.node.security.Secret.readFile(tokenFile).reveal();
+      } catch (IOException e) {
+        throw new IOException("--token-file: " + e.getMessage(), e);
+      }
+    }
+    return new ApiClient(url, Duration.ofSeconds(timeoutSeconds), ssl, bearer);
   }
 }

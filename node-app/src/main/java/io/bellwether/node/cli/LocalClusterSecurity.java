@@ -136,7 +136,7 @@ final class LocalClusterSecurity {
   /** {@code command} (a client command of the CLI) with the CA and the admin token, when secure. */
   String adminCommand(String command) {
     if (!secure()) return command;
-    return "BELLWETHER_TOKEN=$(cat " + token(ApiRole.ADMIN) + ") " + command + " --cacert " + caCertificate();
+    return command + " --cacert " + caCertificate() + " --token-file " + token(ApiRole.ADMIN);
   }
 
   /** How to use the cluster from a shell, printed when it is ready. */
@@ -147,9 +147,9 @@ final class LocalClusterSecurity {
     Path ca = caCertificate();
     return String.format("  curl --cacert %s -H \"Authorization: Bearer $(cat %s)\" -X PUT %s/v1/kv/hello -d world%n"
             + "  curl --cacert %s -H \"Authorization: Bearer $(cat %s)\" %s/v1/kv/hello%n"
-            + "  BELLWETHER_TOKEN=$(cat %s) bin/bellwether put hello again --cacert %s --url %s%n"
+            + "  bin/bellwether put hello again --cacert %s --token-file %s --url %s%n"
             + "  (tokens: %s, %s, %s; the CA certificate every client trusts: %s)%n",
-        ca, token(ApiRole.WRITE), url, ca, token(ApiRole.READ), url, token(ApiRole.WRITE), ca, url,
+        ca, token(ApiRole.WRITE), url, ca, token(ApiRole.READ), url, ca, token(ApiRole.WRITE), url,
         token(ApiRole.ADMIN), token(ApiRole.WRITE), token(ApiRole.READ), ca);
   }
 

@@ -37,6 +37,8 @@ import java.nio.file.Path;
 public record SecurityConfig(HttpTls tls, Path tokensFile, TokenTable tokens, ApiRole metricsRole, Secret joinToken) {
 
   /** Plain HTTP, no tokens: what a node without any of these settings runs with. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SecurityConfig.class);
+
   public static final SecurityConfig NONE = new SecurityConfig(null, null, null, null, null);
 
   /**
@@ -58,6 +60,11 @@ public record SecurityConfig(HttpTls tls, Path tokensFile, TokenTable tokens, Ap
       }
     }
     ApiRole metrics = metricsRole(s, tokensFile != null);
+    if (tokensFile != null && tls == null) {
+      LOG.warn("setting '{}' is set but '{}' is not: the API serves plain HTTP, so every bearer token crosses the"
+          + " network in clear and anyone who sees one can use it; serve HTTPS (see docs/security.md)",
+          AUTH_TOKENS_FILE, HTTP_TLS_CERT);
+    }
     Secret joinToken = null;
     Path joinTokenFile = path(s, JOIN_TOKEN_FILE);
     if (joinTokenFile != null) {
@@ -120,9 +127,13 @@ public record SecurityConfig(HttpTls tls, Path tokensFile, TokenTable tokens, Ap
       }
       return null;
     }
-    if (auth != ClientAuthMode.NONE && ca == null) {
-      throw ConfigException.invalid(HTTP_TLS_CLIENT_AUTH, rawAuth, "none unless " + HTTP_TLS_CA
-          + " is set: client certificates are checked against that CA bundle");
+    if (ca == null) {
+      // Nodes call each other's APIs (forwarded writes carry the caller's token, admin ones included):
+      // trusting the JVM's public CAs would hand those tokens to anyone with a public certificate for
+      // a member's address.
+      throw ConfigException.invalid(HTTP_TLS_CA, "", "a PEM file of the CA that signed the nodes' HTTPS"
+          + " certificates: with " + HTTP_TLS_CERT + " set, nodes forward requests (and their callers' tokens) to"
+          + " each other over HTTPS and must trust that CA only");
     }
     HttpTls tls = new HttpTls(cert, key, ca, auth);
     try {

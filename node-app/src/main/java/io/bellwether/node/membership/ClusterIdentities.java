@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
  *       configuration);
  *   <li>for a node that joins with {@code --join} and an empty store: the running cluster's, read
  *       from {@code GET /v1/cluster} (and compared with a stored one);
- *   <li>otherwise derived from the configuration ({@link ClusterIdentity#derive}): on a new node, and
- *       on a data directory written by a version that kept no identity.
+ *   <li>on a data directory that holds data but no identity (written by a version that kept none):
+ *       the cluster's name itself, which is what that version's handshake carried, so that a cluster
+ *       upgraded one node at a time keeps its majority connected at every step ({@link
+ *       ClusterIdentity#legacy});
+ *   <li>otherwise, on a new node, derived from the configuration ({@link ClusterIdentity#derive}).
  * </ul>
  *
  * <p>With storage that keeps data on disk, an identity not read from the file is stored there at
@@ -56,9 +59,17 @@ public final class ClusterIdentities {
           + SettingKeys.CLUSTER_ID);
     }
     ClusterIdentity identity;
-    // A joined node's configuration has no founders to derive from, so it asks the cluster also when
-    // its data directory is one an older version wrote without an identity.
-    if (config.membership().joining() && (!storeHoldsData || stored.isEmpty())) {
+    if (stored.isEmpty() && storeHoldsData && dataDir != null) {
+      // Deriving here would need the founders' configuration as it was at bootstrap, which the peer
+      // list may no longer match (a replaced node), and would split old nodes from new ones while a
+      // cluster is upgraded: the name is what every node of it already agrees on.
+      identity = ClusterIdentity.legacy(config.clusterId());
+      LOG.warn("node {}: data directory {} holds data but no cluster identity (written by an older version):"
+          + " keeping the cluster's name '{}' as its identity, as that version's handshake did. Clusters are told"
+          + " apart by name only until this one is rebuilt; make sure its {} is unique", config.nodeId(), dataDir,
+          config.clusterId(), SettingKeys.CLUSTER_ID);
+    } else if (config.membership().joining() && !storeHoldsData) {
+      // A joining node's configuration has no founders to derive from: it takes the cluster's.
       identity = read(config);
       if (stored.isPresent() && !stored.get().equals(identity)) {
         throw new JoinException("the data directory " + dataDir + " belongs to cluster " + stored.get().id()
@@ -74,10 +85,6 @@ public final class ClusterIdentities {
             + " founders' ids alone, so another cluster left on the default name with the same node ids would"
             + " have the same identity and its nodes would be accepted; give each cluster a unique {}",
             config.nodeId(), config.clusterId(), identity.id(), SettingKeys.CLUSTER_ID);
-      }
-      if (storeHoldsData && dataDir != null) {
-        LOG.info("node {}: data directory {} holds data but no cluster identity (written by an older version):"
-            + " storing the identity derived from the configuration", config.nodeId(), dataDir);
       }
     }
     if (dataDir != null) {

@@ -78,6 +78,14 @@ public record ClusterIdentity(String name, String id) {
   }
 
   /**
+   * The identity of a cluster bootstrapped by a version that kept none: its name, which is what
+   * that version's handshake carried, so old and upgraded nodes keep talking during an upgrade.
+   */
+  public static ClusterIdentity legacy(String name) {
+    return new ClusterIdentity(name, name);
+  }
+
+  /**
    * Whether {@link #derive} takes the voters' addresses in: with the default name and static
    * discovery. With the default name and another discovery the founders' ids alone make the id, which
    * two clusters with the same ids share; {@link ClusterIdentities} warns about that.

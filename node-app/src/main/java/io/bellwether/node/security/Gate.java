@@ -3,7 +3,6 @@ package io.bellwether.node.security;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -103,7 +102,9 @@ public final class Gate {
   }
 
   /**
-   * Reads the tokens file again if its size or modification time changed. A file that no longer
+   * Reads the tokens file again if its content changed (compared by its SHA-256, not by its size or
+   * modification time: an edit of the same size within the file system's timestamp resolution must
+   * not leave a revoked token valid). A file that no longer
    * reads (a bad line, gone) keeps the tokens in force and logs a WARN naming the file and line: a
    * typo must not lock everyone out, nor let everyone in.
    *
@@ -126,13 +127,16 @@ public final class Gate {
     }
   }
 
+  /** The SHA-256 of the file's bytes, or null when it cannot be read. The file is small. */
   private Object stamp() {
     if (tokensFile == null) return null;
     try {
-      BasicFileAttributes a = Files.readAttributes(tokensFile, BasicFileAttributes.class);
-      return a.lastModifiedTime().toMillis() + "/" + a.size() + "/" + a.fileKey();
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tokensFile)));
     } catch (IOException e) {
       return null;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 }
