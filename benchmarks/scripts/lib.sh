@@ -377,8 +377,8 @@ pki_init() {
   fi
 }
 
-# pki_member NAME: NAME.pem and NAME.key in PKI_DIR (`bellwether certs node NAME`: CN and DNS name
-# NAME, localhost, 127.0.0.1), unless they exist; etcd members use them too.
+# pki_member NAME: NAME.pem and NAME.key in PKI_DIR (`bellwether certs node NAME`: CN NAME, URI
+# urn:bellwether:node:NAME, localhost, 127.0.0.1), unless they exist; etcd members use them too.
 pki_member() {
   [[ -f "$PKI_DIR/$1.pem" ]] && return 0
   bellwether_cli certs node "$1" --dir "$PKI_DIR" --days 2 >>"$PKI_DIR/certs.log" 2>&1 \

@@ -38,7 +38,7 @@ class CertsCommandTest {
     assertThat(run("certs", "ca", "--dir", tls.toString(), "--name", "test-ca").code()).isZero();
     Run node = run("certs", "node", "n1", "--dir", tls.toString(), "--host", "db1.example.com", "--host", "10.0.0.7");
     assertThat(node.code()).as(node.err()).isZero();
-    assertThat(node.out()).contains("CN=n1", "db1.example.com", "10.0.0.7", "127.0.0.1");
+    assertThat(node.out()).contains("CN=n1 [urn:bellwether:node:n1, localhost, 127.0.0.1, db1.example.com, 10.0.0.7]");
     Run client = run("certs", "client", "ops", "--dir", tls.toString(), "--days", "30");
     assertThat(client.code()).as(client.err()).isZero();
 
@@ -46,6 +46,11 @@ class CertsCommandTest {
     validate(PemFiles.readCertificate(tls.resolve("n1.pem")), ca);
     validate(PemFiles.readCertificate(tls.resolve("ops.pem")), ca);
     assertThat(PemFiles.readPrivateKey(tls.resolve("n1.key")).getAlgorithm()).isEqualTo("EC");
+    // A client certificate can never pass for a node: no node URI, no host names, client auth only.
+    X509Certificate ops = PemFiles.readCertificate(tls.resolve("ops.pem"));
+    assertThat(client.out()).contains("(CN=ops, valid 30 days)");
+    assertThat(ops.getSubjectAlternativeNames()).isNull();
+    assertThat(ops.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
     Run show = run("certs", "show", tls.resolve("n1.pem").toString());
     assertThat(show.out()).contains("CN=n1", "issuer CN=test-ca");
   }
@@ -79,6 +84,10 @@ class CertsCommandTest {
     assertThat(garbage.code()).isEqualTo(1);
     assertThat(garbage.err()).contains("ca.pem");
     assertThat(tls.resolve("n1.pem")).doesNotExist();
+
+    Run badId = run("certs", "node", "n1,DNS:x", "--dir", tls.toString());
+    assertThat(badId.code()).isEqualTo(1);
+    assertThat(badId.err()).contains("'n1,DNS:x' is not a node id");
 
     Run days = run("certs", "ca", "--dir", dir.resolve("other").toString(), "--days", "0");
     assertThat(days.code()).isEqualTo(1);

@@ -44,7 +44,7 @@ final class Credentials {
     CertificateAuthority authority = CertificateAuthority.create("test-ca", Duration.ofDays(1));
     authority.writeTo(ca, dir.resolve("ca-key.pem"));
     authority.issue("node", List.of("127.0.0.1", "localhost"), Duration.ofHours(1)).writeTo(cert, key);
-    authority.issue("client", List.of(), Duration.ofHours(1)).writeTo(clientCert, clientKey);
+    authority.issueClient("client", Duration.ofHours(1)).writeTo(clientCert, clientKey);
     Tokens.append(tokensFile, ApiRole.READ, "reader", reader);
     Tokens.append(tokensFile, ApiRole.WRITE, "writer", writer);
     Tokens.append(tokensFile, ApiRole.ADMIN, "admin", admin);

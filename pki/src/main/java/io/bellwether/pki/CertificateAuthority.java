@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -42,15 +43,38 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A cluster's certificate authority: the key that signs every node's and client's certificate, and
  * the self-signed certificate that every node trusts ({@code transport.tls.ca}, {@code http.tls.ca}).
  *
- * <p>Keys are ECDSA on P-256 and signatures SHA256withECDSA. A leaf certificate names its holder in
- * the subject CN and again as a DNS subject alternative name (a node's id, which the transport
- * checks against the id a peer claims), lists the host names and IP addresses clients reach it by
- * (for HTTPS host name verification), and may be used for both TLS server and client
- * authentication, since a node is both when it talks to its peers.
+ * <p>Keys are ECDSA on P-256 and signatures SHA256withECDSA. Two kinds of leaf certificate:
+ *
+ * <ul>
+ *   <li>a <b>node</b> certificate ({@link #issue}) names its node id in the subject CN and, what the
+ *       transport actually checks, in one URI subject alternative name {@code
+ *       urn:bellwether:node:<id>} ({@link #nodeUri}); it lists the host names and IP addresses the
+ *       node is reached by as DNS and IP alternative names (for HTTPS host name verification), and may
+ *       be used for TLS server and client authentication, since a node is both with its peers;
+ *   <li>a <b>client</b> certificate ({@link #issueClient}) names its holder in the CN only, has no
+ *       alternative names and may be used for TLS client authentication only: it can call a node's
+ *       HTTPS API but never pass for a node or serve as one.
+ * </ul>
+ *
+ * <p>The node-id marker is a URI rather than the CN or a DNS name because those are shared: a
+ * client's CN, or a host name given to another node, could otherwise equal a node id.
  *
  * <p>Instances are immutable and thread-safe. Nothing here touches the disk unless asked to.
  */
 public final class CertificateAuthority {
+
+  /**
+   * What a node certificate's URI subject alternative name starts with; the rest is the node id,
+   * exactly. Peers accept a certificate as node {@code X} only when it holds the URI {@code
+   * urn:bellwether:node:X}.
+   */
+  public static final String NODE_URI_PREFIX = "urn:bellwether:node:";
+
+  /**
+   * Node ids the marker can carry: the characters of {@code node.id}, all of which a URN takes
+   * unescaped, so the URI is the prefix followed by the id byte for byte.
+   */
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
   private static final String SIGNATURE = "SHA256withECDSA";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -113,23 +137,71 @@ public final class CertificateAuthority {
   }
 
   /**
-   * Issues a certificate valid from an hour ago for {@code validity}.
+   * The URI subject alternative name that marks a certificate as node {@code nodeId}'s: {@code
+   * urn:bellwether:node:<nodeId>}.
    *
-   * @param commonName the holder: a node id, or a client's name
-   * @param hosts host names and IP literals the holder is reached by (subject alternative names)
+   * @throws IllegalArgumentException if {@code nodeId} is not a valid node id (1 to 255 letters,
+   *     digits, '.', '_' or '-', starting with a letter or digit)
    */
-  public IssuedCertificate issue(String commonName, List<String> hosts, Duration validity) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    return issue(commonName, hosts, now.minus(Duration.ofHours(1)), now.plus(validity));
+  public static String nodeUri(String nodeId) {
+    if (nodeId == null || !NODE_ID.matcher(nodeId).matches()) {
+      throw new IllegalArgumentException("not a node id (letters, digits, '.', '_' or '-', starting with a letter or digit): '"
+          + nodeId + "'");
+    }
+    return NODE_URI_PREFIX + nodeId;
   }
 
   /**
-   * Issues a certificate valid from {@code notBefore} to {@code notAfter}; a window in the past
+   * Issues a node certificate valid from an hour ago for {@code validity} (see the class comment).
+   *
+   * @param nodeId the node's id: the CN and the {@link #nodeUri} marker
+   * @param hosts host names and IP literals the node is reached by (subject alternative names)
+   * @throws IllegalArgumentException if {@code nodeId} is not a node id or a host is empty
+   */
+  public IssuedCertificate issue(String nodeId, List<String> hosts, Duration validity) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return issue(nodeId, hosts, now.minus(Duration.ofHours(1)), now.plus(validity));
+  }
+
+  /**
+   * Issues a node certificate valid from {@code notBefore} to {@code notAfter}; a window in the past
    * gives an expired certificate, which is what tests of refusal need.
    *
-   * @throws IllegalArgumentException if the common name is empty, a host is empty or the window is empty
+   * @throws IllegalArgumentException if {@code nodeId} is not a node id, a host is empty or the
+   *     window is empty
    */
-  public IssuedCertificate issue(String commonName, List<String> hosts, Instant notBefore, Instant notAfter) {
+  public IssuedCertificate issue(String nodeId, List<String> hosts, Instant notBefore, Instant notAfter) {
+    String marker = nodeUri(nodeId);
+    List<GeneralName> names = new ArrayList<>();
+    names.add(new GeneralName(GeneralName.uniformResourceIdentifier, marker));
+    names.addAll(hostNames(hosts));
+    return leaf(nodeId, notBefore, notAfter,
+        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}, names);
+  }
+
+  /**
+   * Issues a client certificate valid from an hour ago for {@code validity}: CN {@code name}, TLS
+   * client authentication only, no alternative names, so it never passes for a node.
+   *
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  public IssuedCertificate issueClient(String name, Duration validity) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return issueClient(name, now.minus(Duration.ofHours(1)), now.plus(validity));
+  }
+
+  /**
+   * Issues a client certificate valid from {@code notBefore} to {@code notAfter} (see {@link
+   * #issueClient(String, Duration)}).
+   *
+   * @throws IllegalArgumentException if {@code name} is empty or the window is empty
+   */
+  public IssuedCertificate issueClient(String name, Instant notBefore, Instant notAfter) {
+    return leaf(name, notBefore, notAfter, new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, List.of());
+  }
+
+  private IssuedCertificate leaf(String commonName, Instant notBefore, Instant notAfter, KeyPurposeId[] usages,
+      List<GeneralName> alternativeNames) {
     if (commonName == null || commonName.isBlank()) throw new IllegalArgumentException("common name must not be empty");
     if (!notAfter.isAfter(notBefore)) throw new IllegalArgumentException("notAfter must be after notBefore");
     KeyPair keys = newKeyPair();
@@ -139,9 +211,11 @@ public final class CertificateAuthority {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      b.addExtension(Extension.subjectAlternativeName, false, alternativeNames(commonName, hosts));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usages));
+      if (!alternativeNames.isEmpty()) {
+        b.addExtension(Extension.subjectAlternativeName, false,
+            new GeneralNames(alternativeNames.toArray(GeneralName[]::new)));
+      }
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
       b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
       return new IssuedCertificate(sign(b, privateKey), keys.getPrivate());
@@ -159,18 +233,17 @@ public final class CertificateAuthority {
     new IssuedCertificate(certificate, privateKey).writeTo(certificatePem, keyPem);
   }
 
-  private static GeneralNames alternativeNames(String commonName, List<String> hosts) {
+  /** The DNS and IP alternative names for {@code hosts}, without duplicates, in their order. */
+  private static List<GeneralName> hostNames(List<String> hosts) {
+    List<String> seen = new ArrayList<>();
     List<GeneralName> names = new ArrayList<>();
-    List<String> all = new ArrayList<>();
-    all.add(commonName);
     for (String h : hosts) {
       if (h == null || h.isBlank()) throw new IllegalArgumentException("a host name must not be empty");
-      if (!all.contains(h)) all.add(h);
-    }
-    for (String h : all) {
+      if (seen.contains(h)) continue;
+      seen.add(h);
       names.add(isIpLiteral(h) ? new GeneralName(GeneralName.iPAddress, ipBytes(h)) : new GeneralName(GeneralName.dNSName, h));
     }
-    return new GeneralNames(names.toArray(GeneralName[]::new));
+    return names;
   }
 
   private static boolean isIpLiteral(String host) {

@@ -24,19 +24,45 @@ class CertificateAuthorityTest {
   @TempDir Path dir;
 
   @Test
-  void issuedCertificateValidatesAgainstItsCaAndNamesTheHolder() throws Exception {
+  void nodeCertificateValidatesAgainstItsCaAndNamesTheNodeInAUri() throws Exception {
     CertificateAuthority ca = CertificateAuthority.create("test-ca", Duration.ofDays(1));
-    IssuedCertificate node = ca.issue("n1", List.of("localhost", "127.0.0.1"), Duration.ofHours(1));
+    IssuedCertificate node = ca.issue("n1", List.of("localhost", "127.0.0.1", "localhost"), Duration.ofHours(1));
 
     validate(node.certificate(), ca.certificate());
     assertThat(node.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=n1");
+    // 6 = URI, 2 = DNS, 7 = IP; the node id is no DNS name: host names are not identities
     assertThat(node.certificate().getSubjectAlternativeNames())
-        .extracting(n -> n.get(1).toString())
-        .containsExactly("n1", "localhost", "127.0.0.1");
+        .extracting(n -> n.get(0) + " " + n.get(1))
+        .containsExactly("6 urn:bellwether:node:n1", "2 localhost", "7 127.0.0.1");
     assertThat(node.certificate().getExtendedKeyUsage())
         .contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"); // server and client auth
     assertThat(node.certificate().getBasicConstraints()).isEqualTo(-1);
     assertThat(node.certificate().getPublicKey().getAlgorithm()).isEqualTo("EC");
+  }
+
+  @Test
+  void clientCertificateIsForClientAuthenticationOnlyAndNamesNoNode() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create("test-ca", Duration.ofDays(1));
+    IssuedCertificate client = ca.issueClient("ops", Duration.ofHours(1));
+
+    validate(client.certificate(), ca.certificate());
+    assertThat(client.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=ops");
+    assertThat(client.certificate().getSubjectAlternativeNames()).isNull();
+    assertThat(client.certificate().getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2"); // client auth
+    Instant past = Instant.now().minus(Duration.ofDays(2));
+    assertThat(ca.issueClient("ops", past, past.plusSeconds(60)).certificate().getNotAfter().toInstant())
+        .isEqualTo(past.plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  }
+
+  @Test
+  void nodeUriTakesOnlyNodeIds() {
+    assertThat(CertificateAuthority.nodeUri("n-1.a_b")).isEqualTo("urn:bellwether:node:n-1.a_b");
+    for (String bad : new String[] {"", "-n1", "n1,DNS:x", "n 1", "n1/x", "n1%41", "ops:n1", "ñ1"}) {
+      assertThatThrownBy(() -> CertificateAuthority.nodeUri(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a node id");
+    }
+    assertThatThrownBy(() -> CertificateAuthority.create("ca", Duration.ofDays(1)).issue("n1:x", List.of(), Duration.ofHours(1)))
+        .hasMessageContaining("not a node id");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.bellwether.node.cli;
 
+import io.bellwether.node.config.NodeConfig;
 import io.bellwether.pki.CertificateAuthority;
 import io.bellwether.pki.IssuedCertificate;
 import io.bellwether.pki.PemFiles;
@@ -26,8 +27,10 @@ import picocli.CommandLine.Spec;
  * {@code bellwether certs ca|node|client|show}: a certificate authority for one cluster, and the
  * certificates it signs, as PEM files in one directory: {@code ca.pem} (every node and client trusts
  * it), {@code ca.key} (keep it off the nodes), and {@code NAME.pem}/{@code NAME.key} per holder.
- * Keys are ECDSA P-256; a node's certificate names its node id (CN and a DNS name), which is what
- * peers check, plus the hosts clients reach it by.
+ * Keys are ECDSA P-256. A node's certificate names its node id in the CN and in the URI subject
+ * alternative name {@code urn:bellwether:node:ID}, which is what peers check (nothing else names a
+ * node), plus the hosts clients reach it by; a client's certificate names the client in its CN only
+ * and is good for TLS client authentication only, so it can never pass for a node.
  *
  * <p>Exit codes: 0 done; 1 a file could not be read or written (the message names it); 2 bad usage.
  * Existing files are never overwritten without {@code --force}.
@@ -82,12 +85,14 @@ public final class CertsCommand implements Runnable {
       }
     }
 
-    int issue(String name, List<String> hosts, long days) throws IOException {
+    /** Writes DIR/NAME.pem and DIR/NAME.key, issued by {@code issuer} from the CA in DIR. */
+    int issue(String name, long days, java.util.function.BiFunction<CertificateAuthority, Duration, IssuedCertificate> issuer)
+        throws IOException {
       CertificateAuthority ca = CertificateAuthority.load(dir.resolve(CA_CERT), dir.resolve(CA_KEY));
       Path cert = dir.resolve(name + ".pem");
       Path key = dir.resolve(name + ".key");
       refuseOverwrite(cert, key);
-      ca.issue(name, hosts, Duration.ofDays(days)).writeTo(cert, key);
+      issuer.apply(ca, Duration.ofDays(days)).writeTo(cert, key);
       out().printf("wrote %s and %s (%s, valid %d days)%n", cert, key, describe(PemFiles.readCertificate(cert)), days);
       return 0;
     }
@@ -117,7 +122,7 @@ public final class CertsCommand implements Runnable {
   @Command(name = "node", mixinStandardHelpOptions = true,
       description = "Issues DIR/ID.pem and DIR/ID.key for node ID, signed by DIR/ca.pem and DIR/ca.key; for transport.tls.* and http.tls.*.")
   static final class Node extends Writing {
-    @Parameters(paramLabel = "ID", description = "the node id (node.id): peers check it against the certificate")
+    @Parameters(paramLabel = "ID", description = "the node id (node.id): the certificate names it as URI:urn:bellwether:node:ID, which peers check")
     String id;
 
     @Option(names = "--host", paramLabel = "HOST", description = "a host name or IP address clients use to reach the node (repeatable; localhost and 127.0.0.1 are always included)")
@@ -129,16 +134,20 @@ public final class CertsCommand implements Runnable {
     @Override
     int write() throws IOException {
       requirePositive(days);
+      if (!NodeConfig.isNodeId(id)) {
+        throw new IllegalArgumentException("'" + id + "' is not a node id: 1 to 64 letters, digits, '.', '_' or '-',"
+            + " starting with a letter or digit");
+      }
       LinkedHashSet<String> all = new LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
       all.addAll(hosts);
-      return issue(id, List.copyOf(all), days);
+      return issue(id, days, (ca, validity) -> ca.issue(id, List.copyOf(all), validity));
     }
   }
 
   @Command(name = "client", mixinStandardHelpOptions = true,
       description = "Issues DIR/NAME.pem and DIR/NAME.key for a client, for HTTPS with http.tls.client.auth.")
   static final class Client extends Writing {
-    @Parameters(paramLabel = "NAME", description = "the client's name (its certificate's CN)")
+    @Parameters(paramLabel = "NAME", description = "the client's name (its certificate's CN; for TLS client authentication only, never a node's identity)")
     String name;
 
     @Option(names = "--days", defaultValue = "365", description = "validity in days (default ${DEFAULT-VALUE})")
@@ -147,7 +156,7 @@ public final class CertsCommand implements Runnable {
     @Override
     int write() throws IOException {
       requirePositive(days);
-      return issue(name, List.of(), days);
+      return issue(name, days, (ca, validity) -> ca.issueClient(name, validity));
     }
   }
 

@@ -29,7 +29,9 @@ public final class TransportMetrics {
       "connections_tls_refused", "connections refused for the peer's identity: a failed TLS handshake"
           + " (no certificate, another CA, expired, not TLS) or a certificate not naming the node",
       "decode_errors", "inbound connections closed for a frame that did not decode",
-      "tls_reloads", "times changed peer TLS files were put in force");
+      "tls_reloads", "times changed peer TLS files were put in force",
+      "connections_closed_untrusted", "open peer connections closed because the peer's certificate expired"
+          + " or a reloaded CA does not trust it");
 
   private TransportMetrics() {}
 

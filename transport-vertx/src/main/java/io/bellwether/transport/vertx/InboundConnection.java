@@ -5,10 +5,13 @@ import io.bellwether.core.codec.MessageCodec;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.spi.Discovery;
 import io.bellwether.core.spi.Transport.InboundHandler;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * known peer or is this node's own, a bad length, a frame that does not decode, a message whose
  * sender or addressee differs from the handshake) closes <em>this</em> connection with one WARN line
  * and a counter; other connections are untouched. With peer TLS, a peer whose certificate does not
- * name the node id it claims is refused the same way, before any of its frames is read.
+ * name the node id it claims is refused the same way, before any of its frames is read; and an
+ * accepted connection is closed when the peer's certificate expires, or when a reload puts in force
+ * a CA that does not trust it ({@link #recheck}).
  */
 final class InboundConnection {
 
@@ -46,6 +51,10 @@ final class InboundConnection {
   private Stage stage = Stage.PREAMBLE;
   private String peerId;
   private long handshakeTimer = -1;
+  private long expiryTimer = -1;
+  /** With peer TLS: the chain the peer presented, leaf first (set once in start). */
+  private List<X509Certificate> peerChain = List.of();
+  private Context context;
 
   InboundConnection(
       String clusterId,
@@ -74,6 +83,17 @@ final class InboundConnection {
    * {@code whenClosed} runs on the event loop once the socket has closed, whoever closed it.
    */
   void start(Vertx vertx, long handshakeTimeoutMs, Runnable whenClosed) {
+    context = vertx.getOrCreateContext();
+    if (checkCertificate) {
+      // The TLS handshake is done before the connect handler runs: the chain is final.
+      peerChain = CertificateNames.peerChain(socket);
+      if (!peerChain.isEmpty()) {
+        expiryTimer = PeerCertificateExpiry.schedule(vertx, peerChain.get(0), () -> {
+          expiryTimer = -1;
+          if (stage != Stage.CLOSED) closeUntrusted(PeerCertificateExpiry.reason(peerChain.get(0)));
+        });
+      }
+    }
     socket.handler(parser);
     socket.closeHandler(v -> {
       onClosed(vertx);
@@ -88,6 +108,20 @@ final class InboundConnection {
     });
   }
 
+  /**
+   * Closes this connection, with a WARN line and a count, when {@code material}'s CA (just put in
+   * force by a reload) does not trust the certificate the peer presented, or it has expired. Any
+   * thread: the check runs on the connection's event loop.
+   */
+  void recheck(PeerTlsMaterial material) {
+    if (!checkCertificate || context == null) return;
+    context.runOnContext(v -> {
+      if (stage == Stage.CLOSED) return;
+      String why = material.untrusted(peerChain);
+      if (why != null) closeUntrusted(why + " (checked after the peer TLS files were reloaded)");
+    });
+  }
+
   /** Closes the connection without a warning (the transport is closing). */
   void close() {
     stage = Stage.CLOSED;
@@ -96,6 +130,8 @@ final class InboundConnection {
 
   private void onClosed(Vertx vertx) {
     if (handshakeTimer >= 0) vertx.cancelTimer(handshakeTimer);
+    if (expiryTimer >= 0) vertx.cancelTimer(expiryTimer);
+    expiryTimer = -1;
     if (stage != Stage.CLOSED && peerId != null) {
       LOG.debug("node {}: connection from {} ({}) closed", nodeId, peerId, remote);
     }
@@ -149,11 +185,12 @@ final class InboundConnection {
     if (checkCertificate) {
       // TLS proved the peer holds a key the cluster's CA certified; this proves the key is the one
       // certified for the node it claims to be. Without it any node could speak as any other.
-      Set<String> names = CertificateNames.ofPeer(socket);
+      Set<String> names = CertificateNames.nodeIds(peerChain);
       if (!names.contains(hello.fromNodeId())) {
         counters.tlsRefused.increment();
-        closeWithWarning("peer claims node id '" + hello.fromNodeId()
-            + "' but its certificate names " + names + " (CN and DNS subject alternative names)");
+        closeWithWarning("peer claims node id '" + hello.fromNodeId() + "' but its certificate names "
+            + names + " (only URI subject alternative names " + CertificateNames.NODE_URI_PREFIX
+            + "ID name a node; it holds " + (peerChain.isEmpty() ? "none" : CertificateNames.describe(peerChain.get(0))) + ")");
         return;
       }
     }
@@ -215,6 +252,11 @@ final class InboundConnection {
     } catch (RuntimeException e) {
       LOG.error("node {}: inbound handler failed on a message from {}", nodeId, peerId, e);
     }
+  }
+
+  private void closeUntrusted(String reason) {
+    counters.closedUntrusted.increment();
+    closeWithWarning(reason);
   }
 
   private void refuse(String reason) {

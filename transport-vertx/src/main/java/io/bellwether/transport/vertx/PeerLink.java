@@ -10,6 +10,8 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * retries on its own timers, and stale messages would only waste the new connection) and the next
  * attempt waits a capped, jittered, exponential back-off. A connection that drops is re-opened the same
  * way; one that dropped soon after opening (a peer refusing the handshake) counts as a failure, so
- * the back-off keeps growing instead of hammering the peer.
+ * the back-off keeps growing instead of hammering the peer. With peer TLS, the connection is also
+ * closed (and re-opened the same way) when the peer's certificate expires or a reload puts in force
+ * a CA that does not trust it ({@link #recheck}).
  */
 final class PeerLink {
 
@@ -62,6 +66,8 @@ final class PeerLink {
   private long connectedAtNanos;
   private boolean connecting;
   private long retryTimer = -1;
+  private long expiryTimer = -1;
+  private List<X509Certificate> peerChain = List.of();
   private int failures;
 
   PeerLink(
@@ -116,12 +122,27 @@ final class PeerLink {
     });
   }
 
+  /**
+   * Closes the connection, with a WARN line and a count, when {@code material}'s CA (just put in
+   * force by a reload) does not trust the peer's certificate, or it has expired; the link then
+   * reconnects with the new material. Any thread: the check runs on the link's event loop.
+   */
+  void recheck(PeerTlsMaterial material) {
+    if (!checkCertificate) return;
+    context.runOnContext(v -> {
+      if (socket == null) return;
+      String why = material.untrusted(peerChain);
+      if (why != null) closeUntrusted(why + " (checked after the peer TLS files were reloaded)");
+    });
+  }
+
   /** Closes the connection and drops what is queued. Idempotent. */
   void close() {
     closed = true;
     context.runOnContext(v -> {
       if (retryTimer >= 0) context.owner().cancelTimer(retryTimer);
       retryTimer = -1;
+      cancelExpiry();
       if (socket != null) socket.close();
       socket = null;
       dropQueued();
@@ -189,6 +210,7 @@ final class PeerLink {
     NetSocket old = socket;
     socket = null;
     connectedTo = null;
+    cancelExpiry();
     old.close();
     failures = 0;
     if (!queue.isEmpty()) connect();
@@ -219,15 +241,23 @@ final class PeerLink {
     if (checkCertificate) {
       // Checked before the handshake or any message is written: an impostor at the peer's address
       // (a stale or poisoned discovery entry) with a valid certificate of another node learns nothing.
-      Set<String> names = CertificateNames.ofPeer(s);
+      List<X509Certificate> chain = CertificateNames.peerChain(s);
+      Set<String> names = CertificateNames.nodeIds(chain);
       if (!names.contains(peerId)) {
         s.close();
         counters.tlsRefused.increment();
-        String reason = "its certificate names " + names + ", not '" + peerId + "'";
+        String reason = "its certificate names " + names + ", not '" + peerId + "' (only URI subject alternative names "
+            + CertificateNames.NODE_URI_PREFIX + "ID name a node; it holds "
+            + (chain.isEmpty() ? "none" : CertificateNames.describe(chain.get(0))) + ")";
         LOG.warn("node {}: refused the connection to {} at {}: {}", nodeId, peerId, target, reason);
         onConnectFailed(target, new IllegalStateException(reason));
         return;
       }
+      peerChain = chain;
+      expiryTimer = PeerCertificateExpiry.schedule(context.owner(), chain.get(0), () -> {
+        expiryTimer = -1;
+        if (socket == s) closeUntrusted(PeerCertificateExpiry.reason(chain.get(0)));
+      });
     }
     socket = s;
     connectedTo = target;
@@ -257,8 +287,21 @@ final class PeerLink {
     retryAfter(delayMs);
   }
 
+  /** Closes the current connection for its peer's certificate; {@link #onClosed} reconnects. */
+  private void closeUntrusted(String reason) {
+    counters.closedUntrusted.increment();
+    LOG.warn("node {}: closing the connection to {} at {}: {}", nodeId, peerId, connectedTo, reason);
+    socket.close();
+  }
+
+  private void cancelExpiry() {
+    if (expiryTimer >= 0) context.owner().cancelTimer(expiryTimer);
+    expiryTimer = -1;
+  }
+
   private void onClosed(NetSocket s) {
     if (s != socket) return; // an old connection we replaced
+    cancelExpiry();
     socket = null;
     connectedTo = null;
     if (closed) return;

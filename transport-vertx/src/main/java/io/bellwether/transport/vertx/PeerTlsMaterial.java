@@ -16,8 +16,15 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -30,8 +37,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #load} checks, with JDK classes only, everything that would otherwise surface as a
  * baffling handshake failure at the first connection: each file parses, the key belongs to the
- * certificate, the certificate names this node's id and is valid now, and the CA file's certificates
- * signed it.
+ * certificate, the certificate names this node's id (its {@code urn:bellwether:node:<id>} URI, see
+ * {@link CertificateNames}) and is valid now, and the CA file's certificates signed it.
+ *
+ * <p>{@link #untrusted} checks a peer's chain against this material's CA, so that connections opened
+ * under an earlier CA can be re-checked after a reload.
  */
 final class PeerTlsMaterial {
 
@@ -42,12 +52,17 @@ final class PeerTlsMaterial {
   private final byte[] keyPem;
   private final byte[] caPem;
   private final X509Certificate certificate;
+  private final Set<TrustAnchor> anchors;
 
-  private PeerTlsMaterial(byte[] certPem, byte[] keyPem, byte[] caPem, X509Certificate certificate) {
+  private PeerTlsMaterial(byte[] certPem, byte[] keyPem, byte[] caPem, X509Certificate certificate,
+      List<X509Certificate> cas) {
     this.certPem = certPem;
     this.keyPem = keyPem;
     this.caPem = caPem;
     this.certificate = certificate;
+    Set<TrustAnchor> trusted = new HashSet<>();
+    for (X509Certificate ca : cas) trusted.add(new TrustAnchor(ca, null));
+    this.anchors = Set.copyOf(trusted);
   }
 
   /**
@@ -75,10 +90,8 @@ final class PeerTlsMaterial {
       throw PemReader.bad(files.key().toString(), VertxTransportConfig.TLS_KEY,
           "holds a private key that does not belong to the certificate in " + certFile + " ('" + certKey + "')");
     }
-    Set<String> names = CertificateNames.of(leaf);
-    if (!names.contains(nodeId)) {
-      throw PemReader.bad(certFile, certKey, "holds a certificate for " + names
-          + ", not for this node '" + nodeId + "' (its CN or a DNS subject alternative name must be the node id)");
+    if (!CertificateNames.names(leaf, nodeId)) {
+      throw PemReader.bad(certFile, certKey, notThisNode(leaf, nodeId));
     }
     Date now = new Date();
     if (now.before(leaf.getNotBefore()) || now.after(leaf.getNotAfter())) {
@@ -89,7 +102,45 @@ final class PeerTlsMaterial {
       throw PemReader.bad(certFile, certKey, "holds a certificate not signed by the CA in "
           + files.ca() + " ('" + VertxTransportConfig.TLS_CA + "'): peers would refuse it");
     }
-    return new PeerTlsMaterial(certPem, keyPem, caPem, leaf);
+    return new PeerTlsMaterial(certPem, keyPem, caPem, leaf, cas);
+  }
+
+  /**
+   * Why a certificate that does not name {@code nodeId} cannot be this node's, and what to do. Only
+   * the URI counts: CN and DNS names are shared with host names and client certificates.
+   */
+  private static String notThisNode(X509Certificate leaf, String nodeId) {
+    String uri = CertificateNames.NODE_URI_PREFIX + nodeId;
+    Set<String> ids = CertificateNames.nodeIds(leaf);
+    return "holds a certificate for " + (ids.isEmpty() ? "no node" : "node ids " + ids) + " ("
+        + CertificateNames.describe(leaf) + "), not for this node '" + nodeId + "': a node certificate names"
+        + " its node id in the subject alternative name URI:" + uri + " (the CN and DNS names do not count):"
+        + " issue it with `bellwether certs node " + nodeId + "`, or add the subject alternative name URI:"
+        + uri + " (openssl: -addext subjectAltName=URI:" + uri + ",DNS:<host>)";
+  }
+
+  /**
+   * Why {@code chain} (a peer's, leaf first) is not trusted by this material's CA file now, or null
+   * when it is: a PKIX validation at the current time, so a certificate of another CA and one that
+   * has expired both fail. Thread-safe; no I/O.
+   */
+  String untrusted(List<X509Certificate> chain) {
+    if (chain.isEmpty()) return "it presented no certificate";
+    // The peer may send the CA certificate along; a path ends below its trust anchor.
+    List<X509Certificate> path = new ArrayList<>(chain);
+    path.removeIf(c -> anchors.stream().anyMatch(a -> a.getTrustedCert().equals(c)));
+    if (path.isEmpty()) return "it presented only a CA certificate";
+    try {
+      PKIXParameters params = new PKIXParameters(anchors);
+      params.setRevocationEnabled(false);
+      CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+      return null;
+    } catch (CertPathValidatorException e) {
+      return "its certificate (" + chain.get(0).getSubjectX500Principal().getName() + ", valid until "
+          + chain.get(0).getNotAfter().toInstant() + ") is not trusted by the CA in force: " + e.getMessage();
+    } catch (GeneralSecurityException e) {
+      return "its certificate cannot be checked: " + e;
+    }
   }
 
   /** True when these are the very bytes of {@code certPem}, {@code keyPem} and {@code caPem}. */

@@ -8,6 +8,7 @@ import io.vertx.core.net.NetServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Re-reads the peer TLS files every {@code transport.tls.reload.interval} and, when their content
  * changed and passes the same checks as at start-up, hands the new material to the server and the
- * client. Connections open at that moment keep the session they negotiated; new ones use the new
- * certificate and CA. A new content that fails a check is logged once (WARN, naming the file) and
+ * client, then to {@code onReloaded}, which re-checks the connections open at that moment against the
+ * new CA and closes those it does not trust (a rotation away from a compromised CA must cut off
+ * what that CA vouched for; a closed outbound link reconnects with the new material). New
+ * connections use the new certificate and CA. A new content that fails a check is logged once (WARN, naming the file) and
  * the material in force stays, so a half-finished rotation never takes a node off the cluster.
  *
  * <p>Comparing contents rather than modification times catches a file replaced within the same
@@ -30,12 +33,18 @@ final class TlsReloader {
   private final PeerTls files;
   private final long handshakeTimeoutMs;
   private final TransportCounters counters;
+  private final Consumer<PeerTlsMaterial> onReloaded;
   private volatile PeerTlsMaterial current;
   private volatile long timer = -1;
   private final AtomicBoolean busy = new AtomicBoolean();
   private byte[][] lastRefused; // worker thread only (one timer, executeBlocking ordered)
 
-  TlsReloader(String nodeId, PeerTls files, PeerTlsMaterial initial, long handshakeTimeoutMs, TransportCounters counters) {
+  /**
+   * @param onReloaded called on an event loop with the material just put in force; must not block
+   */
+  TlsReloader(String nodeId, PeerTls files, PeerTlsMaterial initial, long handshakeTimeoutMs, TransportCounters counters,
+      Consumer<PeerTlsMaterial> onReloaded) {
+    this.onReloaded = onReloaded;
     this.nodeId = nodeId;
     this.files = files;
     this.current = initial;
@@ -93,6 +102,11 @@ final class TlsReloader {
           current = next;
           counters.tlsReloads.increment();
           LOG.info("node {}: reloaded peer TLS files; new connections use {}", nodeId, next.describe());
+          try {
+            onReloaded.accept(next);
+          } catch (RuntimeException e) {
+            LOG.warn("node {}: could not re-check the open connections against the new CA", nodeId, e);
+          }
         })
         .onFailure(e -> LOG.warn("node {}: could not switch to the new peer TLS files: {}", nodeId, e.toString()));
   }

@@ -16,6 +16,8 @@ final class TransportCounters {
   /** Connections refused for their peer's identity: a failed TLS handshake, or a certificate that does not name the claimed or dialled node. */
   final LongAdder tlsRefused = new LongAdder();
   final LongAdder tlsReloads = new LongAdder();
+  /** Open connections closed because the peer's certificate expired, or a reloaded CA does not trust it. */
+  final LongAdder closedUntrusted = new LongAdder();
 
   /**
    * Each counter by the name {@link io.bellwether.core.spi.Transport#counters()} promises. The names
@@ -32,6 +34,7 @@ final class TransportCounters {
     out.put("connections_tls_refused", tlsRefused.sum());
     out.put("decode_errors", decodeErrors.sum());
     out.put("tls_reloads", tlsReloads.sum());
+    out.put("connections_closed_untrusted", closedUntrusted.sum());
     return out;
   }
 }

@@ -103,7 +103,7 @@ public final class VertxTransport implements Transport, Discovery.Listener {
     new Handshake(clusterId, nodeId, nodeId); // fails now, not at the first connect, on ids too long
     this.initialTls = config.tls() == null ? null : PeerTlsMaterial.load(config.tls(), nodeId);
     this.tls = initialTls == null ? null : new TlsReloader(
-        nodeId, config.tls(), initialTls, config.handshakeTimeout().toMillis(), counters);
+        nodeId, config.tls(), initialTls, config.handshakeTimeout().toMillis(), counters, this::recheckConnections);
     this.tlsRefusals = new TlsRefusalLog(nodeId, counters);
   }
 
@@ -197,6 +197,13 @@ public final class VertxTransport implements Transport, Discovery.Listener {
     return new PeerLink(nodeId, peerId, new Handshake(clusterId, nodeId, peerId), vertx.getOrCreateContext(),
         client, discovery, codec, counters, backoff, config.queueLimit(),
         () -> handler.onPeerUnreachable(peerId), initialTls != null);
+  }
+
+  /** After a TLS reload: closes every open connection whose peer {@code material}'s CA does not trust. */
+  private void recheckConnections(PeerTlsMaterial material) {
+    if (closed) return;
+    inboundConnections.forEach(c -> c.recheck(material));
+    links.values().forEach(l -> l.recheck(material));
   }
 
   /** Checks every peer's connection against the new view; moved peers are reconnected. */
@@ -326,6 +333,14 @@ public final class VertxTransport implements Transport, Discovery.Listener {
     return counters.tlsRefused.sum();
   }
 
+  /**
+   * Open connections (inbound or outbound) closed because the peer's certificate expired, or a
+   * reload of the peer TLS files put in force a CA that does not trust it.
+   */
+  public long closedUntrustedConnectionCount() {
+    return counters.closedUntrusted.sum();
+  }
+
   /** Times changed peer TLS files were checked and put in force since start. */
   public long tlsReloadCount() {
     return counters.tlsReloads.sum();
@@ -335,7 +350,8 @@ public final class VertxTransport implements Transport, Discovery.Listener {
    * Every counter above by its stable name (see {@link Transport#counters()}): {@code
    * messages_sent}, {@code messages_received}, {@code messages_dropped_queue_full}, {@code
    * messages_dropped_unreachable}, {@code messages_dropped_unencodable}, {@code connections_rejected},
-   * {@code connections_tls_refused}, {@code decode_errors} and {@code tls_reloads}. Thread-safe, never
+   * {@code connections_tls_refused}, {@code decode_errors}, {@code tls_reloads} and {@code
+   * connections_closed_untrusted}. Thread-safe, never
    * blocks; the TLS ones stay 0 without peer TLS.
    */
   @Override

@@ -53,7 +53,7 @@ public record VertxTransportConfig(
    * the transport is built ({@link VertxTransport}'s constructor), and re-read every {@code
    * reloadInterval} while it runs.
    *
-   * @param cert PEM certificate this node presents, naming its node id (CN or DNS SAN)
+   * @param cert PEM certificate this node presents, naming its node id (URI SAN urn:bellwether:node:ID)
    * @param key PEM PKCS#8 private key of {@code cert}
    * @param ca PEM certificate(s) of the cluster's CA: the only issuers whose peers are accepted
    * @param reloadInterval how often the files are checked for changes; zero = never

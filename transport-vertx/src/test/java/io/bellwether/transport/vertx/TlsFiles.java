@@ -39,7 +39,7 @@ final class TlsFiles {
     this.ca = CertificateAuthority.create(caName, Duration.ofDays(1));
   }
 
-  /** A certificate valid for an hour, naming {@code nodeId} (CN and DNS SAN). */
+  /** A node certificate valid for an hour for {@code nodeId} (CN and the URI urn:bellwether:node:ID). */
   IssuedCertificate issue(String nodeId) {
     return ca.issue(nodeId, HOSTS, Duration.ofHours(1));
   }
