@@ -83,8 +83,8 @@ final class TransportPair implements AutoCloseable {
   long requireRoundTrip(int count) throws InterruptedException {
     if (!roundTrip(count, REPLY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       throw new IllegalStateException("fewer than " + count + " answers in " + REPLY_TIMEOUT_SECONDS
-          + " s; n1 dropped " + (n1.droppedQueueFullCount() + n1.droppedUnreachableCount())
-          + ", n2 dropped " + (n2.droppedQueueFullCount() + n2.droppedUnreachableCount()));
+          + " s; n1 dropped " + (n1.stats().droppedQueueFullCount() + n1.stats().droppedUnreachableCount())
+          + ", n2 dropped " + (n2.stats().droppedQueueFullCount() + n2.stats().droppedUnreachableCount()));
     }
     return seq;
   }

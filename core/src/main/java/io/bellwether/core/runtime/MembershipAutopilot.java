@@ -115,6 +115,8 @@ public final class MembershipAutopilot {
 
   private void noteRemovals(Membership members, Map<String, PeerAddress> seen) {
     removedWhileSeen.removeIf(id -> !seen.containsKey(id));
+    // The status may not show yet a configuration this pilot's own change already reported.
+    if (lastSeenMembership != null && members.index() < lastSeenMembership.index()) return;
     if (lastSeenMembership != null) {
       for (Member m : lastSeenMembership.members()) {
         if (!members.contains(m.id()) && seen.containsKey(m.id())) removedWhileSeen.add(m.id());
@@ -164,12 +166,22 @@ public final class MembershipAutopilot {
     return null;
   }
 
+  /**
+   * A configuration the answer to this pilot's own change reported. Without it, a node the pilot
+   * added and an operator removed before the pilot's next look was never seen as a member, so its
+   * removal went unnoticed and the pilot added it back.
+   */
+  private synchronized void observed(Membership m) {
+    if (m != null && (lastSeenMembership == null || m.index() > lastSeenMembership.index())) lastSeenMembership = m;
+  }
+
   private String ask(String change, CompletableFuture<Membership> answer) {
     inFlight = answer;
     LOG.info("membership autopilot: {}", change);
     answer.whenComplete((m, failure) -> {
       if (failure == null) {
         LOG.info("membership autopilot: {} done, configuration {}", change, m);
+        observed(m);
         return;
       }
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null

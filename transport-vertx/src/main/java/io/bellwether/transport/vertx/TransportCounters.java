@@ -4,8 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The counters a {@link VertxTransport} keeps; written from any thread, read by metrics. */
-final class TransportCounters {
+/**
+ * The counters a {@link VertxTransport} keeps ({@link VertxTransport#stats()}): cumulative since
+ * start, written from any thread, read from any thread without blocking.
+ */
+public final class TransportCounters {
   final LongAdder sent = new LongAdder();
   final LongAdder droppedQueueFull = new LongAdder();
   final LongAdder droppedUnreachable = new LongAdder();
@@ -18,6 +21,70 @@ final class TransportCounters {
   final LongAdder tlsReloads = new LongAdder();
   /** Open connections closed because the peer's certificate expired, or a reloaded CA does not trust it. */
   final LongAdder closedUntrusted = new LongAdder();
+
+  /** Messages handed to a peer's socket. */
+  public long sentCount() {
+    return sent.sum();
+  }
+
+  /** Messages dropped because their peer's outbound queue was full. */
+  public long droppedQueueFullCount() {
+    return droppedQueueFull.sum();
+  }
+
+  /**
+   * Messages dropped because their peer could not be reached: unknown to discovery, this node
+   * itself, a failed connect (what was queued is dropped), or the transport not running.
+   */
+  public long droppedUnreachableCount() {
+    return droppedUnreachable.sum();
+  }
+
+  /** Messages dropped because they could not be encoded (larger than the frame limit). */
+  public long droppedUnencodableCount() {
+    return droppedUnencodable.sum();
+  }
+
+  /** Messages received, decoded and handed to the inbound handler. */
+  public long receivedCount() {
+    return received.sum();
+  }
+
+  /**
+   * Inbound connections refused: not a Bellwether handshake, another cluster, an unknown or own node
+   * id, a handshake that never came, or a message whose sender differs from the handshake.
+   */
+  public long rejectedConnectionCount() {
+    return rejectedConnections.sum();
+  }
+
+  /** Inbound connections closed for a frame length out of bounds or a frame that did not decode. */
+  public long decodeErrorCount() {
+    return decodeErrors.sum();
+  }
+
+  /**
+   * Connections refused for the peer's identity (with peer TLS only): inbound TLS handshakes that
+   * failed (no certificate, another CA, expired, not TLS), inbound peers whose certificate does not
+   * name the node id they claim, and outbound connections to a peer whose certificate does not name
+   * the node dialled.
+   */
+  public long tlsRefusedConnectionCount() {
+    return tlsRefused.sum();
+  }
+
+  /**
+   * Open connections (inbound or outbound) closed because the peer's certificate expired, or a
+   * reload of the peer TLS files put in force a CA that does not trust it.
+   */
+  public long closedUntrustedConnectionCount() {
+    return closedUntrusted.sum();
+  }
+
+  /** Times changed peer TLS files were checked and put in force since start. */
+  public long tlsReloadCount() {
+    return tlsReloads.sum();
+  }
 
   /**
    * Each counter by the name {@link io.bellwether.core.spi.Transport#counters()} promises. The names

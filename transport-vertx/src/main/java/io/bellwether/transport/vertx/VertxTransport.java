@@ -282,72 +282,16 @@ public final class VertxTransport implements Transport, Discovery.Listener {
     return new Endpoint(config.listen().host(), server.actualPort());
   }
 
-  /** Messages handed to a peer's socket. */
-  public long sentCount() {
-    return counters.sent.sum();
-  }
-
-  /** Messages dropped because their peer's outbound queue was full. */
-  public long droppedQueueFullCount() {
-    return counters.droppedQueueFull.sum();
-  }
-
   /**
-   * Messages dropped because their peer could not be reached: unknown to discovery, this node
-   * itself, a failed connect (what was queued is dropped), or the transport not running.
+   * The cumulative counters (messages sent, received and dropped, connections refused and closed);
+   * readable from any thread.
    */
-  public long droppedUnreachableCount() {
-    return counters.droppedUnreachable.sum();
-  }
-
-  /** Messages dropped because they could not be encoded (larger than the frame limit). */
-  public long droppedUnencodableCount() {
-    return counters.droppedUnencodable.sum();
-  }
-
-  /** Messages received, decoded and handed to the inbound handler. */
-  public long receivedCount() {
-    return counters.received.sum();
+  public TransportCounters stats() {
+    return counters;
   }
 
   /**
-   * Inbound connections refused: not a Bellwether handshake, another cluster, an unknown or own node
-   * id, a handshake that never came, or a message whose sender differs from the handshake.
-   */
-  public long rejectedConnectionCount() {
-    return counters.rejectedConnections.sum();
-  }
-
-  /** Inbound connections closed for a frame length out of bounds or a frame that did not decode. */
-  public long decodeErrorCount() {
-    return counters.decodeErrors.sum();
-  }
-
-  /**
-   * Connections refused for the peer's identity (with peer TLS only): inbound TLS handshakes that
-   * failed (no certificate, another CA, expired, not TLS), inbound peers whose certificate does not
-   * name the node id they claim, and outbound connections to a peer whose certificate does not name
-   * the node dialled.
-   */
-  public long tlsRefusedConnectionCount() {
-    return counters.tlsRefused.sum();
-  }
-
-  /**
-   * Open connections (inbound or outbound) closed because the peer's certificate expired, or a
-   * reload of the peer TLS files put in force a CA that does not trust it.
-   */
-  public long closedUntrustedConnectionCount() {
-    return counters.closedUntrusted.sum();
-  }
-
-  /** Times changed peer TLS files were checked and put in force since start. */
-  public long tlsReloadCount() {
-    return counters.tlsReloads.sum();
-  }
-
-  /**
-   * Every counter above by its stable name (see {@link Transport#counters()}): {@code
+   * Every counter of {@link #stats()} by its stable name (see {@link Transport#counters()}): {@code
    * messages_sent}, {@code messages_received}, {@code messages_dropped_queue_full}, {@code
    * messages_dropped_unreachable}, {@code messages_dropped_unencodable}, {@code connections_rejected},
    * {@code connections_tls_refused}, {@code decode_errors}, {@code tls_reloads} and {@code

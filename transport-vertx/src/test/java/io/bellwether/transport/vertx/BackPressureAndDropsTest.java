@@ -48,12 +48,12 @@ class BackPressureAndDropsTest {
 
       // Every message is sent, queued or dropped; once the socket is full nothing moves any more.
       await().atMost(DEADLINE).untilAsserted(() -> assertThat(
-          n1.sentCount() + n1.queuedCount() + n1.droppedQueueFullCount() + n1.droppedUnreachableCount())
+          n1.stats().sentCount() + n1.queuedCount() + n1.stats().droppedQueueFullCount() + n1.stats().droppedUnreachableCount())
           .isEqualTo(total));
-      assertThat(n1.droppedQueueFullCount()).isPositive();
+      assertThat(n1.stats().droppedQueueFullCount()).isPositive();
       assertThat(n1.queuedCount()).isLessThanOrEqualTo(queueLimit);
-      assertThat(n1.sentCount()).as("the socket stopped taking writes").isLessThan(total);
-      assertThat(n1.droppedUnreachableCount()).isZero();
+      assertThat(n1.stats().sentCount()).as("the socket stopped taking writes").isLessThan(total);
+      assertThat(n1.stats().droppedUnreachableCount()).isZero();
     }
   }
 
@@ -68,9 +68,9 @@ class BackPressureAndDropsTest {
 
     await().atMost(DEADLINE).until(() -> {
       n1.send(new Heartbeat("n1", "n2", 1, 0, 0, 50_000, 10));
-      return n1.droppedUnreachableCount() > 0;
+      return n1.stats().droppedUnreachableCount() > 0;
     });
-    assertThat(n1.sentCount()).isZero();
+    assertThat(n1.stats().sentCount()).isZero();
   }
 
   @Test
@@ -82,7 +82,7 @@ class BackPressureAndDropsTest {
       n1.send(new Heartbeat("n1", "n1", 1, 0, 0, 50_000, 10));
     }).doesNotThrowAnyException();
 
-    assertThat(n1.droppedUnreachableCount()).isEqualTo(2);
+    assertThat(n1.stats().droppedUnreachableCount()).isEqualTo(2);
   }
 
   @Test
@@ -98,9 +98,9 @@ class BackPressureAndDropsTest {
       return !inbox.isEmpty();
     });
 
-    assertThat(n1.droppedUnencodableCount()).isEqualTo(1);
+    assertThat(n1.stats().droppedUnencodableCount()).isEqualTo(1);
     assertThat(inbox).allMatch(m -> m instanceof Heartbeat);
-    assertThat(n2.receivedCount()).isEqualTo(inbox.size());
+    assertThat(n2.stats().receivedCount()).isEqualTo(inbox.size());
   }
 
   @Test
@@ -112,13 +112,13 @@ class BackPressureAndDropsTest {
       n1.send(new Heartbeat("n1", "n2", 1, 0, 0, 50_000, 10));
       return !inbox.isEmpty();
     });
-    long droppedBefore = n1.droppedUnreachableCount();
+    long droppedBefore = n1.stats().droppedUnreachableCount();
 
     for (int i = 1; i <= 500; i++) n1.send(new Heartbeat("n1", "n2", 1, 0, i, 50_000, 10));
 
-    await().atMost(DEADLINE).until(() -> n2.receivedCount() == n1.sentCount());
-    assertThat(n1.droppedUnreachableCount()).isEqualTo(droppedBefore);
-    assertThat(n1.droppedQueueFullCount()).isZero();
-    assertThat(n2.receivedCount()).isEqualTo(inbox.size());
+    await().atMost(DEADLINE).until(() -> n2.stats().receivedCount() == n1.stats().sentCount());
+    assertThat(n1.stats().droppedUnreachableCount()).isEqualTo(droppedBefore);
+    assertThat(n1.stats().droppedQueueFullCount()).isZero();
+    assertThat(n2.stats().receivedCount()).isEqualTo(inbox.size());
   }
 }

@@ -65,8 +65,8 @@ class BadInputTest {
   }
 
   enum Counter {
-    REJECTED(VertxTransport::rejectedConnectionCount),
-    DECODE_ERROR(VertxTransport::decodeErrorCount);
+    REJECTED(t -> t.stats().rejectedConnectionCount()),
+    DECODE_ERROR(t -> t.stats().decodeErrorCount());
 
     final ToLongFunction<VertxTransport> read;
 
@@ -134,8 +134,8 @@ class BadInputTest {
     }
 
     assertThat(warnings()).isEmpty();
-    assertThat(n1.rejectedConnectionCount()).isZero();
-    assertThat(n1.decodeErrorCount()).isZero();
+    assertThat(n1.stats().rejectedConnectionCount()).isZero();
+    assertThat(n1.stats().decodeErrorCount()).isZero();
   }
 
   @Test
@@ -146,7 +146,7 @@ class BadInputTest {
         assertClosedByPeer(raw);
       }
     }
-    await().atMost(DEADLINE).until(() -> n1.rejectedConnectionCount() == 20);
+    await().atMost(DEADLINE).until(() -> n1.stats().rejectedConnectionCount() == 20);
     assertLegitimatePeerGetsThrough();
     // Refused connections are forgotten: only n2's own connection remains.
     await().atMost(DEADLINE).until(() -> n1.inboundConnectionCount() == 1);

@@ -81,15 +81,15 @@ class OpenConnectionTrustTest {
       // Control: a CA file trusting both CAs (the first step of a rotation) keeps both connections.
       Path caFile = Path.of(settings.get(VertxTransportConfig.TLS_CA));
       Files.writeString(caFile, pem(oldCa) + pem(newCa));
-      await().atMost(DEADLINE).until(() -> n1.tlsReloadCount() == 1);
+      await().atMost(DEADLINE).until(() -> n1.stats().tlsReloadCount() == 1);
       deliver(fromN2, 2, n1Inbox);
-      assertThat(n1.closedUntrustedConnectionCount()).isZero();
+      assertThat(n1.stats().closedUntrustedConnectionCount()).isZero();
 
       newCa.settingsFor("n1"); // the last step: n1's certificate, key and CA all from the new CA
-      await().atMost(DEADLINE).until(() -> n1.tlsReloadCount() == 2);
+      await().atMost(DEADLINE).until(() -> n1.stats().tlsReloadCount() == 2);
 
       CompletableFuture<Integer> read = readAsync(fromN2);
-      await().atMost(DEADLINE).until(() -> n1.closedUntrustedConnectionCount() == 2);
+      await().atMost(DEADLINE).until(() -> n1.stats().closedUntrustedConnectionCount() == 2);
       assertThat(read.get()).as("n1 closed n2's connection").isEqualTo(-1);
       await().atMost(DEADLINE).until(() -> n1.inboundConnectionCount() == 0);
       assertThat(n1.counters()).containsEntry("connections_closed_untrusted", 2L);
@@ -116,10 +116,10 @@ class OpenConnectionTrustTest {
     try (SSLSocket fromN2 = open(pki.context(n2Briefly), n1)) {
       deliver(fromN2, 1, n1Inbox);
       sendUntilDelivered(n1, "n3", n3Inbox);
-      assertThat(n1.closedUntrustedConnectionCount()).as("before expiry").isZero();
+      assertThat(n1.stats().closedUntrustedConnectionCount()).as("before expiry").isZero();
 
       CompletableFuture<Integer> read = readAsync(fromN2);
-      await().atMost(DEADLINE).until(() -> n1.closedUntrustedConnectionCount() == 2);
+      await().atMost(DEADLINE).until(() -> n1.stats().closedUntrustedConnectionCount() == 2);
       assertThat(Instant.now()).isAfter(soon.minusSeconds(1));
       assertThat(read.get()).as("n1 closed n2's connection").isEqualTo(-1);
       assertThat(warnings()).anySatisfy(w -> assertThat(w)

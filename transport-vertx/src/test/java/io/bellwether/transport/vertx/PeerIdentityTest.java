@@ -95,7 +95,7 @@ class PeerIdentityTest {
       s.getOutputStream().flush();
       await().atMost(DEADLINE).until(() -> inbox.contains(hello));
     }
-    assertThat(n1.tlsRefusedConnectionCount()).isZero();
+    assertThat(n1.stats().tlsRefusedConnectionCount()).isZero();
   }
 
   @Test
@@ -119,7 +119,7 @@ class PeerIdentityTest {
 
       assertThat(firstByte.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
           .as("the impostor receives neither the handshake nor a message").isEqualTo(-1);
-      await().atMost(DEADLINE).until(() -> n1.tlsRefusedConnectionCount() >= 1);
+      await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() >= 1);
       assertThat(warning()).contains("refused the connection to n2").contains("its certificate names [n3], not 'n2'");
     }
   }
@@ -155,7 +155,7 @@ class PeerIdentityTest {
         // a refusal too
       }
     }
-    await().atMost(DEADLINE).until(() -> n1.tlsRefusedConnectionCount() == 1);
+    await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() == 1);
     assertThat(warning()).contains(why);
     assertThat(inbox).as("nothing from the impostor is delivered").doesNotContain(forged);
     await().atMost(DEADLINE).until(() -> n1.inboundConnectionCount() == 0);

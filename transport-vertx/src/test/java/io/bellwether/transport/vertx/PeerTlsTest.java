@@ -87,7 +87,7 @@ class PeerTlsTest {
     assertThat(n1.tlsEnabled()).isTrue();
     assertDelivered(n2, n1, n1Inbox);
     assertDelivered(n1, n2, n2Inbox);
-    assertThat(n1.tlsRefusedConnectionCount() + n2.tlsRefusedConnectionCount()).isZero();
+    assertThat(n1.stats().tlsRefusedConnectionCount() + n2.stats().tlsRefusedConnectionCount()).isZero();
     assertThat(warnings()).isEmpty();
   }
 
@@ -115,7 +115,7 @@ class PeerTlsTest {
   void peerClaimingAnotherNodesIdIsRefusedByTheIdCheck() throws IOException {
     // A valid certificate of our CA, for n3, and a handshake claiming to be n2: TLS accepts it, so
     // only the check of the claimed id against the certificate's names refuses it.
-    long rejectedBefore = n1.rejectedConnectionCount();
+    long rejectedBefore = n1.stats().rejectedConnectionCount();
     Message forged = attackMessage("n2");
     try (SSLSocket socket = tlsSocket(pki.context(pki.issue("n3")))) {
       socket.startHandshake();
@@ -123,11 +123,11 @@ class PeerTlsTest {
       assertClosedByPeer(socket);
     }
 
-    await().atMost(DEADLINE).until(() -> n1.tlsRefusedConnectionCount() == 1);
+    await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() == 1);
     assertThat(warnings()).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
         .contains("closing connection from 127.0.0.1:")
         .contains("peer claims node id 'n2' but its certificate names [n3"));
-    assertThat(n1.rejectedConnectionCount()).isEqualTo(rejectedBefore);
+    assertThat(n1.stats().rejectedConnectionCount()).isEqualTo(rejectedBefore);
     assertThat(n1.counters()).as("the counters a node exports")
         .containsEntry("connections_tls_refused", 1L).containsEntry("connections_rejected", rejectedBefore);
     assertLegitimatePeerStillServed(forged);
@@ -141,7 +141,7 @@ class PeerTlsTest {
       assertClosedByPeer(socket);
     }
 
-    await().atMost(DEADLINE).until(() -> n1.tlsRefusedConnectionCount() >= 1);
+    await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() >= 1);
     assertThat(warnings()).first().satisfies(e -> assertThat(e.getFormattedMessage())
         .contains("refused a peer connection in its TLS handshake: the peer does not speak TLS"));
     assertLegitimatePeerStillServed(forged);
@@ -168,7 +168,7 @@ class PeerTlsTest {
 
       assertThat(firstByte.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
           .as("the impostor receives neither the handshake nor a message").isEqualTo(-1);
-      await().atMost(DEADLINE).until(() -> n1.tlsRefusedConnectionCount() >= 1);
+      await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() >= 1);
       assertThat(warnings()).first().satisfies(e -> assertThat(e.getFormattedMessage())
           .contains("refused the connection to n2").contains("its certificate names [n3"));
     }
@@ -189,7 +189,7 @@ class PeerTlsTest {
       assertClosedByPeer(socket);
     }
 
-    await().atMost(DEADLINE).until(() -> n1.tlsRefusedConnectionCount() >= 1);
+    await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() >= 1);
     assertThat(warnings()).first().satisfies(e -> assertThat(e.getFormattedMessage())
         .contains("node n1: refused a peer connection in its TLS handshake").contains(why));
     assertLegitimatePeerStillServed(forged);

@@ -59,17 +59,17 @@ class TlsReloadTest {
       await().atMost(DEADLINE).until(() -> messages(log).anyMatch(m ->
           m.contains("not usable; keeping the ones in force") && m.contains(certFile.toString())));
       assertThat(sendsThrough(n1, oldN2, inbox, 2)).isTrue();
-      assertThat(n1.tlsReloadCount()).isZero();
+      assertThat(n1.stats().tlsReloadCount()).isZero();
 
       newCa.settingsFor("n1"); // rotation: n1's certificate, key and CA from the new CA
 
-      await().atMost(DEADLINE).until(() -> n1.tlsReloadCount() == 1);
+      await().atMost(DEADLINE).until(() -> n1.stats().tlsReloadCount() == 1);
       assertThat(sendsThrough(n1, newN2, inbox, 3)).as("new CA accepted").isTrue();
       // It trusts n1's new certificate, so only n1's trust of the old CA could let it in.
       SSLContext oldN2TrustingNewCa = TlsFiles.context(oldCa.issue("n2"), newCa.ca.certificate());
-      long refusedBefore = n1.tlsRefusedConnectionCount();
+      long refusedBefore = n1.stats().tlsRefusedConnectionCount();
       assertThat(sendsThrough(n1, oldN2TrustingNewCa, inbox, 4)).as("old CA refused").isFalse();
-      await().atMost(DEADLINE).until(() -> n1.tlsRefusedConnectionCount() > refusedBefore);
+      await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() > refusedBefore);
     } finally {
       reloaderLog.detachAppender(log);
     }
