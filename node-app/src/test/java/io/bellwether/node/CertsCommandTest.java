@@ -1,11 +1,9 @@
 package io.bellwether.node;
 
+import static io.bellwether.node.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bellwether.node.cli.Main;
 import io.bellwether.pki.PemFiles;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertPathValidator;
@@ -23,23 +21,14 @@ class CertsCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void caNodeAndClientCertificatesChainToTheCa() throws Exception {
     Path tls = dir.resolve("tls");
     assertThat(run("certs", "ca", "--dir", tls.toString(), "--name", "test-ca").code()).isZero();
-    Run node = run("certs", "node", "n1", "--dir", tls.toString(), "--host", "db1.example.com", "--host", "10.0.0.7");
+    CliTest.Run node = run("certs", "node", "n1", "--dir", tls.toString(), "--host", "db1.example.com", "--host", "10.0.0.7");
     assertThat(node.code()).as(node.err()).isZero();
     assertThat(node.out()).contains("CN=n1 [urn:bellwether:node:n1, localhost, 127.0.0.1, db1.example.com, 10.0.0.7]");
-    Run client = run("certs", "client", "ops", "--dir", tls.toString(), "--days", "30");
+    CliTest.Run client = run("certs", "client", "ops", "--dir", tls.toString(), "--days", "30");
     assertThat(client.code()).as(client.err()).isZero();
 
     X509Certificate ca = PemFiles.readCertificate(tls.resolve("ca.pem"));
@@ -51,7 +40,7 @@ class CertsCommandTest {
     assertThat(client.out()).contains("(CN=ops, valid 30 days)");
     assertThat(ops.getSubjectAlternativeNames()).isNull();
     assertThat(ops.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
-    Run show = run("certs", "show", tls.resolve("n1.pem").toString());
+    CliTest.Run show = run("certs", "show", tls.resolve("n1.pem").toString());
     assertThat(show.out()).contains("CN=n1", "issuer CN=test-ca");
   }
 
@@ -61,7 +50,7 @@ class CertsCommandTest {
     assertThat(run("certs", "ca", "--dir", tls.toString()).code()).isZero();
     String before = Files.readString(tls.resolve("ca.key"));
 
-    Run again = run("certs", "ca", "--dir", tls.toString());
+    CliTest.Run again = run("certs", "ca", "--dir", tls.toString());
     assertThat(again.code()).isEqualTo(1);
     assertThat(again.err()).contains(tls.resolve("ca.pem").toString(), "--force");
     assertThat(Files.readString(tls.resolve("ca.key"))).isEqualTo(before);
@@ -74,22 +63,22 @@ class CertsCommandTest {
   @Test
   void badCaFilesAndBadValuesAreRefusedNamingWhatIsWrong() throws Exception {
     Path tls = Files.createDirectories(dir.resolve("tls"));
-    Run noCa = run("certs", "node", "n1", "--dir", tls.toString());
+    CliTest.Run noCa = run("certs", "node", "n1", "--dir", tls.toString());
     assertThat(noCa.code()).isEqualTo(1);
     assertThat(noCa.err()).contains(tls.resolve("ca.pem").toString());
 
     Files.writeString(tls.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
     Files.writeString(tls.resolve("ca.key"), "not a key");
-    Run garbage = run("certs", "node", "n1", "--dir", tls.toString());
+    CliTest.Run garbage = run("certs", "node", "n1", "--dir", tls.toString());
     assertThat(garbage.code()).isEqualTo(1);
     assertThat(garbage.err()).contains("ca.pem");
     assertThat(tls.resolve("n1.pem")).doesNotExist();
 
-    Run badId = run("certs", "node", "n1,DNS:x", "--dir", tls.toString());
+    CliTest.Run badId = run("certs", "node", "n1,DNS:x", "--dir", tls.toString());
     assertThat(badId.code()).isEqualTo(1);
     assertThat(badId.err()).contains("'n1,DNS:x' is not a node id");
 
-    Run days = run("certs", "ca", "--dir", dir.resolve("other").toString(), "--days", "0");
+    CliTest.Run days = run("certs", "ca", "--dir", dir.resolve("other").toString(), "--days", "0");
     assertThat(days.code()).isEqualTo(1);
     assertThat(days.err()).contains("--days");
   }

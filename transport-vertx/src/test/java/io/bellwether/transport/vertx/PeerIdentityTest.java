@@ -17,15 +17,11 @@ import io.bellwether.core.spi.Endpoint;
 import io.bellwether.pki.IssuedCertificate;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,22 +98,12 @@ class PeerIdentityTest {
   void dialledPeerWhoseCertificateNamesItOnlyAsAHostIsRefused() throws Exception {
     // An impostor at n2's address with a node certificate of our CA for n3 that lists "n2" as a host.
     IssuedCertificate n3WithHostN2 = pki.ca.issue("n3", List.of("localhost", "127.0.0.1", "n2"), Duration.ofHours(1));
-    try (SSLServerSocket impostor = (SSLServerSocket) pki.context(n3WithHostN2).getServerSocketFactory()
-        .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      impostor.setWantClientAuth(true);
-      CompletableFuture<Integer> firstByte = CompletableFuture.supplyAsync(() -> {
-        try (Socket accepted = impostor.accept()) {
-          accepted.setSoTimeout((int) DEADLINE.toMillis());
-          return accepted.getInputStream().read();
-        } catch (IOException e) {
-          return -1; // closed during or after the handshake: nothing was read either
-        }
-      });
-      nodes.discovery.publish("n2", new Endpoint("127.0.0.1", impostor.getLocalPort()));
+    try (ImpostorServer impostor = new ImpostorServer(pki.context(n3WithHostN2), DEADLINE)) {
+      nodes.discovery.publish("n2", new Endpoint("127.0.0.1", impostor.port()));
 
       n1.send(new Heartbeat("n1", "n2", 1, 0, 1, 50_000, 10));
 
-      assertThat(firstByte.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+      assertThat(impostor.firstByte(DEADLINE))
           .as("the impostor receives neither the handshake nor a message").isEqualTo(-1);
       await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() >= 1);
       assertThat(warning()).contains("refused the connection to n2").contains("its certificate names [n3], not 'n2'");

@@ -26,10 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,22 +148,12 @@ class PeerTlsTest {
   void outboundConnectionToAServerWithAnotherNodesCertificateIsRefusedBeforeAnythingIsSent() throws Exception {
     // An impostor at n2's address holding a valid certificate of our CA, but n3's.
     SSLContext impostorTls = pki.context(pki.issue("n3"));
-    try (SSLServerSocket impostor = (SSLServerSocket) impostorTls.getServerSocketFactory()
-        .createServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      impostor.setWantClientAuth(true);
-      CompletableFuture<Integer> firstByte = CompletableFuture.supplyAsync(() -> {
-        try (Socket accepted = impostor.accept()) {
-          accepted.setSoTimeout((int) DEADLINE.toMillis());
-          return accepted.getInputStream().read();
-        } catch (IOException e) {
-          return -1; // closed during or after the handshake: nothing was read either
-        }
-      });
-      nodes.discovery.publish("n2", new Endpoint("127.0.0.1", impostor.getLocalPort()));
+    try (ImpostorServer impostor = new ImpostorServer(impostorTls, DEADLINE)) {
+      nodes.discovery.publish("n2", new Endpoint("127.0.0.1", impostor.port()));
 
       n1.send(new Heartbeat("n1", "n2", 1, 0, 1, 50_000, 10));
 
-      assertThat(firstByte.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+      assertThat(impostor.firstByte(DEADLINE))
           .as("the impostor receives neither the handshake nor a message").isEqualTo(-1);
       await().atMost(DEADLINE).until(() -> n1.stats().tlsRefusedConnectionCount() >= 1);
       assertThat(warnings()).first().satisfies(e -> assertThat(e.getFormattedMessage())
