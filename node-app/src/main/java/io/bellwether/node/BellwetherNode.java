@@ -5,7 +5,6 @@ import io.bellwether.core.Membership;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvLimits;
-import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.runtime.MembershipAutopilot;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
@@ -21,7 +20,6 @@ import io.bellwether.core.spi.TransportProvider;
 import io.bellwether.node.config.NodeConfig;
 import io.bellwether.node.http.HttpApi;
 import io.bellwether.node.http.NodeServices;
-import io.bellwether.node.membership.Bootstrap;
 import io.bellwether.node.membership.ClusterIdentities;
 import io.bellwether.node.membership.ClusterIdentity;
 import io.bellwether.node.membership.JoinException;
@@ -33,9 +31,6 @@ import io.bellwether.node.metrics.LeaderTransferMetrics.Outcome;
 import io.bellwether.node.metrics.NodeMetrics;
 import io.bellwether.node.metrics.RaftEventMetrics;
 import io.bellwether.node.metrics.TransportMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -137,12 +132,9 @@ public final class BellwetherNode implements AutoCloseable {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2)
           .setInternalBlockingPoolSize(2));
       opened.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get());
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // The name, not the identity: dashboards group by what the operator named the cluster.
-      registry.config().commonTags("node", config.nodeId(), "cluster", config.clusterId());
+      PrometheusMeterRegistry registry = NodeMetrics.registry(config.nodeId(), config.clusterId());
       opened.push(registry::close);
-      new JvmMemoryMetrics().bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
 
       HttpApi http = new HttpApi(vertx, registry, config.maxValueBytes(), config.security().tls(),
           config.security().gate());
@@ -159,22 +151,8 @@ public final class BellwetherNode implements AutoCloseable {
       Transport transport = transportProvider.create(context, discovery);
       AutoCloseable closeTransport = transport::close;
       opened.push(closeTransport);
-      RaftNode.Builder builder = RaftNode.builder()
-          .nodeId(config.nodeId())
-          .raftConfig(config.raftConfig())
-          .store(store)
-          .transport(transport)
-          .stateMachine(new KvStateMachine())
-          .tick(config.tick())
-          .requestTimeout(config.requestTimeout())
-          .inboxCapacity(config.inboxCapacity())
-          .maxPendingRequests(config.maxPendingRequests())
-          .snapshotPolicy(config.snapshotPolicy())
-          .promotionMaxLag(config.membership().promotionMaxLag())
-          .observer(new ObserverFanOut(new RaftEventMetrics(registry), discovery.follower()));
-      if (config.membership().startsEmpty()) builder.joining();
-      else builder.bootstrap(Bootstrap.configuration(config, httpEndpoint));
-      RaftNode node = builder.build();
+      RaftNode node = NodeAssembly.raftNode(config, store, transport,
+          new ObserverFanOut(new RaftEventMetrics(registry), discovery.follower()), httpEndpoint);
       // From here the node owns the transport and the store and closes them itself.
       opened.remove(closeStore);
       opened.remove(closeTransport);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,19 @@ import java.util.function.ToDoubleFunction;
  * that is not a member (of the configuration this node uses).
  */
 public final class NodeMetrics {
+
+  /**
+   * The registry a node's metrics go to, every series tagged with the node and the cluster, with
+   * the JVM's memory and thread metrics bound.
+   */
+  public static PrometheusMeterRegistry registry(String nodeId, String clusterName) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    registry.config().commonTags("node", nodeId, "cluster", clusterName);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    return registry;
+  }
+
 
   private final RaftNode node;
   private final MeterRegistry registry;

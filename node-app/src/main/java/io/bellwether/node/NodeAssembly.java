@@ -1,0 +1,42 @@
+package io.bellwether.node;
+
+import io.bellwether.core.kv.KvStateMachine;
+import io.bellwether.core.runtime.NodeObserver;
+import io.bellwether.core.runtime.RaftNode;
+import io.bellwether.core.spi.Endpoint;
+import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.spi.Transport;
+import io.bellwether.node.config.NodeConfig;
+import io.bellwether.node.membership.Bootstrap;
+
+/** The Raft node a {@link BellwetherNode} runs, built from its configuration: one place for every setting it takes. */
+final class NodeAssembly {
+
+  private NodeAssembly() {}
+
+  /**
+   * An unstarted node over {@code store} and {@code transport}, which it owns from here on: either
+   * joining (it starts with no configuration) or bootstrapping the founders' configuration (used only
+   * while its store holds none).
+   *
+   * @param http where this node's HTTP API really listens, for the bootstrap configuration
+   */
+  static RaftNode raftNode(NodeConfig config, LogStore store, Transport transport, NodeObserver observer, Endpoint http) {
+    RaftNode.Builder builder = RaftNode.builder()
+        .nodeId(config.nodeId())
+        .raftConfig(config.raftConfig())
+        .store(store)
+        .transport(transport)
+        .stateMachine(new KvStateMachine())
+        .tick(config.tick())
+        .requestTimeout(config.requestTimeout())
+        .inboxCapacity(config.inboxCapacity())
+        .maxPendingRequests(config.maxPendingRequests())
+        .snapshotPolicy(config.snapshotPolicy())
+        .promotionMaxLag(config.membership().promotionMaxLag())
+        .observer(observer);
+    if (config.membership().startsEmpty()) builder.joining();
+    else builder.bootstrap(Bootstrap.configuration(config, http));
+    return builder.build();
+  }
+}
