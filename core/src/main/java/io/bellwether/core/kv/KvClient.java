@@ -53,7 +53,7 @@ public final class KvClient {
   /** Sets {@code key} to {@code value}, if the options' condition holds. */
   public CompletableFuture<KvWrite> put(String key, byte[] value, WriteOptions options) {
     return write(() -> new KvCommand.Put(key, value, options.expectedVersion(),
-        options.idempotencyKey(), clock.millis()));
+        options.idempotencyKey(), clock.millis(), options.lease()));
   }
 
   /** Sets {@code key} only if it is at {@code expectedVersion} (0: only if absent). */
@@ -83,7 +83,7 @@ public final class KvClient {
     return query(() -> new KvQuery.Get(key), consistency, minIndex)
         .thenApply(r -> {
           KvQueryResult.GetResult g = (KvQueryResult.GetResult) KvQueryResult.decode(r.result());
-          return new KvRead(g.found(), g.value(), g.version(), r.appliedIndex(), r.servedBy());
+          return new KvRead(g.found(), g.value(), g.version(), g.lease(), r.appliedIndex(), r.servedBy());
         });
   }
 

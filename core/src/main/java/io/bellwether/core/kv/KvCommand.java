@@ -14,7 +14,8 @@ import java.util.Objects;
  * drives the deterministic expiry of idempotency records, so no node ever reads its own clock.
  *
  * <p>Wire format ({@link WireWriter}): format version, tag, timestamp, expectedVersion + 1,
- * idempotency key (nullable), key, then the value for a put.
+ * idempotency key (nullable), key, then the value for a put, and the lease for a put attached to one
+ * (its own tag, so commands written before leases existed decode unchanged).
  */
 public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete {
 
@@ -54,7 +55,8 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete {
   static KvCommand decode(byte[] bytes) {
     WireReader in = new WireReader(bytes, "command");
     int tag = in.header();
-    if (tag != Put.TAG && tag != Delete.TAG) throw in.fail("unknown command tag " + tag);
+    boolean put = tag == Put.TAG || tag == Put.LEASED_TAG;
+    if (!put && tag != Delete.TAG) throw in.fail("unknown command tag " + tag);
     long timestampMillis = in.varLong("timestampMillis", 0, Long.MAX_VALUE);
     // Stored shifted by one as an unsigned varint, so ANY (-1) takes one byte and MAX_VALUE fits.
     long expectedVersion = in.varLong() - 1;
@@ -63,11 +65,12 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete {
         in.nullableString("idempotency key", KvLimits.MAX_IDEMPOTENCY_KEY_BYTES);
     String key = in.string("key", KvLimits.MAX_KEY_BYTES);
     // Sizes were checked by the reader; the value is bounded by the input's own length.
-    byte[] value = tag == Put.TAG ? in.bytes("value", Integer.MAX_VALUE) : null;
+    byte[] value = put ? in.bytes("value", Integer.MAX_VALUE) : null;
+    long lease = tag == Put.LEASED_TAG ? in.varLong("lease", 1, Long.MAX_VALUE) : 0;
     in.end();
     try {
-      return tag == Put.TAG
-          ? new Put(key, value, expectedVersion, idempotencyKey, timestampMillis)
+      return put
+          ? new Put(key, value, expectedVersion, idempotencyKey, timestampMillis, lease)
           : new Delete(key, expectedVersion, idempotencyKey, timestampMillis);
     } catch (IllegalArgumentException e) {
       throw new KvFormatException("malformed command: " + e.getMessage(), e);
@@ -89,28 +92,37 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete {
   }
 
   /**
-   * Sets {@code key} to {@code value}. The value array is owned by the command once built: callers
-   * must not change it.
+   * Sets {@code key} to {@code value}, attached to {@code lease} (0: to none; a put without a lease
+   * detaches the key from the one it had). The value array is owned by the command once built:
+   * callers must not change it.
    */
   record Put(String key, byte[] value, long expectedVersion, String idempotencyKey,
-      long timestampMillis) implements KvCommand {
+      long timestampMillis, long lease) implements KvCommand {
 
     static final int TAG = 0x01;
+    static final int LEASED_TAG = 0x03;
 
     public Put {
       if (value == null) throw InvalidRequestException.badInput("value is null");
+      if (lease < 0) throw InvalidRequestException.badInput("lease id is negative: " + lease);
       checkCommon(key, expectedVersion, idempotencyKey, timestampMillis);
+    }
+
+    /** A put attached to no lease. */
+    public Put(String key, byte[] value, long expectedVersion, String idempotencyKey, long timestampMillis) {
+      this(key, value, expectedVersion, idempotencyKey, timestampMillis, 0);
     }
 
     @Override
     public byte[] encode() {
-      return WireWriter.message(TAG, key.length() + value.length + 32)
+      WireWriter out = WireWriter.message(lease == 0 ? TAG : LEASED_TAG, key.length() + value.length + 40)
           .varLong(timestampMillis)
           .varLong(expectedVersion + 1)
           .nullableString(idempotencyKey)
           .string(key)
-          .bytes(value)
-          .toByteArray();
+          .bytes(value);
+      if (lease != 0) out.varLong(lease);
+      return out.toByteArray();
     }
 
     @Override
@@ -120,19 +132,20 @@ public sealed interface KvCommand permits KvCommand.Put, KvCommand.Delete {
           && Arrays.equals(p.value, value)
           && p.expectedVersion == expectedVersion
           && Objects.equals(p.idempotencyKey, idempotencyKey)
-          && p.timestampMillis == timestampMillis;
+          && p.timestampMillis == timestampMillis
+          && p.lease == lease;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(key, expectedVersion, idempotencyKey, timestampMillis) * 31
+      return Objects.hash(key, expectedVersion, idempotencyKey, timestampMillis, lease) * 31
           + Arrays.hashCode(value);
     }
 
     @Override
     public String toString() {
       return "Put[" + key + " " + value.length + "B expected=" + expectedVersion
-          + " idem=" + idempotencyKey + " ts=" + timestampMillis + "]";
+          + " idem=" + idempotencyKey + " ts=" + timestampMillis + (lease == 0 ? "" : " lease=" + lease) + "]";
     }
   }
 

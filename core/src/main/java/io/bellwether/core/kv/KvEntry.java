@@ -4,14 +4,19 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One key with its version and value, as a scan returns it. The value array is owned by the entry:
- * callers must not change it.
+ * One key with its version, value and lease (0: none), as a scan returns it. The value array is owned
+ * by the entry: callers must not change it.
  */
-public record KvEntry(String key, long version, byte[] value) {
+public record KvEntry(String key, long version, byte[] value, long lease) {
 
   public KvEntry {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
+  }
+
+  /** A key attached to no lease. */
+  public KvEntry(String key, long version, byte[] value) {
+    this(key, version, value, 0);
   }
 
   @Override
@@ -19,6 +24,7 @@ public record KvEntry(String key, long version, byte[] value) {
     return o instanceof KvEntry e
         && e.key.equals(key)
         && e.version == version
+        && e.lease == lease
         && Arrays.equals(e.value, value);
   }
 

@@ -4,7 +4,7 @@ package io.bellwether.core.kv;
  * A read of the key-value store, answered by {@link KvStateMachine#query} with a {@link
  * KvQueryResult}. Built only in valid form: the constructors throw {@link InvalidRequestException}.
  */
-public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan {
+public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan, KvQuery.LeaseGet, KvQuery.LeaseList {
 
   /** The query in its binary wire format. */
   byte[] encode();
@@ -24,6 +24,10 @@ public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan {
       } else if (tag == Scan.TAG) {
         String prefix = in.string("prefix", KvLimits.MAX_KEY_BYTES);
         query = new Scan(prefix, (int) in.varLong("limit", 1, KvLimits.MAX_SCAN_LIMIT));
+      } else if (tag == LeaseGet.TAG) {
+        query = new LeaseGet(in.varLong("lease id", 1, Long.MAX_VALUE));
+      } else if (tag == LeaseList.TAG) {
+        query = new LeaseList((int) in.varLong("limit", 1, KvLimits.MAX_SCAN_LIMIT));
       } else {
         throw in.fail("unknown query tag " + tag);
       }
@@ -66,6 +70,39 @@ public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan {
     public byte[] encode() {
       return WireWriter.message(TAG, prefix.length() + 8).string(prefix).varLong(limit)
           .toByteArray();
+    }
+  }
+
+  /** One lease with its keys. Answered with a {@link LeaseQueryResult} of zero or one lease. */
+  record LeaseGet(long leaseId) implements KvQuery {
+
+    static final int TAG = 0x13;
+
+    public LeaseGet {
+      if (leaseId < 1) throw InvalidRequestException.badInput("lease id must be >= 1: " + leaseId);
+    }
+
+    @Override
+    public byte[] encode() {
+      return WireWriter.message(TAG, 12).varLong(leaseId).toByteArray();
+    }
+  }
+
+  /**
+   * Up to {@code limit} leases in id order, without their keys. Answered with a {@link
+   * LeaseQueryResult}.
+   */
+  record LeaseList(int limit) implements KvQuery {
+
+    static final int TAG = 0x14;
+
+    public LeaseList {
+      KvLimits.checkScanLimit(limit);
+    }
+
+    @Override
+    public byte[] encode() {
+      return WireWriter.message(TAG, 8).varLong(limit).toByteArray();
     }
   }
 }

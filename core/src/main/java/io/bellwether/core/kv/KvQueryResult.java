@@ -24,8 +24,9 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
       boolean found = in.bool();
       long version = in.varLong("version", 0, Long.MAX_VALUE);
       byte[] value = in.bytes("value", Integer.MAX_VALUE);
-      if (!found && (version != 0 || value.length != 0)) throw in.fail("absent key with data");
-      result = new GetResult(found, value, version);
+      long lease = in.varLong("lease", 0, Long.MAX_VALUE);
+      if (!found && (version != 0 || value.length != 0 || lease != 0)) throw in.fail("absent key with data");
+      result = new GetResult(found, value, version, lease);
     } else if (tag == ScanResult.TAG) {
       // Each entry takes at least 3 bytes, so the count is bounded before the list grows.
       int count = in.length("entry count", KvLimits.MAX_SCAN_LIMIT);
@@ -33,7 +34,8 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
       for (int i = 0; i < count; i++) {
         String key = in.string("key", KvLimits.MAX_KEY_BYTES);
         long version = in.varLong("version", 1, Long.MAX_VALUE);
-        entries.add(new KvEntry(key, version, in.bytes("value", Integer.MAX_VALUE)));
+        byte[] value = in.bytes("value", Integer.MAX_VALUE);
+        entries.add(new KvEntry(key, version, value, in.varLong("lease", 0, Long.MAX_VALUE)));
       }
       result = new ScanResult(entries, in.bool());
     } else {
@@ -44,16 +46,21 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
   }
 
   /**
-   * One key's value and version, or {@code found == false} with an empty value and version 0. The
-   * value array is owned by the result: callers must not change it.
+   * One key's value, version and lease (0: none), or {@code found == false} with an empty value and
+   * version 0. The value array is owned by the result: callers must not change it.
    */
-  record GetResult(boolean found, byte[] value, long version) implements KvQueryResult {
+  record GetResult(boolean found, byte[] value, long version, long lease) implements KvQueryResult {
 
     static final int TAG = 0x31;
-    private static final GetResult NOT_FOUND = new GetResult(false, new byte[0], 0);
+    private static final GetResult NOT_FOUND = new GetResult(false, new byte[0], 0, 0);
 
     public GetResult {
       Objects.requireNonNull(value, "value");
+    }
+
+    /** A key attached to no lease. */
+    public GetResult(boolean found, byte[] value, long version) {
+      this(found, value, version, 0);
     }
 
     public static GetResult notFound() {
@@ -62,8 +69,8 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
 
     @Override
     public byte[] encode() {
-      return WireWriter.message(TAG, value.length + 16).bool(found).varLong(version).bytes(value)
-          .toByteArray();
+      return WireWriter.message(TAG, value.length + 24).bool(found).varLong(version).bytes(value)
+          .varLong(lease).toByteArray();
     }
 
     @Override
@@ -71,6 +78,7 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
       return o instanceof GetResult r
           && r.found == found
           && r.version == version
+          && r.lease == lease
           && Arrays.equals(r.value, value);
     }
 
@@ -100,9 +108,9 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
     @Override
     public byte[] encode() {
       int sizeHint = 16;
-      for (KvEntry e : entries) sizeHint += e.key().length() + e.value().length + 8;
+      for (KvEntry e : entries) sizeHint += e.key().length() + e.value().length + 12;
       WireWriter out = WireWriter.message(TAG, sizeHint).varLong(entries.size());
-      for (KvEntry e : entries) out.string(e.key()).varLong(e.version()).bytes(e.value());
+      for (KvEntry e : entries) out.string(e.key()).varLong(e.version()).bytes(e.value()).varLong(e.lease());
       return out.bool(more).toByteArray();
     }
   }

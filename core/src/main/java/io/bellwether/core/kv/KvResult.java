@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param version on {@link Status#OK}: the command's index (a put's new version, or the index of a
  *     delete that removed the key), or 0 for a delete that found nothing; on {@link
  *     Status#VERSION_MISMATCH}: the key's current version (0 if absent); 0 for {@link Status#INVALID}
+ *     and {@link Status#LEASE_NOT_FOUND}
  * @param deleted for a delete: whether a key was removed; false otherwise
  * @param index the log index the command was applied at (0 until {@link #atIndex} sets it)
  */
@@ -27,7 +28,9 @@ public record KvResult(Status status, String key, long version, boolean deleted,
     /** Not applied: the key was not at the expected version. */
     VERSION_MISMATCH(2),
     /** Not applied: the committed command could not be decoded (e.g. a newer format). */
-    INVALID(3);
+    INVALID(3),
+    /** Not applied: the put named a lease that does not exist (it ended, or never was). */
+    LEASE_NOT_FOUND(4);
 
     private final int code;
 
@@ -71,6 +74,11 @@ public record KvResult(Status status, String key, long version, boolean deleted,
   /** A conditional write refused because {@code key} is at {@code currentVersion} (0 = absent). */
   public static KvResult mismatch(String key, long currentVersion) {
     return new KvResult(Status.VERSION_MISMATCH, key, currentVersion, false, 0);
+  }
+
+  /** A put refused because the lease it named does not exist. */
+  public static KvResult leaseNotFound(String key) {
+    return new KvResult(Status.LEASE_NOT_FOUND, key, 0, false, 0);
   }
 
   /** A committed command that could not be decoded. */

@@ -3,6 +3,11 @@ package io.bellwether.core.kv;
 import io.bellwether.core.spi.StateMachine;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The key-value store as a Raft {@link StateMachine}: versioned keys, compare-and-set writes, prefix
@@ -17,8 +22,17 @@ import java.security.NoSuchAlgorithmException;
  * it, so every replica forgets the same records at the same index. A leader whose clock runs far
  * ahead makes records expire early everywhere alike; it cannot make replicas diverge.
  *
+ * <p><b>Leases.</b> Keys may be attached to a lease ({@link LeaseCommand}); a lease's id is the index
+ * of the entry that granted it. It ends only by a log entry (a revoke, or an expiry the leader
+ * proposed), which deletes its keys: no replica ever decides on its own that a lease ran out.
+ *
+ * <p><b>Listeners.</b> {@link KvStateListener}s hear of every applied entry, the keys it changed and
+ * leases granted and ended, and of snapshots restored: the watch history and the leader's lease clocks
+ * follow the state this way without being part of it.
+ *
  * <p><b>Threading.</b> Not thread-safe: the node's runtime thread calls every method (see {@link
- * StateMachine}).
+ * StateMachine}), except {@link #addListener}, which may be called from any thread before the node
+ * starts.
  */
 public final class KvStateMachine implements StateMachine {
 
@@ -28,7 +42,10 @@ public final class KvStateMachine implements StateMachine {
   /** At most this many idempotency records are kept; the eldest go first. */
   public static final int DEFAULT_IDEMPOTENCY_MAX_RECORDS = 100_000;
 
-  private static final int SNAPSHOT_TAG = 0x41;
+  /** The snapshot layout from before leases; still restored. */
+  private static final int SNAPSHOT_TAG_V1 = 0x41;
+  /** Leases, and each key's lease. */
+  private static final int SNAPSHOT_TAG = 0x42;
 
   private final long idempotencyRetentionMillis;
   private final int idempotencyMaxRecords;
@@ -36,6 +53,7 @@ public final class KvStateMachine implements StateMachine {
   private KvStore store = new KvStore();
   private IdempotencyTable idempotency;
   private long logClockMillis;
+  private final List<KvStateListener> listeners = new CopyOnWriteArrayList<>();
 
   /** A state machine with the default idempotency retention and cap. */
   public KvStateMachine() {
@@ -59,35 +77,85 @@ public final class KvStateMachine implements StateMachine {
    *
    * @throws IllegalArgumentException if {@code index < 1} (a bug in the caller, not in the command)
    */
+  /** Adds a listener; it hears of entries applied from now on. */
+  public void addListener(KvStateListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   @Override
   public byte[] apply(long index, byte[] command) {
     if (index < 1) throw new IllegalArgumentException("index must be >= 1: " + index);
-    KvCommand cmd;
+    List<KvChange> changes = new ArrayList<>(1);
+    byte[] result = applyCommand(index, command, changes);
+    List<KvChange> view = changes.isEmpty() ? List.of() : Collections.unmodifiableList(changes);
+    for (KvStateListener l : listeners) l.applied(index, view);
+    return result;
+  }
+
+  private byte[] applyCommand(long index, byte[] command, List<KvChange> changes) {
+    boolean lease = LeaseCommand.isLeaseCommand(command);
+    long timestampMillis;
+    String idempotencyKey;
+    KvCommand kv = null;
+    LeaseCommand leaseCommand = null;
     try {
-      cmd = KvCommand.decode(command);
+      if (lease) {
+        leaseCommand = LeaseCommand.decode(command);
+        timestampMillis = leaseCommand.timestampMillis();
+        idempotencyKey = leaseCommand.idempotencyKey();
+      } else {
+        kv = KvCommand.decode(command);
+        timestampMillis = kv.timestampMillis();
+        idempotencyKey = kv.idempotencyKey();
+      }
     } catch (KvFormatException e) {
-      return KvResult.invalid().encode();
+      return lease
+          ? new LeaseResult(LeaseResult.Status.INVALID, 0, 0, 0, index).encode()
+          : KvResult.invalid().encode();
     }
     // Advance the clock and expire before the lookup, so a retry after the window is applied anew.
-    logClockMillis = Math.max(logClockMillis, cmd.timestampMillis());
+    logClockMillis = Math.max(logClockMillis, timestampMillis);
     idempotency.expire(logClockMillis);
-    String idempotencyKey = cmd.idempotencyKey();
     if (idempotencyKey != null) {
       byte[] original = idempotency.lookup(idempotencyKey);
       if (original != null) return original.clone();
     }
-    byte[] result = execute(index, cmd).atIndex(index).encode();
+    byte[] result = kv != null
+        ? execute(index, kv, changes).atIndex(index).encode()
+        : executeLease(index, leaseCommand, changes).encode();
     if (idempotencyKey != null) idempotency.remember(idempotencyKey, logClockMillis, result.clone());
     return result;
   }
 
-  private KvResult execute(long index, KvCommand cmd) {
-    if (cmd instanceof KvCommand.Put put) return store.put(index, put);
-    return store.delete(index, (KvCommand.Delete) cmd);
+  private KvResult execute(long index, KvCommand cmd, List<KvChange> changes) {
+    if (cmd instanceof KvCommand.Put put) return store.put(index, put, changes);
+    return store.delete(index, (KvCommand.Delete) cmd, changes);
+  }
+
+  private LeaseResult executeLease(long index, LeaseCommand cmd, List<KvChange> changes) {
+    if (cmd instanceof LeaseCommand.Grant grant) {
+      store.grantLease(index, grant.ttlSeconds());
+      for (KvStateListener l : listeners) l.leaseGranted(index, grant.ttlSeconds());
+      return new LeaseResult(LeaseResult.Status.OK, index, grant.ttlSeconds(), 0, index);
+    }
+    long id;
+    KvChange.Cause cause;
+    if (cmd instanceof LeaseCommand.Revoke revoke) {
+      id = revoke.leaseId();
+      cause = KvChange.Cause.LEASE_REVOKED;
+    } else {
+      id = ((LeaseCommand.Expire) cmd).leaseId();
+      cause = KvChange.Cause.LEASE_EXPIRED;
+    }
+    int deleted = store.endLease(id, cause, changes);
+    if (deleted < 0) return new LeaseResult(LeaseResult.Status.NOT_FOUND, id, 0, 0, index);
+    for (KvStateListener l : listeners) l.leaseEnded(id);
+    return new LeaseResult(LeaseResult.Status.OK, id, 0, deleted, index);
   }
 
   /**
-   * Answers a {@link KvQuery} with its encoded {@link KvQueryResult}. Changes nothing.
+   * Answers a {@link KvQuery} with its encoded {@link KvQueryResult} (or {@link LeaseQueryResult} for
+   * the lease queries). Changes nothing.
    *
    * @throws KvFormatException (an {@link IllegalArgumentException}) if the query does not decode
    */
@@ -95,12 +163,13 @@ public final class KvStateMachine implements StateMachine {
   public byte[] query(byte[] query) {
     KvQuery q = KvQuery.decode(query);
     if (q instanceof KvQuery.Get get) return store.get(get.key()).encode();
-    return store.scan((KvQuery.Scan) q).encode();
+    if (q instanceof KvQuery.Scan scan) return store.scan(scan).encode();
+    return LeaseQueries.answer(store.leases(), q).encode();
   }
 
   /**
-   * The whole state: the log clock, every key with its version and value in key order, and the
-   * idempotency records eldest first. Equal states give equal bytes.
+   * The whole state: the log clock, the leases, every key with its version, value and lease in key
+   * order, and the idempotency records eldest first. Equal states give equal bytes.
    */
   @Override
   public byte[] snapshot() {
@@ -119,9 +188,10 @@ public final class KvStateMachine implements StateMachine {
   @Override
   public void restore(long index, byte[] snapshot) {
     WireReader in = new WireReader(snapshot, "snapshot");
-    if (in.header() != SNAPSHOT_TAG) throw in.fail("not a key-value snapshot");
+    int tag = in.header();
+    if (tag != SNAPSHOT_TAG && tag != SNAPSHOT_TAG_V1) throw in.fail("not a key-value snapshot");
     long clock = in.varLong("logClockMillis", 0, Long.MAX_VALUE);
-    KvStore restoredStore = KvStore.decode(in);
+    KvStore restoredStore = KvStore.decode(in, tag == SNAPSHOT_TAG);
     IdempotencyTable restoredTable =
         new IdempotencyTable(idempotencyRetentionMillis, idempotencyMaxRecords);
     restoredTable.decode(in, clock);
@@ -129,6 +199,7 @@ public final class KvStateMachine implements StateMachine {
     store = restoredStore;
     idempotency = restoredTable;
     logClockMillis = clock;
+    for (KvStateListener l : listeners) l.restored(index, store.leases().ttls());
   }
 
   /**
@@ -146,6 +217,11 @@ public final class KvStateMachine implements StateMachine {
   /** The number of keys. */
   public int size() {
     return store.size();
+  }
+
+  /** The number of leases. */
+  public int leaseCount() {
+    return store.leases().size();
   }
 
   /** The number of idempotency records currently remembered. */

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The keys, values and versions, sorted by {@link KeyOrder} so a prefix scan reads only its range.
- * Applies puts and deletes with their compare-and-set check; knows nothing of idempotency or clocks.
+ * The keys, values and versions, sorted by {@link KeyOrder} so a prefix scan reads only its range,
+ * and the leases keys are attached to. Applies puts, deletes and the end of leases with their
+ * compare-and-set and lease checks, and reports every key it changes to the {@code changes} list it is
+ * given; knows nothing of idempotency or clocks.
  */
 final class KvStore {
 
@@ -20,18 +22,23 @@ final class KvStore {
   static final long SCAN_MAX_RESULT_BYTES = 8L << 20;
 
   private final TreeMap<String, Versioned> entries = new TreeMap<>(KeyOrder.INSTANCE);
+  private LeaseTable leases = new LeaseTable();
 
-  KvResult put(long index, KvCommand.Put put) {
+  KvResult put(long index, KvCommand.Put put, List<KvChange> changes) {
     Versioned current = entries.get(put.key());
     long currentVersion = current == null ? 0 : current.version();
     if (!matches(put.expectedVersion(), currentVersion)) {
       return KvResult.mismatch(put.key(), currentVersion);
     }
-    entries.put(put.key(), new Versioned(put.value(), index));
+    if (put.lease() != 0 && !leases.contains(put.lease())) return KvResult.leaseNotFound(put.key());
+    if (current != null && current.lease() != 0) leases.detach(current.lease(), put.key());
+    if (put.lease() != 0) leases.attach(put.lease(), put.key());
+    entries.put(put.key(), new Versioned(put.value(), index, put.lease()));
+    changes.add(KvChange.put(put.key(), put.value(), index, put.lease()));
     return KvResult.written(put.key(), index);
   }
 
-  KvResult delete(long index, KvCommand.Delete delete) {
+  KvResult delete(long index, KvCommand.Delete delete, List<KvChange> changes) {
     Versioned current = entries.get(delete.key());
     long currentVersion = current == null ? 0 : current.version();
     if (!matches(delete.expectedVersion(), currentVersion)) {
@@ -39,12 +46,38 @@ final class KvStore {
     }
     if (current == null) return KvResult.nothingRemoved(delete.key());
     entries.remove(delete.key());
+    if (current.lease() != 0) leases.detach(current.lease(), delete.key());
+    changes.add(KvChange.delete(delete.key(), current.version(), current.lease(), KvChange.Cause.WRITE));
     return KvResult.removed(delete.key(), index);
+  }
+
+  /** Grants lease {@code id} (the granting entry's index). */
+  void grantLease(long id, long ttlSeconds) {
+    leases.grant(id, ttlSeconds);
+  }
+
+  /**
+   * Ends lease {@code id}: deletes every key attached to it, in key order, reporting each.
+   *
+   * @return how many keys were deleted, or -1 if there is no such lease
+   */
+  int endLease(long id, KvChange.Cause cause, List<KvChange> changes) {
+    LeaseTable.Lease lease = leases.remove(id);
+    if (lease == null) return -1;
+    for (String key : lease.keys()) {
+      Versioned v = entries.remove(key);
+      changes.add(KvChange.delete(key, v.version(), id, cause));
+    }
+    return lease.keys().size();
+  }
+
+  LeaseTable leases() {
+    return leases;
   }
 
   GetResult get(String key) {
     Versioned v = entries.get(key);
-    return v == null ? GetResult.notFound() : new GetResult(true, v.value(), v.version());
+    return v == null ? GetResult.notFound() : new GetResult(true, v.value(), v.version(), v.lease());
   }
 
   /** Reads from the first key at or after the prefix while keys still start with it. */
@@ -58,7 +91,7 @@ final class KvStore {
           page.size() == scan.limit()
               || (!page.isEmpty() && resultBytes + entryBytes > SCAN_MAX_RESULT_BYTES);
       if (full) return new ScanResult(page, true);
-      page.add(new KvEntry(e.getKey(), e.getValue().version(), e.getValue().value()));
+      page.add(new KvEntry(e.getKey(), e.getValue().version(), e.getValue().value(), e.getValue().lease()));
       resultBytes += entryBytes;
     }
     return new ScanResult(page, false);
@@ -68,17 +101,26 @@ final class KvStore {
     return entries.size();
   }
 
-  /** Writes every entry in key order: equal stores encode to equal bytes. */
+  /**
+   * Writes the leases, then every entry in key order with its lease: equal stores encode to equal
+   * bytes.
+   */
   void encode(WireWriter out) {
+    leases.encode(out);
     out.varLong(entries.size());
     for (Map.Entry<String, Versioned> e : entries.entrySet()) {
-      out.string(e.getKey()).varLong(e.getValue().version()).bytes(e.getValue().value());
+      out.string(e.getKey()).varLong(e.getValue().version()).bytes(e.getValue().value())
+          .varLong(e.getValue().lease());
     }
   }
 
-  /** Reads what {@link #encode} wrote, rejecting keys out of order or repeated. */
-  static KvStore decode(WireReader in) {
+  /**
+   * Reads what {@link #encode} wrote ({@code withLeases}), or the layout from before leases existed,
+   * rejecting keys out of order or repeated and keys attached to a lease that does not exist.
+   */
+  static KvStore decode(WireReader in, boolean withLeases) {
     KvStore store = new KvStore();
+    if (withLeases) store.leases = LeaseTable.decode(in);
     // An entry takes at least 3 bytes, so a count beyond the bytes left is rejected at once.
     int count = in.length("entry count", Integer.MAX_VALUE);
     String previous = null;
@@ -89,7 +131,13 @@ final class KvStore {
         throw in.fail("key out of order: " + key);
       }
       long version = in.varLong("version", 1, Long.MAX_VALUE);
-      store.entries.put(key, new Versioned(in.bytes("value", Integer.MAX_VALUE), version));
+      byte[] value = in.bytes("value", Integer.MAX_VALUE);
+      long lease = withLeases ? in.varLong("lease", 0, Long.MAX_VALUE) : 0;
+      if (lease != 0) {
+        if (!store.leases.contains(lease)) throw in.fail("key " + key + " attached to unknown lease " + lease);
+        store.leases.attach(lease, key);
+      }
+      store.entries.put(key, new Versioned(value, version, lease));
       previous = key;
     }
     return store;

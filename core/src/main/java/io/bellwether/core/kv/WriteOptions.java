@@ -7,10 +7,15 @@ package io.bellwether.core.kv;
  *     exist", n for "key must be at version n" (compare-and-set)
  * @param idempotencyKey a client-chosen key that makes retries of this write apply at most once and
  *     answer with the original result; null for none
+ * @param lease for a put: the lease to attach the key to (0: none, which detaches it from any lease)
  */
-public record WriteOptions(long expectedVersion, String idempotencyKey) {
+public record WriteOptions(long expectedVersion, String idempotencyKey, long lease) {
 
-  public static final WriteOptions NONE = new WriteOptions(KvCommand.ANY, null);
+  public static final WriteOptions NONE = new WriteOptions(KvCommand.ANY, null, 0);
+
+  public WriteOptions(long expectedVersion, String idempotencyKey) {
+    this(expectedVersion, idempotencyKey, 0);
+  }
 
   public static WriteOptions ifVersion(long version) {
     return new WriteOptions(version, null);
@@ -21,6 +26,10 @@ public record WriteOptions(long expectedVersion, String idempotencyKey) {
   }
 
   public WriteOptions withIdempotencyKey(String key) {
-    return new WriteOptions(expectedVersion, key);
+    return new WriteOptions(expectedVersion, key, lease);
+  }
+
+  public WriteOptions withLease(long leaseId) {
+    return new WriteOptions(expectedVersion, idempotencyKey, leaseId);
   }
 }

@@ -99,7 +99,7 @@ class KvDeterminismTest {
     List<KvResult> results = new ArrayList<>();
     applyAll(newMachine(), 1, COMMANDS).forEach(r -> results.add(KvResult.decode(r)));
     assertThat(results).extracting(KvResult::status).as(reproduce())
-        .contains(KvResult.Status.values());
+        .contains(KvResult.Status.OK, KvResult.Status.VERSION_MISMATCH, KvResult.Status.INVALID);
     assertThat(results).as(reproduce()).anyMatch(KvResult::deleted);
   }
 

@@ -1,0 +1,153 @@
+package io.bellwether.core.kv;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The leader's clock for every lease: when each one runs out. This is soft state, kept on every node
+ * but acted on only by a leader: the replicated state knows which leases exist and their time to live
+ * (a {@link KvStateListener} keeps this table in step with it), and only the leader decides, by its own
+ * monotonic clock, that a lease ran out; that decision reaches every replica as a {@link
+ * LeaseCommand.Expire} entry.
+ *
+ * <p><b>The guarantee.</b> A leader that starts leading in a term first gives every lease a full time
+ * to live from that moment ({@link #lead}), as etcd's lessor does on promotion. A keepalive is
+ * answered only after a linearizable read of the lease confirmed this node's leadership after the
+ * keepalive arrived (see {@link KvLeases#keepAlive}); any later leader was elected after that
+ * confirmation, so its own fresh time to live starts later still. Hence a lease never expires sooner
+ * than its TTL after the moment its last successful keepalive (or its grant) reached the leader, on
+ * any leader, across any number of failovers, as long as the nodes' clocks run at the same rate.
+ * A keepalive that arrives after the lease's deadline passed is refused, even if the expiry is not
+ * applied yet, so no client is told "kept alive" about a lease on its way out.
+ *
+ * <p><b>Threading.</b> Thread-safe: the node thread reports the state's changes, request threads
+ * keep leases alive, and the expiry loop asks what is due; all under this object's lock, which is
+ * never held while calling out.
+ */
+public final class LeaseKeeper implements KvStateListener {
+
+  /** The outcome of a keepalive. */
+  public enum KeepAlive {
+    /** The lease lives a full TTL from now. */
+    RENEWED,
+    /** The lease does not exist, or its deadline passed and its expiry is on its way. */
+    NOT_FOUND
+  }
+
+  private static final class Clock {
+    final long ttlNanos;
+    long deadlineNanos;
+    /** When an expiry proposed for it may be proposed again, or Long.MIN_VALUE if none is out. */
+    long retryAtNanos = Long.MIN_VALUE;
+
+    Clock(long ttlNanos, long deadlineNanos) {
+      this.ttlNanos = ttlNanos;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  private final LongSupplier nanoTime;
+  private final long retryNanos;
+  private final Map<Long, Clock> clocks = new HashMap<>();
+  /** The term in which this node last started leading (deadlines reset), or -1 while not leading. */
+  private long leadingTerm = -1;
+
+  /**
+   * @param nanoTime a monotonic clock ({@code System::nanoTime} outside simulations)
+   * @param retryNanos how long an expiry proposal may stay unapplied before it is proposed again
+   */
+  public LeaseKeeper(LongSupplier nanoTime, long retryNanos) {
+    this.nanoTime = nanoTime;
+    this.retryNanos = retryNanos;
+  }
+
+  @Override
+  public synchronized void leaseGranted(long id, long ttlSeconds) {
+    long ttl = ttlSeconds * 1_000_000_000L;
+    clocks.put(id, new Clock(ttl, nanoTime.getAsLong() + ttl));
+  }
+
+  @Override
+  public synchronized void leaseEnded(long id) {
+    clocks.remove(id);
+  }
+
+  @Override
+  public synchronized void restored(long index, Map<Long, Long> leases) {
+    clocks.clear();
+    long now = nanoTime.getAsLong();
+    leases.forEach((id, ttlSeconds) -> {
+      long ttl = ttlSeconds * 1_000_000_000L;
+      clocks.put(id, new Clock(ttl, now + ttl));
+    });
+  }
+
+  /**
+   * This node leads in {@code term}. The first call in a term gives every lease a full TTL from now;
+   * later calls in the same term change nothing.
+   */
+  public synchronized void lead(long term) {
+    if (term == leadingTerm) return;
+    leadingTerm = term;
+    long now = nanoTime.getAsLong();
+    for (Clock c : clocks.values()) {
+      c.deadlineNanos = now + c.ttlNanos;
+      c.retryAtNanos = Long.MIN_VALUE;
+    }
+  }
+
+  /** This node does not lead (any more): the next {@link #lead} resets every deadline. */
+  public synchronized void follow() {
+    leadingTerm = -1;
+  }
+
+  /**
+   * Restarts lease {@code id}'s TTL, as the leader of {@code term}. Call only after a linearizable
+   * read found the lease (see the class comment).
+   */
+  public synchronized KeepAlive keepAlive(long id, long term) {
+    lead(term);
+    Clock c = clocks.get(id);
+    long now = nanoTime.getAsLong();
+    if (c == null || c.retryAtNanos != Long.MIN_VALUE || now - c.deadlineNanos >= 0) return KeepAlive.NOT_FOUND;
+    c.deadlineNanos = now + c.ttlNanos;
+    return KeepAlive.RENEWED;
+  }
+
+  /** How long lease {@code id} has left by this leader's clock (0 once due), or empty if unknown. */
+  public synchronized OptionalLong remainingNanos(long id, long term) {
+    lead(term);
+    Clock c = clocks.get(id);
+    if (c == null) return OptionalLong.empty();
+    return OptionalLong.of(Math.max(0, c.deadlineNanos - nanoTime.getAsLong()));
+  }
+
+  /**
+   * The leases whose deadline passed, as the leader of {@code term}, to be expired through the log.
+   * Each is handed out once, then again every {@code retryNanos} while it still exists (its expiry may
+   * have been lost with a leader change, or timed out): applying an expiry twice is harmless.
+   */
+  public synchronized List<Long> due(long term) {
+    lead(term);
+    long now = nanoTime.getAsLong();
+    List<Long> due = new ArrayList<>();
+    for (Map.Entry<Long, Clock> e : clocks.entrySet()) {
+      Clock c = e.getValue();
+      if (now - c.deadlineNanos < 0) continue;
+      if (c.retryAtNanos != Long.MIN_VALUE && now - c.retryAtNanos < 0) continue;
+      c.retryAtNanos = now + retryNanos;
+      due.add(e.getKey());
+    }
+    due.sort(null);
+    return due;
+  }
+
+  /** How many leases this node knows of. */
+  public synchronized int size() {
+    return clocks.size();
+  }
+}
