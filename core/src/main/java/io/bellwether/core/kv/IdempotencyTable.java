@@ -80,7 +80,9 @@ final class IdempotencyTable {
       String key = in.string("idempotency key", KvLimits.MAX_IDEMPOTENCY_KEY_BYTES);
       long at = in.varLong("recordedAtMillis", previousMillis, logClockMillis);
       byte[] result = in.bytes("result", Integer.MAX_VALUE);
-      KvResult.decode(result);
+      // A remembered result is a key's or a lease's: both must decode, or the snapshot is bad.
+      if (LeaseResult.isLeaseResult(result)) LeaseResult.decode(result);
+      else KvResult.decode(result);
       if (key.isEmpty() || records.put(key, new Entry(at, result)) != null) {
         throw in.fail("bad or repeated idempotency key '" + key + "'");
       }

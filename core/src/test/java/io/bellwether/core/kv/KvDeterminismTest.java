@@ -40,6 +40,7 @@ class KvDeterminismTest {
   static List<byte[]> randomLog(Random random, int count) {
     List<byte[]> commands = new ArrayList<>(count);
     long clockMillis = 1_000;
+    List<Long> grants = new ArrayList<>();
     for (int index = 1; index <= count; index++) {
       int roll = random.nextInt(100);
       clockMillis += random.nextInt(100) < 2 ? RETENTION_MILLIS : random.nextInt(50);
@@ -59,9 +60,26 @@ class KvDeterminismTest {
       String idempotencyKey = random.nextInt(3) == 0 ? "req-" + random.nextInt(60) : null;
       byte[] value = new byte[random.nextInt(24)];
       random.nextBytes(value);
-      KvCommand command = roll < 70
-          ? new KvCommand.Put(key, value, expected, idempotencyKey, stampMillis)
-          : new KvCommand.Delete(key, expected, idempotencyKey, stampMillis);
+      // Lease ids are the granting entries' indexes: recent indexes hit a grant now and then.
+      long lease = !grants.isEmpty() && random.nextInt(4) > 0
+          ? grants.get(grants.size() - 1 - random.nextInt(Math.min(5, grants.size())))
+          : Math.max(1, index - 1 - random.nextInt(40));
+      if (roll < 8) {
+        grants.add((long) index);
+        commands.add(new LeaseCommand.Grant(1 + random.nextInt(30), idempotencyKey, stampMillis).encode());
+        continue;
+      } else if (roll < 11) {
+        commands.add(new LeaseCommand.Revoke(lease, idempotencyKey, stampMillis).encode());
+        continue;
+      } else if (roll < 14) {
+        commands.add(new LeaseCommand.Expire(lease, stampMillis).encode());
+        continue;
+      }
+      KvCommand command = roll < 40
+          ? new KvCommand.Put(key, value, expected, idempotencyKey, stampMillis, lease)
+          : roll < 70
+              ? new KvCommand.Put(key, value, expected, idempotencyKey, stampMillis)
+              : new KvCommand.Delete(key, expected, idempotencyKey, stampMillis);
       commands.add(command.encode());
     }
     return commands;
@@ -97,9 +115,16 @@ class KvDeterminismTest {
   void theLogExercisesEveryOutcome() {
     // Guards the generator: a log that never conflicts or retries would prove little.
     List<KvResult> results = new ArrayList<>();
-    applyAll(newMachine(), 1, COMMANDS).forEach(r -> results.add(KvResult.decode(r)));
+    List<LeaseResult> leaseResults = new ArrayList<>();
+    applyAll(newMachine(), 1, COMMANDS).forEach(r -> {
+      if (LeaseResult.isLeaseResult(r)) leaseResults.add(LeaseResult.decode(r));
+      else results.add(KvResult.decode(r));
+    });
     assertThat(results).extracting(KvResult::status).as(reproduce())
-        .contains(KvResult.Status.OK, KvResult.Status.VERSION_MISMATCH, KvResult.Status.INVALID);
+        .contains(KvResult.Status.values());
+    assertThat(leaseResults).extracting(LeaseResult::status).as(reproduce())
+        .contains(LeaseResult.Status.OK, LeaseResult.Status.NOT_FOUND);
+    assertThat(leaseResults).as(reproduce()).anyMatch(r -> r.keysDeleted() > 0);
     assertThat(results).as(reproduce()).anyMatch(KvResult::deleted);
   }
 
