@@ -29,6 +29,8 @@ import io.bellwether.node.membership.Promoter;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.bellwether.node.metrics.LeaderTransferMetrics.Outcome;
 import io.bellwether.node.metrics.NodeMetrics;
+import io.bellwether.node.metrics.CoordinationMetrics;
+import io.bellwether.core.kv.KvLeases;
 import io.bellwether.node.metrics.RaftEventMetrics;
 import io.bellwether.node.metrics.TransportMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -70,6 +72,9 @@ public final class BellwetherNode implements AutoCloseable {
 
   /** How often the membership autopilot looks at discovery: well under its failure detection. */
   private static final long AUTOPILOT_INTERVAL_MS = 1_000;
+
+  /** How often the leader looks for leases that ran out: expiry is late by at most this much. */
+  private static final long LEASE_CHECK_INTERVAL_MS = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(BellwetherNode.class);
 
@@ -151,7 +156,8 @@ public final class BellwetherNode implements AutoCloseable {
       Transport transport = transportProvider.create(context, discovery);
       AutoCloseable closeTransport = transport::close;
       opened.push(closeTransport);
-      RaftNode node = NodeAssembly.raftNode(config, store, transport,
+      NodeAssembly.KvState kvState = NodeAssembly.kvState(config);
+      RaftNode node = NodeAssembly.raftNode(config, kvState.machine(), store, transport,
           new ObserverFanOut(new RaftEventMetrics(registry), discovery.follower()), httpEndpoint);
       // From here the node owns the transport and the store and closes them itself.
       opened.remove(closeStore);
@@ -168,6 +174,10 @@ public final class BellwetherNode implements AutoCloseable {
       LeaderTransferMetrics transfers = new LeaderTransferMetrics(registry);
       TransportMetrics.register(transport, registry);
       long timer = vertx.setPeriodic(100, id -> metrics.sample());
+      KvLeases leases = new KvLeases(node, kvState.keeper(), Clock.systemUTC());
+      // Cancelled with Vert.x; after the node stops, a proposal just fails.
+      vertx.setPeriodic(LEASE_CHECK_INTERVAL_MS, id -> leases.expireDue());
+      CoordinationMetrics.register(kvState.history(), kvState.keeper(), registry);
       if (config.membership().autopilot() != null) {
         // The configured discovery, not the one the log fills in: only what discovery itself sees
         // may add a member, or keep one from being removed.
@@ -176,7 +186,7 @@ public final class BellwetherNode implements AutoCloseable {
         LOG.info("node {}: membership autopilot on ({})", config.nodeId(), config.membership().autopilot());
       }
       http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers,
-          identity));
+          identity, kvState.history(), leases, config.watch().heartbeat()));
       // HTTP serves meanwhile: GET /v1/cluster shows a node waiting to join.
       Membership joined = joiner != null ? joiner.join() : null;
       LOG.info("node {} of cluster {} ({}) serving {}://{} (peer {}; transport={} storage={} discovery={}; tokens {})",

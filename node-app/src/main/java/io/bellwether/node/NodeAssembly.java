@@ -1,5 +1,8 @@
 package io.bellwether.node;
 
+import io.bellwether.core.kv.LeaseKeeper;
+import io.bellwether.core.watch.ChangeHistory;
+import io.bellwether.node.config.WatchConfig;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.runtime.NodeObserver;
 import io.bellwether.core.runtime.RaftNode;
@@ -12,7 +15,25 @@ import io.bellwether.node.membership.Bootstrap;
 /** The Raft node a {@link BellwetherNode} runs, built from its configuration: one place for every setting it takes. */
 final class NodeAssembly {
 
+  /** How long an expiry proposal may stay unapplied before the leader proposes it again. */
+  static final long LEASE_EXPIRY_RETRY_NANOS = 2_000_000_000L;
+
   private NodeAssembly() {}
+
+  /**
+   * The key-value state machine with what follows its state: the watch history and the lease clocks.
+   */
+  record KvState(KvStateMachine machine, ChangeHistory history, LeaseKeeper keeper) {}
+
+  static KvState kvState(NodeConfig config) {
+    KvStateMachine machine = new KvStateMachine();
+    WatchConfig watch = config.watch();
+    ChangeHistory history = new ChangeHistory(watch.historyChanges(), watch.historyBytes(), watch.maxStalledLag());
+    LeaseKeeper keeper = new LeaseKeeper(System::nanoTime, LEASE_EXPIRY_RETRY_NANOS);
+    machine.addListener(history);
+    machine.addListener(keeper);
+    return new KvState(machine, history, keeper);
+  }
 
   /**
    * An unstarted node over {@code store} and {@code transport}, which it owns from here on: either
@@ -21,13 +42,14 @@ final class NodeAssembly {
    *
    * @param http where this node's HTTP API really listens, for the bootstrap configuration
    */
-  static RaftNode raftNode(NodeConfig config, LogStore store, Transport transport, NodeObserver observer, Endpoint http) {
+  static RaftNode raftNode(NodeConfig config, KvStateMachine stateMachine, LogStore store, Transport transport,
+      NodeObserver observer, Endpoint http) {
     RaftNode.Builder builder = RaftNode.builder()
         .nodeId(config.nodeId())
         .raftConfig(config.raftConfig())
         .store(store)
         .transport(transport)
-        .stateMachine(new KvStateMachine())
+        .stateMachine(stateMachine)
         .tick(config.tick())
         .requestTimeout(config.requestTimeout())
         .inboxCapacity(config.inboxCapacity())

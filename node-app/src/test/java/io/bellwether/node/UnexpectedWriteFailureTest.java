@@ -8,6 +8,9 @@ import io.bellwether.core.inmem.InMemoryLogStore;
 import io.bellwether.core.inmem.InMemoryNetwork;
 import io.bellwether.core.discovery.StaticDiscovery;
 import io.bellwether.core.kv.KvClient;
+import io.bellwether.core.kv.KvLeases;
+import io.bellwether.core.kv.LeaseKeeper;
+import io.bellwether.core.watch.ChangeHistory;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.runtime.RaftNode;
 import io.bellwether.core.spi.Endpoint;
@@ -83,7 +86,9 @@ class UnexpectedWriteFailureTest {
         .transport(new InMemoryNetwork().transport("n1")).stateMachine(new UnreadableResults())
         .tick(Duration.ofMillis(10)).build().start();
     http.attach(new NodeServices(node, new KvClient(node), new StaticDiscovery(Map.of()), true, Duration.ofSeconds(3),
-        new LeaderTransferMetrics(registry), new ClusterIdentity("unexpected", "unexpected-0")));
+        new LeaderTransferMetrics(registry), new ClusterIdentity("unexpected", "unexpected-0"),
+        new ChangeHistory(100, 1 << 20, 50), new KvLeases(node, new LeaseKeeper(System::nanoTime, 1_000_000_000L),
+            java.time.Clock.systemUTC()), Duration.ofSeconds(5)));
     await().atMost(Duration.ofSeconds(10)).until(() -> node.status().role() == Role.LEADER);
   }
 

@@ -88,6 +88,11 @@ public final class KvLeases implements AutoCloseable {
         : keeper.keepAlive(id, leadingTerm()));
   }
 
+  /** Lease {@code id}'s time to live in seconds as this node knows it, or 0 if it knows no such lease. */
+  public long ttlSeconds(long id) {
+    return keeper.ttlSeconds(id);
+  }
+
   /** Lease {@code id} with its keys and time left (null if there is none); leader only. */
   public CompletableFuture<Info> info(long id) {
     return confirmedLease(id).thenApply(lease -> {

@@ -146,6 +146,12 @@ public final class LeaseKeeper implements KvStateListener {
     return due;
   }
 
+  /** Lease {@code id}'s time to live in seconds, or 0 if unknown. */
+  public synchronized long ttlSeconds(long id) {
+    Clock c = clocks.get(id);
+    return c == null ? 0 : c.ttlNanos / 1_000_000_000L;
+  }
+
   /** How many leases this node knows of. */
   public synchronized int size() {
     return clocks.size();

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param settings every setting, with the derived ones filled in, handed to the modules ({@code voters}
  *     holds the founders' list, also for a node that waits for discovery to add it)
  * @param security the HTTP API's HTTPS, tokens and roles, and what this node presents to others
+ * @param watch the watch history's bounds and watch streams' heartbeat
  */
 public record NodeConfig(
     String nodeId,
@@ -56,7 +57,8 @@ public record NodeConfig(
     boolean shutdownTransferLeadership,
     MembershipConfig membership,
     Settings settings,
-    SecurityConfig security) {
+    SecurityConfig security,
+    WatchConfig watch) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
@@ -134,7 +136,7 @@ public record NodeConfig(
         .with(VOTERS, String.join(",", new TreeSet<>(listed)));
     return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
         discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
-        snapshots, forwardWrites, grace, transferOnStop, membership, effective, security);
+        snapshots, forwardWrites, grace, transferOnStop, membership, effective, security, WatchConfig.from(s));
   }
 
   /**

@@ -15,6 +15,7 @@ public final class Headers {
   public static final String IF_MATCH = "If-Match";
   public static final String IF_NONE_MATCH = "If-None-Match";
   public static final String ETAG = "ETag";
+  public static final String LEASE = "X-Bellwether-Lease";
 
   private Headers() {}
 }

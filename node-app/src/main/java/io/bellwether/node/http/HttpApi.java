@@ -43,6 +43,8 @@ public final class HttpApi implements AutoCloseable {
   private final KvRoutes kv;
   private final LeaderRoutes leader;
   private final MemberRoutes members;
+  private final LeaseRoutes leases;
+  private final WatchRoutes watches = new WatchRoutes();
   private final Router router;
   private final HttpTls tls;
   private final Gate gate;
@@ -69,6 +71,7 @@ public final class HttpApi implements AutoCloseable {
     this.kv = new KvRoutes(forwarder, registry);
     this.leader = new LeaderRoutes(forwarder);
     this.members = new MemberRoutes(forwarder);
+    this.leases = new LeaseRoutes(forwarder);
     this.router = buildRouter(maxValueBytes);
   }
 
@@ -81,6 +84,13 @@ public final class HttpApi implements AutoCloseable {
     route(r.get("/v1/kv"), "kv_scan", kv::scan, null);
     route(r.get("/v1/kv/*"), "kv_get", kv::get, null);
     route(r.get("/v1/cluster"), "cluster", ClusterRoutes::cluster, null);
+    route(r.get("/v1/watch"), "watch", watches::watch, null);
+    route(r.post("/v1/leases"), "lease_grant", leases::grant,
+        BodyHandler.create(false).setBodyLimit(LeaseRoutes.MAX_BODY_BYTES));
+    route(r.get("/v1/leases"), "lease_list", leases::list, null);
+    route(r.post("/v1/leases/:id/keepalive"), "lease_keepalive", leases::keepAlive, null);
+    route(r.get("/v1/leases/:id"), "lease_get", leases::get, null);
+    route(r.delete("/v1/leases/:id"), "lease_revoke", leases::revoke, null);
     route(r.post("/v1/leader/transfer"), "leader_transfer", leader::transfer,
         BodyHandler.create(false).setBodyLimit(LeaderRoutes.MAX_BODY_BYTES));
     route(r.post("/v1/members"), "member_add", members::add,
@@ -112,6 +122,9 @@ public final class HttpApi implements AutoCloseable {
   private static String tooLarge(String route, int maxValueBytes) {
     if ("leader_transfer".equals(route)) {
       return "request body is over the limit of " + LeaderRoutes.MAX_BODY_BYTES + " bytes for this route";
+    }
+    if ("lease_grant".equals(route)) {
+      return "request body is over the limit of " + LeaseRoutes.MAX_BODY_BYTES + " bytes for this route";
     }
     if ("member_add".equals(route) || "member_promote".equals(route)) {
       return "request body is over the limit of " + MemberRequests.MAX_BODY_BYTES + " bytes for this route";
@@ -216,6 +229,8 @@ public final class HttpApi implements AutoCloseable {
    */
   public void shutdown(Duration grace) {
     if (server == null) return;
+    // Watch streams never finish on their own: tell them to go elsewhere, then wait for the rest.
+    vertx.runOnContext(v -> watches.shutdown());
     try {
       server.shutdown(grace).toCompletionStage().toCompletableFuture()
           .get(grace.toMillis() + 1_000, TimeUnit.MILLISECONDS);

@@ -3,6 +3,7 @@ package io.bellwether.node.http;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.kv.KvEntry;
 import io.bellwether.core.kv.KvRead;
+import io.bellwether.core.kv.KvResult;
 import io.bellwether.core.kv.KvScan;
 import io.bellwether.core.kv.KvWrite;
 import io.bellwether.core.kv.WriteOptions;
@@ -33,7 +34,8 @@ final class KvRoutes {
 
   void put(RoutingContext ctx, NodeServices node) {
     String key = Requests.key(ctx.request().path());
-    WriteOptions options = Requests.writeOptions(ctx.request().headers());
+    WriteOptions options = Requests.writeOptions(ctx.request().headers())
+        .withLease(Requests.lease(ctx.request().params()));
     Buffer body = ctx.body().buffer();
     byte[] value = body == null ? new byte[0] : body.getBytes();
     write(ctx, node, "put", () -> node.kv().put(key, value, options));
@@ -59,6 +61,7 @@ final class KvRoutes {
         Replies.json(ctx, 404, new JsonObject().put("error", "NOT_FOUND").put("message", "no key '" + key + "'"));
         return;
       }
+      if (read.lease() != 0) ctx.response().putHeader(Headers.LEASE, Long.toString(read.lease()));
       ctx.response()
           .putHeader(Headers.ETAG, "\"" + read.version() + "\"")
           .putHeader("Content-Type", "application/octet-stream")
@@ -86,10 +89,12 @@ final class KvRoutes {
     JsonArray entries = new JsonArray();
     Base64.Encoder base64 = Base64.getEncoder();
     for (KvEntry e : scan.entries()) {
-      entries.add(new JsonObject()
+      JsonObject entry = new JsonObject()
           .put("key", e.key())
           .put("version", e.version())
-          .put("value", base64.encodeToString(e.value())));
+          .put("value", base64.encodeToString(e.value()));
+      if (e.lease() != 0) entry.put("lease", e.lease());
+      entries.add(entry);
     }
     return new JsonObject()
         .put("entries", entries)
@@ -136,6 +141,11 @@ final class KvRoutes {
     ctx.response()
         .putHeader(Headers.NODE, node.nodeId())
         .putHeader(Headers.APPLIED_INDEX, Long.toString(write.index()));
+    if (write.status() == KvResult.Status.LEASE_NOT_FOUND) {
+      Replies.error(ctx, new ApiError(404, "LEASE_NOT_FOUND", "no lease " + Requests.lease(ctx.request().params())
+          + " (it expired, was revoked, or never existed); nothing changed"));
+      return;
+    }
     if (!write.ok()) {
       Replies.json(ctx, 412, new JsonObject()
           .put("error", "VERSION_MISMATCH")

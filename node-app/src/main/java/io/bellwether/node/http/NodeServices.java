@@ -1,5 +1,7 @@
 package io.bellwether.node.http;
 
+import io.bellwether.core.kv.KvLeases;
+import io.bellwether.core.watch.ChangeHistory;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
@@ -17,10 +19,14 @@ import java.time.Duration;
  * @param requestTimeout how long a forwarded request may take
  * @param cluster the cluster's name and identity ({@code GET /v1/cluster} shows them, and a joining
  *     node takes the identity from there)
+ * @param watches the history of recent changes that watch streams are served from
+ * @param leases grants, keepalives and revocations of leases
+ * @param watchHeartbeat how often an idle watch stream gets a heartbeat
  */
 public record NodeServices(
     RaftNode node, KvClient kv, Discovery discovery, boolean forwardWrites, Duration requestTimeout,
-    LeaderTransferMetrics transfers, ClusterIdentity cluster) {
+    LeaderTransferMetrics transfers, ClusterIdentity cluster, ChangeHistory watches, KvLeases leases,
+    Duration watchHeartbeat) {
 
   public String nodeId() {
     return node.nodeId();

@@ -159,4 +159,17 @@ final class Requests {
     }
     return prefix;
   }
+
+  /** {@code lease=ID} of a put, ID >= 1; 0 (no lease) when absent. */
+  static long lease(MultiMap params) {
+    String raw = single(params, "lease");
+    if (raw == null) return 0;
+    try {
+      long id = Long.parseLong(raw.trim());
+      if (id < 1) throw new NumberFormatException();
+      return id;
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("lease must be a lease id >= 1, got '" + raw + "'");
+    }
+  }
 }

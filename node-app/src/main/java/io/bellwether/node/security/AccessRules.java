@@ -21,6 +21,14 @@ public final class AccessRules {
       // Members' addresses and the log's progress: not for strangers, but nothing a reader cannot
       // work out, and a joining node reads it before it may add itself.
       Map.entry("cluster", ApiRole.READ),
+      Map.entry("watch", ApiRole.READ),
+      Map.entry("lease_list", ApiRole.READ),
+      // Only the leader knows a lease's time left, but it tells nothing a reader may not know.
+      Map.entry("lease_get", ApiRole.READ),
+      // Granting, keeping alive and revoking leases decide when keys are deleted: writes.
+      Map.entry("lease_grant", ApiRole.WRITE),
+      Map.entry("lease_keepalive", ApiRole.WRITE),
+      Map.entry("lease_revoke", ApiRole.WRITE),
       Map.entry("kv_put", ApiRole.WRITE),
       Map.entry("kv_delete", ApiRole.WRITE),
       Map.entry("leader_transfer", ApiRole.ADMIN),
