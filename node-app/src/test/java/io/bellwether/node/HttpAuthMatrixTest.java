@@ -30,6 +30,8 @@ class HttpAuthMatrixTest {
   static TestCluster cluster;
   static BellwetherNode leader;
   static String follower;
+  static long seededLease;
+  static final java.util.Map<String, Long> toRevoke = new java.util.HashMap<>();
 
   /** A caller: its name in messages and the token it sends (null: none). */
   record Cred(String name, String token, int rank) {}
@@ -57,6 +59,16 @@ class HttpAuthMatrixTest {
       assertThat(send("PUT", "/v1/kv/del/" + c, "d", creds.admin).statusCode()).isEqualTo(200);
     }
     assertThat(send("POST", "/v1/members", member("keep", 1).encode(), creds.admin).statusCode()).isEqualTo(200);
+    HttpResponse<String> lease = send("POST", "/v1/leases", "{\"ttlSeconds\": 600}", creds.admin);
+    assertThat(lease.statusCode()).as(lease.body()).isEqualTo(200);
+    seededLease = new JsonObject(lease.body()).getLong("id");
+    for (String c : List.of("none", "bad", "read", "write", "admin")) {
+      toRevoke.put(c, new JsonObject(send("POST", "/v1/leases", "{\"ttlSeconds\": 600}", creds.admin).body()).getLong("id"));
+    }
+  }
+
+  static int leaseCount() throws Exception {
+    return new JsonObject(send("GET", "/v1/leases", null, creds.admin).body()).getJsonArray("leases").size();
   }
 
   @AfterAll
@@ -90,7 +102,19 @@ class HttpAuthMatrixTest {
     List<Cred> callers = List.of(new Cred("none", null, 0), new Cred("bad", "bw_not-a-token-this-node-knows", 0),
         new Cred("read", creds.reader, 1), new Cred("write", creds.writer, 2), new Cred("admin", creds.admin, 3));
     long[] config = new long[1];
+    int[] leases = new int[1];
     List<RouteCase> routes = List.of(
+        // A bad fromIndex: a caller the gate lets through gets the route's 400, not an endless stream.
+        new RouteCase("watch", 1, 400, c -> send("GET", "/v1/watch?fromIndex=0", null, c.token()), c -> {}),
+        new RouteCase("lease_grant", 2, 200, c -> send("POST", "/v1/leases", "{\"ttlSeconds\": 600}", c.token()),
+            c -> assertThat(leaseCount()).isEqualTo(leases[0])),
+        new RouteCase("lease_list", 1, 200, c -> send("GET", "/v1/leases", null, c.token()), c -> {}),
+        new RouteCase("lease_get", 1, 200, c -> send("GET", "/v1/leases/" + seededLease, null, c.token()), c -> {}),
+        new RouteCase("lease_keepalive", 2, 200,
+            c -> send("POST", "/v1/leases/" + seededLease + "/keepalive", null, c.token()), c -> {}),
+        new RouteCase("lease_revoke", 2, 200, c -> send("DELETE", "/v1/leases/" + toRevoke.get(c.name()), null, c.token()),
+            c -> assertThat(send("GET", "/v1/leases/" + toRevoke.get(c.name()), null, creds.admin).statusCode())
+                .isEqualTo(200)),
         new RouteCase("kv_put", 2, 200, c -> send("PUT", "/v1/kv/m/" + c.name(), "v", c.token()),
             c -> keyState("m/" + c.name(), 404)),
         new RouteCase("kv_get", 1, 200, c -> send("GET", "/v1/kv/seed", null, c.token()), c -> {}),
@@ -115,6 +139,7 @@ class HttpAuthMatrixTest {
     for (Cred c : callers) {
       for (RouteCase r : routes) {
         config[0] = clusterView().getLong("configIndex");
+        leases[0] = leaseCount();
         HttpResponse<String> answer = r.call().send(c);
         int expected = r.needs() == 0 ? r.okStatus()
             : c.token() == null || c.rank() == 0 ? 401
