@@ -230,7 +230,7 @@ public final class HttpApi implements AutoCloseable {
   public void shutdown(Duration grace) {
     if (server == null) return;
     // Watch streams never finish on their own: tell them to go elsewhere, then wait for the rest.
-    vertx.runOnContext(v -> watches.shutdown());
+    watches.shutdown(1_000);
     try {
       server.shutdown(grace).toCompletionStage().toCompletableFuture()
           .get(grace.toMillis() + 1_000, TimeUnit.MILLISECONDS);

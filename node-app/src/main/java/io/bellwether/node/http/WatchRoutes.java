@@ -1,6 +1,5 @@
 package io.bellwether.node.http;
 
-import io.bellwether.core.watch.WatchClosed;
 import io.bellwether.core.watch.WatchCompactedException;
 import io.bellwether.core.watch.WatchPosition;
 import io.bellwether.core.watch.Watcher;
@@ -9,7 +8,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /v1/watch}: a Server-Sent Events stream of the changes this node applies, for one key or
@@ -47,9 +48,17 @@ final class WatchRoutes {
     stream.start(watcher, node.watchHeartbeat());
   }
 
-  /** Ends every open stream with a last event telling its client to go elsewhere: the node stops. */
-  void shutdown() {
-    for (WatchStream s : List.copyOf(open)) s.end(WatchClosed.CLOSED);
+  /**
+   * Ends every open stream with a last event telling its client to go elsewhere (the node stops), and
+   * waits up to {@code timeoutMillis} for those events to be written.
+   */
+  void shutdown(long timeoutMillis) {
+    CompletableFuture<?>[] ends = List.copyOf(open).stream().map(WatchStream::shutdown).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(ends).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // Stopping anyway: a stream that could not be told just ends when its connection closes.
+    }
     open.clear();
   }
 

@@ -7,6 +7,8 @@ import io.bellwether.core.watch.WatchEvent;
 import io.bellwether.core.watch.WatchPosition;
 import io.bellwether.core.watch.Watcher;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.concurrent.CompletableFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -73,9 +75,25 @@ final class WatchStream {
     });
   }
 
-  /** Ends the stream with a last event saying why (null: the client went away), and closes the watcher. */
-  void end(WatchClosed why) {
-    if (ended) return;
+  /**
+   * Ends the stream from any thread, on its own context, telling the client the node is stopping;
+   * completes once that last event is written (or could not be).
+   */
+  CompletableFuture<Void> shutdown() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      Future<Void> written = end(WatchClosed.CLOSED);
+      written.onComplete(r -> done.complete(null));
+    });
+    return done;
+  }
+
+  /**
+   * Ends the stream with a last event saying why (null: the client went away), and closes the
+   * watcher. Call on the stream's context.
+   */
+  Future<Void> end(WatchClosed why) {
+    if (ended) return Future.succeededFuture();
     ended = true;
     if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
     if (watcher != null) watcher.close();
@@ -84,8 +102,9 @@ final class WatchStream {
       String code = why == WatchClosed.CLOSED ? "SHUTTING_DOWN" : why.name();
       JsonObject error = new JsonObject().put("error", code).put("message", message(why));
       if (sent != null) error.put("resumeFrom", sent.eventId());
-      response.end("event: error\ndata: " + error.encode() + "\n\n");
+      return response.end("event: error\ndata: " + error.encode() + "\n\n");
     }
+    return Future.succeededFuture();
   }
 
   private void pump() {
