@@ -11,10 +11,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLHandshakeException;
@@ -22,13 +18,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The client commands: {@code put}, {@code get}, {@code delete}, {@code scan} and {@code status}
- * ({@code leader transfer} is {@link LeaderCommand}). They talk to the HTTP API of the node at {@code
- * --url}.
+ * The client commands' exit codes, and the raw-HTTP base of {@code status}, {@code leader transfer}
+ * ({@link LeaderCommand}) and {@code member} ({@link MemberCommand}). The key-value commands {@code
+ * put}, {@code get}, {@code delete} and {@code scan} are {@link KvCommands}, on the Java client; all
+ * talk to the HTTP API of the node at {@code --url}.
  *
  * <p>Exit codes: 0 done; 1 failed, and a write certainly did not happen; 3 outcome unknown (the write
  * may have happened); 4 key not found; 5 condition failed (version mismatch).
@@ -177,130 +173,6 @@ public final class ClientCommands {
     Object v = body == null ? null : body.getValue(field);
     if (v == null) throw new IllegalStateException("the answer has no '" + field + "'");
     return v;
-  }
-
-  /** Write options shared by put and delete. */
-  public static final class Conditions {
-    @Option(names = "--if-version", paramLabel = "N", description = "only if the key is at version N (If-Match)")
-    Long ifVersion;
-
-    @Option(names = "--if-absent", description = "only if the key does not exist (If-None-Match: *)")
-    boolean ifAbsent;
-
-    @Option(names = "--idempotency-key", paramLabel = "KEY", description = "retries with the same key apply once")
-    String idempotencyKey;
-
-    Map<String, String> headers() {
-      Map<String, String> h = new LinkedHashMap<>();
-      if (ifVersion != null) h.put("If-Match", "\"" + ifVersion + "\"");
-      if (ifAbsent) h.put("If-None-Match", "*");
-      if (idempotencyKey != null) h.put("Idempotency-Key", idempotencyKey);
-      return h;
-    }
-  }
-
-  @Command(name = "put", mixinStandardHelpOptions = true, description = "Sets a key (the value from the argument, --file, or stdin).")
-  public static final class Put extends Base {
-    @Parameters(index = "0", paramLabel = "KEY") String key;
-    @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1") String value;
-    @Option(names = "--file", paramLabel = "FILE", description = "read the value from FILE") Path file;
-    @Mixin Conditions conditions;
-    private byte[] bytes;
-
-    @Override
-    void prepare() throws IOException {
-      bytes = value != null ? value.getBytes(StandardCharsets.UTF_8)
-          : file != null ? Files.readAllBytes(file) : System.in.readAllBytes();
-    }
-
-    @Override
-    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
-      return client.send("PUT", ApiClient.keyPath(key), bytes, conditions.headers());
-    }
-
-    @Override
-    boolean isWrite() {
-      return true;
-    }
-
-    @Override
-    void onSuccess(HttpResponse<byte[]> response) {
-      JsonObject body = json(response);
-      out().println("OK " + required(body, "key") + " version=" + required(body, "version")
-          + " index=" + required(body, "index"));
-    }
-  }
-
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints a key's value.")
-  public static final class Get extends Base {
-    @Parameters(index = "0", paramLabel = "KEY") String key;
-    @Option(names = "--consistency", description = "linearizable (default), lease or stale") String consistency;
-    @Option(names = "--min-index", paramLabel = "N", description = "stale reads: wait until the node applied N") Long minIndex;
-    @Option(names = {"-v", "--verbose"}, description = "also print version, applied index and serving node") boolean verbose;
-
-    @Override
-    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
-      StringBuilder q = new StringBuilder();
-      if (consistency != null) q.append(q.length() == 0 ? "?" : "&").append(ApiClient.query("consistency", consistency));
-      if (minIndex != null) q.append(q.length() == 0 ? "?" : "&").append("minIndex=").append(minIndex);
-      return client.send("GET", ApiClient.keyPath(key) + q, null, Map.of());
-    }
-
-    @Override
-    void onSuccess(HttpResponse<byte[]> response) {
-      out().println(new String(response.body(), StandardCharsets.UTF_8));
-      if (verbose) {
-        out().println("version=" + response.headers().firstValue("ETag").orElse("?").replace("\"", "")
-            + " appliedIndex=" + response.headers().firstValue("X-Bellwether-Applied-Index").orElse("?")
-            + " node=" + response.headers().firstValue("X-Bellwether-Node").orElse("?"));
-      }
-    }
-  }
-
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a key.")
-  public static final class Delete extends Base {
-    @Parameters(index = "0", paramLabel = "KEY") String key;
-    @Mixin Conditions conditions;
-
-    @Override
-    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
-      return client.send("DELETE", ApiClient.keyPath(key), null, conditions.headers());
-    }
-
-    @Override
-    boolean isWrite() {
-      return true;
-    }
-
-    @Override
-    void onSuccess(HttpResponse<byte[]> response) {
-      JsonObject body = json(response);
-      out().println((Boolean.TRUE.equals(required(body, "deleted")) ? "DELETED " : "ABSENT ") + required(body, "key")
-          + " index=" + required(body, "index"));
-    }
-  }
-
-  @Command(name = "scan", mixinStandardHelpOptions = true, description = "Lists keys with a prefix.")
-  public static final class Scan extends Base {
-    @Parameters(index = "0", paramLabel = "PREFIX", arity = "0..1", defaultValue = "") String prefix;
-    @Option(names = "--limit", defaultValue = "100", description = "at most this many keys (default ${DEFAULT-VALUE})") int limit;
-
-    @Override
-    HttpResponse<byte[]> send(ApiClient client) throws IOException, InterruptedException {
-      return client.send("GET", "/v1/kv?" + ApiClient.query("prefix", prefix) + "&limit=" + limit, null, Map.of());
-    }
-
-    @Override
-    void onSuccess(HttpResponse<byte[]> response) {
-      JsonObject body = json(response);
-      JsonArray entries = body.getJsonArray("entries");
-      for (int i = 0; i < entries.size(); i++) {
-        JsonObject e = entries.getJsonObject(i);
-        String value = new String(Base64.getDecoder().decode(e.getString("value")), StandardCharsets.UTF_8);
-        out().println(e.getString("key") + " (v" + e.getLong("version") + ") = " + value);
-      }
-      if (body.getBoolean("more")) out().println("... more keys; raise --limit");
-    }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows the cluster as a node sees it.")

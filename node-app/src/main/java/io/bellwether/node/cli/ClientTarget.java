@@ -1,5 +1,8 @@
 package io.bellwether.node.cli;
 
+import io.bellwether.client.BellwetherClient;
+import io.bellwether.client.BellwetherClientBuilder;
+import io.bellwether.client.RetryPolicy;
 import io.bellwether.node.security.TlsContexts;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,5 +60,31 @@ public final class ClientTarget {
       }
     }
     return new ApiClient(url, Duration.ofSeconds(timeoutSeconds), ssl, bearer);
+  }
+
+  /**
+   * A {@link BellwetherClient} for these options, making one attempt per call (a command's exit code
+   * says what happened to that attempt).
+   *
+   * @throws IOException as {@link #client()}
+   */
+  BellwetherClient bellwetherClient() throws IOException {
+    if ((cert == null) != (key == null)) throw new IOException("--cert and --key go together");
+    BellwetherClientBuilder b = BellwetherClient.builder().endpoints(url).retry(RetryPolicy.none())
+        .requestTimeout(Duration.ofSeconds(timeoutSeconds)).connectTimeout(Duration.ofSeconds(timeoutSeconds));
+    if (cacert != null || cert != null) b.sslContext(TlsContexts.client(cacert, cert, key));
+    b.token(token);
+    if (tokenFile != null) {
+      try {
+        b.token(io.bellwether.node.security.Secret.readFile(tokenFile).reveal());
+      } catch (IOException e) {
+        throw new IOException("--token-file: " + e.getMessage(), e);
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new IOException("--url: " + e.getMessage(), e);
+    }
   }
 }
