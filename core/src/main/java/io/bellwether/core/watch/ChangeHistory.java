@@ -151,6 +151,9 @@ public final class ChangeHistory implements KvStateListener {
       Slot s = slot(w.nextSeq);
       w.nextSeq++;
       scanned++;
+      // A watcher that asked to start ahead of what was applied (inside an entry, or at a later
+      // index) was placed at the head: skip what came before its position.
+      if (before(s, w.position)) continue;
       w.position = after(s);
       if (w.matches(s.change())) events.add(new WatchEvent(s.index(), s.change(), w.position));
     }
@@ -206,7 +209,9 @@ public final class ChangeHistory implements KvStateListener {
       if (w.closed != null || w.nextSeq != s.seq()) continue;
       // It has not seen this change. If it wants it, it falls behind the history: close it now,
       // at a position it can still resume from elsewhere. If not, it loses nothing: move it past.
-      if (w.matches(s.change())) {
+      if (before(s, w.position)) {
+        w.nextSeq++;
+      } else if (w.matches(s.change())) {
         wake = closeLocked(w, WatchClosed.SLOW_CONSUMER, wake);
       } else {
         w.nextSeq++;
@@ -248,15 +253,18 @@ public final class ChangeHistory implements KvStateListener {
     return s.last() ? WatchPosition.from(s.index() + 1) : new WatchPosition(s.index(), s.ordinal() + 1);
   }
 
+  /** Whether slot {@code s} comes before position {@code p}. */
+  private static boolean before(Slot s, WatchPosition p) {
+    return s.index() < p.index() || (s.index() == p.index() && s.ordinal() < p.skip());
+  }
+
   /** The first kept change at or after {@code p}, or the head if none. */
   private long search(WatchPosition p) {
     long lo = firstSeq;
     long hi = headSeq;
     while (lo < hi) {
       long mid = (lo + hi) >>> 1;
-      Slot s = slot(mid);
-      boolean before = s.index() < p.index() || (s.index() == p.index() && s.ordinal() < p.skip());
-      if (before) lo = mid + 1;
+      if (before(slot(mid), p)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
