@@ -134,6 +134,12 @@ class OperationsGuideIT {
     runGuide("docs/operations.md", null, 5);
   }
 
+  /** The README's "Watches and leases": a watch on a follower sees a put, a leased key, and its expiry. */
+  @Test
+  void theReadmesWatchSectionMatchesWhatTheCommandsDo() throws Exception {
+    runGuide("README.md", "Watches and leases", 1);
+  }
+
   /** The README's "Securing it": a secure local cluster, certificates, tokens, refusals, as written. */
   @Test
   void theReadmesSecuringSectionMatchesWhatTheCommandsDo() throws Exception {
