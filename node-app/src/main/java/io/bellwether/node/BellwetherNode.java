@@ -186,7 +186,7 @@ public final class BellwetherNode implements AutoCloseable {
         LOG.info("node {}: membership autopilot on ({})", config.nodeId(), config.membership().autopilot());
       }
       http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers,
-          identity, kvState.history(), leases, config.watch().heartbeat()));
+          identity, kvState.history(), leases, config.watch()));
       // HTTP serves meanwhile: GET /v1/cluster shows a node waiting to join.
       Membership joined = joiner != null ? joiner.join() : null;
       LOG.info("node {} of cluster {} ({}) serving {}://{} (peer {}; transport={} storage={} discovery={}; tokens {})",

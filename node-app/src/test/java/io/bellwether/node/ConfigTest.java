@@ -131,6 +131,12 @@ class ConfigTest {
       "membership.join.timeout|soon",
       "membership.join.promote|maybe",
       "membership.promotion.max.lag|-1",
+      "watch.history.changes|0",
+      "watch.history.changes|many",
+      "watch.history.bytes|1000",
+      "watch.heartbeat.interval|10ms",
+      "watch.heartbeat.interval|1h",
+      "watch.max.streams|0",
   })
   void aBadValueNamesTheSettingAndTheValue(String key, String value) {
     assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of(key, value))))

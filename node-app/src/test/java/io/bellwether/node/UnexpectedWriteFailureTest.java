@@ -88,7 +88,8 @@ class UnexpectedWriteFailureTest {
     http.attach(new NodeServices(node, new KvClient(node), new StaticDiscovery(Map.of()), true, Duration.ofSeconds(3),
         new LeaderTransferMetrics(registry), new ClusterIdentity("unexpected", "unexpected-0"),
         new ChangeHistory(100, 1 << 20, 50), new KvLeases(node, new LeaseKeeper(System::nanoTime, 1_000_000_000L),
-            java.time.Clock.systemUTC()), Duration.ofSeconds(5)));
+            java.time.Clock.systemUTC()),
+        new io.bellwether.node.config.WatchConfig(100, 1 << 20, Duration.ofSeconds(5), 10)));
     await().atMost(Duration.ofSeconds(10)).until(() -> node.status().role() == Role.LEADER);
   }
 

@@ -83,6 +83,26 @@ class WatchLimitsTest {
   }
 
   @Test
+  void beyondWatchMaxStreamsANewStreamIs429UntilOneCloses() throws Exception {
+    try (TestCluster cluster = TestCluster.start(1, Map.of("watch.max.streams", "2"))) {
+      BellwetherNode node = cluster.awaitLeader();
+      try (SseStream a = SseStream.open(node.httpUrl() + "/v1/watch", null);
+          SseStream b = SseStream.open(node.httpUrl() + "/v1/watch", null)) {
+        assertThat(a.status).isEqualTo(200);
+        assertThat(b.status).isEqualTo(200);
+        HttpResponse<String> third = Http.get(node.httpUrl() + "/v1/watch");
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.body()).contains("OVERLOADED").contains("watch.max.streams");
+        a.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> watchers(node) == 1);
+        try (SseStream c = SseStream.open(node.httpUrl() + "/v1/watch", null)) {
+          assertThat(c.status).isEqualTo(200);
+        }
+      }
+    }
+  }
+
+  @Test
   void aStoppingNodeEndsItsStreamsWithShuttingDown() throws Exception {
     TestCluster cluster = TestCluster.start(1, Map.of());
     try {

@@ -2,6 +2,7 @@ package io.bellwether.node.http;
 
 import io.bellwether.core.kv.KvLeases;
 import io.bellwether.core.watch.ChangeHistory;
+import io.bellwether.node.config.WatchConfig;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
@@ -21,12 +22,12 @@ import java.time.Duration;
  *     node takes the identity from there)
  * @param watches the history of recent changes that watch streams are served from
  * @param leases grants, keepalives and revocations of leases
- * @param watchHeartbeat how often an idle watch stream gets a heartbeat
+ * @param watch the watch streams' heartbeat and bound
  */
 public record NodeServices(
     RaftNode node, KvClient kv, Discovery discovery, boolean forwardWrites, Duration requestTimeout,
     LeaderTransferMetrics transfers, ClusterIdentity cluster, ChangeHistory watches, KvLeases leases,
-    Duration watchHeartbeat) {
+    WatchConfig watch) {
 
   public String nodeId() {
     return node.nodeId();

@@ -30,6 +30,10 @@ final class WatchRoutes {
     if (key != null && prefix != null) throw ApiError.badRequest("give key or prefix, not both");
     if (key == null && prefix == null) prefix = "";
     WatchPosition from = position(params, ctx.request().getHeader(LAST_EVENT_ID));
+    if (open.size() >= node.watch().maxStreams()) {
+      throw new ApiError(429, "OVERLOADED", "this node serves " + open.size() + " watch streams, its limit"
+          + " (watch.max.streams); watch through another node or retry later");
+    }
     WatchStream[] self = new WatchStream[1];
     WatchStream stream = new WatchStream(ctx.response(), ctx.vertx(), () -> open.remove(self[0]));
     self[0] = stream;
@@ -45,7 +49,7 @@ final class WatchRoutes {
     }
     open.add(stream);
     ctx.response().putHeader(Headers.NODE, node.nodeId());
-    stream.start(watcher, node.watchHeartbeat());
+    stream.start(watcher, node.watch().heartbeat());
   }
 
   /**
