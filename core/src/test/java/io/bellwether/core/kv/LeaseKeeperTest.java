@@ -1,0 +1,128 @@
+package io.bellwether.core.kv;
+
+// Goal: the leader's lease clocks keep LeaseKeeper's promise: a full TTL from every grant, keepalive and
+// new term; keepalives refused once a lease is due; each due lease handed out once per retry interval.
+// Method: a keeper on a fake nanoTime that the test moves by hand.
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LeaseKeeperTest {
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final long RETRY = 500_000_000L;
+
+  private long now = 1_000 * SECOND;
+  private final LeaseKeeper keeper = new LeaseKeeper(() -> now, RETRY);
+
+  @Test
+  void aLeaseIsDueItsTtlAfterItsGrantAndNotBefore() {
+    keeper.lead(1);
+    keeper.leaseGranted(7, 10);
+    now += 10 * SECOND - 1;
+    assertThat(keeper.due(1)).isEmpty();
+    assertThat(keeper.remainingNanos(7, 1)).hasValue(1);
+    now += 1;
+    assertThat(keeper.due(1)).containsExactly(7L);
+    assertThat(keeper.remainingNanos(7, 1)).hasValue(0);
+  }
+
+  @Test
+  void aKeepaliveRestartsTheTtlFromNow() {
+    keeper.lead(1);
+    keeper.leaseGranted(7, 10);
+    now += 9 * SECOND;
+    assertThat(keeper.keepAlive(7, 1)).isEqualTo(LeaseKeeper.KeepAlive.RENEWED);
+    now += 10 * SECOND - 1;
+    assertThat(keeper.due(1)).isEmpty();
+    now += 1;
+    assertThat(keeper.due(1)).containsExactly(7L);
+  }
+
+  @Test
+  void aKeepaliveAfterTheDeadlineOrWhileAnExpiryIsOutIsRefused() {
+    keeper.lead(1);
+    keeper.leaseGranted(7, 10);
+    keeper.leaseGranted(8, 10);
+    now += 10 * SECOND;
+    // 7: past its deadline, no expiry proposed yet.
+    assertThat(keeper.keepAlive(7, 1)).isEqualTo(LeaseKeeper.KeepAlive.NOT_FOUND);
+    assertThat(keeper.due(1)).containsExactly(7L, 8L);
+    // Both have an expiry out now; still refused, and the deadline was not moved.
+    assertThat(keeper.keepAlive(8, 1)).isEqualTo(LeaseKeeper.KeepAlive.NOT_FOUND);
+    assertThat(keeper.keepAlive(99, 1)).isEqualTo(LeaseKeeper.KeepAlive.NOT_FOUND);
+  }
+
+  @Test
+  void aDueLeaseIsHandedOutOnceThenAgainAfterTheRetryInterval() {
+    keeper.lead(1);
+    keeper.leaseGranted(7, 1);
+    now += SECOND;
+    assertThat(keeper.due(1)).containsExactly(7L);
+    assertThat(keeper.due(1)).isEmpty();
+    now += RETRY - 1;
+    assertThat(keeper.due(1)).isEmpty();
+    now += 1;
+    assertThat(keeper.due(1)).containsExactly(7L);
+    keeper.leaseEnded(7);
+    now += RETRY;
+    assertThat(keeper.due(1)).isEmpty();
+    assertThat(keeper.size()).isZero();
+  }
+
+  @Test
+  void leadingANewTermGivesEveryLeaseAFullTtlOncePerTerm() {
+    keeper.leaseGranted(7, 10); // applied as a follower
+    keeper.leaseGranted(8, 20);
+    now += 15 * SECOND;         // both would be due by the follower's clock
+    keeper.lead(2);
+    assertThat(keeper.due(2)).isEmpty();
+    now += 10 * SECOND;
+    keeper.lead(2);             // the same term again: no reset
+    assertThat(keeper.due(2)).containsExactly(7L);
+    // A new term resets again, and clears the expiry that was out.
+    keeper.follow();
+    keeper.lead(3);
+    assertThat(keeper.due(3)).isEmpty();
+    assertThat(keeper.keepAlive(7, 3)).isEqualTo(LeaseKeeper.KeepAlive.RENEWED);
+    now += 20 * SECOND;
+    assertThat(keeper.due(3)).containsExactly(7L, 8L);
+  }
+
+  @Test
+  void askingAsTheLeaderOfANewTermResetsWithoutACallToLead() {
+    keeper.lead(1);
+    keeper.leaseGranted(7, 10);
+    now += 10 * SECOND;
+    // due(), keepAlive() and remainingNanos() with a new term start that term's clocks first.
+    assertThat(keeper.remainingNanos(7, 2)).hasValue(10 * SECOND);
+    now += 9 * SECOND;
+    assertThat(keeper.due(2)).isEmpty();
+  }
+
+  @Test
+  void aGrantAppliedLaterGetsItsTtlFromThen() {
+    keeper.lead(1);
+    now += 100 * SECOND;
+    keeper.leaseGranted(7, 10);
+    now += 10 * SECOND - 1;
+    assertThat(keeper.due(1)).isEmpty();
+    now += 1;
+    assertThat(keeper.due(1)).containsExactly(7L);
+  }
+
+  @Test
+  void aRestoredSnapshotRebuildsTheClocks() {
+    keeper.lead(1);
+    keeper.leaseGranted(1, 10);
+    keeper.leaseGranted(2, 10);
+    now += 5 * SECOND;
+    keeper.restored(50, Map.of(2L, 10L, 40L, 30L));
+    assertThat(keeper.size()).isEqualTo(2);
+    assertThat(keeper.remainingNanos(1, 1)).isEmpty();
+    assertThat(keeper.remainingNanos(2, 1)).hasValue(10 * SECOND);
+    assertThat(keeper.remainingNanos(40, 1)).hasValue(30 * SECOND);
+  }
+}
