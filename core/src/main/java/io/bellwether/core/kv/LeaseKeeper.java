@@ -43,12 +43,17 @@ public final class LeaseKeeper implements KvStateListener {
     long deadlineNanos;
     /** When an expiry proposed for it may be proposed again, or Long.MIN_VALUE if none is out. */
     long retryAtNanos = Long.MIN_VALUE;
+    /** How many times it was handed out in this term: each retry waits twice as long as the last. */
+    int handedOut;
 
     Clock(long ttlNanos, long deadlineNanos) {
       this.ttlNanos = ttlNanos;
       this.deadlineNanos = deadlineNanos;
     }
   }
+
+  /** Retries of one expiry wait at most this many times {@code retryNanos}. */
+  static final int MAX_BACKOFF = 64;
 
   private final LongSupplier nanoTime;
   private final long retryNanos;
@@ -97,6 +102,7 @@ public final class LeaseKeeper implements KvStateListener {
     for (Clock c : clocks.values()) {
       c.deadlineNanos = now + c.ttlNanos;
       c.retryAtNanos = Long.MIN_VALUE;
+      c.handedOut = 0;
     }
   }
 
@@ -128,8 +134,12 @@ public final class LeaseKeeper implements KvStateListener {
 
   /**
    * The leases whose deadline passed, as the leader of {@code term}, to be expired through the log.
-   * Each is handed out once, then again every {@code retryNanos} while it still exists (its expiry may
-   * have been lost with a leader change, or timed out): applying an expiry twice is harmless.
+   * Each is handed out once, then again after {@code retryNanos}, then after twice that, four times
+   * that, and so on up to {@value #MAX_BACKOFF} times, while it still exists (its expiry may have been
+   * refused): applying an expiry twice is harmless. The back-off matters when the log is slow to
+   * commit: a leader's own entry of its term is never lost while it leads, so a retry that comes
+   * before the first expiry committed only adds to the backlog, and retries at a fixed pace for many
+   * due leases would fill the log faster than it commits.
    */
   public synchronized List<Long> due(long term) {
     lead(term);
@@ -139,7 +149,8 @@ public final class LeaseKeeper implements KvStateListener {
       Clock c = e.getValue();
       if (now - c.deadlineNanos < 0) continue;
       if (c.retryAtNanos != Long.MIN_VALUE && now - c.retryAtNanos < 0) continue;
-      c.retryAtNanos = now + retryNanos;
+      c.retryAtNanos = now + retryNanos * Math.min(MAX_BACKOFF, 1L << Math.min(c.handedOut, 30));
+      c.handedOut++;
       due.add(e.getKey());
     }
     due.sort(null);

@@ -6,6 +6,8 @@ package io.bellwether.core.kv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +72,27 @@ class LeaseKeeperTest {
     now += RETRY;
     assertThat(keeper.due(1)).isEmpty();
     assertThat(keeper.size()).isZero();
+  }
+
+  @Test
+  void retriesBackOffSoASlowLogIsNotFloodedAndANewTermStartsOver() {
+    keeper.lead(1);
+    keeper.leaseGranted(7, 1);
+    now += SECOND;
+    List<Long> handedOutAt = new ArrayList<>();
+    long start = now;
+    for (int step = 0; step < 400 * 10; step++) {
+      if (!keeper.due(1).isEmpty()) handedOutAt.add((now - start) / RETRY);
+      now += RETRY / 10;
+    }
+    // Once, then after 1, 2, 4, ... retry intervals, at most 64 apart.
+    assertThat(handedOutAt).startsWith(0L, 1L, 3L, 7L, 15L, 31L, 63L, 127L, 191L, 255L);
+    assertThat(handedOutAt).hasSize(12); // ... 319, 383: not 400 times
+    keeper.lead(2);
+    now += SECOND;
+    assertThat(keeper.due(2)).containsExactly(7L);
+    now += RETRY;
+    assertThat(keeper.due(2)).as("the back-off starts over in a new term").containsExactly(7L);
   }
 
   @Test

@@ -56,6 +56,14 @@ final class ClientEntry {
     });
   }
 
+  /**
+   * A client request of its own shape reaches node {@code id}: at once if it is up, on resume if it
+   * is paused, refused if it is down ({@code future} fails then).
+   */
+  void atNode(String id, CompletableFuture<?> future, Consumer<NodeDriver> request) {
+    submit(id, future, request);
+  }
+
   /** A client request reaches a node: at once if it is up, on resume if it is paused. */
   private void submit(String id, CompletableFuture<?> future, Consumer<NodeDriver> request) {
     SimNode node = cluster.node(id);

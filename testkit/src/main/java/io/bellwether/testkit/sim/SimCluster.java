@@ -40,6 +40,8 @@ public final class SimCluster {
 
   private final ClientEntry entry = new ClientEntry(this);
   private final SimClients clients;
+  /** Lease clients and the leaders' expiry loops; null when the run has no leases. */
+  private final SimLeaseClients leases;
   private final Nemesis nemesis;
   private final Trace trace = new Trace();
 
@@ -71,9 +73,15 @@ public final class SimCluster {
     this.configs = new ConfigInvariants(invariants, founders);
     // Split last, so that the streams above are the same as before bounded clocks existed.
     SplittableRandom clockSeeds = root.split();
+    // Leases draw from a stream of their own, outside the root's, so runs without them are unchanged.
+    LeaseExpiryCheck leaseCheck = config.leases().on() ? new LeaseExpiryCheck(config.clocks()) : null;
+    this.leases = leaseCheck == null ? null : new SimLeaseClients(this,
+        new SplittableRandom(config.seed() ^ 0x1EA5EL), leaseCheck, config.leases().clients(),
+        config.clientTimeoutTicks());
     for (String id : ids) {
       Membership bootstrap = founders.contains(id) ? founders : Membership.EMPTY;
       nodes.put(id, new SimNode(id, bootstrap, config, network, invariants));
+      nodes.get(id).leaseCheck = leaseCheck;
       clocks.startOutOfStep(nodes.get(id), clockSeeds);
       nodeList.add(nodes.get(id));
       faults.start(nodes.get(id));
@@ -108,7 +116,8 @@ public final class SimCluster {
     int ticks = clocks.dueCount();
     int messages = network.dueCount();
     int requests = clients.dueCount(nowTicks);
-    int total = ticks + messages + requests + faults + this.faults.hintsDue();
+    int leaseRequests = leases == null ? 0 : leases.dueCount(nowTicks);
+    int total = ticks + messages + requests + faults + this.faults.hintsDue() + leaseRequests;
     if (total == 0) return false;
     int r = scheduler.nextInt(total);
     steps++;
@@ -122,10 +131,14 @@ public final class SimCluster {
     } else if ((r -= requests) < faults) {
       trace.record(nowTicks, "nemesis", null);
       nemesis.act();
+    } else if ((r -= faults) < leaseRequests) {
+      trace.record(nowTicks, "lease client", null);
+      leases.act(r);
     } else {
-      this.faults.deliverHint(r - faults);
+      this.faults.deliverHint(r - leaseRequests);
     }
     clients.throwIfBroken();
+    if (leases != null) leases.throwIfBroken();
     invariants.check(nodes.values());
     configs.check(nodeList);
     promises.check(nodeList);
@@ -137,6 +150,7 @@ public final class SimCluster {
     nowTicks++;
     network.advanceTo(nowTicks);
     clients.expire(nowTicks);
+    if (leases != null) leases.expire(nowTicks);
     clocks.advance(nodes.values());
   }
 
@@ -149,6 +163,7 @@ public final class SimCluster {
     if (!node.isUp()) return; // crashed or paused earlier in this tick
     trace.record(nowTicks, "tick " + id, null);
     runOn(node, NodeDriver::tick);
+    if (leases != null) leases.ticked(node);
   }
 
   private void deliver(Message m) {
@@ -306,6 +321,11 @@ public final class SimCluster {
   /** Where clients' requests reach the nodes. */
   ClientEntry entry() {
     return entry;
+  }
+
+  /** The lease clients, or null when the run has no leases. */
+  SimLeaseClients leaseClients() {
+    return leases;
   }
 
   SimClients clients() {

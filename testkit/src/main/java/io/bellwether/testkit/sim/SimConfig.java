@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * @param clocks whether clocks stay within the lease's drift bound, and so whether clients read
  *     under the lease
  * @param bugs deliberate bugs planted in every node's engine and runtime (empty in the sweep)
+ * @param leases whether clients also use leases and the leader expires them ({@link LeaseLoad#OFF} in
+ *     the sweep, so its seeds run as they did before leases existed)
  */
 public record SimConfig(
     long seed,
@@ -40,7 +42,8 @@ public record SimConfig(
     SnapshotPolicy snapshots,
     FaultMix faults,
     Clocks clocks,
-    Set<InjectedBug> bugs) {
+    Set<InjectedBug> bugs,
+    LeaseLoad leases) {
 
   public SimConfig {
     if (nodes < 1 || spares < 0 || nodes + spares > 9) {
@@ -48,6 +51,7 @@ public record SimConfig(
     }
     if (clients < 0 || keys < 1) throw new IllegalArgumentException("need keys, clients >= 0");
     bugs = Set.copyOf(bugs);
+    if (leases == null) throw new IllegalArgumentException("leases: use LeaseLoad.OFF");
   }
 
   /**
@@ -78,7 +82,7 @@ public record SimConfig(
     boolean bounded = new SplittableRandom(seed ^ 0xC10C5L).nextBoolean();
     return new SimConfig(seed, nodes, DEFAULT_SPARES, 5, 3, 2_000, 1_000, 30, 40, raft, snapshots,
         bounded ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT,
-        bounded ? Clocks.withinDriftBound() : Clocks.UNBOUNDED, Set.of());
+        bounded ? Clocks.withinDriftBound() : Clocks.UNBOUNDED, Set.of(), LeaseLoad.OFF);
   }
 
   /** How many nodes wait to be added in a default run: enough to grow a cluster of 3 to 5 voters. */
@@ -93,7 +97,7 @@ public record SimConfig(
       mix = c.bounded() ? FaultMix.BOUNDED_CLOCKS_STATIC_MEMBERSHIP : FaultMix.STATIC_MEMBERSHIP;
     }
     return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, c, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, c, bugs, leases);
   }
 
   /**
@@ -107,7 +111,7 @@ public record SimConfig(
         : faults == FaultMix.BOUNDED_CLOCKS ? FaultMix.BOUNDED_CLOCKS_STATIC_MEMBERSHIP
         : faults;
     return new SimConfig(seed, nodes, 0, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks, bugs, leases);
   }
 
   /** Whether this is the run a seed made before membership changed ({@link #withStaticMembership}). */
@@ -118,42 +122,48 @@ public record SimConfig(
 
   public SimConfig withSpares(int count) {
     return new SimConfig(seed, nodes, count, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs, leases);
+  }
+
+  /** This run with lease clients and the leader's expiry ({@link LeaseLoad}). */
+  public SimConfig withLeases(LeaseLoad load) {
+    return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs, load);
   }
 
   public SimConfig withBugs(Set<InjectedBug> planted) {
     return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, planted);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, planted, leases);
   }
 
   public SimConfig withRaft(RaftConfig config) {
     return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults, clocks, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, config, snapshots, faults, clocks, bugs, leases);
   }
 
   public SimConfig withSnapshots(SnapshotPolicy policy) {
     return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults, clocks, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, raft, policy, faults, clocks, bugs, leases);
   }
 
   public SimConfig withFaults(FaultMix mix) {
     return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, mix, clocks, bugs, leases);
   }
 
   public SimConfig withSafetyTicks(long ticks) {
     return new SimConfig(seed, nodes, spares, clients, keys, ticks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs, leases);
   }
 
   public SimConfig withClients(int count) {
     return new SimConfig(seed, nodes, spares, count, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs);
+        requestTimeoutTicks, clientTimeoutTicks, raft, snapshots, faults, clocks, bugs, leases);
   }
 
   public SimConfig withClientTimeoutTicks(int ticks) {
     return new SimConfig(seed, nodes, spares, clients, keys, safetyTicks, livenessTicksMax,
-        requestTimeoutTicks, ticks, raft, snapshots, faults, clocks, bugs);
+        requestTimeoutTicks, ticks, raft, snapshots, faults, clocks, bugs, leases);
   }
 
   /**
@@ -178,7 +188,7 @@ public record SimConfig(
         .append(' ').append(safetyTicks).append(' ').append(livenessTicksMax).append(' ')
         .append(requestTimeoutTicks).append(' ').append(clientTimeoutTicks).append(' ').append(raft)
         .append(' ').append(snapshots).append(' ').append(clocks).append(' ')
-        .append(new TreeSet<>(bugs)).append(" faults");
+        .append(new TreeSet<>(bugs)).append(leases.on() ? " " + leases : "").append(" faults");
     for (FaultKind kind : FaultKind.values()) b.append(' ').append(faults.weight(kind));
     b.append(' ').append(faults.minGapTicks()).append(' ').append(faults.maxGapTicks()).append(' ')
         .append(faults.majorityMayFail());

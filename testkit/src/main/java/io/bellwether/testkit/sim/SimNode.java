@@ -7,6 +7,7 @@ import io.bellwether.core.engine.InjectedBug;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.engine.Role;
+import io.bellwether.core.kv.LeaseKeeper;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.RequestVote;
 import io.bellwether.core.message.RequestVoteResponse;
@@ -55,6 +56,11 @@ final class SimNode {
   private NodeDriver driver;
   private SimStateMachine stateMachine;
   private SimTransport transport;
+  private final LeaseLoad leaseLoad;
+  /** This life's lease clocks (a listener of its state machine), or null when the run has no leases. */
+  private LeaseKeeper keeper;
+  /** Set by the cluster when the run has leases: told of every lease command applied. */
+  LeaseExpiryCheck leaseCheck;
 
   /** Chance that this node's clock ticks in a global tick: below 1 models a slow clock. */
   double clockRate = 1.0;
@@ -125,12 +131,19 @@ final class SimNode {
     this.invariants = invariants;
     this.requestTimeoutTicks = config.requestTimeoutTicks();
     this.store = new SimLogStore(id, invariants);
+    this.leaseLoad = config.leases();
   }
 
   /** Starts a new life from what the disk holds, as {@code RaftNode} does. */
   void start(SplittableRandom engineRandom) {
     if (state != State.DOWN) throw new IllegalStateException(id + " is already running");
-    stateMachine = new SimStateMachine(id, invariants);
+    stateMachine = new SimStateMachine(id, invariants, leaseCheck);
+    if (leaseLoad.on()) {
+      // As a node assembles it: the keeper follows the state machine from its first restore on, and
+      // reads this life's own clock (engine ticks, which a paused node is fed on resume).
+      keeper = new LeaseKeeper(this::leaseClockNanos, SimLeaseClients.EXPIRY_RETRY_TICKS * SimLeaseClients.TICK_NANOS);
+      stateMachine.addListener(keeper);
+    }
     Optional<Snapshot> snapshot = store.snapshot();
     long appliedIndex = 0;
     if (snapshot.isPresent()) {
@@ -178,6 +191,7 @@ final class SimNode {
     store = store.afterCrash(diskRandom);
     driver = null;
     stateMachine = null;
+    keeper = null;
     deferred.clear();
     network.release(id);
     state = State.DOWN;
@@ -235,6 +249,34 @@ final class SimNode {
 
   SimStateMachine stateMachine() {
     return stateMachine;
+  }
+
+  /** This life's lease clocks; null while down or when the run has no leases. */
+  LeaseKeeper keeper() {
+    return keeper;
+  }
+
+  /**
+   * Tells the keeper this node does not lead. The planted {@code NO_RESET_ON_NEW_TERM} never does (so,
+   * with {@link #keeperTerm}, its keeper resets its deadlines only the first time its node leads).
+   */
+  void keeperFollows() {
+    if (leaseLoad.bug() != LeaseLoad.LeaseBug.NO_RESET_ON_NEW_TERM) keeper.follow();
+  }
+
+  /**
+   * The term to tell the keeper this node leads in. The planted {@code NO_RESET_ON_NEW_TERM} says 1
+   * always.
+   */
+  long keeperTerm() {
+    return leaseLoad.bug() == LeaseLoad.LeaseBug.NO_RESET_ON_NEW_TERM ? 1 : driver.engine().term();
+  }
+
+  /** The keeper's clock: this life's ticks (twice them with the planted {@code EXPIRES_AT_HALF_TTL}). */
+  private long leaseClockNanos() {
+    if (driver == null) return 0; // restoring at start: the engine's clock starts at 0 too
+    long nanos = driver.engine().ticks() * SimLeaseClients.TICK_NANOS;
+    return leaseLoad.bug() == LeaseLoad.LeaseBug.EXPIRES_AT_HALF_TTL ? 2 * nanos : nanos;
   }
 
   SimLogStore store() {

@@ -1,5 +1,6 @@
 package io.bellwether.testkit.sim;
 
+import io.bellwether.core.kv.KvStateListener;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.spi.StateMachine;
 
@@ -13,16 +14,26 @@ final class SimStateMachine implements StateMachine {
   private final String node;
   private final KvStateMachine kv = new KvStateMachine();
   private final Invariants invariants;
+  private final LeaseExpiryCheck leaseCheck;
 
-  SimStateMachine(String node, Invariants invariants) {
+  /** @param leaseCheck told of every lease command applied, or null when the run has no leases */
+  SimStateMachine(String node, Invariants invariants, LeaseExpiryCheck leaseCheck) {
     this.node = node;
     this.invariants = invariants;
+    this.leaseCheck = leaseCheck;
+  }
+
+  /** See {@link KvStateMachine#addListener}. */
+  void addListener(KvStateListener listener) {
+    kv.addListener(listener);
   }
 
   @Override
   public byte[] apply(long index, byte[] command) {
     invariants.applied(node, index, command);
-    return kv.apply(index, command);
+    byte[] result = kv.apply(index, command);
+    if (leaseCheck != null) leaseCheck.applied(index, command, result);
+    return result;
   }
 
   @Override
@@ -38,6 +49,11 @@ final class SimStateMachine implements StateMachine {
   @Override
   public void restore(long index, byte[] snapshot) {
     kv.restore(index, snapshot);
+  }
+
+  /** See {@link KvStateMachine#leaseCount()}. */
+  int leaseCount() {
+    return kv.leaseCount();
   }
 
   /** See {@link KvStateMachine#stateHash()}. */

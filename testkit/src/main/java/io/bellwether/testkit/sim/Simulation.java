@@ -80,6 +80,9 @@ public final class Simulation {
             cluster.describeNodes(), cluster.clients().history(), save(cluster, failure != null),
             cluster.trace().hash(), stats(cluster, lin, elapsedMillis));
     System.out.println(result.summary());
+    if (cluster != null && cluster.leaseClients() != null) {
+      System.out.println("  " + cluster.leaseClients().check().summary());
+    }
     return result;
   }
 
@@ -97,6 +100,7 @@ public final class Simulation {
   private static void checkLiveness(SimCluster cluster, long boundTicks) {
     cluster.healEverything();
     cluster.clients().stop();
+    if (cluster.leaseClients() != null) cluster.leaseClients().stop();
     awaitAgreedLeader(cluster, boundTicks, "of healing");
     // Catch up first: a linearizable read on a lagging follower waits until it has applied.
     converge(cluster, boundTicks);
