@@ -132,8 +132,17 @@ public final class KvLeases implements AutoCloseable {
     }
   }
 
-  /** Starts checking for due leases every {@code interval} on a daemon thread of its own. */
+  /**
+   * Starts checking for due leases every {@code interval} on a daemon thread of its own.
+   *
+   * @throws IllegalArgumentException if {@code interval} is under a millisecond or over a minute (a
+   *     lease would expire that much late)
+   * @throws IllegalStateException if already started
+   */
   public synchronized void startExpiry(Duration interval) {
+    if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("the expiry check interval must be from 1 ms to 1 min: " + interval);
+    }
     if (expiryLoop != null) throw new IllegalStateException("already started");
     expiryLoop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "bellwether-lease-expiry-" + node.nodeId());

@@ -6,6 +6,7 @@ package io.bellwether.core.kv;
 // (expireDue called by hand), and once with the real clock, a 1 s lease and the expiry loop running.
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.bellwether.core.RequestFailedException;
@@ -123,5 +124,15 @@ class KvLeasesTest {
     long tookMillis = (System.nanoTime() - granted) / 1_000_000;
     assertThat(tookMillis).as("expired after a full TTL, and soon after").isBetween(1_000L, 4_000L);
     assertThat(exists(id)).isFalse();
+  }
+
+  @Test
+  void anExpiryIntervalOutsideAMillisecondToAMinuteIsRefused() throws Exception {
+    start(System::nanoTime);
+    assertThatThrownBy(() -> leases.startExpiry(Duration.ofNanos(10))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 ms to 1 min");
+    assertThatThrownBy(() -> leases.startExpiry(Duration.ofMinutes(2))).isInstanceOf(IllegalArgumentException.class);
+    leases.startExpiry(Duration.ofMillis(100));
+    assertThatThrownBy(() -> leases.startExpiry(Duration.ofMillis(100))).isInstanceOf(IllegalStateException.class);
   }
 }
