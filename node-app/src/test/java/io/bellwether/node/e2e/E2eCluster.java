@@ -49,6 +49,8 @@ final class E2eCluster implements AutoCloseable {
   private String clusterId;
   /** Null for a plain cluster; else every node's certificate, the CA and the tokens. */
   private E2eSecurity security;
+  /** A scenario's own node settings, after the common ones (a later {@code --set} wins). */
+  private Map<String, String> settings = Map.of();
 
   private E2eCluster(Path dir) throws IOException {
     this.dir = dir;
@@ -61,8 +63,15 @@ final class E2eCluster implements AutoCloseable {
 
   /** A cluster whose nodes use peer TLS, HTTPS and tokens from {@code security} (null: none). */
   static E2eCluster start(Path dir, String clusterId, E2eSecurity security) throws IOException {
+    return start(dir, clusterId, security, Map.of());
+  }
+
+  /** As {@link #start(Path, String, E2eSecurity)}, every node also given {@code settings} ({@code --set k=v}). */
+  static E2eCluster start(Path dir, String clusterId, E2eSecurity security, Map<String, String> settings)
+      throws IOException {
     E2eCluster c = new E2eCluster(dir);
     c.security = security;
+    c.settings = Map.copyOf(settings);
     try {
       c.build(dir, clusterId);
       for (E2eNode n : c.nodes.values()) n.start();
@@ -112,6 +121,7 @@ final class E2eCluster implements AutoCloseable {
         // kill, may catch a node up through InstallSnapshot between real processes.
         "--set", "snapshot.entries=" + SNAPSHOT_ENTRIES, "--set", "snapshot.catchup.entries=10"));
     if (security != null) args.addAll(security.nodeArgs(id));
+    settings.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
     return args;
   }
 

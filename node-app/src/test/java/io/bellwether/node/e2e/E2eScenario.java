@@ -73,7 +73,7 @@ abstract class E2eScenario {
         + "=" + seed + "), files in " + dir);
     E2eSecurity security = secure() ? E2eSecurity.create(dir) : null;
     E2eHttp.use(security);
-    cluster = E2eCluster.start(dir, "e2e-" + UUID.randomUUID().toString().substring(0, 8), security);
+    cluster = E2eCluster.start(dir, "e2e-" + UUID.randomUUID().toString().substring(0, 8), security, nodeSettings());
     cluster.log("seed " + seed);
     history = new ClientHistory();
   }
@@ -94,6 +94,11 @@ abstract class E2eScenario {
    */
   protected boolean secure() {
     return false;
+  }
+
+  /** Settings every node of the scenario's cluster gets besides the common ones ({@code --set k=v}). */
+  protected Map<String, String> nodeSettings() {
+    return Map.of();
   }
 
   protected void startClients() {
