@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Goal: with the durable assembly (Vert.x transport, MapDB storage), killing the leader with kill -9
- * loses no acknowledged write, and the killed node, restarted on its data directory, catches up and
- * serves reads. Method: three {@code bellwether node} processes with static discovery; runs only when
+ * loses no acknowledged write, and the killed node, restarted on its data directory (with snapshots
+ * every 15 entries), catches up and serves reads, a lease and its key included. Method: three {@code bellwether node} processes with static discovery; runs only when
  * the "vertx" and "mapdb" modules are on the classpath.
  */
 class FailoverTest {
@@ -52,6 +52,12 @@ class FailoverTest {
         if (r.statusCode() == 200) acknowledged.add("k" + i);
       }
       assertThat(acknowledged).hasSize(20);
+      // A lease and a key attached to it, which must survive the kill, the snapshots and the restart.
+      HttpResponse<String> granted = Http.send("POST", "http://" + http.get(leader) + "/v1/leases", "{\"ttlSeconds\": 600}");
+      long lease = new JsonObject(granted.body()).getLong("id");
+      assertThat(Http.putEventually("http://" + http.get(leader) + "/v1/kv/leased?lease=" + lease, "x").statusCode())
+          .isEqualTo(200);
+      for (int i = 20; i < 40; i++) Http.putEventually("http://" + http.get(leader) + "/v1/kv/k" + i, "v" + i);
 
       nodes.get(leader).process.destroyForcibly().waitFor();
       Map<String, String> survivors = new LinkedHashMap<>(http);
@@ -73,6 +79,11 @@ class FailoverTest {
       HttpResponse<String> caughtUp = Http.get(restarted + "/v1/kv/after?consistency=stale&minIndex=" + afterIndex);
       assertThat(caughtUp.body()).isEqualTo("failover");
       assertThat(Http.getEventually(restarted + "/v1/kv/k0?consistency=stale").body()).isEqualTo("v0");
+      // The restarted node rebuilt the lease from its snapshot and log: the lease, and the key's tie to it.
+      assertThat(Http.get(restarted + "/v1/kv/leased?consistency=stale").headers().firstValue("X-Bellwether-Lease"))
+          .hasValue(Long.toString(lease));
+      assertThat(new JsonObject(Http.get(restarted + "/v1/leases?consistency=stale").body()).getJsonArray("leases")
+          .getJsonObject(0).getLong("id")).isEqualTo(lease);
     } finally {
       nodes.values().forEach(NodeProcess::close);
     }
@@ -81,7 +92,7 @@ class FailoverTest {
   private NodeProcess startNode(String id, String peers, String run) throws Exception {
     NodeProcess p = NodeProcess.fromClasspath(dir.resolve(id + "-" + run + ".out"), "node", "--node-id", id,
         "--cluster-id", "failover", "--peers", peers, "--transport", "vertx", "--storage", "mapdb",
-        "--data-dir", dir.resolve(id).toString());
+        "--data-dir", dir.resolve(id).toString(), "--set", "snapshot.entries=15");
     p.awaitOutput("serving", Duration.ofSeconds(60));
     return p;
   }
