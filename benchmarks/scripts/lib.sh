@@ -302,11 +302,11 @@ ensure_bench_tool() {
 
 # start_bench ARGS...: starts bin/bellwether-bench in the background; BENCH_PID is its pid (the JVM's:
 # the launcher execs java). It is stopped on exit if it still runs. A load or failover run against a
-# cluster with TLS gets --ca (and --token-file when the cluster requires tokens) added.
+# cluster with TLS gets --ca (and --token-file when the cluster requires tokens) added; so does a watch run.
 BENCH_PID=""
 start_bench() {
   local sec=()
-  if [[ ("${1:-}" == load || "${1:-}" == failover) && -n "$CL_TARGET" ]]; then
+  if [[ ("${1:-}" == load || "${1:-}" == failover || "${1:-}" == watch) && -n "$CL_TARGET" ]]; then
     [[ "$CL_TLS" == 1 ]] && sec+=(--ca "$PKI_DIR/ca.pem")
     cluster_requires_tokens && sec+=(--token-file "$PKI_DIR/bench.token")
   fi

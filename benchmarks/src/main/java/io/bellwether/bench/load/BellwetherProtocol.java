@@ -26,6 +26,8 @@ final class BellwetherProtocol implements Protocol {
   private final KeySpace keys;
   private final String[] paths;
   private final String readQuery;
+  /** {@code /v1/leases/{id}/keepalive} per lease number, once {@link #useLeases} was called. */
+  private String[] keepalivePaths = new String[0];
   /** The {@code Authorization} header of every request, or null. */
   private final String authorization;
 
@@ -69,8 +71,26 @@ final class BellwetherProtocol implements Protocol {
   }
 
   @Override
+  public void useLeases(long[] ids) {
+    String[] p = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) p[i] = "/v1/leases/" + ids[i] + "/keepalive";
+    keepalivePaths = p;
+  }
+
+  @Override
+  public Req keepalive(int index) {
+    return new Req(HttpMethod.POST, keepalivePaths[index], null, null, authorization);
+  }
+
+  /** {@code POST /v1/leases {"ttlSeconds": ttl}}: grants one lease. */
+  Req grantLease(int ttlSeconds) {
+    return new Req(HttpMethod.POST, "/v1/leases",
+        ("{\"ttlSeconds\":" + ttlSeconds + "}").getBytes(StandardCharsets.UTF_8), "application/json", authorization);
+  }
+
+  @Override
   public Outcome classify(int status, MultiMap headers, Buffer body, boolean read) {
-    if (status / 100 == 2) return Outcome.OK;
+    if (status / 100 == 2) return read ? Outcome.OK : Outcome.written(answerIndex(body));
     JsonNode json = Json.parseOrNull(body);
     String code = Json.text(json, "error");
     if (read && status == 404 && "NOT_FOUND".equals(code)) return Outcome.NOT_FOUND;
@@ -78,6 +98,33 @@ final class BellwetherProtocol implements Protocol {
         || (code != null && LEADERSHIP_CODES.contains(code));
     return Outcome.error(code == null ? Integer.toString(status) : status + " " + code, moved);
   }
+
+  /**
+   * The {@code "index"} of a write's answer ({@code {"key":..,"version":..,"index":N}}), found by a
+   * scan rather than a JSON parse: it runs for every write, on the load tool's few threads. 0 when absent.
+   */
+  static long answerIndex(Buffer body) {
+    if (body == null) return 0;
+    int n = body.length();
+    byte[] field = INDEX_FIELD;
+    outer:
+    for (int i = 0; i + field.length <= n; i++) {
+      for (int j = 0; j < field.length; j++) {
+        if (body.getByte(i + j) != field[j]) continue outer;
+      }
+      int k = i + field.length;
+      while (k < n && body.getByte(k) == ' ') k++;
+      long v = 0;
+      int digits = 0;
+      for (; k < n && body.getByte(k) >= '0' && body.getByte(k) <= '9' && digits < 18; k++, digits++) {
+        v = v * 10 + (body.getByte(k) - '0');
+      }
+      return digits == 0 ? 0 : v;
+    }
+    return 0;
+  }
+
+  private static final byte[] INDEX_FIELD = "\"index\":".getBytes(StandardCharsets.US_ASCII);
 
   @Override
   public Future<Endpoint> findLeader(HttpClient client, List<Endpoint> endpoints, Duration timeout) {

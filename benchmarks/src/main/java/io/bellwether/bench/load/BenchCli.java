@@ -16,10 +16,11 @@ import picocli.CommandLine.Spec;
  * what {@code bin/bellwether-bench} does.
  */
 @Command(name = "bellwether-bench", mixinStandardHelpOptions = true,
-    subcommands = {LoadCommand.class, FailoverCommand.class},
+    subcommands = {LoadCommand.class, FailoverCommand.class, WatchCommand.class},
     description = {"End-to-end HTTP load against Bellwether or etcd.",
         "  load      run a workload, report throughput, latency percentiles and errors",
         "  failover  kill -9 the leader under write load, report the time to the first write after it",
+        "  watch     watchers of a prefix under write load: events/s, completeness, delivery delay",
         "  jmh ...   run the JMH component benchmarks (arguments go to JMH)"})
 public final class BenchCli implements Runnable {
 

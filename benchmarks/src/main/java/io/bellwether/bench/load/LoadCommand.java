@@ -28,7 +28,8 @@ final class LoadCommand implements Callable<Integer> {
       description = "leader, all, followers or first (default: ${DEFAULT-VALUE})")
   Placement readFrom;
 
-  @Option(names = "--workload", defaultValue = "write", description = "write, read or mixed (default: ${DEFAULT-VALUE})")
+  @Option(names = "--workload", defaultValue = "write", description = "write, read, mixed or keepalive (Bellwether: grants --keys leases, then keeps random ones alive;"
+          + " timed as reads, sent per --read-from) (default: ${DEFAULT-VALUE})")
   Workload workload;
 
   @Option(names = "--read-fraction", defaultValue = "0.9", description = "share of reads in mixed (default: ${DEFAULT-VALUE})")

@@ -42,6 +42,8 @@ record LoadReport(
     o.put("notFound", notFound);
     o.set("read", read.toJson());
     o.set("write", write.toJson());
+    // A keepalive run's operations are counted as reads; the same figures under their own name.
+    if (spec.workload() == Workload.KEEPALIVE) o.set("keepalive", read.toJson());
     o.put("consistency", spec.consistency().name().toLowerCase());
     o.put("readFraction", spec.readFraction());
     o.put("writeTo", spec.writeTo().name().toLowerCase());
@@ -68,8 +70,12 @@ record LoadReport(
     s.append(String.format("endpoints %s; write-to=%s read-from=%s consistency=%s; leader at start: %s%n",
         spec.endpoints(), spec.writeTo().name().toLowerCase(), spec.readFrom().name().toLowerCase(),
         spec.consistency().name().toLowerCase(), leader == null ? "not looked up" : leader));
-    s.append(String.format("ops          %d (reads %d, of which %d found no value; writes %d)%n",
-        ops, read.count(), notFound, write.count()));
+    if (spec.workload() == Workload.KEEPALIVE) {
+      s.append(String.format("ops          %d keepalives of %d leases%n", ops, spec.keys()));
+    } else {
+      s.append(String.format("ops          %d (reads %d, of which %d found no value; writes %d)%n",
+          ops, read.count(), notFound, write.count()));
+    }
     s.append(String.format("throughput   %.1f ops/s%n", throughput));
     if (spec.rate() > 0) {
       s.append(String.format("schedule     %d sent, %d due but not sent before the end (workers behind the rate)%n",
@@ -78,7 +84,7 @@ record LoadReport(
     s.append(String.format("errors       %d%n", errorCount));
     errors.forEach((kind, n) -> s.append(String.format("  %-40s %d%n", kind, n)));
     s.append(String.format("latency (ms) %10s %9s %9s %9s %9s %9s%n", "count", "p50", "p90", "p99", "p99.9", "max"));
-    s.append(read.row("read"));
+    s.append(read.row(spec.workload() == Workload.KEEPALIVE ? "keepalive" : "read"));
     s.append(write.row("write"));
     s.append(String.format("leader changes seen: %d%n", leaderChanges));
     return s.toString();

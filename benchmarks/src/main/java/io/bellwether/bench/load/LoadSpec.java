@@ -38,6 +38,9 @@ record LoadSpec(
       throw new IllegalArgumentException("etcd has no lease reads: use --consistency linearizable (etcd's default"
           + " range) or stale (a serializable range)");
     }
+    if (target == Target.ETCD && workload == Workload.KEEPALIVE) {
+      throw new IllegalArgumentException("--workload keepalive is for Bellwether only (its /v1/leases API)");
+    }
     if (writeTo == Placement.SURVIVORS || readFrom == Placement.SURVIVORS) {
       throw new IllegalArgumentException("'survivors' is for the failover command only");
     }
@@ -51,12 +54,17 @@ record LoadSpec(
   }
 
   boolean writesAny() {
-    return workload != Workload.READ;
+    return workload == Workload.WRITE || workload == Workload.MIXED;
+  }
+
+  /** Whether the run writes before it starts: keys ({@code --preload}) or the leases to keep alive. */
+  boolean preloads() {
+    return preload || workload == Workload.KEEPALIVE;
   }
 
   /** Whether the run must know the leader before it starts. */
   boolean needsLeader() {
-    return (writesAny() || preload) && writeTo == Placement.LEADER
+    return (writesAny() || preloads()) && writeTo == Placement.LEADER
         || readsAny() && (readFrom == Placement.LEADER || readFrom == Placement.FOLLOWERS);
   }
 }

@@ -16,6 +16,23 @@ interface Protocol {
   /** The request that reads key {@code index} at the configured consistency. */
   Req read(int index);
 
+  /**
+   * The request that keeps lease number {@code index} alive (of those given to {@link #useLeases}).
+   *
+   * @throws UnsupportedOperationException for a target without leases over this API
+   */
+  default Req keepalive(int index) {
+    throw new UnsupportedOperationException("keepalive is for Bellwether only");
+  }
+
+  /**
+   * The leases {@link #keepalive} refers to, by number; call before the workers start (they read
+   * it without a lock: starting them on their contexts publishes it).
+   */
+  default void useLeases(long[] ids) {
+    throw new UnsupportedOperationException("leases are for Bellwether only");
+  }
+
   /** Reads an HTTP answer (any status) into an {@link Outcome}. */
   Outcome classify(int status, MultiMap headers, Buffer body, boolean read);
 

@@ -93,11 +93,12 @@ final class Worker {
   }
 
   private void send(long intended) {
-    boolean read = plan.workload() == Workload.READ
+    boolean read = plan.workload() == Workload.READ || plan.workload() == Workload.KEEPALIVE
         || (plan.workload() == Workload.MIXED && random.nextDouble() < plan.readFraction());
     int key = random.nextInt(plan.keys());
     Endpoint endpoint = router.pick(read ? plan.readFrom() : plan.writeTo(), index);
-    Req req = read ? protocol.read(key) : protocol.write(key);
+    Req req = plan.workload() == Workload.KEEPALIVE ? protocol.keepalive(key)
+        : read ? protocol.read(key) : protocol.write(key);
     boolean measured = intended >= clock.measureFrom;
     if (measured) stats.sent++;
     long sent = System.nanoTime();

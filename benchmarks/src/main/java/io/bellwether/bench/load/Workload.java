@@ -4,5 +4,11 @@ package io.bellwether.bench.load;
 public enum Workload {
   WRITE, READ,
   /** Each operation is a read with probability {@code --read-fraction}, else a write. */
-  MIXED
+  MIXED,
+  /**
+   * Bellwether only: {@code --keys} leases are granted before the run (TTL {@value LeaseGranter#TTL_SECONDS} s),
+   * and each operation keeps a random one alive ({@code POST /v1/leases/{id}/keepalive}). Counted
+   * and timed as reads (placed by {@code --read-from}).
+   */
+  KEEPALIVE
 }
