@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# lib.sh: the one shell library of the benchmark scripts (compare-etcd.sh, failover.sh, reads.sh,
+# lib.sh: the one shell library of the benchmark scripts (compare-etcd.sh, failover.sh, reads.sh, coordination.sh,
 # disk-bounded.sh, restart-time.sh). Source it; do not run it.
 #
 # It lays out, starts, polls and stops clusters of separate processes on 127.0.0.1 only, either
