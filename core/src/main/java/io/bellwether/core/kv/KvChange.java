@@ -46,9 +46,12 @@ public record KvChange(Type type, String key, byte[] value, long version, long l
     return new KvChange(Type.DELETE, key, NONE, deletedVersion, lease, cause);
   }
 
-  /** The bytes this change holds, roughly: what a bounded history counts it as. */
+  /**
+   * The heap this change takes in a history, roughly: the change itself, and the encoding watchers
+   * are sent, which holds the key again and the value in base64 (4/3 of its size).
+   */
   public long weightBytes() {
-    return 64L + key.length() * 2L + value.length;
+    return 256L + key.length() * 4L + value.length * 7L / 3;
   }
 
   @Override

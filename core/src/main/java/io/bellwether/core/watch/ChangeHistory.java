@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChangeHistory implements KvStateListener {
 
-  private record Slot(long seq, long index, int ordinal, boolean last, KvChange change) {}
+  private record Slot(long seq, long index, int ordinal, boolean last, KvChange change,
+      WatchEvent.SharedEncoding encoding) {}
 
   /** Polls scan at most this many changes, so one watcher cannot hold the lock for long. */
   private static final int MAX_SCAN_PER_POLL = 4096;
@@ -99,7 +100,7 @@ public final class ChangeHistory implements KvStateListener {
       int n = changes.size();
       for (int i = 0; i < n; i++) {
         KvChange c = changes.get(i);
-        append(new Slot(headSeq, index, i, i == n - 1, c));
+        append(new Slot(headSeq, index, i, i == n - 1, c, new WatchEvent.SharedEncoding()));
         headSeq++;
         bytes += c.weightBytes();
         while (headSeq - firstSeq > maxChanges || (bytes > maxBytes && headSeq - firstSeq > 1)) {
@@ -155,7 +156,7 @@ public final class ChangeHistory implements KvStateListener {
       // index) was placed at the head: skip what came before its position.
       if (before(s, w.position)) continue;
       w.position = after(s);
-      if (w.matches(s.change())) events.add(new WatchEvent(s.index(), s.change(), w.position));
+      if (w.matches(s.change())) events.add(new WatchEvent(s.index(), s.change(), w.position, s.encoding()));
     }
     boolean caughtUp = w.nextSeq == headSeq;
     if (caughtUp && w.position.index() <= appliedIndex) w.position = WatchPosition.from(appliedIndex + 1);

@@ -121,7 +121,7 @@ final class WatchStream {
       WatchBatch batch = watcher.poll(POLL_BATCH);
       if (!batch.events().isEmpty()) {
         Buffer out = Buffer.buffer(batch.events().size() * 128);
-        for (WatchEvent e : batch.events()) appendEvent(out, e);
+        for (WatchEvent e : batch.events()) out.appendBytes(e.encoded(WatchStream::encode));
         response.write(out);
       }
       sent = batch.position();
@@ -143,7 +143,10 @@ final class WatchStream {
     response.write(": heartbeat\nid: " + sent.eventId() + "\n\n");
   }
 
-  private static void appendEvent(Buffer out, WatchEvent e) {
+  /** One event as SSE: the same bytes for every watcher, so encoded once per change (see WatchEvent#encoded). */
+  private static byte[] encode(WatchEvent e) {
+    // Bytes, not a Buffer: event loops of other watchers read it at the same time.
+    Buffer out = Buffer.buffer(128 + e.change().value().length * 4 / 3);
     KvChange c = e.change();
     JsonObject data = new JsonObject()
         .put("type", c.type() == KvChange.Type.PUT ? "put" : "delete")
@@ -153,6 +156,7 @@ final class WatchStream {
     if (c.type() == KvChange.Type.DELETE) data.put("cause", cause(c.cause()));
     out.appendString("id: ").appendString(e.after().eventId())
         .appendString("\ndata: ").appendString(data.encode()).appendString("\n\n");
+    return out.getBytes();
   }
 
   private static String cause(KvChange.Cause cause) {
