@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * A client of a Bellwether cluster's HTTP API. Build one with {@link #builder()}, share it between
@@ -35,11 +40,15 @@ public final class BellwetherClient implements AutoCloseable {
 
   private final Transport transport;
   private final ExecutorService executor;
+  private final Duration watchIdleTimeout;
+  private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+  private ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
-  BellwetherClient(Transport transport, ExecutorService executor) {
+  BellwetherClient(Transport transport, ExecutorService executor, Duration watchIdleTimeout) {
     this.transport = transport;
     this.executor = executor;
+    this.watchIdleTimeout = watchIdleTimeout;
   }
 
   /** A builder; {@link BellwetherClientBuilder#endpoints} is the one required setting. */
@@ -186,13 +195,55 @@ public final class BellwetherClient implements AutoCloseable {
   }
 
   /**
-   * Stops this client: later calls throw {@link IllegalStateException}. Calls in progress may still
-   * finish. Idempotent.
+   * Watches keys: calls {@code listener} with every change of {@code request}'s key or prefix, from its
+   * start position, on a thread of the returned {@link Watch} (see there for reconnects and what the
+   * listener is promised). Returns at once; the watch runs until closed, or until it meets {@code
+   * COMPACTED} or a failure that does not go away. Closing the client closes its watches.
+   *
+   * @throws IllegalStateException the client is closed
+   */
+  public Watch watch(WatchRequest request, WatchListener listener) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(listener, "listener");
+    if (closed) throw new IllegalStateException("this BellwetherClient is closed");
+    Watch w = new Watch(transport, scheduler(), watchIdleTimeout, request, listener);
+    watches.add(w);
+    watches.removeIf(x -> !x.isRunning());
+    return w;
+  }
+
+  /**
+   * Stops this client: later calls throw {@link IllegalStateException}, its watches end, and its
+   * leases' keepalives stop (without revoking them: they expire after their TTL). Calls in progress
+   * may still finish. Idempotent.
    */
   @Override
   public void close() {
     closed = true;
+    for (Watch w : watches) w.close();
+    synchronized (this) {
+      if (scheduler != null) scheduler.shutdownNow();
+    }
     executor.shutdownNow();
+  }
+
+  Transport transport() {
+    return transport;
+  }
+
+  /** The client's timer thread (keepalives, watch watchdogs), started on first use. */
+  synchronized ScheduledExecutorService scheduler() {
+    if (scheduler == null) {
+      if (closed) throw new IllegalStateException("this BellwetherClient is closed");
+      ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(2, r -> {
+        Thread t = new Thread(r, "bellwether-client-timer");
+        t.setDaemon(true);
+        return t;
+      });
+      s.setRemoveOnCancelPolicy(true);
+      scheduler = s;
+    }
+    return scheduler;
   }
 
   private ApiRequest putRequest(String key, byte[] value, PutOptions options) {

@@ -25,6 +25,7 @@ public final class BellwetherClientBuilder {
   private Duration requestTimeout = Duration.ofSeconds(10);
   private Duration connectTimeout = Duration.ofSeconds(3);
   private RetryPolicy retry = RetryPolicy.defaults();
+  private Duration watchIdleTimeout = Duration.ofSeconds(15);
   private String token;
   private SSLContext ssl;
 
@@ -48,6 +49,16 @@ public final class BellwetherClientBuilder {
   /** How long opening a connection may take before the attempt counts as "not sent" (default 3 s). */
   public BellwetherClientBuilder connectTimeout(Duration timeout) {
     this.connectTimeout = positive(timeout, "connectTimeout");
+    return this;
+  }
+
+  /**
+   * How long a watch stream may stay silent before the watch gives it up and resumes on the next node
+   * (default 15 s: three of the node's default 5 s heartbeats). Keep it above the nodes' {@code
+   * watch.heartbeat.interval}.
+   */
+  public BellwetherClientBuilder watchIdleTimeout(Duration timeout) {
+    this.watchIdleTimeout = positive(timeout, "watchIdleTimeout");
     return this;
   }
 
@@ -121,7 +132,8 @@ public final class BellwetherClientBuilder {
         .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
     if (ssl != null) http.sslContext(ssl);
     if (ssl != null || e.anyHttps()) http.sslParameters(ClientTls.parameters());
-    return new BellwetherClient(new Transport(http.build(), e, requestTimeout, retry, token), executor);
+    return new BellwetherClient(new Transport(http.build(), e, requestTimeout, retry, token), executor,
+        watchIdleTimeout);
   }
 
   private static Duration positive(Duration d, String name) {

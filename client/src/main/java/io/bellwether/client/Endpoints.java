@@ -46,6 +46,11 @@ final class Endpoints {
     return all;
   }
 
+  /** Where {@link #current()} is in {@link #all()}: a watch starts there, then goes its own way. */
+  int currentIndex() {
+    return Math.floorMod(current.get(), all.size());
+  }
+
   /** The node to send the next attempt to. */
   URI current() {
     return all.get(Math.floorMod(current.get(), all.size()));

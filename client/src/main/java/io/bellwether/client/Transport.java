@@ -115,6 +115,27 @@ final class Transport {
     }
   }
 
+  /**
+   * Starts a long-lived GET (a watch stream) on {@code endpoint}, once, no retry: the caller decides
+   * where to go next. The future completes when the answer's headers came (within the request
+   * timeout); cancelling it abandons the attempt.
+   */
+  java.util.concurrent.CompletableFuture<HttpResponse<java.io.InputStream>> openStream(URI endpoint, String pathAndQuery,
+      java.util.Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + pathAndQuery)).timeout(requestTimeout).GET();
+    headers.forEach(b::header);
+    if (authorization != null) b.header("Authorization", authorization);
+    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  Endpoints endpoints() {
+    return endpoints;
+  }
+
+  RetryPolicy retry() {
+    return retry;
+  }
+
   private HttpRequest build(ApiRequest request, URI endpoint, String idempotencyKey) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + request.pathAndQuery()))
         .timeout(requestTimeout)
