@@ -227,6 +227,12 @@ public final class BellwetherClient implements AutoCloseable {
     executor.shutdownNow();
   }
 
+  /** Grants, keeps alive, revokes and looks up leases. */
+  public Leases leases() {
+    if (closed) throw new IllegalStateException("this BellwetherClient is closed");
+    return new Leases(transport, this::scheduler, executor);
+  }
+
   Transport transport() {
     return transport;
   }

@@ -66,6 +66,11 @@ final class Transport {
    * @throws OutcomeUnknownException a write that may have happened
    */
   ApiResponse execute(ApiRequest request) {
+    return execute(request, retry, requestTimeout);
+  }
+
+  /** {@link #execute(ApiRequest)} under another retry policy and attempt timeout (a keepalive's, bounded by its TTL). */
+  ApiResponse execute(ApiRequest request, RetryPolicy retry, Duration requestTimeout) {
     String key = !request.write() ? null
         : request.idempotencyKey() != null ? request.idempotencyKey() : newIdempotencyKey();
     long deadline = System.nanoTime() + retry.deadline().toNanos();
@@ -74,7 +79,7 @@ final class Transport {
       URI endpoint = endpoints.current();
       Failure f;
       try {
-        HttpResponse<byte[]> r = http.send(build(request, endpoint, key), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = http.send(build(request, endpoint, key, requestTimeout), HttpResponse.BodyHandlers.ofByteArray());
         ApiResponse answer = new ApiResponse(r.statusCode(), r.headers(), r.body(), endpoint, key);
         JsonNode body = answer.ok() ? null : answer.json();
         String code = Json.errorCode(body);
@@ -136,7 +141,7 @@ final class Transport {
     return retry;
   }
 
-  private HttpRequest build(ApiRequest request, URI endpoint, String idempotencyKey) {
+  private HttpRequest build(ApiRequest request, URI endpoint, String idempotencyKey, Duration requestTimeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + request.pathAndQuery()))
         .timeout(requestTimeout)
         .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
