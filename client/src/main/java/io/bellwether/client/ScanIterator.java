@@ -26,7 +26,7 @@ final class ScanIterator implements Iterator<KeyValue> {
   public boolean hasNext() {
     while ((page == null || !page.hasNext()) && more) {
       ScanPage next = client.scanPage(prefix, lastKey, pageSize, consistency);
-      if (lastKey != null && !next.entries().isEmpty() && next.entries().get(0).key().compareTo(lastKey) <= 0) {
+      if (lastKey != null && !next.entries().isEmpty() && codePointOrder(next.entries().get(0).key(), lastKey) <= 0) {
         // A node that ignores 'after' would send the first page again, forever.
         throw new IllegalStateException("the node answered a scan continuing after '" + lastKey + "' with '"
             + next.entries().get(0).key() + "': it does not support continuing a scan (the 'after' parameter)");
@@ -42,5 +42,22 @@ final class ScanIterator implements Iterator<KeyValue> {
   public KeyValue next() {
     if (!hasNext()) throw new NoSuchElementException();
     return page.next();
+  }
+
+  /**
+   * The nodes' key order: by code point, the order of the keys' UTF-8 bytes (not {@link
+   * String#compareTo}, which puts U+10000 and up before U+E000..U+FFFF).
+   */
+  static int codePointOrder(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) return Integer.compare(x, y);
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

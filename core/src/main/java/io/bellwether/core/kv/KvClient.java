@@ -89,7 +89,15 @@ public final class KvClient {
 
   /** Up to {@code limit} keys starting with {@code prefix}, in key order. */
   public CompletableFuture<KvScan> scan(String prefix, int limit, ReadConsistency consistency) {
-    return query(() -> new KvQuery.Scan(prefix, limit), consistency, 0)
+    return scan(prefix, null, limit, consistency);
+  }
+
+  /**
+   * Up to {@code limit} keys starting with {@code prefix} and coming after {@code after} (null: from
+   * the first), in key order ({@link KeyOrder}): the next page of a scan whose last key was {@code after}.
+   */
+  public CompletableFuture<KvScan> scan(String prefix, String after, int limit, ReadConsistency consistency) {
+    return query(() -> new KvQuery.Scan(prefix, limit, after), consistency, 0)
         .thenApply(r -> {
           KvQueryResult.ScanResult s = (KvQueryResult.ScanResult) KvQueryResult.decode(r.result());
           return new KvScan(s.entries(), s.more(), r.appliedIndex(), r.servedBy());

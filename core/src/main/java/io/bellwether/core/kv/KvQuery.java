@@ -24,6 +24,10 @@ public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan, KvQuery.Lease
       } else if (tag == Scan.TAG) {
         String prefix = in.string("prefix", KvLimits.MAX_KEY_BYTES);
         query = new Scan(prefix, (int) in.varLong("limit", 1, KvLimits.MAX_SCAN_LIMIT));
+      } else if (tag == Scan.TAG_AFTER) {
+        String prefix = in.string("prefix", KvLimits.MAX_KEY_BYTES);
+        int limit = (int) in.varLong("limit", 1, KvLimits.MAX_SCAN_LIMIT);
+        query = new Scan(prefix, limit, in.string("after", KvLimits.MAX_KEY_BYTES));
       } else if (tag == LeaseGet.TAG) {
         query = new LeaseGet(in.varLong("lease id", 1, Long.MAX_VALUE));
       } else if (tag == LeaseList.TAG) {
@@ -55,21 +59,37 @@ public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan, KvQuery.Lease
 
   /**
    * At most {@code limit} entries whose keys start with {@code prefix} ("" for all), in key order
-   * ({@link KeyOrder}). Answered with {@link KvQueryResult.ScanResult}.
+   * ({@link KeyOrder}), and come after {@code after} in that order when it is not null (a scan
+   * continuing after the last key of its previous page). Answered with {@link
+   * KvQueryResult.ScanResult}.
    */
-  record Scan(String prefix, int limit) implements KvQuery {
+  record Scan(String prefix, int limit, String after) implements KvQuery {
 
     static final int TAG = 0x12;
+    /**
+     * A scan with {@code after}: a tag of its own, so a scan without it encodes exactly as before and
+     * every encoding written before {@code after} existed still decodes unchanged.
+     */
+    static final int TAG_AFTER = 0x15;
 
     public Scan {
       KvLimits.checkPrefix(prefix);
       KvLimits.checkScanLimit(limit);
+      if (after != null) KvLimits.checkKey(after);
+    }
+
+    /** A scan from the first key with the prefix. */
+    public Scan(String prefix, int limit) {
+      this(prefix, limit, null);
     }
 
     @Override
     public byte[] encode() {
-      return WireWriter.message(TAG, prefix.length() + 8).string(prefix).varLong(limit)
-          .toByteArray();
+      if (after == null) {
+        return WireWriter.message(TAG, prefix.length() + 8).string(prefix).varLong(limit).toByteArray();
+      }
+      return WireWriter.message(TAG_AFTER, prefix.length() + after.length() + 12).string(prefix).varLong(limit)
+          .string(after).toByteArray();
     }
   }
 

@@ -80,11 +80,16 @@ final class KvStore {
     return v == null ? GetResult.notFound() : new GetResult(true, v.value(), v.version(), v.lease());
   }
 
-  /** Reads from the first key at or after the prefix while keys still start with it. */
+  /**
+   * Reads from the first key at or after the prefix (and after {@code after}, when given) while keys
+   * still start with it.
+   */
   ScanResult scan(KvQuery.Scan scan) {
     List<KvEntry> page = new ArrayList<>();
     long resultBytes = 0;
-    for (Map.Entry<String, Versioned> e : entries.tailMap(scan.prefix(), true).entrySet()) {
+    boolean fromAfter = scan.after() != null && KeyOrder.INSTANCE.compare(scan.after(), scan.prefix()) >= 0;
+    Map<String, Versioned> range = fromAfter ? entries.tailMap(scan.after(), false) : entries.tailMap(scan.prefix(), true);
+    for (Map.Entry<String, Versioned> e : range.entrySet()) {
       if (!e.getKey().startsWith(scan.prefix())) break;
       long entryBytes = e.getKey().length() * 3L + e.getValue().value().length + 16;
       boolean full =

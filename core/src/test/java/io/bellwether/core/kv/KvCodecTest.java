@@ -53,9 +53,24 @@ class KvCodecTest {
   @Test
   void queriesRoundTrip() {
     for (KvQuery query : List.of(new KvQuery.Get("a"), new KvQuery.Get(LONGEST_KEY),
-        new KvQuery.Scan("", 1), new KvQuery.Scan("app/", KvLimits.MAX_SCAN_LIMIT))) {
+        new KvQuery.Scan("", 1), new KvQuery.Scan("app/", KvLimits.MAX_SCAN_LIMIT),
+        new KvQuery.Scan("app/", 7, "app/3"), new KvQuery.Scan("", 1, LONGEST_KEY))) {
       assertThat(KvQuery.decode(query.encode())).isEqualTo(query);
     }
+  }
+
+  @Test
+  void aScanWithoutAfterEncodesAsBeforeAfterExistedAndAScanWithItTakesANewTag() {
+    // The encoding of Scan("app/", 7) before 'after' was added: tag 0x12, the prefix, the limit.
+    byte[] old = {1, 0x12, 4, 'a', 'p', 'p', '/', 7};
+    byte[] without = new KvQuery.Scan("app/", 7).encode();
+    byte[] with = new KvQuery.Scan("app/", 7, "app/3").encode();
+    assertThat(without).isEqualTo(old);
+    assertThat(KvQuery.decode(old)).isEqualTo(new KvQuery.Scan("app/", 7, null));
+    assertThat(with[1]).isEqualTo((byte) 0x15);
+    assertThat(with).hasSizeGreaterThan(without.length);
+    assertThat(java.util.Arrays.copyOfRange(with, 0, without.length)).isNotEqualTo(without);
+    assertTruncationsRejected(with, KvQuery::decode);
   }
 
   @Test

@@ -62,4 +62,8 @@ final class KvDriver {
   ScanResult scan(String prefix, int limit) {
     return (ScanResult) KvQueryResult.decode(sm.query(new KvQuery.Scan(prefix, limit).encode()));
   }
+
+  ScanResult scan(String prefix, String after, int limit) {
+    return (ScanResult) KvQueryResult.decode(sm.query(new KvQuery.Scan(prefix, limit, after).encode()));
+  }
 }

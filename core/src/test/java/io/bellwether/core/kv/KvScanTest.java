@@ -76,4 +76,34 @@ class KvScanTest {
     // String.compareTo would put the emoji (a surrogate pair) before U+E000.
     assertThat(keys(fresh.scan("k", 10))).containsExactly("k~", bmpHigh, emoji);
   }
+
+  @Test
+  void aScanAfterAKeyContinuesExclusivelyAndPagesCoverThePrefixOnce() {
+    assertThat(keys(kv.scan("app/", "app/10", 100))).containsExactly("app/2", "app/3");
+    assertThat(keys(kv.scan("app/", "app/15", 1))).containsExactly("app/2"); // an absent key works too
+    assertThat(keys(kv.scan("app/", "app/3", 10))).isEmpty();
+    assertThat(keys(kv.scan("app/", "a", 10))).as("after before the prefix: from the prefix")
+        .containsExactly("app/1", "app/10", "app/2", "app/3");
+    assertThat(keys(kv.scan("app/", "b", 10))).as("after past the prefix").isEmpty();
+    List<String> paged = new ArrayList<>();
+    String after = null;
+    for (boolean more = true; more; ) {
+      KvQueryResult.ScanResult page = kv.scan("", after, 2);
+      paged.addAll(keys(page));
+      more = page.more();
+      after = page.entries().get(page.entries().size() - 1).key();
+    }
+    assertThat(paged).containsExactly("a", "ap", "app", "app/1", "app/10", "app/2", "app/3", "apq", "b");
+  }
+
+  @Test
+  void aScanAfterFollowsCodePointOrder() {
+    KvDriver fresh = new KvDriver();
+    String bmpHigh = "k\uE000";
+    String emoji = "k\uD83D\uDE00";
+    fresh.put(emoji, "x");
+    fresh.put(bmpHigh, "y");
+    fresh.put("k~", "z");
+    assertThat(keys(fresh.scan("k", bmpHigh, 10))).containsExactly(emoji);
+  }
 }

@@ -71,9 +71,10 @@ final class KvRoutes {
 
   void scan(RoutingContext ctx, NodeServices node) {
     String prefix = Requests.prefix(ctx.request().params());
+    String after = Requests.after(ctx.request().params());
     int limit = Requests.scanLimit(ctx.request().params());
     ReadConsistency consistency = Requests.consistency(ctx.request().params());
-    Replies.onContext(ctx, node.kv().scan(prefix, limit, consistency), ApiError::of, (scan, failure) -> {
+    Replies.onContext(ctx, node.kv().scan(prefix, after, limit, consistency), ApiError::of, (scan, failure) -> {
       if (failure != null) {
         Replies.error(ctx, failure);
         return;

@@ -160,6 +160,18 @@ final class Requests {
     return prefix;
   }
 
+  /** {@code after=K} of a scan: continue after key K (exclusive); null when absent. */
+  static String after(MultiMap params) {
+    String after = single(params, "after");
+    if (after == null) return null;
+    try {
+      KvLimits.checkKey(after);
+    } catch (InvalidRequestException e) {
+      throw ApiError.badRequest("after: " + e.getMessage());
+    }
+    return after;
+  }
+
   /** {@code lease=ID} of a put, ID >= 1; 0 (no lease) when absent. */
   static long lease(MultiMap params) {
     String raw = single(params, "lease");
