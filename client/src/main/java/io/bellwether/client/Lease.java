@@ -79,6 +79,16 @@ public final class Lease implements AutoCloseable {
     return !stopped && lostReason == null && System.nanoTime() - lastSent < ttl.toNanos();
   }
 
+  /**
+   * How long the lease certainly lives from now: its TTL less the time since the last successful
+   * keepalive (or the grant) was sent; zero once lost, closed, revoked or overdue.
+   */
+  public synchronized Duration guaranteedFor() {
+    if (stopped || lostReason != null) return Duration.ZERO;
+    long left = ttl.toNanos() - (System.nanoTime() - lastSent);
+    return left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
+  }
+
   /** Why it was lost, or null while it is not. */
   public synchronized String lostReason() {
     return lostReason;
