@@ -69,8 +69,13 @@ public final class ClientTarget {
    * @throws IOException as {@link #client()}
    */
   BellwetherClient bellwetherClient() throws IOException {
+    return bellwetherClient(RetryPolicy.none());
+  }
+
+  /** {@link #bellwetherClient()} with retries: for commands that keep running (watch, lock). */
+  BellwetherClient bellwetherClient(RetryPolicy retry) throws IOException {
     if ((cert == null) != (key == null)) throw new IOException("--cert and --key go together");
-    BellwetherClientBuilder b = BellwetherClient.builder().endpoints(url).retry(RetryPolicy.none())
+    BellwetherClientBuilder b = BellwetherClient.builder().endpoints(url).retry(retry)
         .requestTimeout(Duration.ofSeconds(timeoutSeconds)).connectTimeout(Duration.ofSeconds(timeoutSeconds));
     if (cacert != null || cert != null) b.sslContext(TlsContexts.client(cacert, cert, key));
     b.token(token);

@@ -16,6 +16,7 @@ import io.bellwether.client.KeyValue;
 import io.bellwether.client.NotAppliedException;
 import io.bellwether.client.OutcomeUnknownException;
 import io.bellwether.client.PutOptions;
+import io.bellwether.client.RetryPolicy;
 import io.bellwether.client.ScanPage;
 import io.bellwether.client.WriteResult;
 import java.io.IOException;
@@ -63,6 +64,11 @@ public final class KvCommands {
     /** Work before anything is sent; an exception here means nothing was sent. */
     void prepare() throws IOException {}
 
+    /** The client's retries: none (one attempt, its outcome is the exit code) unless a command keeps running. */
+    RetryPolicy retry() {
+      return RetryPolicy.none();
+    }
+
     abstract int run(BellwetherClient client);
 
     @Override
@@ -70,7 +76,7 @@ public final class KvCommands {
       BellwetherClient client;
       try {
         prepare();
-        client = target.bellwetherClient();
+        client = target.bellwetherClient(retry());
       } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
         err().println("error: " + e.getMessage()); // nothing was sent
         return EXIT_FAILED;
@@ -123,7 +129,7 @@ public final class KvCommands {
       return e instanceof ConditionFailedException ? EXIT_MISMATCH : e.status() == 404 ? EXIT_NOT_FOUND : EXIT_FAILED;
     }
 
-    private static String describe(BellwetherClientException e) {
+    static String describe(BellwetherClientException e) {
       return "error " + (e.code() == null ? "HTTP_" + e.status() : e.code()) + " (HTTP " + e.status() + "): "
           + (e.serverMessage() == null ? "" : e.serverMessage());
     }
