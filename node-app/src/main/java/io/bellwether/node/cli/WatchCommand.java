@@ -55,6 +55,8 @@ public final class WatchCommand extends KvCommands.KvBase {
     try (Watch w = client.watch(request, new WatchListener() {
       @Override
       public void onEvent(WatchEvent e) {
+        // The watch may deliver more before it is closed: --count N prints exactly N.
+        if (count != null && seen.get() >= count) return;
         out().println(json ? json(e) : line(e));
         out().flush();
         if (count != null && seen.incrementAndGet() >= count) done.countDown();
