@@ -29,7 +29,6 @@ import io.bellwether.node.membership.Promoter;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.bellwether.node.metrics.LeaderTransferMetrics.Outcome;
 import io.bellwether.node.metrics.NodeMetrics;
-import io.bellwether.node.metrics.CoordinationMetrics;
 import io.bellwether.core.kv.KvLeases;
 import io.bellwether.node.metrics.RaftEventMetrics;
 import io.bellwether.node.metrics.TransportMetrics;
@@ -72,9 +71,6 @@ public final class BellwetherNode implements AutoCloseable {
 
   /** How often the membership autopilot looks at discovery: well under its failure detection. */
   private static final long AUTOPILOT_INTERVAL_MS = 1_000;
-
-  /** How often the leader looks for leases that ran out: expiry is late by at most this much. */
-  private static final long LEASE_CHECK_INTERVAL_MS = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(BellwetherNode.class);
 
@@ -174,10 +170,7 @@ public final class BellwetherNode implements AutoCloseable {
       LeaderTransferMetrics transfers = new LeaderTransferMetrics(registry);
       TransportMetrics.register(transport, registry);
       long timer = vertx.setPeriodic(100, id -> metrics.sample());
-      KvLeases leases = new KvLeases(node, kvState.keeper(), Clock.systemUTC());
-      // Cancelled with Vert.x; after the node stops, a proposal just fails.
-      vertx.setPeriodic(LEASE_CHECK_INTERVAL_MS, id -> leases.expireDue());
-      CoordinationMetrics.register(kvState.history(), kvState.keeper(), registry);
+      KvLeases leases = NodeAssembly.leases(kvState, node, vertx, registry);
       if (config.membership().autopilot() != null) {
         // The configured discovery, not the one the log fills in: only what discovery itself sees
         // may add a member, or keep one from being removed.

@@ -1,16 +1,21 @@
 package io.bellwether.node;
 
-import io.bellwether.core.kv.LeaseKeeper;
-import io.bellwether.core.watch.ChangeHistory;
-import io.bellwether.node.config.WatchConfig;
+import io.bellwether.core.kv.KvLeases;
 import io.bellwether.core.kv.KvStateMachine;
+import io.bellwether.core.kv.LeaseKeeper;
 import io.bellwether.core.runtime.NodeObserver;
 import io.bellwether.core.runtime.RaftNode;
 import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Transport;
+import io.bellwether.core.watch.ChangeHistory;
 import io.bellwether.node.config.NodeConfig;
+import io.bellwether.node.config.WatchConfig;
 import io.bellwether.node.membership.Bootstrap;
+import io.bellwether.node.metrics.CoordinationMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
 
 /** The Raft node a {@link BellwetherNode} runs, built from its configuration: one place for every setting it takes. */
 final class NodeAssembly {
@@ -42,6 +47,20 @@ final class NodeAssembly {
    *
    * @param http where this node's HTTP API really listens, for the bootstrap configuration
    */
+  /** How often the leader looks for leases that ran out: expiry is late by at most this much. */
+  static final long LEASE_CHECK_INTERVAL_MS = 100;
+
+  /**
+   * The leases of a started node, with the leader's expiry check on a Vert.x timer (cancelled when
+   * Vert.x closes; after the node stops a proposal just fails) and the watch and lease meters.
+   */
+  static KvLeases leases(KvState kvState, RaftNode node, Vertx vertx, MeterRegistry registry) {
+    KvLeases leases = new KvLeases(node, kvState.keeper(), Clock.systemUTC());
+    vertx.setPeriodic(LEASE_CHECK_INTERVAL_MS, id -> leases.expireDue());
+    CoordinationMetrics.register(kvState.history(), kvState.keeper(), registry);
+    return leases;
+  }
+
   static RaftNode raftNode(NodeConfig config, KvStateMachine stateMachine, LogStore store, Transport transport,
       NodeObserver observer, Endpoint http) {
     RaftNode.Builder builder = RaftNode.builder()
