@@ -52,4 +52,22 @@ class ClientReadmeTest {
     assertThat(blocks).as("java blocks in client/README.md").isGreaterThanOrEqualTo(5);
     assertThat(missing).as("README examples not found verbatim in the example tests").isEmpty();
   }
+
+  /** The root README's section on the client shows an example that runs, too. */
+  @Test
+  void theRootReadmesClientExampleIsInATestSource() throws Exception {
+    Path root = root();
+    String readme = Files.readString(root.resolve("README.md"));
+    int from = readme.indexOf("## The Java client and coordination recipes");
+    assertThat(from).as("the root README's client section").isGreaterThanOrEqualTo(0);
+    String section = readme.substring(from, readme.indexOf("\n## ", from + 3));
+    List<String> run = lines(Files.readString(root.resolve("node-app/src/test/java/io/bellwether/node/ClientReadmeExamplesTest.java")));
+    Matcher m = JAVA_BLOCK.matcher(section);
+    int blocks = 0;
+    while (m.find()) {
+      blocks++;
+      assertThat(containsRun(run, lines(m.group(1)))).as("root README example in ClientReadmeExamplesTest:\n" + m.group(1)).isTrue();
+    }
+    assertThat(blocks).isGreaterThanOrEqualTo(1);
+  }
 }
