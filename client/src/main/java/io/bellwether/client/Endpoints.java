@@ -65,6 +65,12 @@ final class Endpoints {
     if (all.get(Math.floorMod(now, all.size())).equals(failed)) current.compareAndSet(now, now + 1);
   }
 
+  /** Uses {@code target} (one of {@link #all()}) from now on; nothing if it is not one. */
+  void moveTo(URI target) {
+    int i = all.indexOf(target);
+    if (i >= 0) current.set(i);
+  }
+
   boolean anyHttps() {
     return all.stream().anyMatch(u -> "https".equals(u.getScheme()));
   }

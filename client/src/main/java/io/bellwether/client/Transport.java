@@ -41,6 +41,7 @@ final class Transport {
   private final Duration requestTimeout;
   private final RetryPolicy retry;
   private final String authorization;
+  private final LeaderHints leaderHints;
 
   Transport(HttpClient http, Endpoints endpoints, Duration requestTimeout, RetryPolicy retry, String token) {
     this.http = http;
@@ -48,6 +49,7 @@ final class Transport {
     this.requestTimeout = requestTimeout;
     this.retry = retry;
     this.authorization = token == null ? null : "Bearer " + token;
+    this.leaderHints = new LeaderHints(endpoints);
   }
 
   /** 128 random bits, base64url: unique enough that two writes never share one within 5 minutes. */
@@ -83,6 +85,7 @@ final class Transport {
         ApiResponse answer = new ApiResponse(r.statusCode(), r.headers(), r.body(), endpoint, key);
         JsonNode body = answer.ok() ? null : answer.json();
         String code = Json.errorCode(body);
+        followLeader(request, answer, body, requestTimeout);
         if (answer.ok() || (code != null && request.answeredCodes().contains(code))) return answer;
         f = classify(request, answer, code, body);
       } catch (SSLHandshakeException e) {
@@ -105,7 +108,8 @@ final class Transport {
       }
       mayHaveApplied |= f.mayHaveApplied;
       if (!f.retryable) throw finalFailure(request, key, mayHaveApplied, f);
-      endpoints.failed(endpoint);
+      // Unless an answer just moved the client to the leader, the next attempt goes to the next node.
+      if (endpoints.current().equals(endpoint)) endpoints.failed(endpoint);
       Duration wait = retry.backoff(attempt);
       if (attempt >= retry.maxAttempts() || System.nanoTime() + wait.toNanos() - deadline > 0) {
         throw finalFailure(request, key, mayHaveApplied, f.after(attempt));
@@ -135,6 +139,23 @@ final class Transport {
 
   Endpoints endpoints() {
     return endpoints;
+  }
+
+  /**
+   * What an answer says about who leads: a read was served by the node asked; a write answered by
+   * another node was forwarded to it, the leader; a refusal may name the leader. See {@link
+   * LeaderHints}.
+   */
+  private void followLeader(ApiRequest request, ApiResponse answer, JsonNode body, Duration timeout) {
+    String node = answer.node();
+    if (!request.write()) {
+      if (node != null && answer.status() / 100 == 2) leaderHints.served(node, answer.endpoint());
+      return;
+    }
+    String leader = answer.status() / 100 == 2 ? node
+        : answer.header("X-Bellwether-Leader") != null ? answer.header("X-Bellwether-Leader")
+        : body != null && body.path("leader").isTextual() ? body.get("leader").asText() : null;
+    leaderHints.leaderIs(leader, answer.endpoint(), http, timeout, authorization);
   }
 
   RetryPolicy retry() {

@@ -35,6 +35,8 @@ final class FakeNode implements AutoCloseable {
   }
 
   final List<Received> received = new CopyOnWriteArrayList<>();
+  /** How many {@code GET /v1/cluster} the client made (answered 404, outside the script); null: scripted. */
+  volatile java.util.concurrent.atomic.AtomicInteger clusterLookups = new java.util.concurrent.atomic.AtomicInteger();
   private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
   private volatile Answer last = json(500, "{\"error\":\"INTERNAL\",\"message\":\"no answer scripted\"}");
   private final HttpServer server;
@@ -79,6 +81,16 @@ final class FakeNode implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     byte[] body = ex.getRequestBody().readAllBytes();
+    if (ex.getRequestURI().getPath().equals("/v1/cluster") && clusterLookups != null) {
+      // The client asking who is who (to follow the leader) is not part of any script.
+      clusterLookups.incrementAndGet();
+      byte[] notFound = "{\"error\":\"NOT_FOUND\",\"message\":\"a fake node\"}".getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(404, notFound.length);
+      ex.getResponseBody().write(notFound);
+      ex.close();
+      return;
+    }
     received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()), body));
     Answer a = script.poll();
     if (a != null) last = a;
