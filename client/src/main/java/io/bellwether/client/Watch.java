@@ -183,13 +183,24 @@ public final class Watch implements AutoCloseable {
       return End.SERVED;
     }
     if (b.id() == null) return null; // data without a position: nothing this API sends
-    WatchPosition at = WatchPosition.parse(b.id());
-    if (b.data() == null) {
+    WatchPosition at;
+    WatchEvent event;
+    try {
+      at = WatchPosition.parse(b.id());
+      event = b.data() == null ? null : event(b);
+    } catch (RuntimeException e) {
+      // Every node would send it again: reconnecting cannot help, so the watch ends, saying why.
+      LOG.warn("watch of {}: a node sent an event this client cannot read; the watch ends", what(), e);
+      closed = true;
+      listener.onError(new IllegalStateException("watch of " + what() + ": unreadable event id '" + b.id()
+          + "' data '" + b.data() + "': " + e.getMessage(), e));
+      return End.STOP;
+    }
+    if (event == null) {
       advance(at); // a heartbeat: a newer resume point
       return null;
     }
     if (!at.after(position)) return null; // sent again by a node resuming from an older position
-    WatchEvent event = event(b);
     try {
       listener.onEvent(event);
     } catch (RuntimeException | Error e) {

@@ -127,6 +127,18 @@ class WatchTest {
   }
 
   @Test
+  void anEventItCannotReadEndsTheWatchWithAnErrorInsteadOfReconnectingForever() {
+    a.then(sse(put("11", "p/a", "one", 11) + "id: 12\ndata: {\"type\":\"put\",\"key\":\n\n"));
+    b.then(sse(put("11", "p/a", "one", 11) + "id: 12\ndata: {\"type\":\"put\",\"key\":\n\n"));
+    Watch w = client(Duration.ofSeconds(10)).watch(WatchRequest.prefix("p/").fromIndex(1), listener);
+    await().atMost(Duration.ofSeconds(10)).until(() -> error.get() != null);
+    assertThat(error.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("unreadable event");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !w.isRunning());
+    assertThat(events).extracting(WatchEvent::id).containsExactly("11");
+    assertThat(a.received.size() + b.received.size()).as("no reconnects").isEqualTo(1);
+  }
+
+  @Test
   void aSilentStreamIsGivenUpAfterTheIdleTimeoutAndResumedElsewhere() {
     a.then(ex -> {
       ex.getResponseHeaders().set("Content-Type", "text/event-stream");
