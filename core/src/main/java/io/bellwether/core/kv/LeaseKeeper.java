@@ -1,6 +1,8 @@
 package io.bellwether.core.kv;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,9 +57,21 @@ public final class LeaseKeeper implements KvStateListener {
   /** Retries of one expiry wait at most this many times {@code retryNanos}. */
   static final int MAX_BACKOFF = 64;
 
+  /** A lease to look at again at {@code atNanos}: at its deadline, or when its expiry may be retried. */
+  private record Check(long atNanos, long id) {}
+
   private final LongSupplier nanoTime;
   private final long retryNanos;
   private final Map<Long, Clock> clocks = new HashMap<>();
+  /**
+   * One check per lease, soonest first, so {@link #due} looks only at what may be due instead of every
+   * lease every time. A check may be early (a keepalive moved the deadline since): it is then put back
+   * at the new time. It is never late: nothing moves a deadline earlier except {@link #lead} and
+   * {@link #restored}, which rebuild the queue. A check of an ended lease is dropped when it comes up.
+   */
+  private final PriorityQueue<Check> checks = new PriorityQueue<>(Comparator.comparingLong(Check::atNanos));
+  /** Checks of ended leases still queued: once they outnumber the leases, the queue is rebuilt. */
+  private int endedChecks;
   /** The term in which this node last started leading (deadlines reset), or -1 while not leading. */
   private long leadingTerm = -1;
 
@@ -73,12 +87,17 @@ public final class LeaseKeeper implements KvStateListener {
   @Override
   public synchronized void leaseGranted(long id, long ttlSeconds) {
     long ttl = ttlSeconds * 1_000_000_000L;
-    clocks.put(id, new Clock(ttl, nanoTime.getAsLong() + ttl));
+    Clock c = new Clock(ttl, nanoTime.getAsLong() + ttl);
+    clocks.put(id, c);
+    checks.add(new Check(c.deadlineNanos, id));
   }
 
   @Override
   public synchronized void leaseEnded(long id) {
-    clocks.remove(id);
+    if (clocks.remove(id) == null) return;
+    // Its check stays queued until its time, which may be days away: many leases revoked early would
+    // pile up, so the queue is rebuilt once they outnumber the live ones (amortised O(log n) each).
+    if (++endedChecks > 1024 && endedChecks > clocks.size()) rebuildChecks();
   }
 
   @Override
@@ -89,6 +108,17 @@ public final class LeaseKeeper implements KvStateListener {
       long ttl = ttlSeconds * 1_000_000_000L;
       clocks.put(id, new Clock(ttl, now + ttl));
     });
+    rebuildChecks();
+  }
+
+  private void rebuildChecks() {
+    checks.clear();
+    endedChecks = 0;
+    clocks.forEach((id, c) -> checks.add(new Check(nextCheck(c), id)));
+  }
+
+  private static long nextCheck(Clock c) {
+    return c.retryAtNanos != Long.MIN_VALUE ? c.retryAtNanos : c.deadlineNanos;
   }
 
   /**
@@ -104,6 +134,7 @@ public final class LeaseKeeper implements KvStateListener {
       c.retryAtNanos = Long.MIN_VALUE;
       c.handedOut = 0;
     }
+    rebuildChecks();
   }
 
   /** This node does not lead (any more): the next {@link #lead} resets every deadline. */
@@ -145,13 +176,22 @@ public final class LeaseKeeper implements KvStateListener {
     lead(term);
     long now = nanoTime.getAsLong();
     List<Long> due = new ArrayList<>();
-    for (Map.Entry<Long, Clock> e : clocks.entrySet()) {
-      Clock c = e.getValue();
-      if (now - c.deadlineNanos < 0) continue;
-      if (c.retryAtNanos != Long.MIN_VALUE && now - c.retryAtNanos < 0) continue;
+    while (!checks.isEmpty() && now - checks.peek().atNanos() >= 0) {
+      Check check = checks.poll();
+      Clock c = clocks.get(check.id());
+      if (c == null) { // ended
+        endedChecks--;
+        continue;
+      }
+      long at = nextCheck(c);
+      if (now - at < 0) {
+        checks.add(new Check(at, check.id())); // kept alive since: look again at the new deadline
+        continue;
+      }
       c.retryAtNanos = now + retryNanos * Math.min(MAX_BACKOFF, 1L << Math.min(c.handedOut, 30));
       c.handedOut++;
-      due.add(e.getKey());
+      checks.add(new Check(c.retryAtNanos, check.id()));
+      due.add(check.id());
     }
     due.sort(null);
     return due;
@@ -161,6 +201,11 @@ public final class LeaseKeeper implements KvStateListener {
   public synchronized long ttlSeconds(long id) {
     Clock c = clocks.get(id);
     return c == null ? 0 : c.ttlNanos / 1_000_000_000L;
+  }
+
+  /** How many checks are queued (one per lease, plus ended leases' not yet dropped). */
+  synchronized int checksQueued() {
+    return checks.size();
   }
 
   /** How many leases this node knows of. */

@@ -148,4 +148,27 @@ class LeaseKeeperTest {
     assertThat(keeper.remainingNanos(2, 1)).hasValue(10 * SECOND);
     assertThat(keeper.remainingNanos(40, 1)).hasValue(30 * SECOND);
   }
+
+  @Test
+  void dueLooksOnlyAtLeasesThatMayBeDueAndRevokedLeasesDoNotPileUp() {
+    long[] now = {0};
+    LeaseKeeper keeper = new LeaseKeeper(() -> now[0], 3_600_000_000_000L); // no retries in this test
+    keeper.lead(1);
+    for (long id = 1; id <= 100_000; id++) keeper.leaseGranted(id, id % 2 == 0 ? 10 : 20);
+    // Revoking most of them early must not leave their checks queued until their deadlines.
+    for (long id = 1; id <= 99_000; id++) keeper.leaseEnded(id);
+    assertThat(keeper.size()).isEqualTo(1_000);
+    assertThat(keeper.checksQueued()).isLessThanOrEqualTo(2 * 1_000 + 1_024);
+    now[0] = 9_999_999_999L;
+    assertThat(keeper.due(1)).isEmpty();
+    now[0] = 10_000_000_000L;
+    List<Long> due = keeper.due(1);
+    assertThat(due).hasSize(500).allMatch(id -> id % 2 == 0 && id > 99_000);
+    // Kept alive since its check was queued: looked at again at its new deadline, not handed out.
+    assertThat(keeper.keepAlive(99_001, 1)).isEqualTo(LeaseKeeper.KeepAlive.RENEWED);
+    now[0] = 20_000_000_000L;
+    assertThat(keeper.due(1)).hasSize(499).doesNotContain(99_001L);
+    now[0] = 30_000_000_000L;
+    assertThat(keeper.due(1)).contains(99_001L);
+  }
 }
