@@ -56,10 +56,10 @@ class LeaseApiTest {
         + "&fromIndex=" + id, null)) {
       assertThat(watch.take(1, Duration.ofSeconds(5)).get(0).json().getString("type")).isEqualTo("put");
       // Not before: the lease's clock started when the grant reached the leader, after `sent`.
-      while (System.nanoTime() - sent < 800_000_000L) {
-        assertThat(status(follower.httpUrl() + key)).as("expired early").isEqualTo(200);
-        Thread.sleep(50); // sampling cadence, not a wait for a condition
-      }
+      Duration untilNotBefore = Duration.ofNanos(Math.max(1, 800_000_000L - (System.nanoTime() - sent)));
+      await("the key, until 800 ms after the grant was sent").during(untilNotBefore)
+          .atMost(untilNotBefore.plusSeconds(2)).pollInterval(Duration.ofMillis(50))
+          .until(() -> status(follower.httpUrl() + key) == 200);
       // Soon after: TTL + the 100 ms check + one commit, with room for a busy machine.
       await().atMost(Duration.ofMillis(1_000 + 2_000)).until(() -> status(follower.httpUrl() + key) == 404);
       SseStream.Event deleted = watch.take(1, Duration.ofSeconds(5)).get(0);
@@ -76,13 +76,14 @@ class LeaseApiTest {
     long id = grant(leader, 1);
     assertThat(Http.put(leader.httpUrl() + key + "?lease=" + id, "v").statusCode()).isEqualTo(200);
     long until = System.nanoTime() + 3_000_000_000L;
-    while (System.nanoTime() < until) {
+    // A keepalive at every poll, a third of the TTL apart, as a client library would; done after 3 TTLs.
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
       HttpResponse<String> r = Http.send("POST", follower.httpUrl() + "/v1/leases/" + id + "/keepalive", null);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       assertThat(new JsonObject(r.body()).getLong("ttlSeconds")).isEqualTo(1);
       assertThat(status(follower.httpUrl() + key)).isEqualTo(200);
-      Thread.sleep(250); // the keepalive cadence: a third of the TTL, as a client library would
-    }
+      return System.nanoTime() - until >= 0;
+    });
     JsonObject info = new JsonObject(Http.get(follower.httpUrl() + "/v1/leases/" + id).body());
     assertThat(info.getJsonArray("keys").getList()).containsExactly(key.substring(7));
     assertThat(info.getLong("remainingMillis")).isBetween(1L, 1_000L);
