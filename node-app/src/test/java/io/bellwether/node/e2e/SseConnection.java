@@ -28,19 +28,19 @@ import java.util.Map;
  *
  * <p>Not thread-safe: one reader thread; {@link #close} may be called from any thread.
  */
-final class SseConnection implements AutoCloseable {
+public final class SseConnection implements AutoCloseable {
 
   /**
    * One dispatched SSE event. {@code id} is null when the event had no {@code id:} line; {@code data}
    * is null for an event without data (a heartbeat: a comment and an id); {@code event} is the {@code
    * event:} field, null when absent (a plain message).
    */
-  record Event(String id, String event, String data) {}
+  public record Event(String id, String event, String data) {}
 
   private final Socket socket;
-  final int status;
+  public final int status;
   /** The body of an answer other than 200 (an error as JSON); empty for a stream. */
-  final String body;
+  public final String body;
   private final BufferedReader lines;
 
   private SseConnection(Socket socket, int status, String body, BufferedReader lines) {
@@ -58,7 +58,7 @@ final class SseConnection implements AutoCloseable {
    * @throws java.net.ConnectException when nothing listens on the port (a killed node)
    * @throws IOException on any other failure to connect or read the answer's head
    */
-  static SseConnection open(int port, String pathAndQuery, String lastEventId, Duration readTimeout)
+  public static SseConnection open(int port, String pathAndQuery, String lastEventId, Duration readTimeout)
       throws IOException {
     Socket socket = new Socket();
     try {
@@ -101,7 +101,7 @@ final class SseConnection implements AutoCloseable {
    * @throws EOFException when the node ended the stream
    * @throws IOException on a read timeout or a broken connection
    */
-  Event next() throws IOException {
+  public Event next() throws IOException {
     String id = null;
     String event = null;
     StringBuilder data = null;
