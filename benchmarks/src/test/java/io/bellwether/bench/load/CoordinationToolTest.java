@@ -43,21 +43,12 @@ class CoordinationToolTest {
     if (cluster != null) cluster.close();
   }
 
-  record Result(int code, String out, String err, JsonNode json) { }
 
-  private Result run(String... args) throws Exception {
-    Path json = dir.resolve("report-" + System.nanoTime() + ".json");
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--json", json.toString(), "--seed", "42"));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = BenchCli.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-    System.out.println(out);
-    System.out.println(err);
-    return new Result(code, out.toString(), err.toString(), Files.exists(json) ? Json.MAPPER.readTree(json.toFile()) : null);
+  private BenchRun.Result run(String... args) throws Exception {
+    return BenchRun.run(dir, args);
   }
 
-  private Result watch(int watchers) throws Exception {
+  private BenchRun.Result watch(int watchers) throws Exception {
     return run("watch", "--endpoints", cluster.endpoints(), "--watchers", Integer.toString(watchers),
         "--connections", "2", "--duration", "600ms", "--warmup", "200ms", "--keys", "20", "--catch-up-timeout", "5s");
   }
@@ -65,7 +56,7 @@ class CoordinationToolTest {
   @Test
   void everyWatcherGetsEveryWriteAndTheFiguresAddUp() throws Exception {
     cluster = new FakeWatchCluster(vertx, 3);
-    Result r = watch(5);
+    BenchRun.Result r = watch(5);
 
     assertThat(r.code()).isZero();
     JsonNode j = r.json();
@@ -97,7 +88,7 @@ class CoordinationToolTest {
     cluster.dropOnStream = 1;
     cluster.repeatPut = 5;
     cluster.repeatOnStream = 2;
-    Result r = watch(3);
+    BenchRun.Result r = watch(3);
 
     assertThat(r.code()).isEqualTo(1);
     JsonNode j = r.json();
@@ -113,7 +104,7 @@ class CoordinationToolTest {
     cluster = new FakeWatchCluster(vertx, 1);
     cluster.endAfterPut = 4;
     cluster.endOnStream = 2;
-    Result r = watch(2);
+    BenchRun.Result r = watch(2);
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.json().get("dropped").get("SLOW_CONSUMER").asLong()).isEqualTo(1);
@@ -124,7 +115,7 @@ class CoordinationToolTest {
   @Test
   void keepaliveGrantsTheLeasesThenKeepsOnlyThoseAlive() throws Exception {
     cluster = new FakeWatchCluster(vertx, 3);
-    Result r = run("load", "--endpoints", cluster.endpoints(), "--workload", "keepalive", "--keys", "7",
+    BenchRun.Result r = run("load", "--endpoints", cluster.endpoints(), "--workload", "keepalive", "--keys", "7",
         "--connections", "3", "--duration", "500ms", "--warmup", "0");
 
     assertThat(r.code()).isZero();
@@ -141,7 +132,7 @@ class CoordinationToolTest {
   void keepaliveAndWatchAreRefusedForEtcd() throws Exception {
     assertThat(run("load", "--target", "etcd", "--endpoints", "http://127.0.0.1:1", "--workload", "keepalive").code())
         .isEqualTo(2);
-    Result w = run("watch", "--target", "etcd", "--endpoints", "http://127.0.0.1:1");
+    BenchRun.Result w = run("watch", "--target", "etcd", "--endpoints", "http://127.0.0.1:1");
     assertThat(w.code()).isEqualTo(2);
     assertThat(w.err()).contains("Bellwether only");
   }

@@ -44,7 +44,6 @@ class LoadToolTest {
     clusters.forEach(FakeCluster::close);
   }
 
-  record Result(int code, String out, String err, JsonNode json) { }
 
   private FakeCluster cluster(boolean etcd) throws Exception {
     FakeCluster c = new FakeCluster(vertx, etcd, 3);
@@ -52,25 +51,14 @@ class LoadToolTest {
     return c;
   }
 
-  /** Runs the CLI with {@code --json} (and a fixed seed) and returns the exit code, output and JSON report. */
-  private Result run(String... args) throws Exception {
-    Path json = dir.resolve("report-" + System.nanoTime() + ".json");
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--json", json.toString()));
-    if (!all.contains("--seed")) all.addAll(List.of("--seed", "42"));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = BenchCli.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-    System.out.println(out);
-    System.out.println(err);
-    JsonNode report = Files.exists(json) ? Json.MAPPER.readTree(json.toFile()) : null;
-    return new Result(code, out.toString(), err.toString(), report);
+  private BenchRun.Result run(String... args) throws Exception {
+    return BenchRun.run(dir, args);
   }
 
   @Test
   void closedLoopCountsEveryServedWrite() throws Exception {
     FakeCluster c = cluster(false);
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--duration", "700ms", "--warmup", "0");
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--duration", "700ms", "--warmup", "0");
 
     assertThat(r.code()).isZero();
     long ops = r.json().get("ops").asLong();
@@ -87,7 +75,7 @@ class LoadToolTest {
   void errorsAreCountedByStatusAndCode() throws Exception {
     FakeCluster c = cluster(false);
     c.node(1).failEvery = 3;
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "500ms", "--warmup", "0",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "500ms", "--warmup", "0",
         "--error-backoff", "0");
 
     assertThat(r.code()).isZero();
@@ -102,7 +90,7 @@ class LoadToolTest {
   @Test
   void aFixedRateSendsExactlyTheScheduledRequests() throws Exception {
     FakeCluster c = cluster(false);
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--rate", "200", "--duration", "1s",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--rate", "200", "--duration", "1s",
         "--warmup", "0");
 
     assertThat(r.code()).isZero();
@@ -119,7 +107,7 @@ class LoadToolTest {
   void aFixedRateChargesLatencyFromTheIntendedStart() throws Exception {
     FakeCluster c = cluster(false);
     c.commitDelayMs = 50; // one connection can do about 20/s: far behind a rate of 100/s
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "1", "--rate", "100", "--duration", "500ms",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "1", "--rate", "100", "--duration", "500ms",
         "--warmup", "0");
 
     assertThat(r.code()).isZero();
@@ -139,7 +127,7 @@ class LoadToolTest {
     FakeCluster c = cluster(false);
     c.node(1).failEvery = 5;
     Path timeline = dir.resolve("timeline.csv");
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "600ms", "--warmup", "0",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "600ms", "--warmup", "0",
         "--workload", "mixed", "--read-fraction", "0.5", "--timeline", timeline.toString(), "--error-backoff", "0");
 
     JsonNode j = r.json();
@@ -177,7 +165,7 @@ class LoadToolTest {
   void writesGoToTheLeaderAndReadsToTheFollowers() throws Exception {
     FakeCluster c = cluster(false);
     c.leaderId = "n2";
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--duration", "500ms", "--warmup", "0",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--duration", "500ms", "--warmup", "0",
         "--workload", "mixed", "--read-fraction", "0.5", "--read-from", "followers", "--consistency", "stale");
 
     assertThat(r.code()).isZero();
@@ -196,7 +184,7 @@ class LoadToolTest {
     FakeCluster c = cluster(false);
     c.flipAfterPuts = 100;
     c.nextLeader = "n3";
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--duration", "1s", "--warmup", "0");
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "4", "--duration", "1s", "--warmup", "0");
 
     assertThat(r.code()).isZero();
     // n1 answered NOT_LEADER after the move; the tool looked the leader up again and went on with n3.
@@ -210,7 +198,7 @@ class LoadToolTest {
   void allSpreadsConnectionsOverEveryEndpoint() throws Exception {
     FakeCluster c = cluster(false);
     c.followersForward = true;
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "3", "--duration", "400ms", "--warmup", "0",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "3", "--duration", "400ms", "--warmup", "0",
         "--write-to", "all");
 
     assertThat(r.code()).isZero();
@@ -222,7 +210,7 @@ class LoadToolTest {
   void etcdWritesGoToTheLeaderFromMaintenanceStatus() throws Exception {
     FakeCluster c = cluster(true);
     c.leaderId = "n3";
-    Result r = run("load", "--target", "etcd", "--endpoints", c.endpoints(), "--connections", "4",
+    BenchRun.Result r = run("load", "--target", "etcd", "--endpoints", c.endpoints(), "--connections", "4",
         "--duration", "500ms", "--warmup", "0", "--keys", "20", "--value-size", "10");
 
     assertThat(r.code()).isZero();
@@ -237,7 +225,7 @@ class LoadToolTest {
   @Test
   void etcdStaleReadsAreSerializableAndPreloadMakesThemFindValues() throws Exception {
     FakeCluster c = cluster(true);
-    Result r = run("load", "--target", "etcd", "--endpoints", c.endpoints(), "--connections", "3",
+    BenchRun.Result r = run("load", "--target", "etcd", "--endpoints", c.endpoints(), "--connections", "3",
         "--duration", "300ms", "--warmup", "0", "--keys", "30", "--preload", "--workload", "read",
         "--consistency", "stale", "--read-from", "all");
 
@@ -251,7 +239,7 @@ class LoadToolTest {
 
   @Test
   void etcdLeaseReadsAreRejected() throws Exception {
-    Result r = run("load", "--target", "etcd", "--endpoints", "http://127.0.0.1:1", "--workload", "read",
+    BenchRun.Result r = run("load", "--target", "etcd", "--endpoints", "http://127.0.0.1:1", "--workload", "read",
         "--consistency", "lease");
 
     assertThat(r.code()).isEqualTo(2);
@@ -262,7 +250,7 @@ class LoadToolTest {
   @Test
   void warmupIsLeftOutOfTheFigures() throws Exception {
     FakeCluster c = cluster(false);
-    Result r = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "300ms",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "300ms",
         "--warmup", "300ms");
 
     assertThat(r.json().get("ops").asLong()).isPositive().isLessThan(c.totalPuts());
@@ -275,7 +263,7 @@ class LoadToolTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Result refused = run("load", "--endpoints", "http://127.0.0.1:" + closedPort, "--write-to", "first",
+    BenchRun.Result refused = run("load", "--endpoints", "http://127.0.0.1:" + closedPort, "--write-to", "first",
         "--connections", "1", "--duration", "200ms", "--warmup", "0");
     assertThat(refused.code()).isZero();
     assertThat(refused.json().get("errors").get("connection refused").asLong()).isPositive();
@@ -283,7 +271,7 @@ class LoadToolTest {
 
     FakeCluster c = cluster(false);
     c.node(1).hang = true;
-    Result silent = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "300ms",
+    BenchRun.Result silent = run("load", "--endpoints", c.endpoints(), "--connections", "2", "--duration", "300ms",
         "--warmup", "0", "--timeout", "150ms");
     assertThat(silent.json().get("errors").get("timeout").asLong()).isPositive();
     assertThat(silent.json().get("ops").asLong()).isZero();

@@ -62,7 +62,6 @@ class LoadToolTlsTest {
     clusters.forEach(FakeCluster::close);
   }
 
-  record Result(int code, String out, String err, JsonNode json) { }
 
   private FakeCluster cluster(boolean etcd) throws Exception {
     FakeCluster c = new FakeCluster(vertx, etcd, 3, https);
@@ -70,17 +69,8 @@ class LoadToolTlsTest {
     return c;
   }
 
-  private Result run(String... args) throws Exception {
-    Path json = dir.resolve("report-" + System.nanoTime() + ".json");
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--json", json.toString(), "--seed", "42"));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = BenchCli.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-    System.out.println(out);
-    System.out.println(err);
-    JsonNode report = Files.exists(json) ? Json.MAPPER.readTree(json.toFile()) : null;
-    return new Result(code, out.toString(), err.toString(), report);
+  private BenchRun.Result run(String... args) throws Exception {
+    return BenchRun.run(dir, args);
   }
 
   private static String file(String name) {
@@ -92,7 +82,7 @@ class LoadToolTlsTest {
     FakeCluster c = cluster(false);
     c.requiredAuthorization = "Bearer " + TOKEN;
 
-    Result r = run("load", "--endpoints", c.endpoints(), "--ca", file("ca.pem"), "--token-file", file("token"),
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--ca", file("ca.pem"), "--token-file", file("token"),
         "--connections", "3", "--duration", "500ms", "--warmup", "0");
 
     assertThat(r.code()).isZero();
@@ -109,7 +99,7 @@ class LoadToolTlsTest {
     c.requiredAuthorization = "Bearer " + TOKEN;
 
     // --write-to first: no leader look-up, which would be refused and retried for 10 s.
-    Result r = run("load", "--endpoints", c.endpoints(), "--ca", file("ca.pem"), "--write-to", "first",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--ca", file("ca.pem"), "--write-to", "first",
         "--connections", "1", "--duration", "300ms", "--warmup", "0");
 
     assertThat(r.code()).isZero();
@@ -121,7 +111,7 @@ class LoadToolTlsTest {
   void anEndpointWhoseCertificateTheGivenCaDidNotSignIsNeverWrittenTo() throws Exception {
     FakeCluster c = cluster(false);
 
-    Result r = run("load", "--endpoints", c.endpoints(), "--ca", file("other-ca.pem"), "--write-to", "first",
+    BenchRun.Result r = run("load", "--endpoints", c.endpoints(), "--ca", file("other-ca.pem"), "--write-to", "first",
         "--connections", "1", "--duration", "300ms", "--warmup", "0", "--error-backoff", "20ms");
 
     assertThat(r.code()).isZero();
@@ -135,7 +125,7 @@ class LoadToolTlsTest {
   void etcdOverHttpsTrustingTheCa() throws Exception {
     FakeCluster c = cluster(true);
 
-    Result r = run("load", "--target", "etcd", "--endpoints", c.endpoints(), "--ca", file("ca.pem"),
+    BenchRun.Result r = run("load", "--target", "etcd", "--endpoints", c.endpoints(), "--ca", file("ca.pem"),
         "--connections", "2", "--duration", "400ms", "--warmup", "0");
 
     assertThat(r.code()).isZero();
@@ -145,25 +135,25 @@ class LoadToolTlsTest {
 
   @Test
   void optionsThatDoNotFitTheEndpointsAreRefusedByName() throws Exception {
-    Result caOverHttp = run("load", "--endpoints", "http://127.0.0.1:1", "--ca", file("ca.pem"));
+    BenchRun.Result caOverHttp = run("load", "--endpoints", "http://127.0.0.1:1", "--ca", file("ca.pem"));
     assertThat(caOverHttp.code()).isEqualTo(2);
     assertThat(caOverHttp.err()).contains("--ca").contains("https://");
 
-    Result tokenForEtcd = run("load", "--target", "etcd", "--endpoints", "https://127.0.0.1:1",
+    BenchRun.Result tokenForEtcd = run("load", "--target", "etcd", "--endpoints", "https://127.0.0.1:1",
         "--token-file", file("token"));
     assertThat(tokenForEtcd.code()).isEqualTo(2);
     assertThat(tokenForEtcd.err()).contains("--token-file");
 
-    Result mixed = run("load", "--endpoints", "https://127.0.0.1:1,http://127.0.0.1:2");
+    BenchRun.Result mixed = run("load", "--endpoints", "https://127.0.0.1:1,http://127.0.0.1:2");
     assertThat(mixed.code()).isEqualTo(2);
     assertThat(mixed.err()).contains("mix of http:// and https://");
 
     Path empty = Files.writeString(dir.resolve("empty-token"), "\n");
-    Result emptyToken = run("load", "--endpoints", "https://127.0.0.1:1", "--token-file", empty.toString());
+    BenchRun.Result emptyToken = run("load", "--endpoints", "https://127.0.0.1:1", "--token-file", empty.toString());
     assertThat(emptyToken.code()).isEqualTo(2);
     assertThat(emptyToken.err()).contains(empty.toString()).contains("empty");
 
-    Result notPem = run("load", "--endpoints", "https://127.0.0.1:1", "--ca", file("token"));
+    BenchRun.Result notPem = run("load", "--endpoints", "https://127.0.0.1:1", "--ca", file("token"));
     assertThat(notPem.code()).isEqualTo(2);
     assertThat(notPem.err()).contains("--ca").contains("no PEM certificate").doesNotContain(TOKEN);
   }
