@@ -5,18 +5,14 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,17 +41,7 @@ public final class ClientCommands {
   private ClientCommands() {}
 
   /** Common flow: send, print, map the answer to an exit code. */
-  abstract static class Base implements Callable<Integer> {
-    @Mixin ClientTarget target;
-    @Spec CommandSpec spec;
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-      return spec.commandLine().getErr();
-    }
+  abstract static class Base extends TargetCommand {
 
     @Override
     public Integer call() throws Exception {

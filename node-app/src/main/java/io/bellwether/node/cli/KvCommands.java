@@ -20,7 +20,6 @@ import io.bellwether.client.RetryPolicy;
 import io.bellwether.client.ScanPage;
 import io.bellwether.client.WriteResult;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -29,11 +28,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -49,17 +46,7 @@ public final class KvCommands {
   private KvCommands() {}
 
   /** Builds the client, runs the command, maps the client's exceptions to messages and exit codes. */
-  abstract static class KvBase implements Callable<Integer> {
-    @Mixin ClientTarget target;
-    @Spec CommandSpec spec;
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-
-    PrintWriter err() {
-      return spec.commandLine().getErr();
-    }
+  abstract static class KvBase extends TargetCommand {
 
     /** Work before anything is sent; an exception here means nothing was sent. */
     void prepare() throws IOException {}
