@@ -14,7 +14,6 @@ import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The client commands' exit codes, and the raw-HTTP base of {@code status}, {@code leader transfer}
