@@ -1,12 +1,10 @@
 package io.bellwether.node.http;
 
 import io.bellwether.core.RequestFailedException;
-import io.bellwether.core.kv.KvLeases;
 import io.bellwether.core.kv.LeaseCommand;
 import io.bellwether.core.kv.LeaseKeeper;
 import io.bellwether.core.kv.LeaseQueryResult;
 import io.bellwether.core.kv.LeaseResult;
-import io.bellwether.core.kv.KvLimits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -14,7 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -99,7 +97,7 @@ final class LeaseRoutes {
    * happened).
    */
   private <T> void answer(RoutingContext ctx, NodeServices node, String what, CompletableFuture<T> call,
-      Function<Throwable, ApiError> failures, java.util.function.Consumer<T> then) {
+      Function<Throwable, ApiError> failures, Consumer<T> then) {
     Replies.onContext(ctx, call, failures, (value, failure) -> {
       if (failure == null) {
         ctx.response().putHeader(Headers.NODE, node.nodeId());
