@@ -10,6 +10,7 @@ import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.message.ReadIndexRequest;
 import io.bellwether.core.message.ReadIndexResponse;
 import io.bellwether.core.spi.Snapshot;
+import io.bellwether.core.spi.SnapshotSink;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -36,18 +37,23 @@ final class Follower {
 
   private String heardTimingFrom;
 
+  /** Where a snapshot from the leader is written (the state machine's sinks). */
+  private final SnapshotPorts.Sinks sinks;
+
   /** A snapshot being received from the leader, or null. */
   private SnapshotReceiver receiver;
 
   /** Reads forwarded to the leader and not yet answered; created on first use. */
   private ForwardedReads forwardedReads;
 
-  Follower(String id, RaftConfig config, RandomGenerator random, RaftLog log, Effects effects) {
+  Follower(String id, RaftConfig config, RandomGenerator random, RaftLog log, Effects effects,
+      SnapshotPorts.Sinks sinks) {
     this.id = id;
     this.config = config;
     this.random = random;
     this.log = log;
     this.effects = effects;
+    this.sinks = sinks;
   }
 
   // ---------------------------------------------------------------- replication (§5.3)
@@ -126,34 +132,44 @@ final class Follower {
   // ---------------------------------------------------------------- snapshots (§7)
 
   /**
-   * Takes one chunk of a snapshot from the leader. Chunks are accepted in order only, and the whole
-   * is installed only if its checksum matches: a corrupted transfer starts over.
+   * Takes one chunk of a snapshot from the leader. Chunks are accepted in order only, each written
+   * to the sink as it arrives, and the whole is installed only if its checksum matches: a corrupted
+   * transfer starts over.
    *
-   * @return the snapshot now installed in the log, to persist and restore; else null
+   * @return the snapshot now installed in the log (with the local form the sink returned), to
+   *     persist and restore; else null
+   * @throws io.bellwether.core.spi.StorageException from the sink (aborted first)
    */
   Snapshot onInstallSnapshot(InstallSnapshot m, long term) {
     if (m.lastIndex() <= log.commitIndex()) {
       // We already hold (committed) everything it covers.
-      receiver = null;
+      abandonSnapshot();
       effects.send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), m.totalBytes(), true));
       return null;
     }
-    if (m.totalBytes() > SnapshotReceiver.MAX_SNAPSHOT_BYTES) return null; // cannot hold it; never ack
     if (receiver == null || !receiver.isFor(m)) {
-      receiver = m.offset() == 0 ? new SnapshotReceiver(m) : null;
-      if (receiver == null) {
+      abandonSnapshot(); // another snapshot's bytes are of no use any more
+      if (m.offset() != 0) {
         effects.send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), 0, false));
         return null;
       }
+      SnapshotSink sink;
+      try {
+        sink = sinks.open(m.lastIndex(), m.totalBytes());
+      } catch (IllegalArgumentException e) {
+        return null; // it cannot be taken here (too large): never ack, as if lost
+      }
+      receiver = new SnapshotReceiver(m, sink);
     }
-    receiver.accept(m);
-    if (!receiver.complete()) {
-      effects.send(new InstallSnapshotResponse(
-          id, m.from(), term, m.lastIndex(), receiver.received(), false));
+    SnapshotReceiver r = receiver;
+    receiver = null; // until the chunk is written: a sink that failed is not written to again
+    r.accept(m);
+    if (!r.complete()) {
+      receiver = r;
+      effects.send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), r.received(), false));
       return null;
     }
-    byte[] data = receiver.verifiedData();
-    receiver = null;
+    byte[] data = r.verifiedData();
     if (data == null) {
       // Corrupted in transit: start the transfer over rather than install bytes we cannot trust.
       effects.send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), 0, false));
@@ -163,6 +179,22 @@ final class Follower {
     log.installSnapshot(m.lastIndex(), m.lastTerm(), m.membership());
     effects.send(new InstallSnapshotResponse(id, m.from(), term, m.lastIndex(), m.totalBytes(), true));
     return snapshot;
+  }
+
+  /**
+   * The snapshot being received, if any, is abandoned (the leader or the term changed, or the node
+   * stops): its sink discards what it was given, and a transfer begins again from offset 0.
+   */
+  void abandonSnapshot() {
+    if (receiver == null) return;
+    SnapshotReceiver r = receiver;
+    receiver = null;
+    r.abort();
+  }
+
+  /** Whether a snapshot is being received (tests). */
+  boolean receivingSnapshot() {
+    return receiver != null;
   }
 
   // ---------------------------------------------------------------- forwarded reads (§6.4.2)

@@ -9,9 +9,11 @@ import io.bellwether.core.message.Heartbeat;
 import io.bellwether.core.message.HeartbeatResponse;
 import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.spi.Snapshot;
+import io.bellwether.core.spi.SnapshotData;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -47,6 +49,7 @@ final class Leader {
       RaftLog log,
       Effects effects,
       Supplier<Snapshot> latestSnapshot,
+      Function<Snapshot, SnapshotData> exporter,
       LongSupplier now) {
     this.id = id;
     this.term = term;
@@ -56,7 +59,7 @@ final class Leader {
     this.reads = new ReadConfirmation(id, term, config, planted, log, effects, now);
     // Reads parked until this term's first commit are registered the moment it happens.
     this.replication = new LogReplicator(
-        id, term, config, planted, log, effects, latestSnapshot, now, reads::committed);
+        id, term, config, planted, log, effects, latestSnapshot, exporter, now, reads::committed);
     this.transfer = new LeadershipTransfer(id, term, config, log, effects, replication, reads, planted);
   }
 
@@ -170,9 +173,18 @@ final class Leader {
     return reads.servesLeaseReads();
   }
 
-  /** Leadership is over: every read still waiting fails (never served from unconfirmed state). */
+  /**
+   * Leadership is over: every read still waiting fails (never served from unconfirmed state), and
+   * every snapshot transfer ends.
+   */
   void stepDown() {
     reads.stepDown();
+    replication.endTransfers();
+  }
+
+  /** The node stops: every snapshot transfer ends, releasing what its data holds open. */
+  void endSnapshotTransfers() {
+    replication.endTransfers();
   }
 
   void onAppendResponse(AppendEntriesResponse r) {

@@ -9,10 +9,12 @@ import io.bellwether.core.message.InstallSnapshotResponse;
 import io.bellwether.core.Member;
 import io.bellwether.core.Membership;
 import io.bellwether.core.spi.Snapshot;
+import io.bellwether.core.spi.SnapshotData;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -56,6 +58,7 @@ final class LogReplicator {
       RaftLog log,
       Effects effects,
       Supplier<Snapshot> latestSnapshot,
+      Function<Snapshot, SnapshotData> exporter,
       LongSupplier now,
       Runnable committed) {
     this.id = id;
@@ -66,7 +69,8 @@ final class LogReplicator {
     this.log = log;
     this.effects = effects;
     this.committed = committed;
-    this.snapshots = new SnapshotSender(id, term, config.maxAppendBytes(), effects, latestSnapshot);
+    this.snapshots =
+        new SnapshotSender(id, term, config.maxAppendBytes(), effects, latestSnapshot, exporter);
     membershipChanged();
   }
 
@@ -79,7 +83,11 @@ final class LogReplicator {
     // A member just removed still gets the log up to the entry that removes it: once it holds that,
     // it knows it is out and never campaigns. Otherwise it would time out and ask for votes forever
     // (harmlessly, but for ever). Members removed by an earlier change are dropped now.
-    progress.keySet().removeIf(peer -> !members.contains(peer) && leaving.containsKey(peer));
+    progress.entrySet().removeIf(e -> {
+      boolean gone = !members.contains(e.getKey()) && leaving.containsKey(e.getKey());
+      if (gone) e.getValue().endTransfer();
+      return gone;
+    });
     leaving.clear();
     for (String peer : progress.keySet()) {
       if (!members.contains(peer)) leaving.put(peer, members.index());
@@ -95,6 +103,7 @@ final class LogReplicator {
   private void dropIfLeft(String peer, Progress pr) {
     Long removedAt = leaving.get(peer);
     if (removedAt != null && pr.matchIndex() >= removedAt) {
+      pr.endTransfer();
       progress.remove(peer);
       leaving.remove(peer);
     }
@@ -167,6 +176,11 @@ final class LogReplicator {
       if (v.equals(id) || progress.get(v).recentlyActive()) active++;
     }
     return active >= Quorum.majority(voters.size());
+  }
+
+  /** The leadership is over: every snapshot transfer ends, releasing what its data holds open. */
+  void endTransfers() {
+    progress.values().forEach(Progress::endTransfer);
   }
 
   /** A check-quorum round ended: activity counts afresh. */

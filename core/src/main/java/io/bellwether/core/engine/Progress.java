@@ -133,7 +133,7 @@ final class Progress {
    * time until one succeeds. Drops the pipeline and any snapshot transfer.
    */
   void probe(long next) {
-    snapshot = null;
+    endTransfer();
     state = State.PROBE;
     probeSent = false;
     inflight.clear();
@@ -149,9 +149,21 @@ final class Progress {
 
   /** The follower needs entries we compacted away: {@code transfer} is sending it a snapshot. */
   void becomeSnapshot(SnapshotTransfer transfer) {
+    endTransfer(); // a transfer replaced: its data is released
     state = State.SNAPSHOT;
     snapshot = transfer;
     inflight.clear();
+  }
+
+  /**
+   * Ends the snapshot transfer under way, if any, releasing what its data holds open (files): when
+   * it is replaced or done, and when this progress is dropped (the follower was removed, or the
+   * leadership is over). Idempotent.
+   */
+  void endTransfer() {
+    if (snapshot == null) return;
+    snapshot.close();
+    snapshot = null;
   }
 
   /** A chunk of the snapshot was answered: the transfer is moving. */

@@ -88,6 +88,25 @@ public final class RaftEngine {
       HardState hardState,
       Snapshot snapshot,
       List<LogEntry> entries) {
+    this(id, bootstrap, config, random, hardState, snapshot, entries, SnapshotPorts.IN_HEAP);
+  }
+
+  /**
+   * Builds an engine from what the node's store holds, as {@link #RaftEngine(String, Membership,
+   * RaftConfig, RandomGenerator, HardState, Snapshot, List) above}, reading the snapshots it sends
+   * and writing those it receives through {@code snapshotPorts} (the state machine's, in a real
+   * node), rather than in the heap.
+   */
+  public RaftEngine(
+      String id,
+      Membership bootstrap,
+      RaftConfig config,
+      RandomGenerator random,
+      HardState hardState,
+      Snapshot snapshot,
+      List<LogEntry> entries,
+      SnapshotPorts snapshotPorts) {
+    Objects.requireNonNull(snapshotPorts, "snapshotPorts");
     this.id = Objects.requireNonNull(id, "id");
     Objects.requireNonNull(bootstrap, "bootstrap");
     this.config = Objects.requireNonNull(config, "config");
@@ -100,7 +119,7 @@ public final class RaftEngine {
             entries);
     this.handout = new ReadyHandout(log, effects, config.maxApplyBytes(), hardState);
     this.roles = new Roles(this.id, config, random, log, effects, hardState, snapshot,
-        handout::snapshotInstalled);
+        handout::snapshotInstalled, snapshotPorts);
     this.clients = new ClientRequests(this.id, roles, log, config, effects);
     this.changes = new MembershipChanges(this.id, roles, log);
   }
@@ -323,6 +342,15 @@ public final class RaftEngine {
     if (compactTo <= log.snapshotIndex()) return 0;
     log.compact(compactTo);
     return compactTo;
+  }
+
+  /**
+   * The node stops: every snapshot transfer in progress ends, both ways. The sink of a snapshot being
+   * received is aborted, the data of those being sent is closed. Call it once the engine is driven
+   * no more, on the thread that drove it.
+   */
+  public void endSnapshotTransfers() {
+    roles.endSnapshotTransfers();
   }
 
   /** Index of the newest snapshot this node holds, or 0. */

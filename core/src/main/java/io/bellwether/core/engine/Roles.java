@@ -41,6 +41,9 @@ final class Roles {
   /** Where a snapshot installed from the leader goes, to be handed out with the next Ready. */
   private final Consumer<Snapshot> snapshotInstalled;
 
+  /** Where snapshots sent are read from and those received are written to. */
+  private final SnapshotPorts snapshotPorts;
+
   // Persistent state (Figure 2), handed out in Ready.hardState when changed.
   private long term;
   private String votedFor;
@@ -70,19 +73,21 @@ final class Roles {
   private Set<InjectedBug> planted = Set.of();
 
   Roles(String id, RaftConfig config, RandomGenerator random, RaftLog log,
-      Effects effects, HardState hardState, Snapshot snapshot, Consumer<Snapshot> snapshotInstalled) {
+      Effects effects, HardState hardState, Snapshot snapshot, Consumer<Snapshot> snapshotInstalled,
+      SnapshotPorts snapshotPorts) {
     this.id = id;
     this.config = config;
     this.log = log;
     this.effects = effects;
     this.snapshotInstalled = snapshotInstalled;
+    this.snapshotPorts = snapshotPorts;
     this.latestSnapshot = snapshot;
     this.term = hardState.term();
     this.votedFor = hardState.votedFor();
     boolean hasHistory = hardState.term() > 0 || log.lastIndex() > 0 || snapshot != null;
     this.electionTimer = new ElectionTimer(config.electionTimeoutTicks(), random, hasHistory);
     this.voter = new Voter(config, electionTimer, log, this::has);
-    this.follower = new Follower(id, config, random, log, effects);
+    this.follower = new Follower(id, config, random, log, effects, snapshotPorts.sinks());
   }
 
   void plant(Set<InjectedBug> bugs) {
@@ -276,6 +281,9 @@ final class Roles {
       leader = null;
     }
     campaign = null;
+    // A snapshot half received belongs to the leader of the moment: another leader, or the same
+    // one in a new term, starts its own transfer from offset 0.
+    if (newTerm > term || !Objects.equals(leaderId, newLeader)) follower.abandonSnapshot();
     if (newTerm > term) {
       term = newTerm;
       votedFor = null;
@@ -291,6 +299,7 @@ final class Roles {
     // cannot win (a stale log, or cut off from the majority) never disrupts the cluster.
     role = Role.PRE_CANDIDATE;
     follower.failForwardedReads();
+    follower.abandonSnapshot();
     leaderId = null;
     electionTimer.reset();
     campaign = new Campaign(id, log.membership().voters(), true, term + 1, effects);
@@ -305,6 +314,7 @@ final class Roles {
     // §5.2: increment the term, vote for self, request votes from everyone else.
     role = Role.CANDIDATE;
     follower.failForwardedReads();
+    follower.abandonSnapshot();
     leaderId = null;
     term++;
     votedFor = id;
@@ -320,7 +330,8 @@ final class Roles {
     // A leader's election timer stays at zero: it counts as hearing from itself, so it ignores
     // disruptive vote requests (thesis §4.2.3); check-quorum runs in the Leader instead.
     electionTimer.holdWhileLeading();
-    leader = new Leader(id, term, config, planted, log, effects, () -> latestSnapshot, () -> now);
+    leader = new Leader(id, term, config, planted, log, effects, () -> latestSnapshot,
+        snapshotPorts.exporter(), () -> now);
     leader.start();
   }
 
@@ -371,6 +382,12 @@ final class Roles {
 
   Snapshot latestSnapshot() {
     return latestSnapshot;
+  }
+
+  /** See {@link RaftEngine#endSnapshotTransfers}. */
+  void endSnapshotTransfers() {
+    follower.abandonSnapshot();
+    if (leader != null) leader.endSnapshotTransfers();
   }
 
   /** A snapshot this node took locally is now its newest, to send to followers that need it. */

@@ -1,32 +1,36 @@
 package io.bellwether.core.engine;
 
 import io.bellwether.core.message.InstallSnapshot;
-import java.util.Arrays;
+import io.bellwether.core.spi.SnapshotSink;
 import java.util.zip.CRC32C;
 
 /**
  * A follower's half-received snapshot: chunks are accepted only in order, so the offset received so
  * far is also the offset to ask for next (which makes a broken transfer resumable), and the whole is
  * trusted only if its CRC32C matches what the leader announced.
+ *
+ * <p>It holds no bytes: each accepted chunk goes straight to a {@link SnapshotSink} (the state
+ * machine's, see {@link SnapshotPorts}) and into a running checksum, so a snapshot need not fit in
+ * the heap. The sink ends here too: completed once the checksum matches, else aborted.
  */
 final class SnapshotReceiver {
-
-  /** Largest snapshot a follower accepts: the largest Java array. */
-  static final long MAX_SNAPSHOT_BYTES = Integer.MAX_VALUE - 8;
 
   final long lastIndex;
   final long lastTerm;
   final long totalBytes;
   final int checksum;
-  private byte[] buffer;
-  private int received;
+  private final SnapshotSink sink;
+  private final CRC32C crc = new CRC32C();
+  private long received;
+  private boolean ended;
 
-  SnapshotReceiver(InstallSnapshot first) {
+  /** @param sink where this snapshot's bytes go, owned by this receiver from now on */
+  SnapshotReceiver(InstallSnapshot first, SnapshotSink sink) {
     this.lastIndex = first.lastIndex();
     this.lastTerm = first.lastTerm();
     this.totalBytes = first.totalBytes();
     this.checksum = first.checksum();
-    this.buffer = new byte[(int) Math.min(totalBytes, 1 << 20)];
+    this.sink = sink;
   }
 
   /** Whether {@code chunk} belongs to the snapshot being received here. */
@@ -41,16 +45,22 @@ final class SnapshotReceiver {
     return received;
   }
 
-  /** Adds {@code chunk} if it is the next one; returns whether it was. */
+  /**
+   * Writes {@code chunk} to the sink if it is the next one; returns whether it was.
+   *
+   * @throws io.bellwether.core.spi.StorageException from the sink, which is aborted first
+   */
   boolean accept(InstallSnapshot chunk) {
     if (chunk.offset() != received) return false;
-    int needed = received + chunk.data().length;
-    if (needed > buffer.length) {
-      // Grow by doubling, never past the announced size: the leader's claim bounds the memory.
-      buffer = Arrays.copyOf(buffer, (int) Math.min(totalBytes, Math.max(needed, 2L * buffer.length)));
+    byte[] data = chunk.data();
+    try {
+      sink.write(data);
+    } catch (RuntimeException e) {
+      abort();
+      throw e;
     }
-    System.arraycopy(chunk.data(), 0, buffer, received, chunk.data().length);
-    received = needed;
+    crc.update(data, 0, data.length);
+    received += data.length;
     return true;
   }
 
@@ -58,10 +68,32 @@ final class SnapshotReceiver {
     return received == totalBytes;
   }
 
-  /** The complete snapshot's bytes if their checksum matches, else null. */
+  /**
+   * All bytes arrived: if their checksum matches, the sink makes them durable and this returns the
+   * snapshot's local form; else the sink is aborted and this returns null (the transfer starts over).
+   *
+   * @throws io.bellwether.core.spi.StorageException from the sink, which is aborted first
+   */
   byte[] verifiedData() {
-    byte[] data = buffer.length == received ? buffer : Arrays.copyOf(buffer, received);
-    return checksumOf(data) == checksum ? data : null;
+    if ((int) crc.getValue() != checksum) {
+      abort();
+      return null;
+    }
+    try {
+      byte[] local = sink.complete();
+      ended = true;
+      return local;
+    } catch (RuntimeException e) {
+      abort();
+      throw e;
+    }
+  }
+
+  /** The transfer is abandoned: the sink discards what it was given. Idempotent. */
+  void abort() {
+    if (ended) return;
+    ended = true;
+    sink.abort();
   }
 
   static int checksumOf(byte[] data) {

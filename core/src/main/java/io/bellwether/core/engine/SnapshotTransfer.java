@@ -1,7 +1,7 @@
 package io.bellwether.core.engine;
 
 import io.bellwether.core.spi.Snapshot;
-import java.util.Arrays;
+import io.bellwether.core.spi.SnapshotData;
 
 /**
  * One snapshot on its way to one follower (Raft §7), in chunks, with at most one chunk unanswered
@@ -12,6 +12,10 @@ import java.util.Arrays;
  * never skipped. It keeps the snapshot it started with even if the leader takes a newer one
  * meanwhile, since the follower's half-received bytes belong to this one.
  *
+ * <p>The bytes sent are the snapshot's transferred form ({@link SnapshotData}, exported once for
+ * this transfer), read a chunk at a time so that no snapshot needs to fit in the heap; its owner
+ * ({@link Progress}) {@link #close closes} it when the transfer ends.
+ *
  * <p>Its own type because the progress of a transfer (offset, a chunk in flight) is a state machine
  * of its own beside the replication of entries, and mixing its fields into {@link Progress} let the
  * leader change them directly from three places.
@@ -19,18 +23,27 @@ import java.util.Arrays;
 final class SnapshotTransfer {
 
   /** One chunk to send: {@code data} starts at byte {@code offset} of the snapshot. */
-  record Chunk(int offset, byte[] data) {}
+  record Chunk(long offset, byte[] data) {}
 
   private final Snapshot snapshot;
+  private final SnapshotData data;
   private long offset;
   private boolean chunkInFlight;
+  private boolean closed;
 
-  SnapshotTransfer(Snapshot snapshot) {
+  /** @param data {@code snapshot}'s transferred form, owned by this transfer from now on */
+  SnapshotTransfer(Snapshot snapshot, SnapshotData data) {
     this.snapshot = snapshot;
+    this.data = data;
   }
 
   Snapshot snapshot() {
     return snapshot;
+  }
+
+  /** The bytes sent: their size and checksum go in every chunk. */
+  SnapshotData data() {
+    return data;
   }
 
   /** The index of the last entry the snapshot covers. */
@@ -49,21 +62,27 @@ final class SnapshotTransfer {
 
   /**
    * The next chunk, at most {@code maxBytes} long, now counted as in flight; or null while a chunk is
-   * still unanswered (one at a time).
+   * still unanswered (one at a time). Reads it from the data (which may block on I/O).
+   *
+   * @throws IllegalStateException if the data returns another number of bytes than asked (a bug in
+   *     its implementation: a short read mid-way would never end the transfer)
    */
   Chunk nextChunk(long maxBytes) {
     if (chunkInFlight) return null;
-    byte[] data = snapshot.data();
-    int from = (int) offset;
-    int length = (int) Math.min(data.length - from, maxBytes);
+    int length = (int) Math.min(data.size() - offset, Math.min(maxBytes, Integer.MAX_VALUE - 8));
+    byte[] bytes = data.read(offset, length);
+    if (bytes.length != length) {
+      throw new IllegalStateException(data.getClass().getName() + " read " + bytes.length
+          + " bytes at offset " + offset + " of " + data.size() + "; asked for " + length);
+    }
     chunkInFlight = true;
-    return new Chunk(from, Arrays.copyOfRange(data, from, from + length));
+    return new Chunk(offset, bytes);
   }
 
   /** The follower answered a chunk and expects {@code nextOffset} next (capped at the size). */
   void followerExpects(long nextOffset) {
     chunkInFlight = false;
-    offset = Math.min(nextOffset, snapshot.data().length);
+    offset = Math.min(nextOffset, data.size());
   }
 
   /** The chunk in flight, or its answer, was lost: the next call to {@link #nextChunk} sends it again. */
@@ -74,6 +93,13 @@ final class SnapshotTransfer {
   /** Whether {@code lastIndex} (from a follower's answer) names the snapshot sent here. */
   boolean isFor(long lastIndex) {
     return snapshot.lastIndex() == lastIndex;
+  }
+
+  /** The transfer ended: the data's files are released. Idempotent. */
+  void close() {
+    if (closed) return;
+    closed = true;
+    data.close();
   }
 
   @Override

@@ -3,17 +3,20 @@ package io.bellwether.core.runtime;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.spi.LogStore;
+import io.bellwether.core.Membership;
 import io.bellwether.core.spi.Snapshot;
+import io.bellwether.core.spi.SnapshotCapture;
 import io.bellwether.core.spi.StateMachine;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
  * This node's snapshots (Raft §7): when to take one ({@link SnapshotPolicy}), taking it (captured on
- * the node thread between batches, so it is exactly the state at the applied index; its data written
- * by the snapshot writer; then switched to, compacting the log), and the counts a status reports,
- * including snapshots installed from the leader and sent to followers. Node thread only, except the
- * data write, which runs on the writer given to {@link #writeOn}.
+ * the node thread between batches, so it is exactly the state at the applied index; its data
+ * produced by the capture and stored by the snapshot writer; then switched to, compacting the log),
+ * and the counts a status reports, including snapshots installed from the leader and sent to
+ * followers. Node thread only, except the data write ({@link SnapshotCapture#write()} and {@link
+ * LogStore#prepareSnapshot}), which runs on the writer given to {@link #writeOn}.
  */
 final class LocalSnapshots {
 
@@ -78,21 +81,26 @@ final class LocalSnapshots {
     long entries = appliedIndex - lastIndex;
     if (entries < policy.thresholdEntries() && bytesSince < policy.thresholdBytes()) return;
     if (entries <= 0) return;
-    // Captured here, between batches, so it is exactly the state at appliedIndex. Writing it out is
-    // the slow part: that goes to the snapshot writer, and the node goes on meanwhile.
-    Snapshot snapshot = new Snapshot(appliedIndex, engine.termAt(appliedIndex),
-        engine.membershipAt(appliedIndex), stateMachine.snapshot());
+    // Captured here, between batches, so it is exactly the state at appliedIndex. Producing and
+    // writing its data is the slow part: that goes to the snapshot writer (the capture's write()
+    // too, which for a large state is most of it), and the node goes on meanwhile.
+    SnapshotCapture capture = stateMachine.captureSnapshot();
+    long term = engine.termAt(appliedIndex);
+    Membership membership = engine.membershipAt(appliedIndex);
     bytesSince = 0;
     beingWritten = true;
     writer.execute(() -> {
+      Snapshot snapshot = null;
       RuntimeException failure = null;
       try {
+        snapshot = new Snapshot(appliedIndex, term, membership, capture.write());
         store.prepareSnapshot(snapshot);
       } catch (RuntimeException e) {
         failure = e;
       }
+      Snapshot s = snapshot;
       RuntimeException f = failure;
-      backToNodeThread.execute(() -> written(snapshot, f));
+      backToNodeThread.execute(() -> written(s, f));
     });
   }
 
@@ -100,8 +108,8 @@ final class LocalSnapshots {
    * Back on the node thread once the snapshot's data is on disk: make it the store's latest, compact
    * the log it covers (Raft §7) and sync, which now writes only a small record.
    *
-   * @throws RuntimeException the writer's failure: a disk that cannot take a snapshot is as fatal as
-   *     one that cannot sync
+   * @throws RuntimeException the writer's failure (the capture's write or the store's): a disk that
+   *     cannot take a snapshot is as fatal as one that cannot sync
    */
   private void written(Snapshot snapshot, RuntimeException failure) {
     beingWritten = false;

@@ -330,6 +330,14 @@ public final class NodeDriver {
     proposals.applied(e, result, engine.leaderId());
   }
 
+  /**
+   * The node stopped: snapshot transfers in progress end, releasing their files (a sink being
+   * written is aborted). Node thread, once the engine is driven no more.
+   */
+  public void endSnapshotTransfers() {
+    engine.endSnapshotTransfers();
+  }
+
   /** Fails every pending request: the node is stopping. Proposals may still commit elsewhere. */
   public void failAllPending(String why) {
     proposals.failAll(why);

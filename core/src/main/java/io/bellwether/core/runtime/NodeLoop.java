@@ -208,8 +208,18 @@ final class NodeLoop {
       if (inHand != null) failInHand(inHand);
       Event e;
       while ((e = inbox.poll()) != null) rejectUnhandled(e);
+      endSnapshotTransfers();
       status = driver.status(false, failure);
       if (fatal == null) stopped.complete(null); else stopped.completeExceptionally(fatal);
+    }
+  }
+
+  /** Releases the files of snapshot transfers in progress; after a failure too, so best effort. */
+  private void endSnapshotTransfers() {
+    try {
+      driver.endSnapshotTransfers();
+    } catch (RuntimeException e) {
+      LOG.warn("node {}: ending its snapshot transfers failed", nodeId, e);
     }
   }
 

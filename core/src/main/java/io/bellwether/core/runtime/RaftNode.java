@@ -7,6 +7,7 @@ import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.engine.SnapshotPorts;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.Member;
 import io.bellwether.core.Membership;
@@ -67,8 +68,13 @@ public final class RaftNode implements AutoCloseable {
     long from = Math.max(store.firstIndex(), appliedIndex + 1);
     List<LogEntry> entries =
         from <= store.lastIndex() ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE) : List.of();
-    RaftEngine engine = new RaftEngine(
-        nodeId, b.bootstrap, settled.raftConfig(), b.random, hardState, snapshot.orElse(null), entries);
+    // Snapshots go out in the state machine's transferred form and come in through its sinks, so
+    // that one need not fit in the heap (an on-disk state machine streams its files).
+    StateMachine sm = b.stateMachine;
+    SnapshotPorts ports = new SnapshotPorts(
+        s -> sm.exportSnapshot(s.lastIndex(), s.data()), sm::receiveSnapshot);
+    RaftEngine engine = new RaftEngine(nodeId, b.bootstrap, settled.raftConfig(), b.random,
+        hardState, snapshot.orElse(null), entries, ports);
     long tickNanos = settled.tick().toNanos();
     int timeoutTicks = (int) Math.max(1, b.requestTimeout.toNanos() / tickNanos);
     NodeDriver driver = new NodeDriver(engine, store, b.transport, b.stateMachine, appliedIndex,

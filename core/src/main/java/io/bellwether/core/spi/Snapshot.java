@@ -7,8 +7,10 @@ import java.util.Objects;
 /**
  * A state machine snapshot: the state after applying every entry up to {@code lastIndex}, whose
  * entry had term {@code lastTerm}, and the cluster configuration in effect at that entry (thesis
- * §5.4: the log it replaces may hold the configuration, so the snapshot must). {@code data} is what
- * {@link StateMachine#snapshot()} produced; it is owned by the snapshot once created.
+ * §5.4: the log it replaces may hold the configuration, so the snapshot must). {@code data} is the
+ * state machine's <em>local</em> form of it (what {@link StateMachine#captureSnapshot()} wrote, or a
+ * {@link SnapshotSink} completed; see {@link StateMachine}), not necessarily what a leader sends; it
+ * is owned by the snapshot once created.
  *
  * <p>A store must keep the {@code membership} with the data. It is {@code null} only for a snapshot
  * written before configurations were stored with snapshots: the node's bootstrap configuration then

@@ -42,6 +42,12 @@ final class EngineNet {
 
   /** Nodes n1..n{@code n}, each with its own settings (tick and election timeout are per node). */
   static EngineNet of(int n, java.util.function.Function<String, RaftConfig> configOf, long seed) {
+    return of(n, configOf, seed, id -> SnapshotPorts.IN_HEAP);
+  }
+
+  /** Nodes n1..n{@code n} whose snapshots go out and come in through {@code portsOf} theirs. */
+  static EngineNet of(int n, java.util.function.Function<String, RaftConfig> configOf, long seed,
+      java.util.function.Function<String, SnapshotPorts> portsOf) {
     EngineNet net = new EngineNet();
     Set<String> ids = new java.util.TreeSet<>();
     for (int i = 1; i <= n; i++) ids.add("n" + i);
@@ -49,7 +55,8 @@ final class EngineNet {
     for (String id : ids) {
       net.engines.put(
           id,
-          new RaftEngine(id, ids, configOf.apply(id), seeds.split(), HardState.INITIAL, null, List.of()));
+          new RaftEngine(id, io.bellwether.core.Membership.ofVoters(ids), configOf.apply(id),
+              seeds.split(), HardState.INITIAL, null, List.of(), portsOf.apply(id)));
       net.applied.put(id, new ArrayList<>());
       net.readStates.put(id, new ArrayList<>());
     }

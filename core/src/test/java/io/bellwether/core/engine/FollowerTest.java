@@ -30,7 +30,8 @@ class FollowerTest {
   private final RaftLog log = new RaftLog(0, 0, new ArrayList<>(List.of(
       LogEntry.command(1, 1, new byte[0]), LogEntry.command(1, 2, new byte[0]),
       LogEntry.command(1, 3, new byte[0]))));
-  private final Follower follower = new Follower("n2", CONFIG, new SplittableRandom(3), log, effects);
+  private final Follower follower = new Follower("n2", CONFIG, new SplittableRandom(3), log, effects,
+      SnapshotPorts.IN_HEAP.sinks());
 
   private static AppendEntries append(long prevIndex, long prevTerm, long commit, LogEntry... entries) {
     return new AppendEntries("n1", "n2", TERM, prevIndex, prevTerm, List.of(entries), commit);

@@ -35,7 +35,7 @@ class LogReplicatorTest {
   private void lead(long term, RaftLog raftLog) {
     log = raftLog;
     replicator = new LogReplicator("n1", term, CONFIG, Set.of(), log,
-        effects, () -> snapshot, () -> 0, () -> commits.add(log.commitIndex()));
+        effects, () -> snapshot, SnapshotPorts.IN_HEAP.exporter(), () -> 0, () -> commits.add(log.commitIndex()));
   }
 
   private static List<LogEntry> terms(long... terms) {

@@ -3,6 +3,7 @@ package io.bellwether.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bellwether.core.spi.Snapshot;
+import io.bellwether.core.spi.SnapshotData;
 import org.junit.jupiter.api.Test;
 
 // Goal: the leader's view of one follower moves only as Raft says: probe one append at a time, pipeline
@@ -75,7 +76,8 @@ class ProgressTest {
   @Test
   void aSnapshotPausesAppendsUntilInstalledThenProbesAfterIt() {
     Progress p = atNext(3);
-    p.becomeSnapshot(new SnapshotTransfer(new Snapshot(40, 2, new byte[10])));
+    Snapshot snapshot = new Snapshot(40, 2, new byte[10]);
+    p.becomeSnapshot(new SnapshotTransfer(snapshot, SnapshotData.of(snapshot.data())));
     assertThat(p.state()).isEqualTo(Progress.State.SNAPSHOT);
     assertThat(p.isPaused()).isTrue();
     assertThat(p.snapshotTransfer().lastIndex()).isEqualTo(40);

@@ -21,9 +21,12 @@ class SnapshotSenderTest {
     for (int i = 0; i < DATA.length; i++) DATA[i] = (byte) i;
   }
 
+  private static final java.util.function.Function<Snapshot, io.bellwether.core.spi.SnapshotData>
+      IN_HEAP = SnapshotPorts.IN_HEAP.exporter();
+
   private final Effects effects = new Effects();
   private final Snapshot snapshot = new Snapshot(40, 3, DATA);
-  private final SnapshotSender sender = new SnapshotSender("n1", 5, 10, effects, () -> snapshot);
+  private final SnapshotSender sender = new SnapshotSender("n1", 5, 10, effects, () -> snapshot, IN_HEAP);
   private final Progress follower = new Progress(1, 4);
 
   private List<InstallSnapshot> sent() {
@@ -97,7 +100,7 @@ class SnapshotSenderTest {
   @Test
   void theTransferKeepsTheSnapshotItStartedWith() {
     Snapshot[] latest = {snapshot};
-    SnapshotSender s = new SnapshotSender("n1", 5, 10, effects, () -> latest[0]);
+    SnapshotSender s = new SnapshotSender("n1", 5, 10, effects, () -> latest[0], IN_HEAP);
     s.start("n2", follower);
     latest[0] = new Snapshot(80, 4, new byte[3]);
     s.onResponse(expects(10), follower.snapshotTransfer());
@@ -107,7 +110,7 @@ class SnapshotSenderTest {
 
   @Test
   void aLogCompactedWithoutASnapshotIsABug() {
-    SnapshotSender none = new SnapshotSender("n1", 5, 10, effects, () -> null);
+    SnapshotSender none = new SnapshotSender("n1", 5, 10, effects, () -> null, IN_HEAP);
     assertThatThrownBy(() -> none.start("n2", follower))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("without a snapshot");
