@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bellwether.core.spi.SnapshotCapture;
+import io.bellwether.core.spi.SnapshotData;
+import io.bellwether.core.spi.SnapshotSink;
 import io.bellwether.core.spi.StateMachine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 // Goal: prove a StateMachine honours its Javadoc: apply is deterministic, query changes nothing,
-// snapshot + restore rebuild the state exactly (and replace it whole), a corrupt snapshot is refused
-// without harm, and a malformed command is answered, never thrown.
+// snapshot + restore rebuild the state exactly (and replace it whole), a capture writes the state as
+// it was when captured, a snapshot sent in its transferred form and rebuilt by a sink restores the
+// same state, a corrupt snapshot is refused without harm, and a malformed command is answered.
 // Method: twin machines fed the same seeded commands must agree on every result and every query
 // answer; the seed is in every failure message (rerun with -Dbellwether.contract.seed=S).
 /**
@@ -134,6 +139,61 @@ public abstract class StateMachineContract {
     StateMachine restored = newStateMachine();
     restored.restore(before.size(), snapshot);
     assertSameAnswers(reference, restored, join(before, after), "restored from an older snapshot");
+  }
+
+  @Test
+  void aCaptureWritesTheStateAsCapturedWhileTheMachineGoesOn() {
+    List<byte[]> before = commands(random(13), 100);
+    List<byte[]> after = commands(random(14), 100);
+    StateMachine machine = newStateMachine();
+    applyAll(machine, before, 1);
+    SnapshotCapture capture = machine.captureSnapshot();
+    applyAll(machine, after, before.size() + 1); // the writer thread may run late: apply goes on
+    byte[] local = capture.write();
+
+    StateMachine reference = newStateMachine();
+    applyAll(reference, before, 1);
+    StateMachine restored = newStateMachine();
+    restored.restore(before.size(), local);
+    assertSameAnswers(reference, restored, join(before, after), "restored from a capture written late");
+  }
+
+  @Test
+  void theTransferredFormRebuildsTheSameStateOnAnotherMachine() {
+    List<byte[]> before = commands(random(15), 150);
+    List<byte[]> after = commands(random(16), 50);
+    StateMachine leader = newStateMachine();
+    applyAll(leader, before, 1);
+    long lastIndex = before.size();
+    byte[] local = leader.captureSnapshot().write();
+    SnapshotData data = leader.exportSnapshot(lastIndex, local);
+    StateMachine follower = newStateMachine();
+    byte[] received;
+    try {
+      SnapshotSink sink = follower.receiveSnapshot(lastIndex, data.size());
+      // In several chunks, as a leader sends them, each read exactly as asked.
+      int chunk = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, data.size() / 7));
+      CRC32C crc = new CRC32C();
+      for (long offset = 0; offset < data.size(); ) {
+        int want = (int) Math.min(chunk, data.size() - offset);
+        byte[] bytes = data.read(offset, want);
+        assertThat(bytes).as("read at %d of %d (%s)", offset, data.size(), seeded()).hasSize(want);
+        crc.update(bytes);
+        sink.write(bytes);
+        offset += want;
+      }
+      assertThat(data.checksum()).as("checksum announced = CRC32C of the bytes read (%s)", seeded())
+          .isEqualTo((int) crc.getValue());
+      received = sink.complete();
+    } finally {
+      data.close();
+    }
+    follower.restore(lastIndex, received);
+    assertSameAnswers(leader, follower, before, "after restoring the transferred snapshot");
+    List<byte[]> leaderResults = applyAll(leader, after, lastIndex + 1);
+    List<byte[]> followerResults = applyAll(follower, after, lastIndex + 1);
+    assertThat(followerResults).as("results after the transferred snapshot (%s)", seeded())
+        .usingElementComparator(Arrays::compare).containsExactlyElementsOf(leaderResults);
   }
 
   @Test

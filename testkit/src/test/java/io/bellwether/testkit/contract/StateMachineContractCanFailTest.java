@@ -24,7 +24,7 @@ class StateMachineContractCanFailTest {
   @Test
   void aCorrectMachinePassesEveryClause() {
     Events tests = run(Correct.class);
-    tests.assertStatistics(stats -> stats.failed(0).succeeded(7));
+    tests.assertStatistics(stats -> stats.failed(0).succeeded(9));
   }
 
   @Test
@@ -45,6 +45,16 @@ class StateMachineContractCanFailTest {
   @Test
   void aSnapshotThatSharesTheLiveStateIsCaught() {
     assertFailed(SnapshotIsAView.class, "aSnapshotIsAValueNotAView");
+  }
+
+  @Test
+  void aCaptureThatWritesTheLiveStateIsCaught() {
+    assertFailed(CaptureReadsLiveState.class, "aCaptureWritesTheStateAsCapturedWhileTheMachineGoesOn");
+  }
+
+  @Test
+  void aSinkThatLosesChunksIsCaught() {
+    assertFailed(SinkKeepsTheFirstChunkOnly.class, "theTransferredFormRebuildsTheSameStateOnAnotherMachine");
   }
 
   @Test
@@ -240,6 +250,49 @@ class StateMachineContractCanFailTest {
           int count = in.getInt();
           for (int i = 0; i < count; i++) in.position(in.position() + in.getInt());
           return java.util.Arrays.copyOf(padded, in.position());
+        }
+      };
+    }
+  }
+
+  static class CaptureReadsLiveState extends AppendLogContract {
+    @Override
+    protected StateMachine newStateMachine() {
+      return new AppendLog() {
+        @Override
+        public io.bellwether.core.spi.SnapshotCapture captureSnapshot() {
+          return this::snapshot; // serialises at write time, on the writer thread: too late
+        }
+      };
+    }
+  }
+
+  static class SinkKeepsTheFirstChunkOnly extends AppendLogContract {
+    @Override
+    protected StateMachine newStateMachine() {
+      return new AppendLog() {
+        @Override
+        public io.bellwether.core.spi.SnapshotSink receiveSnapshot(long lastIndex, long totalBytes) {
+          io.bellwether.core.spi.SnapshotSink heap = super.receiveSnapshot(lastIndex, totalBytes);
+          return new io.bellwether.core.spi.SnapshotSink() {
+            private boolean first = true;
+
+            @Override
+            public void write(byte[] chunk) {
+              if (first) heap.write(chunk);
+              first = false;
+            }
+
+            @Override
+            public byte[] complete() {
+              return heap.complete();
+            }
+
+            @Override
+            public void abort() {
+              heap.abort();
+            }
+          };
         }
       };
     }
