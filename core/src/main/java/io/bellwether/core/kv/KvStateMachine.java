@@ -1,6 +1,10 @@
 package io.bellwether.core.kv;
 
+import io.bellwether.core.spi.SnapshotCapture;
+import io.bellwether.core.spi.SnapshotData;
+import io.bellwether.core.spi.SnapshotSink;
 import io.bellwether.core.spi.StateMachine;
+import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -8,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The key-value store as a Raft {@link StateMachine}: versioned keys, compare-and-set writes, prefix
@@ -46,11 +51,16 @@ public final class KvStateMachine implements StateMachine {
   private static final int SNAPSHOT_TAG_V1 = 0x41;
   /** Leases, and each key's lease. */
   private static final int SNAPSHOT_TAG = 0x42;
+  /** The rest of the state that a {@link DurableKvStorage} keeps in its manifest. */
+  private static final int META_TAG = 0x44;
 
   private final long idempotencyRetentionMillis;
   private final int idempotencyMaxRecords;
 
-  private KvStore store = new KvStore();
+  /** The storage given at construction; an in-memory restore replaces it with a fresh one in {@link #store}. */
+  private final KvStorage storage;
+  private final DurableKvStorage durable;
+  private KvStore store;
   private IdempotencyTable idempotency;
   private long logClockMillis;
   private final List<KvStateListener> listeners = new CopyOnWriteArrayList<>();
@@ -65,6 +75,20 @@ public final class KvStateMachine implements StateMachine {
    * @param idempotencyMaxRecords the most results remembered at once (>= 1)
    */
   public KvStateMachine(long idempotencyRetentionMillis, int idempotencyMaxRecords) {
+    this(KvStorage.inMemory(), idempotencyRetentionMillis, idempotencyMaxRecords);
+  }
+
+  /**
+   * A state machine keeping its keys in {@code storage}. With a {@link DurableKvStorage}, snapshots
+   * are the storage's manifests: taking one writes only what changed, off the node thread, and
+   * restoring one opens files instead of reading the data.
+   *
+   * @param storage an empty storage, owned by this state machine from now on
+   */
+  public KvStateMachine(KvStorage storage, long idempotencyRetentionMillis, int idempotencyMaxRecords) {
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.durable = storage instanceof DurableKvStorage d ? d : null;
+    this.store = new KvStore(storage);
     this.idempotencyRetentionMillis = idempotencyRetentionMillis;
     this.idempotencyMaxRecords = idempotencyMaxRecords;
     this.idempotency = new IdempotencyTable(idempotencyRetentionMillis, idempotencyMaxRecords);
@@ -173,10 +197,63 @@ public final class KvStateMachine implements StateMachine {
    */
   @Override
   public byte[] snapshot() {
-    WireWriter out = WireWriter.message(SNAPSHOT_TAG, 1024).varLong(logClockMillis);
-    store.encode(out);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writeCanonical(out::writeBytes);
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes what {@link #snapshot()} returns, in pieces of about 64 KiB handed to {@code sink}: the
+   * whole state without holding it in the heap.
+   */
+  private void writeCanonical(Consumer<byte[]> sink) {
+    WireWriter out = WireWriter.message(SNAPSHOT_TAG, KvStore.ENCODE_FLUSH_BYTES + 1024).varLong(logClockMillis);
+    Consumer<WireWriter> flush = w -> {
+      sink.accept(w.toByteArray());
+      w.reset();
+    };
+    store.encode(out, flush);
+    idempotency.encode(out);
+    flush.accept(out);
+  }
+
+  /**
+   * With a {@link DurableKvStorage}: freezes what changed since the last snapshot and hands the
+   * writing of it to the snapshot writer; otherwise {@link #snapshot()}, as every state machine.
+   */
+  @Override
+  public SnapshotCapture captureSnapshot() {
+    if (durable == null) return StateMachine.super.captureSnapshot();
+    return durable.capture(meta());
+  }
+
+  @Override
+  public SnapshotData exportSnapshot(long lastIndex, byte[] localData) {
+    if (durable == null || !isManifest(localData)) return SnapshotData.of(localData);
+    return durable.export(localData);
+  }
+
+  @Override
+  public SnapshotSink receiveSnapshot(long lastIndex, long totalBytes) {
+    if (durable == null) return StateMachine.super.receiveSnapshot(lastIndex, totalBytes);
+    return durable.receive(totalBytes);
+  }
+
+  /** The state besides the keys, for a durable storage's manifest. */
+  private byte[] meta() {
+    WireWriter out = WireWriter.message(META_TAG, 1024).varLong(logClockMillis);
+    store.leases().encodeWithKeys(out);
     idempotency.encode(out);
     return out.toByteArray();
+  }
+
+  private static boolean isManifest(byte[] data) {
+    return data.length >= 2 && data[0] == WireWriter.FORMAT_VERSION && data[1] == DurableKvStorage.LOCAL_FORM_TAG;
+  }
+
+  /** Stops a durable storage's background work and closes its files. Idempotent. */
+  public void close() {
+    if (durable != null) durable.close();
   }
 
   /**
@@ -187,9 +264,22 @@ public final class KvStateMachine implements StateMachine {
    */
   @Override
   public void restore(long index, byte[] snapshot) {
+    if (isManifest(snapshot)) {
+      if (durable == null) {
+        throw new KvFormatException("snapshot: it names on-disk files of a key-value state kept on disk,"
+            + " but this state machine keeps its keys in memory: open a data directory with the kind of"
+            + " state that wrote it");
+      }
+      restoreMeta(index, durable.restore(snapshot));
+      return;
+    }
     WireReader in = new WireReader(snapshot, "snapshot");
     int tag = in.header();
     if (tag != SNAPSHOT_TAG && tag != SNAPSHOT_TAG_V1) throw in.fail("not a key-value snapshot");
+    if (durable != null) {
+      throw in.fail("it holds a key-value state kept in memory, but this state machine keeps its keys on"
+          + " disk: open a data directory with the kind of state that wrote it");
+    }
     long clock = in.varLong("logClockMillis", 0, Long.MAX_VALUE);
     KvStore restoredStore = KvStore.decode(in, tag == SNAPSHOT_TAG);
     IdempotencyTable restoredTable =
@@ -202,13 +292,32 @@ public final class KvStateMachine implements StateMachine {
     for (KvStateListener l : listeners) l.restored(index, store.leases().ttls());
   }
 
+  /** The storage restored its entries from a manifest; the rest of the state comes from its meta. */
+  private void restoreMeta(long index, byte[] meta) {
+    WireReader in = new WireReader(meta, "snapshot meta");
+    if (in.header() != META_TAG) throw in.fail("not a key-value snapshot's meta");
+    long clock = in.varLong("logClockMillis", 0, Long.MAX_VALUE);
+    LeaseTable leases = LeaseTable.decodeWithKeys(in);
+    IdempotencyTable restoredTable =
+        new IdempotencyTable(idempotencyRetentionMillis, idempotencyMaxRecords);
+    restoredTable.decode(in, clock);
+    in.end();
+    store = new KvStore(storage);
+    store.replaceLeases(leases);
+    idempotency = restoredTable;
+    logClockMillis = clock;
+    for (KvStateListener l : listeners) l.restored(index, store.leases().ttls());
+  }
+
   /**
    * A deterministic hash of the whole replicated state (keys, values, versions, idempotency records
    * and log clock): the first 8 bytes of the SHA-256 of {@link #snapshot()}. Replicas that applied the
    * same commands have equal hashes. Costs a full snapshot: meant for tests and checks, not hot paths.
    */
   public long stateHash() {
-    byte[] digest = sha256().digest(snapshot());
+    MessageDigest sha = sha256();
+    writeCanonical(sha::update);
+    byte[] digest = sha.digest();
     long hash = 0;
     for (int i = 0; i < 8; i++) hash = (hash << 8) | (digest[i] & 0xFF);
     return hash;
@@ -216,7 +325,7 @@ public final class KvStateMachine implements StateMachine {
 
   /** The number of keys. */
   public int size() {
-    return store.size();
+    return (int) Math.min(Integer.MAX_VALUE, store.size());
   }
 
   /** The number of leases. */

@@ -3,9 +3,10 @@ package io.bellwether.core.kv;
 import io.bellwether.core.kv.KvQueryResult.GetResult;
 import io.bellwether.core.kv.KvQueryResult.ScanResult;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The keys, values and versions, sorted by {@link KeyOrder} so a prefix scan reads only its range,
@@ -21,8 +22,15 @@ final class KvStore {
    */
   static final long SCAN_MAX_RESULT_BYTES = 8L << 20;
 
-  private final TreeMap<String, Versioned> entries = new TreeMap<>(KeyOrder.INSTANCE);
+  /** {@link #encode} hands its output on in pieces of about this size, so it never holds the state. */
+  static final int ENCODE_FLUSH_BYTES = 64 << 10;
+
+  private final KvStorage entries;
   private LeaseTable leases = new LeaseTable();
+
+  KvStore(KvStorage entries) {
+    this.entries = entries;
+  }
 
   KvResult put(long index, KvCommand.Put put, List<KvChange> changes) {
     Versioned current = entries.get(put.key());
@@ -33,7 +41,7 @@ final class KvStore {
     if (put.lease() != 0 && !leases.contains(put.lease())) return KvResult.leaseNotFound(put.key());
     if (current != null && current.lease() != 0) leases.detach(current.lease(), put.key());
     if (put.lease() != 0) leases.attach(put.lease(), put.key());
-    entries.put(put.key(), new Versioned(put.value(), index, put.lease()));
+    entries.put(put.key(), new Versioned(put.value(), index, put.lease()), current == null);
     changes.add(KvChange.put(put.key(), put.value(), index, put.lease()));
     return KvResult.written(put.key(), index);
   }
@@ -65,7 +73,8 @@ final class KvStore {
     LeaseTable.Lease lease = leases.remove(id);
     if (lease == null) return -1;
     for (String key : lease.keys()) {
-      Versioned v = entries.remove(key);
+      Versioned v = entries.get(key);
+      entries.remove(key);
       changes.add(KvChange.delete(key, v.version(), id, cause));
     }
     return lease.keys().size();
@@ -88,8 +97,10 @@ final class KvStore {
     List<KvEntry> page = new ArrayList<>();
     long resultBytes = 0;
     boolean fromAfter = scan.after() != null && KeyOrder.INSTANCE.compare(scan.after(), scan.prefix()) >= 0;
-    Map<String, Versioned> range = fromAfter ? entries.tailMap(scan.after(), false) : entries.tailMap(scan.prefix(), true);
-    for (Map.Entry<String, Versioned> e : range.entrySet()) {
+    Iterator<Map.Entry<String, Versioned>> range =
+        fromAfter ? entries.entriesFrom(scan.after(), false) : entries.entriesFrom(scan.prefix(), true);
+    while (range.hasNext()) {
+      Map.Entry<String, Versioned> e = range.next();
       if (!e.getKey().startsWith(scan.prefix())) break;
       long entryBytes = e.getKey().length() * 3L + e.getValue().value().length + 16;
       boolean full =
@@ -102,20 +113,33 @@ final class KvStore {
     return new ScanResult(page, false);
   }
 
-  int size() {
+  long size() {
     return entries.size();
+  }
+
+  KvStorage storage() {
+    return entries;
+  }
+
+  /** Sets the lease table (restored from a durable storage's manifest, keys included). */
+  void replaceLeases(LeaseTable restored) {
+    leases = restored;
   }
 
   /**
    * Writes the leases, then every entry in key order with its lease: equal stores encode to equal
-   * bytes.
+   * bytes. Hands {@code out} to {@code flush} whenever it grew past {@link #ENCODE_FLUSH_BYTES}, so a
+   * state larger than the heap can be encoded into a digest or a stream.
    */
-  void encode(WireWriter out) {
+  void encode(WireWriter out, Consumer<WireWriter> flush) {
     leases.encode(out);
     out.varLong(entries.size());
-    for (Map.Entry<String, Versioned> e : entries.entrySet()) {
+    Iterator<Map.Entry<String, Versioned>> it = entries.entriesFrom(null, true);
+    while (it.hasNext()) {
+      Map.Entry<String, Versioned> e = it.next();
       out.string(e.getKey()).varLong(e.getValue().version()).bytes(e.getValue().value())
           .varLong(e.getValue().lease());
+      if (out.size() >= ENCODE_FLUSH_BYTES) flush.accept(out);
     }
   }
 
@@ -124,7 +148,7 @@ final class KvStore {
    * rejecting keys out of order or repeated and keys attached to a lease that does not exist.
    */
   static KvStore decode(WireReader in, boolean withLeases) {
-    KvStore store = new KvStore();
+    KvStore store = new KvStore(KvStorage.inMemory());
     if (withLeases) store.leases = LeaseTable.decode(in);
     // An entry takes at least 3 bytes, so a count beyond the bytes left is rejected at once.
     int count = in.length("entry count", Integer.MAX_VALUE);
@@ -142,7 +166,7 @@ final class KvStore {
         if (!store.leases.contains(lease)) throw in.fail("key " + key + " attached to unknown lease " + lease);
         store.leases.attach(lease, key);
       }
-      store.entries.put(key, new Versioned(value, version, lease));
+      store.entries.put(key, new Versioned(value, version, lease), true);
       previous = key;
     }
     return store;

@@ -7,9 +7,9 @@ import java.util.Arrays;
  * attached to (0: none). The array is never changed once stored (only replaced), so it may be encoded
  * into answers without copying.
  */
-record Versioned(byte[] value, long version, long lease) {
+public record Versioned(byte[] value, long version, long lease) {
 
-  Versioned(byte[] value, long version) {
+  public Versioned(byte[] value, long version) {
     this(value, version, 0);
   }
 

@@ -71,6 +71,16 @@ final class WireWriter {
     return this;
   }
 
+  /** The number of bytes written so far (since the last {@link #reset}). */
+  int size() {
+    return size;
+  }
+
+  /** Forgets what was written, keeping the buffer: for writing a long encoding in pieces. */
+  void reset() {
+    size = 0;
+  }
+
   byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }

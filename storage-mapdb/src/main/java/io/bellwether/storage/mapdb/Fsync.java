@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Forcing files and directories to the disk. */
-final class Fsync {
+public final class Fsync {
 
   private Fsync() {}
 
   /** Forces a directory, so that files created, renamed or deleted in it stay so after a crash. */
-  static void directory(Path directory) throws IOException {
+  public static void directory(Path directory) throws IOException {
     try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
       dir.force(true);
     } catch (IOException e) {
@@ -21,7 +21,7 @@ final class Fsync {
   }
 
   /** Forces a file's content and metadata. */
-  static void file(Path file) throws IOException {
+  public static void file(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
       channel.force(true);
     }

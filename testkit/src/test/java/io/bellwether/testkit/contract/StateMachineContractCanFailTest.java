@@ -3,6 +3,8 @@ package io.bellwether.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.bellwether.core.spi.SnapshotCapture;
+import io.bellwether.core.spi.SnapshotData;
 import io.bellwether.core.spi.StateMachine;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,7 +26,17 @@ class StateMachineContractCanFailTest {
   @Test
   void aCorrectMachinePassesEveryClause() {
     Events tests = run(Correct.class);
-    tests.assertStatistics(stats -> stats.failed(0).succeeded(9));
+    tests.assertStatistics(stats -> stats.failed(0).succeeded(10));
+  }
+
+  @Test
+  void aCaptureThatWritesAnOlderStateIsCaughtAtTheRestart() {
+    assertFailed(StaleCapture.class, "aRestartRestoresTheLastSnapshotAndReplaysTheRest");
+  }
+
+  @Test
+  void anExportWhoseChecksumLiesIsCaught() {
+    assertFailed(ChecksumLies.class, "theTransferredFormRebuildsTheSameStateOnAnotherMachine");
   }
 
   @Test
@@ -171,6 +183,54 @@ class StateMachineContractCanFailTest {
     @Override
     protected StateMachine newStateMachine() {
       return new AppendLog();
+    }
+
+    @Override
+    protected StateMachine reopen(StateMachine machine) {
+      return new AppendLog(); // keeps nothing outside its snapshot: a restart starts empty
+    }
+  }
+
+  static class StaleCapture extends Correct {
+    @Override
+    protected StateMachine newStateMachine() {
+      return new AppendLog() {
+        private SnapshotCapture first;
+
+        @Override
+        public SnapshotCapture captureSnapshot() {
+          if (first == null) first = super.captureSnapshot();
+          return first; // every capture writes the state of the first one
+        }
+      };
+    }
+  }
+
+  static class ChecksumLies extends Correct {
+    @Override
+    protected StateMachine newStateMachine() {
+      return new AppendLog() {
+        @Override
+        public SnapshotData exportSnapshot(long lastIndex, byte[] localData) {
+          SnapshotData real = super.exportSnapshot(lastIndex, localData);
+          return new SnapshotData() {
+            @Override
+            public long size() {
+              return real.size();
+            }
+
+            @Override
+            public int checksum() {
+              return real.checksum() + 1;
+            }
+
+            @Override
+            public byte[] read(long offset, int maxBytes) {
+              return real.read(offset, maxBytes);
+            }
+          };
+        }
+      };
     }
   }
 
