@@ -5,6 +5,7 @@ import io.bellwether.core.Membership;
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.kv.KvClient;
 import io.bellwether.core.kv.KvLimits;
+import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.runtime.MembershipAutopilot;
 import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
@@ -86,6 +87,8 @@ public final class BellwetherNode implements AutoCloseable {
   private final long samplerTimer;
   private volatile Promoter promoter;
   private Membership joinedWith;
+  /** The key-value state machine: closed after the node, which applies to it until it stops. */
+  private KvStateMachine kvMachine;
   private boolean closed;
   private boolean handOverTaken;
 
@@ -152,7 +155,10 @@ public final class BellwetherNode implements AutoCloseable {
       Transport transport = transportProvider.create(context, discovery);
       AutoCloseable closeTransport = transport::close;
       opened.push(closeTransport);
-      NodeAssembly.KvState kvState = NodeAssembly.kvState(config);
+      NodeAssembly.KvState kvState = NodeAssembly.kvState(config, modules);
+      // Closed after the node, which applies to it until it stops.
+      AutoCloseable closeKvState = kvState.machine()::close;
+      opened.push(closeKvState);
       RaftNode node = NodeAssembly.raftNode(config, kvState.machine(), store, transport,
           new ObserverFanOut(new RaftEventMetrics(registry), discovery.follower()), httpEndpoint);
       // From here the node owns the transport and the store and closes them itself.
@@ -189,6 +195,7 @@ public final class BellwetherNode implements AutoCloseable {
       BellwetherNode started =
           new BellwetherNode(config, vertx, registry, http, httpEndpoint, discovery, node, kv, transfers, timer);
       started.joinedWith = joined;
+      started.kvMachine = kvState.machine();
       if (config.membership().promote()) {
         started.promoter = new Promoter(config.nodeId(), node::status, config.membership().join(),
             URI.create(started.httpUrl()), config.requestTimeout(), config.security().clusterCredentials()).start();
@@ -281,6 +288,7 @@ public final class BellwetherNode implements AutoCloseable {
     http.shutdown(config.shutdownGrace());
     http.close();
     node.close();
+    if (kvMachine != null) kvMachine.close();
     discovery.close();
     registry.close();
     try {

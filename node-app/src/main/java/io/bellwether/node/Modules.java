@@ -1,9 +1,11 @@
 package io.bellwether.node;
 
+import io.bellwether.core.kv.KvStorageProvider;
 import io.bellwether.core.spi.DiscoveryProvider;
 import io.bellwether.core.spi.StorageProvider;
 import io.bellwether.core.spi.TransportProvider;
 import io.bellwether.node.config.ConfigException;
+import io.bellwether.node.config.SettingKeys;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
@@ -14,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the transport, storage and discovery providers registered with {@link ServiceLoader} and
+ * Finds the transport, storage, discovery and key-value state providers registered with {@link ServiceLoader} and
  * picks one <b>by name</b>; never by priority. An unknown name fails with the list of the names that
  * are available. A registration whose class cannot be loaded is logged and skipped, so one broken
  * module does not hide the others.
@@ -26,11 +28,13 @@ public final class Modules {
   private final Map<String, TransportProvider> transports;
   private final Map<String, StorageProvider> storages;
   private final Map<String, DiscoveryProvider> discoveries;
+  private final Map<String, KvStorageProvider> kvStorages;
 
   private Modules(ClassLoader loader) {
     this.transports = load(TransportProvider.class, TransportProvider::name, loader);
     this.storages = load(StorageProvider.class, StorageProvider::name, loader);
     this.discoveries = load(DiscoveryProvider.class, DiscoveryProvider::name, loader);
+    this.kvStorages = load(KvStorageProvider.class, KvStorageProvider::name, loader);
   }
 
   /** The providers visible to this class's loader. */
@@ -51,6 +55,21 @@ public final class Modules {
   /** @throws ConfigException listing the available names when {@code name} is unknown */
   public DiscoveryProvider discovery(String name) {
     return pick("discovery", name, discoveries);
+  }
+
+  /**
+   * The module keeping the key-value state on disk ({@code kv.state}); {@code memory} is not one.
+   *
+   * @throws ConfigException listing the available names when {@code name} is unknown
+   */
+  public KvStorageProvider kvStorage(String name) {
+    KvStorageProvider provider = kvStorages.get(name);
+    if (provider == null) {
+      throw new ConfigException("setting '" + SettingKeys.KV_STATE + "' has value '" + name
+          + "': no module keeps the key-value state so; available: memory"
+          + (kvStorages.isEmpty() ? "" : ", " + String.join(", ", kvStorages.keySet())));
+    }
+    return provider;
   }
 
   public boolean hasTransport(String name) {

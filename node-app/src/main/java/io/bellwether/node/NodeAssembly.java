@@ -1,5 +1,6 @@
 package io.bellwether.node;
 
+import io.bellwether.core.kv.KvFormatException;
 import io.bellwether.core.kv.KvLeases;
 import io.bellwether.core.kv.KvStateMachine;
 import io.bellwether.core.kv.LeaseKeeper;
@@ -9,7 +10,9 @@ import io.bellwether.core.spi.Endpoint;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Transport;
 import io.bellwether.core.watch.ChangeHistory;
+import io.bellwether.node.config.ConfigException;
 import io.bellwether.node.config.NodeConfig;
+import io.bellwether.node.config.SettingKeys;
 import io.bellwether.node.config.WatchConfig;
 import io.bellwether.node.membership.Bootstrap;
 import io.bellwether.node.metrics.CoordinationMetrics;
@@ -30,8 +33,14 @@ final class NodeAssembly {
    */
   record KvState(KvStateMachine machine, ChangeHistory history, LeaseKeeper keeper) {}
 
-  static KvState kvState(NodeConfig config) {
-    KvStateMachine machine = new KvStateMachine();
+  /**
+   * @param modules where to find the module keeping the state on disk, unless {@code kv.state=memory}
+   */
+  static KvState kvState(NodeConfig config, Modules modules) {
+    KvStateMachine machine = config.kvState().equals("memory")
+        ? new KvStateMachine()
+        : new KvStateMachine(modules.kvStorage(config.kvState()).open(config.dataDir().resolve("kv")),
+            KvStateMachine.DEFAULT_IDEMPOTENCY_RETENTION_MILLIS, KvStateMachine.DEFAULT_IDEMPOTENCY_MAX_RECORDS);
     WatchConfig watch = config.watch();
     ChangeHistory history = new ChangeHistory(watch.historyChanges(), watch.historyBytes(), watch.maxStalledLag());
     LeaseKeeper keeper = new LeaseKeeper(System::nanoTime, LEASE_EXPIRY_RETRY_NANOS);
@@ -78,6 +87,11 @@ final class NodeAssembly {
         .observer(observer);
     if (config.membership().startsEmpty()) builder.joining();
     else builder.bootstrap(Bootstrap.configuration(config, http));
-    return builder.build();
+    try {
+      return builder.build(); // restores the store's latest snapshot into the state machine
+    } catch (KvFormatException e) {
+      throw new ConfigException("the data directory " + config.dataDir() + " cannot be opened with "
+          + SettingKeys.KV_STATE + "=" + config.kvState() + ": " + e.getMessage(), e);
+    }
   }
 }

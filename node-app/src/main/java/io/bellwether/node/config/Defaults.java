@@ -8,6 +8,8 @@ public final class Defaults {
 
   public static final String TRANSPORT = "vertx";
   public static final String STORAGE = "mapdb";
+  /** The key-value state on disk, in MapDB layers (in memory without a data directory). */
+  public static final String KV_STATE = "mapdb";
   public static final String DISCOVERY = "static";
 
   public static final String NODE_ID = "n1";

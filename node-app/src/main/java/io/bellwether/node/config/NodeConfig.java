@@ -43,6 +43,7 @@ public record NodeConfig(
     Endpoint httpListen,
     String transport,
     String storage,
+    String kvState,
     String discovery,
     Map<String, PeerAddress> staticPeers,
     Duration tick,
@@ -97,6 +98,7 @@ public record NodeConfig(
           + " (--join) is given: the cluster connects to the address this node announces");
     }
     Path dataDir = dataDir(s, storage, nodeId);
+    String kvState = kvState(s, dataDir);
     SecurityConfig security = SecurityConfig.from(s);
     for (java.net.URI url : membership.join()) {
       // One scheme for the whole cluster: this node's own HTTPS setting says how it reaches the others.
@@ -132,10 +134,10 @@ public record NodeConfig(
     Set<String> listed = membership.awaitsDiscovery() ? founders(s) : voters;
     Settings effective = s.with(NODE_ID, nodeId).with(CLUSTER_ID, clusterId)
         .with(PEER_LISTEN, peerListen.toString()).with(HTTP_LISTEN, httpListen.toString())
-        .with(TRANSPORT, transport).with(STORAGE, storage).with(DISCOVERY, discovery)
+        .with(TRANSPORT, transport).with(STORAGE, storage).with(KV_STATE, kvState).with(DISCOVERY, discovery)
         .with(VOTERS, String.join(",", new TreeSet<>(listed)));
     return new NodeConfig(nodeId, clusterId, dataDir, voters, peerListen, httpListen, transport, storage,
-        discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
+        kvState, discovery, Map.copyOf(peers), tick, requestTimeout, maxValueBytes, inboxCapacity, maxPending, raft,
         snapshots, forwardWrites, grace, transferOnStop, membership, effective, security, WatchConfig.from(s));
   }
 
@@ -235,6 +237,24 @@ public record NodeConfig(
           + " (--join) is given: a joining node takes the cluster's configuration from the cluster");
     }
     return Set.of();
+  }
+
+  /**
+   * Where the key-value state lives: {@code memory}, or the name of a module that keeps it on disk
+   * (checked against the modules present when the node is assembled). On disk by default whenever the
+   * node has a data directory: a node whose log survives restarts should not need its whole state in
+   * the heap, nor a restart that reads it all back; in memory when there is no data directory.
+   */
+  private static String kvState(Settings s, Path dataDir) {
+    String value = s.getString(KV_STATE, dataDir == null ? "memory" : Defaults.KV_STATE);
+    if (!PROVIDER.matcher(value).matches()) {
+      throw ConfigException.invalid(KV_STATE, value, "memory, or the name of a module keeping it on disk, such as mapdb");
+    }
+    if (!value.equals("memory") && dataDir == null) {
+      throw ConfigException.invalid(KV_STATE, value, "memory when there is no data directory (" + STORAGE
+          + "=inmem keeps none): the state on disk lives in it");
+    }
+    return value;
   }
 
   private static Path dataDir(Settings s, String storage, String nodeId) {

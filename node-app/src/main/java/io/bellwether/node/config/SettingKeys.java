@@ -18,6 +18,7 @@ public final class SettingKeys {
   public static final String HTTP_LISTEN = "http.listen";
   public static final String TRANSPORT = "transport";
   public static final String STORAGE = "storage";
+  public static final String KV_STATE = "kv.state";
   public static final String DISCOVERY = "discovery";
   public static final String STATIC_PEERS = "discovery.static.peers";
   public static final String TICK = "tick";
@@ -55,7 +56,7 @@ public final class SettingKeys {
 
   /** Every setting the node itself reads. */
   public static final List<String> NODE_KEYS = List.of(
-      NODE_ID, CLUSTER_ID, DATA_DIR, VOTERS, PEER_LISTEN, HTTP_LISTEN, TRANSPORT, STORAGE, DISCOVERY,
+      NODE_ID, CLUSTER_ID, DATA_DIR, VOTERS, PEER_LISTEN, HTTP_LISTEN, TRANSPORT, STORAGE, KV_STATE, DISCOVERY,
       STATIC_PEERS, TICK, REQUEST_TIMEOUT, MAX_VALUE_BYTES, INBOX_CAPACITY, MAX_PENDING_REQUESTS,
       ELECTION_TIMEOUT_TICKS, HEARTBEAT_INTERVAL_TICKS, FORWARD_WRITES, SHUTDOWN_GRACE,
       SHUTDOWN_TRANSFER_LEADERSHIP, SNAPSHOT_ENTRIES, SNAPSHOT_BYTES, SNAPSHOT_CATCHUP_ENTRIES, JOIN,
