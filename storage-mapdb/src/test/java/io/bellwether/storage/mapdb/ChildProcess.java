@@ -34,11 +34,16 @@ final class ChildProcess implements AutoCloseable {
   }
 
   static ChildProcess start(Path logFile, String... args) {
+    return start(logFile, CrashChild.class, args);
+  }
+
+  /** A child running {@code main}'s main method. */
+  static ChildProcess start(Path logFile, Class<?> main, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
     command.add("-Dlogback.configurationFile=" + logbackConfig(logFile.getParent()));
-    command.addAll(List.of("-cp", frozenClassPath(), CrashChild.class.getName()));
+    command.addAll(List.of("-cp", frozenClassPath(), main.getName()));
     command.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(command)

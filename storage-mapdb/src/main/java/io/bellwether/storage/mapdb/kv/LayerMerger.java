@@ -114,6 +114,8 @@ final class LayerMerger {
       Fsync.directory(dir);
     } catch (IOException | RuntimeException e) {
       stack.release(name);
+      // A restore meanwhile may have deleted the inputs: the merge is moot, not a failure.
+      if (stack.epoch() != epoch) return;
       throw e;
     } finally {
       inputs.forEach(Layer::close);

@@ -36,7 +36,8 @@ final class LayerStack {
 
   private final Path dir;
   private List<LayerFile> layers = List.of();
-  private long generation;
+  /** Read without the lock by the node thread on every operation, to see whether anything changed. */
+  private volatile long generation;
   private long epoch;
   private long nextSequence = 1;
   private long capturesWritten;
@@ -51,7 +52,7 @@ final class LayerStack {
     return new View(generation, epoch, layers, capturesWritten);
   }
 
-  synchronized long generation() {
+  long generation() {
     return generation;
   }
 

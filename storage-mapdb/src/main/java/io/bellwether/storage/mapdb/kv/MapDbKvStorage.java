@@ -239,18 +239,39 @@ public final class MapDbKvStorage implements DurableKvStorage {
   private void refresh() {
     if (closed) throw new IllegalStateException("key-value storage closed");
     merger.rethrowFailure();
-    LayerStack.View v = stack.view();
-    if (v.generation() == viewGeneration) return;
+    if (stack.generation() == viewGeneration) return;
+    for (int attempt = 1; ; attempt++) {
+      LayerStack.View v = stack.view();
+      try {
+        adopt(v);
+        return;
+      } catch (IOException e) {
+        // A layer named by the view may be gone already if merges moved on meanwhile (a merged
+        // layer merged again before any manifest named it): look again at the newer view.
+        if (stack.generation() == v.generation() || attempt == 3) {
+          throw new StorageException("cannot open a key-value layer in " + dir + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private void adopt(LayerStack.View v) throws IOException {
     Map<String, Layer> current = new HashMap<>();
     for (Layer l : view) current.put(l.file.name(), l);
     List<Layer> next = new ArrayList<>(v.layers().size());
+    List<Layer> opened = new ArrayList<>();
     try {
       for (LayerFile f : v.layers()) {
         Layer l = current.remove(f.name());
-        next.add(l != null ? l : Layer.open(dir, f));
+        if (l == null) {
+          l = Layer.open(dir, f);
+          opened.add(l);
+        }
+        next.add(l);
       }
     } catch (IOException e) {
-      throw new StorageException("cannot open a key-value layer in " + dir + ": " + e.getMessage(), e);
+      opened.forEach(Layer::close);
+      throw e;
     }
     current.values().forEach(Layer::close);
     view = List.copyOf(next);
