@@ -84,7 +84,7 @@ public final class KvCrashChild {
     Random r = new Random(seed * 1_000_003L + index);
     String key = "key/" + r.nextInt(4000);
     if (r.nextInt(5) == 0) return new KvCommand.Delete(key, KvCommand.ANY, null, index).encode();
-    byte[] value = new byte[50 + r.nextInt(400)];
+    byte[] value = new byte[r.nextInt(100) == 0 ? 5000 + r.nextInt(30_000) : 50 + r.nextInt(400)];
     r.nextBytes(value);
     return new KvCommand.Put(key, value, KvCommand.ANY, null, index, 0).encode();
   }

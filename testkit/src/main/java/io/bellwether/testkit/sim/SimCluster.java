@@ -1,6 +1,7 @@
 package io.bellwether.testkit.sim;
 
 import io.bellwether.core.Membership;
+import io.bellwether.core.kv.KvStorage;
 import io.bellwether.core.engine.RaftEngine;
 import io.bellwether.core.message.AppendEntries;
 import io.bellwether.core.message.Heartbeat;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A whole Bellwether cluster on one thread, driven from one seed: real {@link NodeDriver}s (engine,
@@ -55,6 +57,15 @@ public final class SimCluster {
   private long steps;
 
   public SimCluster(SimConfig config) {
+    this(config, id -> KvStorage.inMemory());
+  }
+
+  /**
+   * A cluster whose nodes keep their key-value state in what {@code kvStorage} opens for a node id, at
+   * each start of that node (a restart reopens what the previous life left; see {@link
+   * Simulation#runWithStorage}).
+   */
+  public SimCluster(SimConfig config, Function<String, KvStorage> kvStorage) {
     this.config = config;
     SplittableRandom root = new SplittableRandom(config.seed());
     this.scheduler = root.split();
@@ -80,7 +91,7 @@ public final class SimCluster {
         config.clientTimeoutTicks());
     for (String id : ids) {
       Membership bootstrap = founders.contains(id) ? founders : Membership.EMPTY;
-      nodes.put(id, new SimNode(id, bootstrap, config, network, invariants));
+      nodes.put(id, new SimNode(id, bootstrap, config, network, invariants, kvStorage));
       nodes.get(id).leaseCheck = leaseCheck;
       clocks.startOutOfStep(nodes.get(id), clockSeeds);
       nodeList.add(nodes.get(id));

@@ -6,7 +6,9 @@ import io.bellwether.core.engine.EngineBugs;
 import io.bellwether.core.engine.InjectedBug;
 import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.engine.RaftEngine;
+import io.bellwether.core.engine.SnapshotPorts;
 import io.bellwether.core.engine.Role;
+import io.bellwether.core.kv.KvStorage;
 import io.bellwether.core.kv.LeaseKeeper;
 import io.bellwether.core.message.Message;
 import io.bellwether.core.message.RequestVote;
@@ -18,6 +20,7 @@ import io.bellwether.core.spi.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -55,6 +58,8 @@ final class SimNode {
   private SimLogStore store;
   private NodeDriver driver;
   private SimStateMachine stateMachine;
+  /** A new storage for each life of this node (the on-disk one reopens the node's directory). */
+  private final Function<String, KvStorage> kvStorage;
   private SimTransport transport;
   private final LeaseLoad leaseLoad;
   /** This life's lease clocks (a listener of its state machine), or null when the run has no leases. */
@@ -120,9 +125,14 @@ final class SimNode {
 
   long observedApplied;
 
+  SimNode(String id, Membership bootstrap, SimConfig config, SimNetwork network, Invariants invariants) {
+    this(id, bootstrap, config, network, invariants, node -> KvStorage.inMemory());
+  }
+
   SimNode(String id, Membership bootstrap, SimConfig config, SimNetwork network,
-      Invariants invariants) {
+      Invariants invariants, Function<String, KvStorage> kvStorage) {
     this.id = id;
+    this.kvStorage = kvStorage;
     this.bootstrap = bootstrap;
     this.raftConfig = config.raft();
     this.bugs = config.bugs();
@@ -137,7 +147,7 @@ final class SimNode {
   /** Starts a new life from what the disk holds, as {@code RaftNode} does. */
   void start(SplittableRandom engineRandom) {
     if (state != State.DOWN) throw new IllegalStateException(id + " is already running");
-    stateMachine = new SimStateMachine(id, invariants, leaseCheck);
+    stateMachine = new SimStateMachine(id, invariants, leaseCheck, kvStorage.apply(id));
     if (leaseLoad.on()) {
       // As a node assembles it: the keeper follows the state machine from its first restore on, and
       // reads this life's own clock (engine ticks, which a paused node is fed on resume).
@@ -156,8 +166,11 @@ final class SimNode {
     List<LogEntry> entries = from <= store.lastIndex()
         ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE)
         : List.of();
+    // As RaftNode does: snapshots travel in the state machine's own exported form.
+    SimStateMachine sm = stateMachine;
+    SnapshotPorts ports = new SnapshotPorts(s -> sm.exportSnapshot(s.lastIndex(), s.data()), sm::receiveSnapshot);
     RaftEngine engine = new RaftEngine(id, bootstrap, raftConfig, engineRandom, store.hardState(),
-        snapshot.orElse(null), entries);
+        snapshot.orElse(null), entries, ports);
     transport = new SimTransport(network, this::checkVotePromise);
     // A node restarted with history may have acknowledged a leader just before it stopped: its
     // promise runs from its start (the engine's quiet period), as if it had just heard a leader.
@@ -190,6 +203,7 @@ final class SimNode {
     transport.close();
     store = store.afterCrash(diskRandom);
     driver = null;
+    stateMachine.close();
     stateMachine = null;
     keeper = null;
     deferred.clear();

@@ -1,5 +1,6 @@
 package io.bellwether.testkit.sim;
 
+import io.bellwether.core.kv.KvStorage;
 import io.bellwether.testkit.lin.HistoryFiles;
 import io.bellwether.testkit.lin.HistoryJson;
 import io.bellwether.testkit.lin.LinearizabilityChecker;
@@ -47,7 +48,16 @@ public final class Simulation {
    * it was and can go on to the next.
    */
   public static SimResult run(SimConfig config) {
-    return run(config, SimCluster::new);
+    return run(config, (Function<SimConfig, SimCluster>) SimCluster::new);
+  }
+
+  /**
+   * {@link #run(SimConfig)} with each node's key-value state kept in what {@code kvStorage} opens for
+   * its id at each of its starts: how a storage module runs the simulation over its own state (for a
+   * replayable run, the storage must do its work on the calls it gets, not on threads of its own).
+   */
+  public static SimResult runWithStorage(SimConfig config, Function<String, KvStorage> kvStorage) {
+    return run(config, c -> new SimCluster(c, kvStorage));
   }
 
   /** {@link #run(SimConfig)} with the cluster built by {@code build}, which a test may break. */

@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
 
 /**
  * A snapshot of the on-disk state as sent to a follower: {@link #MAGIC}, the manifest's length and
- * bytes, then every layer's table and Bloom filter files in the manifest's order. Read by offset from
+ * bytes, then every layer's table, Bloom filter and blob files (those it has) in the manifest's order. Read by offset from
  * the files themselves, which are immutable: nothing is copied into the heap but the chunk asked for.
  * The files are opened when the bundle is made and stay readable even if a merge deletes their names
  * meanwhile; {@link #close} releases them.
@@ -62,6 +62,11 @@ final class KvBundle implements SnapshotData {
           channels.add(FileChannel.open(dir.resolve(l.bloomFile()), StandardOpenOption.READ));
           sizes.add(l.bloomBytes());
           crc = Crc32c.combine(crc, l.bloomCrc(), l.bloomBytes());
+        }
+        if (l.hasBlob()) {
+          channels.add(FileChannel.open(dir.resolve(l.blobFile()), StandardOpenOption.READ));
+          sizes.add(l.blobBytes());
+          crc = Crc32c.combine(crc, l.blobCrc(), l.blobBytes());
         }
       }
     } catch (IOException e) {

@@ -38,9 +38,12 @@ final class KvBundleSink implements SnapshotSink {
   private final List<String> localNames = new ArrayList<>();
   private final List<Path> written = new ArrayList<>();
 
-  // The file being written: layer index, table (false) or Bloom filter (true).
+  /** The parts of a layer, in the order a bundle carries them; those of size 0 are absent. */
+  private static final String[] PARTS = {".sst", ".bloom", ".blob"};
+
+  // The file being written: layer index and part.
   private int layer;
-  private boolean bloom;
+  private int part;
   private FileChannel out;
   private Path outPath;
   private long outRemaining;
@@ -113,18 +116,22 @@ final class KvBundleSink implements SnapshotSink {
   private void openNext() throws IOException {
     if (layer >= manifest.layers().size()) throw fail("bytes after the last file");
     LayerFile l = manifest.layers().get(layer);
-    if (!bloom) localNames.add(stack.allocate());
+    if (part == 0) localNames.add(stack.allocate());
     String local = localNames.get(layer);
-    outPath = dir.resolve(local + (bloom ? ".bloom" : ".sst") + ".tmp");
+    outPath = dir.resolve(local + PARTS[part] + ".tmp");
     out = FileChannel.open(outPath, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     written.add(outPath);
-    outRemaining = bloom ? l.bloomBytes() : l.tableBytes();
+    outRemaining = partBytes(l, part);
     outCrc = new CRC32C();
+  }
+
+  private static long partBytes(LayerFile l, int part) {
+    return part == 0 ? l.tableBytes() : part == 1 ? l.bloomBytes() : l.blobBytes();
   }
 
   private void finishFile() throws IOException {
     LayerFile l = manifest.layers().get(layer);
-    int expected = bloom ? l.bloomCrc() : l.tableCrc();
+    int expected = part == 0 ? l.tableCrc() : part == 1 ? l.bloomCrc() : l.blobCrc();
     out.force(true);
     out.close();
     out = null;
@@ -133,11 +140,13 @@ final class KvBundleSink implements SnapshotSink {
     Path target = dir.resolve(name.substring(0, name.length() - ".tmp".length()));
     Files.move(outPath, target, StandardCopyOption.ATOMIC_MOVE);
     written.add(target);
-    if (!bloom && l.hasBloom()) {
-      bloom = true;
-    } else {
-      received.add(new LayerFile(localNames.get(layer), l.tableBytes(), l.tableCrc(), l.bloomBytes(), l.bloomCrc(), l.entries()));
-      bloom = false;
+    do {
+      part++;
+    } while (part < PARTS.length && partBytes(l, part) == 0);
+    if (part == PARTS.length) {
+      received.add(new LayerFile(localNames.get(layer), l.tableBytes(), l.tableCrc(), l.bloomBytes(), l.bloomCrc(),
+          l.blobBytes(), l.blobCrc(), l.entries()));
+      part = 0;
       layer++;
     }
   }

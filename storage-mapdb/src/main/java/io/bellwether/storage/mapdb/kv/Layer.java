@@ -3,6 +3,7 @@ package io.bellwether.storage.mapdb.kv;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
 import io.bellwether.storage.mapdb.Fsync;
+import io.bellwether.core.spi.StorageException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.AbstractMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -36,16 +38,27 @@ final class Layer implements AutoCloseable {
   /** False positives the Bloom filters allow: a tenth of a lookup's cost in memory per key. */
   private static final double BLOOM_FALSE_POSITIVES = 0.01;
 
+  /**
+   * The table's page and node sizes. A node (entries binary-searched together) must fit in a page;
+   * 8 entries of a 1 KiB key and an inline value (at most {@link LayerValue#INLINE_MAX_BYTES}) do. Small
+   * pages keep a small layer small: the file is cut to its last page.
+   */
+  private static final int PAGE_BYTES = 64 << 10;
+  private static final int NODE_ENTRIES = 8;
+
   final LayerFile file;
   private final Volume volume;
   private final SortedTableMap<byte[], byte[]> table;
   private final BloomFilter<byte[]> bloom;
+  private final FileChannel blob;
 
-  private Layer(LayerFile file, Volume volume, SortedTableMap<byte[], byte[]> table, BloomFilter<byte[]> bloom) {
+  private Layer(LayerFile file, Volume volume, SortedTableMap<byte[], byte[]> table, BloomFilter<byte[]> bloom,
+      FileChannel blob) {
     this.file = file;
     this.volume = volume;
     this.table = table;
     this.bloom = bloom;
+    this.blob = blob;
   }
 
   /**
@@ -62,11 +75,13 @@ final class Layer implements AutoCloseable {
         bloom = BloomFilter.readFrom(in, Funnels.byteArrayFunnel());
       }
     }
+    FileChannel blob = file.hasBlob() ? FileChannel.open(dir.resolve(file.blobFile()), StandardOpenOption.READ) : null;
     Volume volume = MappedFileVol.FACTORY.makeVolume(table.toString(), true);
     try {
-      return new Layer(file, volume, SortedTableMap.open(volume, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY), bloom);
+      return new Layer(file, volume, SortedTableMap.open(volume, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY), bloom, blob);
     } catch (RuntimeException e) {
       volume.close();
+      if (blob != null) blob.close();
       throw new IOException("layer " + table + " does not open: " + e, e);
     }
   }
@@ -74,17 +89,58 @@ final class Layer implements AutoCloseable {
   /** The stored value for {@code key} (possibly a tombstone), or null if this layer has none. */
   byte[] getRaw(byte[] key) {
     if (bloom != null && !bloom.mightContain(key)) return null;
-    return table.get(key);
+    byte[] raw = table.get(key);
+    return raw == null ? null : resolve(raw);
   }
 
-  /** Entries from {@code from} (all if null), in key order, values raw. */
+  /** Entries from {@code from} (all if null), in key order, values raw (never a blob reference). */
   Iterator<Map.Entry<byte[], byte[]>> from(byte[] from, boolean inclusive) {
-    return from == null ? table.entryIterator() : table.entryIterator(from, inclusive, null, false);
+    Iterator<Map.Entry<byte[], byte[]>> it =
+        from == null ? table.entryIterator() : table.entryIterator(from, inclusive, null, false);
+    if (blob == null) return it;
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Map.Entry<byte[], byte[]> next() {
+        Map.Entry<byte[], byte[]> e = it.next();
+        return new AbstractMap.SimpleImmutableEntry<>(e.getKey(), resolve(e.getValue()));
+      }
+    };
+  }
+
+  /** A value kept in the blob file, read back into the table's form (flag 1); others as they are. */
+  private byte[] resolve(byte[] raw) {
+    if (!LayerValue.isOutside(raw)) return raw;
+    long[] at = LayerValue.outsideLocation(raw);
+    int header = (int) at[0];
+    byte[] out = new byte[Math.toIntExact(header + at[2])];
+    out[0] = 1;
+    System.arraycopy(raw, 1, out, 1, header - 1);
+    ByteBuffer into = ByteBuffer.wrap(out, header, (int) at[2]);
+    try {
+      while (into.hasRemaining()) {
+        if (blob.read(into, at[1] + into.position() - header) < 0) throw new IOException("blob file too short");
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot read a value from " + file.blobFile() + ": " + e.getMessage(), e);
+    }
+    return out;
   }
 
   @Override
   public void close() {
     volume.close();
+    if (blob != null) {
+      try {
+        blob.close();
+      } catch (IOException ignored) {
+        // read-only: nothing is lost
+      }
+    }
   }
 
   /**
@@ -100,30 +156,55 @@ final class Layer implements AutoCloseable {
       long expectedEntries, boolean withBloom) throws IOException {
     Path tableTmp = dir.resolve(name + ".sst.tmp");
     Path bloomTmp = dir.resolve(name + ".bloom.tmp");
+    Path blobTmp = dir.resolve(name + ".blob.tmp");
     BloomFilter<byte[]> bloom = withBloom
         ? BloomFilter.create(Funnels.byteArrayFunnel(), Math.max(1, expectedEntries), BLOOM_FALSE_POSITIVES)
         : null;
     long count = 0;
+    long blobBytes = 0;
+    long usedBytes = 0;
+    FileChannel blob = null;
     Volume volume = MappedFileVol.FACTORY.makeVolume(tableTmp.toString(), false);
     try {
-      SortedTableMap.Sink<byte[], byte[]> sink =
-          SortedTableMap.create(volume, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createFromSink();
+      SortedTableMap.Sink<byte[], byte[]> sink = SortedTableMap
+          .create(volume, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+          .pageSize(PAGE_BYTES).nodeSize(NODE_ENTRIES).createFromSink();
       while (sorted.hasNext()) {
         Map.Entry<byte[], byte[]> e = sorted.next();
-        sink.put(e.getKey(), e.getValue());
+        byte[] raw = e.getValue();
+        if (LayerValue.goesOutside(raw)) {
+          if (blob == null) {
+            blob = FileChannel.open(blobTmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+          }
+          int header = LayerValue.headerLength(raw);
+          ByteBuffer value = ByteBuffer.wrap(raw, header, raw.length - header);
+          long offset = blobBytes;
+          while (value.hasRemaining()) blobBytes += blob.write(value, blobBytes);
+          raw = LayerValue.outside(raw, offset);
+        }
+        sink.put(e.getKey(), raw);
         if (bloom != null) bloom.put(e.getKey());
         count++;
       }
       if (count > 0) {
-        sink.create();
+        SortedTableMap<byte[], byte[]> table = sink.create();
+        usedBytes = (table.getPageCount() + 1) * table.getPageSize();
         volume.sync();
       }
     } finally {
       volume.close();
+      if (blob != null) blob.close();
     }
     if (count == 0) {
       Files.deleteIfExists(tableTmp);
+      Files.deleteIfExists(blobTmp);
       return null;
+    }
+    // The volume grows in large steps; the table ends with its last page.
+    try (FileChannel table = FileChannel.open(tableTmp, StandardOpenOption.WRITE)) {
+      if (table.size() > usedBytes) table.truncate(usedBytes);
+      table.force(true);
     }
     long bloomBytes = 0;
     int bloomCrc = 0;
@@ -136,10 +217,16 @@ final class Layer implements AutoCloseable {
       bloomCrc = crc32c(bloomTmp);
       Files.move(bloomTmp, dir.resolve(name + ".bloom"), StandardCopyOption.ATOMIC_MOVE);
     }
+    int blobCrc = 0;
+    if (blobBytes > 0) {
+      Fsync.file(blobTmp);
+      blobCrc = crc32c(blobTmp);
+      Files.move(blobTmp, dir.resolve(name + ".blob"), StandardCopyOption.ATOMIC_MOVE);
+    }
     long tableBytes = Files.size(tableTmp);
     int tableCrc = crc32c(tableTmp);
     Files.move(tableTmp, dir.resolve(name + ".sst"), StandardCopyOption.ATOMIC_MOVE);
-    return new LayerFile(name, tableBytes, tableCrc, bloomBytes, bloomCrc, count);
+    return new LayerFile(name, tableBytes, tableCrc, bloomBytes, bloomCrc, blobBytes, blobCrc, count);
   }
 
   /** CRC32C of a whole file, read in large pieces. */

@@ -27,23 +27,40 @@ final class LayerMerger {
 
   private final Path dir;
   private final LayerStack stack;
+  /** Null when merges run inline, on the thread that calls {@link #wake}. */
   private final Thread thread;
   private boolean wanted;
   private boolean stopping;
   private volatile RuntimeException failure;
 
-  LayerMerger(Path dir, LayerStack stack) {
+  /** @param background on a daemon thread of its own; else inline, in {@link #wake} */
+  LayerMerger(Path dir, LayerStack stack, boolean background) {
     this.dir = dir;
     this.stack = stack;
-    this.thread = new Thread(this::run, "bellwether-kv-merger");
-    thread.setDaemon(true);
-    thread.start();
+    if (background) {
+      this.thread = new Thread(this::run, "bellwether-kv-merger");
+      thread.setDaemon(true);
+      thread.start();
+    } else {
+      this.thread = null;
+    }
   }
 
-  /** A layer was added: look for a run to merge. */
-  synchronized void wake() {
-    wanted = true;
-    notifyAll();
+  /**
+   * A layer was added: look for a run to merge (inline: merge now, on the caller's thread).
+   *
+   * @throws IOException inline only, if a merge fails
+   */
+  void wake() throws IOException {
+    if (thread == null) {
+      List<LayerFile> run;
+      while (!(run = stack.pickMerge()).isEmpty()) merge(run);
+      return;
+    }
+    synchronized (this) {
+      wanted = true;
+      notifyAll();
+    }
   }
 
   /** Stops after the merge in progress, if any (its output is then dropped). */
@@ -52,6 +69,7 @@ final class LayerMerger {
       stopping = true;
       notifyAll();
     }
+    if (thread == null) return;
     try {
       thread.join(60_000);
     } catch (InterruptedException e) {
@@ -124,6 +142,7 @@ final class LayerMerger {
     if (!stack.replace(epoch, run, merged) && merged != null) {
       Files.deleteIfExists(dir.resolve(merged.tableFile()));
       Files.deleteIfExists(dir.resolve(merged.bloomFile()));
+      Files.deleteIfExists(dir.resolve(merged.blobFile()));
     }
     log.debug("merged {} key-value layers into {} in {} ms", run.size(), name, (System.nanoTime() - started) / 1_000_000);
   }

@@ -24,7 +24,7 @@ import java.util.zip.CRC32C;
  */
 record Manifest(byte[] meta, long keyCount, long nextSequence, List<LayerFile> layers) {
 
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final Pattern LAYER_NAME = Pattern.compile("L[0-9]{1,18}");
   /** Far above any real manifest (leases with their keys, idempotency records), far below the heap. */
   static final int MAX_BYTES = 64 << 20;
@@ -55,6 +55,8 @@ record Manifest(byte[] meta, long keyCount, long nextSequence, List<LayerFile> l
         out.writeInt(l.tableCrc());
         out.writeLong(l.bloomBytes());
         out.writeInt(l.bloomCrc());
+        out.writeLong(l.blobBytes());
+        out.writeInt(l.blobCrc());
         out.writeLong(l.entries());
       }
       CRC32C crc = new CRC32C();
@@ -91,8 +93,10 @@ record Manifest(byte[] meta, long keyCount, long nextSequence, List<LayerFile> l
         // Names become file names: a manifest from a peer must not reach outside the directory.
         if (!isLayerName(name)) throw bad("layer name '" + name + "'");
         LayerFile l = new LayerFile(name, in.readLong(), in.readInt(), in.readLong(), in.readInt(),
-            in.readLong());
-        if (l.tableBytes() <= 0 || l.bloomBytes() < 0 || l.entries() <= 0) throw bad("layer " + name + " sizes");
+            in.readLong(), in.readInt(), in.readLong());
+        if (l.tableBytes() <= 0 || l.bloomBytes() < 0 || l.blobBytes() < 0 || l.entries() <= 0) {
+          throw bad("layer " + name + " sizes");
+        }
         layers.add(l);
       }
       int expected = in.readInt();

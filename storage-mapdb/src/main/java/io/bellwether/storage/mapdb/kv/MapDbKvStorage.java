@@ -69,6 +69,17 @@ public final class MapDbKvStorage implements DurableKvStorage {
    * @throws StorageException if the directory cannot be created or read
    */
   public MapDbKvStorage(Path dir) {
+    this(dir, true);
+  }
+
+  /**
+   * @param backgroundMerges true: merges run on a thread of their own (what a node wants: a long
+   *     merge never delays a snapshot); false: on the snapshot writer, right after each capture is
+   *     written, so that nothing runs on a thread of its own and the layers depend only on the
+   *     captures (what a deterministic simulation wants), at the price of snapshots that wait for
+   *     merges
+   */
+  public MapDbKvStorage(Path dir, boolean backgroundMerges) {
     this.dir = dir;
     try {
       Files.createDirectories(dir);
@@ -77,7 +88,7 @@ public final class MapDbKvStorage implements DurableKvStorage {
     }
     this.stack = new LayerStack(dir);
     stack.deleteTemporaryFiles();
-    this.merger = new LayerMerger(dir, stack);
+    this.merger = new LayerMerger(dir, stack, backgroundMerges);
   }
 
   @Override
@@ -177,7 +188,11 @@ public final class MapDbKvStorage implements DurableKvStorage {
       // be used, its missing layer makes the restore fail loudly rather than come back empty.
       return new Manifest(meta, keys, stack.nextSequence(), layer == null ? List.of() : List.of(layer)).encode();
     }
-    merger.wake();
+    try {
+      merger.wake();
+    } catch (IOException e) {
+      throw new StorageException("cannot merge key-value layers in " + dir + ": " + e.getMessage(), e);
+    }
     return manifest.encode();
   }
 

@@ -96,7 +96,7 @@ class MapDbKvStorageBadInputTest {
     Manifest good = Manifest.decode(manifest);
     LayerFile l = good.layers().get(0);
     byte[] escaping = new Manifest(good.meta(), good.keyCount(), good.nextSequence(),
-        List.of(new LayerFile("../../etc/L1", l.tableBytes(), l.tableCrc(), l.bloomBytes(), l.bloomCrc(), l.entries())))
+        List.of(new LayerFile("../../etc/L1", l.tableBytes(), l.tableCrc(), l.bloomBytes(), l.bloomCrc(), 0, 0, l.entries())))
         .encode();
     assertThatThrownBy(() -> Manifest.decode(escaping)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("layer name");

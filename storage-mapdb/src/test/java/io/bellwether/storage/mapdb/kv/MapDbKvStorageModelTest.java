@@ -106,10 +106,46 @@ class MapDbKvStorageModelTest {
     assertThat(subjectStorage.layerCount()).as("layers merged in the background, %s", why).isLessThan(30);
   }
 
+  @Test
+  void valuesUpToTheLargestSizeSurviveSnapshotsRestartsAndTransfers() {
+    KvStateMachine reference = new KvStateMachine();
+    KvStateMachine subject = newMachine();
+    int[] sizes = {0, 1, 4090, 4096, 4200, 70_000, 1 << 20, 5 << 20};
+    long index = 0;
+    for (int round = 0; round < 2; round++) {
+      for (int size : sizes) {
+        byte[] value = new byte[size];
+        new Random(size + round).nextBytes(value);
+        byte[] put = new KvCommand.Put("big/" + size, value, KvCommand.ANY, null, ++index, 0).encode();
+        assertThat(subject.apply(index, put)).isEqualTo(reference.apply(index, put));
+      }
+      byte[] manifest = subject.captureSnapshot().write(); // the second round merges with the first
+      subject = reopen(subject);
+      subject.restore(index, manifest);
+      assertThat(subject.stateHash()).as("after restart, round %d", round).isEqualTo(reference.stateHash());
+      KvStateMachine follower = newMachine();
+      SnapshotData data = subject.exportSnapshot(index, manifest);
+      SnapshotSink sink = follower.receiveSnapshot(index, data.size());
+      for (long at = 0; at < data.size(); ) {
+        byte[] chunk = data.read(at, (int) Math.min(1 << 20, data.size() - at));
+        sink.write(chunk);
+        at += chunk.length;
+      }
+      data.close();
+      follower.restore(index, sink.complete());
+      assertThat(follower.stateHash()).as("transferred, round %d", round).isEqualTo(reference.stateHash());
+    }
+    for (int size : sizes) {
+      byte[] get = new KvQuery.Get("big/" + size).encode();
+      assertThat(subject.query(get)).as("value of %d bytes", size).isEqualTo(reference.query(get));
+    }
+  }
+
   private static byte[] command(Random random, int i) {
     String key = "key/" + random.nextInt(random.nextInt(10) == 0 ? 20 : 3000);
     if (random.nextInt(4) == 0) return new KvCommand.Delete(key, KvCommand.ANY, null, 1000 + i).encode();
-    byte[] value = new byte[random.nextInt(300)];
+    // Now and then a value too large for a table page, kept in the layer's blob file.
+    byte[] value = new byte[random.nextInt(60) == 0 ? 4000 + random.nextInt(60_000) : random.nextInt(300)];
     random.nextBytes(value);
     return new KvCommand.Put(key, value, KvCommand.ANY, null, 1000 + i, 0).encode();
   }
