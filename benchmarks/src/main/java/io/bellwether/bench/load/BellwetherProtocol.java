@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Bellwether's HTTP API v1: {@code PUT /v1/kv/{key}}, {@code GET /v1/kv/{key}?consistency=...},
@@ -24,7 +25,7 @@ final class BellwetherProtocol implements Protocol {
   static final String LEADER_HEADER = "X-Bellwether-Leader";
 
   private final KeySpace keys;
-  private final String[] paths;
+  private final IntFunction<String> paths;
   private final String readQuery;
   /** {@code /v1/leases/{id}/keepalive} per lease number, once {@link #useLeases} was called. */
   private String[] keepalivePaths = new String[0];
@@ -39,8 +40,7 @@ final class BellwetherProtocol implements Protocol {
   BellwetherProtocol(KeySpace keys, Consistency consistency, String authorization) {
     this.keys = keys;
     this.authorization = authorization;
-    this.paths = new String[keys.count()];
-    for (int i = 0; i < paths.length; i++) paths[i] = "/v1/kv/" + encodePath(keys.key(i));
+    this.paths = keys.perKey(i -> "/v1/kv/" + encodePath(keys.key(i)));
     this.readQuery = "?consistency=" + consistency.queryValue();
   }
 
@@ -62,12 +62,12 @@ final class BellwetherProtocol implements Protocol {
 
   @Override
   public Req write(int index) {
-    return new Req(HttpMethod.PUT, paths[index], keys.value(), "application/octet-stream", authorization);
+    return new Req(HttpMethod.PUT, paths.apply(index), keys.value(), "application/octet-stream", authorization);
   }
 
   @Override
   public Req read(int index) {
-    return Req.get(paths[index] + readQuery, authorization);
+    return Req.get(paths.apply(index) + readQuery, authorization);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * etcd's v3 JSON gateway: {@code POST /v3/kv/put {"key","value"}} and {@code POST /v3/kv/range
@@ -21,8 +22,8 @@ import java.util.List;
 final class EtcdProtocol implements Protocol {
 
   private static final int MAX_KIND_LENGTH = 60;
-  private final byte[][] putBodies;
-  private final byte[][] rangeBodies;
+  private final IntFunction<byte[]> putBodies;
+  private final IntFunction<byte[]> rangeBodies;
 
   EtcdProtocol(KeySpace keys, Consistency consistency) {
     if (consistency == Consistency.LEASE) {
@@ -32,24 +33,22 @@ final class EtcdProtocol implements Protocol {
     Base64.Encoder b64 = Base64.getEncoder();
     String value = b64.encodeToString(keys.value());
     String serializable = consistency == Consistency.STALE ? ",\"serializable\":true" : "";
-    putBodies = new byte[keys.count()][];
-    rangeBodies = new byte[keys.count()][];
-    // Built once: the JSON of every request is known before the run, so the client spends no time on it.
-    for (int i = 0; i < keys.count(); i++) {
-      String key = b64.encodeToString(keys.keyBytes(i));
-      putBodies[i] = ("{\"key\":\"" + key + "\",\"value\":\"" + value + "\"}").getBytes(StandardCharsets.UTF_8);
-      rangeBodies[i] = ("{\"key\":\"" + key + "\"" + serializable + "}").getBytes(StandardCharsets.UTF_8);
-    }
+    // Built once when the key count allows (KeySpace.perKey): the JSON of every request is known
+    // before the run, so the client spends no time on it.
+    putBodies = keys.perKey(i -> ("{\"key\":\"" + b64.encodeToString(keys.keyBytes(i)) + "\",\"value\":\"" + value
+        + "\"}").getBytes(StandardCharsets.UTF_8));
+    rangeBodies = keys.perKey(i -> ("{\"key\":\"" + b64.encodeToString(keys.keyBytes(i)) + "\"" + serializable
+        + "}").getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public Req write(int index) {
-    return new Req(HttpMethod.POST, "/v3/kv/put", putBodies[index], "application/json");
+    return new Req(HttpMethod.POST, "/v3/kv/put", putBodies.apply(index), "application/json");
   }
 
   @Override
   public Req read(int index) {
-    return new Req(HttpMethod.POST, "/v3/kv/range", rangeBodies[index], "application/json");
+    return new Req(HttpMethod.POST, "/v3/kv/range", rangeBodies.apply(index), "application/json");
   }
 
   @Override

@@ -37,7 +37,7 @@ final class FailoverRun {
       long longest = spec.settle().plus(spec.maxWait()).plus(spec.tail()).plus(spec.timeout()).toNanos();
       Timeline timeline = new Timeline(start, longest + TimeUnit.SECONDS.toNanos(5));
       Worker.Plan plan = new Worker.Plan(Workload.WRITE, 0, spec.writeTo(), Placement.LEADER, spec.keys(), 0,
-          spec.connections(), spec.errorBackoff().toMillis());
+          spec.connections(), spec.errorBackoff().toMillis(), null);
       List<Future<WorkerStats>> running = new ArrayList<>();
       for (int i = 0; i < spec.connections(); i++) {
         HttpOps ops = new HttpOps(h.connectionClient(1), h.protocol, spec.timeout());

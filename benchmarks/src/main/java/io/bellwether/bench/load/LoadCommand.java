@@ -28,8 +28,9 @@ final class LoadCommand implements Callable<Integer> {
       description = "leader, all, followers or first (default: ${DEFAULT-VALUE})")
   Placement readFrom;
 
-  @Option(names = "--workload", defaultValue = "write", description = "write, read, mixed or keepalive (Bellwether: grants --keys leases, then keeps random ones alive;"
-          + " timed as reads, sent per --read-from) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--workload", defaultValue = "write", description = "write, read, mixed, keepalive (Bellwether: grants --keys leases, then keeps random ones alive;"
+          + " timed as reads, sent per --read-from) or fill (writes each key of --fill-from..--fill-to once, in order,"
+          + " then stops; --duration is a limit, no warm-up) (default: ${DEFAULT-VALUE})")
   Workload workload;
 
   @Option(names = "--read-fraction", defaultValue = "0.9", description = "share of reads in mixed (default: ${DEFAULT-VALUE})")
@@ -56,12 +57,22 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--preload", description = "write every key once before the run, so reads find values")
   boolean preload;
 
+  @Option(names = "--fill-from", paramLabel = "INDEX", defaultValue = "0",
+      description = "fill: the first key index to write (default: ${DEFAULT-VALUE})")
+  int fillFrom;
+
+  @Option(names = "--fill-to", paramLabel = "INDEX",
+      description = "fill: write key indexes up to this one, excluded (default: --keys). Keys are padded to the width"
+          + " of --keys, so a fill in parts keeps --keys and moves --fill-from and --fill-to")
+  Integer fillTo;
+
   @Override
   public Integer call() throws Exception {
     var endpoints = common.parsedEndpoints();
     LoadSpec load = new LoadSpec(common.target, endpoints, writeTo, readFrom, workload, readFraction,
         consistency, connections, rate, duration, warmup, common.keys, common.valueSize, common.keyPrefix, preload,
-        common.seedOrClock(), common.timeout, common.errorBackoff, common.security(endpoints));
+        common.seedOrClock(), common.timeout, common.errorBackoff, common.security(endpoints),
+        fillFrom, fillTo == null ? common.keys : fillTo);
     var err = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true);
     err.println("bellwether-bench: seed " + load.seed());
     LoadReport report = LoadRun.run(load, common.timeline, err);

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The result of a load run. {@code ops} counts successful operations whose (intended) start fell in
- * the measured window (after the warm-up); {@code throughput} is {@code ops / durationSeconds};
- * failed operations are counted in {@code errors} by kind and are not in the latency figures.
+ * the measured window (after the warm-up); {@code throughput} is {@code ops / durationSeconds}, or for
+ * a fill (which ends once its keys are written) {@code ops / elapsedSeconds}; failed operations are
+ * counted in {@code errors} by kind and are not in the latency figures.
  */
 record LoadReport(
     LoadSpec spec,
@@ -44,6 +45,13 @@ record LoadReport(
     o.set("write", write.toJson());
     // A keepalive run's operations are counted as reads; the same figures under their own name.
     if (spec.workload() == Workload.KEEPALIVE) o.set("keepalive", read.toJson());
+    if (spec.workload() == Workload.FILL) {
+      // A fill writes each key once: keysWritten short of keysToWrite means --duration ran out first.
+      o.put("fillFrom", spec.fillFrom());
+      o.put("fillTo", spec.fillTo());
+      o.put("keysToWrite", spec.fillCount());
+      o.put("keysWritten", write.count());
+    }
     o.put("consistency", spec.consistency().name().toLowerCase());
     o.put("readFraction", spec.readFraction());
     o.put("writeTo", spec.writeTo().name().toLowerCase());
@@ -72,6 +80,9 @@ record LoadReport(
         spec.consistency().name().toLowerCase(), leader == null ? "not looked up" : leader));
     if (spec.workload() == Workload.KEEPALIVE) {
       s.append(String.format("ops          %d keepalives of %d leases%n", ops, spec.keys()));
+    } else if (spec.workload() == Workload.FILL) {
+      s.append(String.format("ops          %d keys written of %d (indexes %d..%d) in %.1f s%n", ops, spec.fillCount(),
+          spec.fillFrom(), spec.fillTo() - 1, elapsedSeconds));
     } else {
       s.append(String.format("ops          %d (reads %d, of which %d found no value; writes %d)%n",
           ops, read.count(), notFound, write.count()));

@@ -50,16 +50,22 @@ final class LoadRun {
           (System.nanoTime() - t0) / 1e9);
     }
     Worker.Plan plan = new Worker.Plan(spec.workload(), spec.readFraction(), spec.writeTo(), spec.readFrom(),
-        spec.keys(), spec.rate(), spec.connections(), spec.errorBackoff().toMillis());
+        spec.keys(), spec.rate(), spec.connections(), spec.errorBackoff().toMillis(),
+        spec.workload() == Workload.FILL ? new FillCursor(spec.fillFrom(), spec.fillTo()) : null);
     long start = System.nanoTime();
     long measureFrom = start + spec.warmup().toNanos();
     long end = measureFrom + spec.duration().toNanos();
     RunClock clock = new RunClock(start, measureFrom, end);
     Timeline timeline = new Timeline(start, end - start + spec.timeout().toNanos() + 1_000_000_000L);
     started.accept(clock);
-    log.printf("bellwether-bench: running %s for %.1f s after %.1f s of warm-up, seed %d%n",
-        spec.workload().name().toLowerCase(), spec.duration().toMillis() / 1000.0, spec.warmup().toMillis() / 1000.0,
-        spec.seed());
+    if (spec.workload() == Workload.FILL) {
+      log.printf("bellwether-bench: running fill of keys %d..%d (%d keys) for at most %.1f s, seed %d%n",
+          spec.fillFrom(), spec.fillTo() - 1, spec.fillCount(), spec.duration().toMillis() / 1000.0, spec.seed());
+    } else {
+      log.printf("bellwether-bench: running %s for %.1f s after %.1f s of warm-up, seed %d%n",
+          spec.workload().name().toLowerCase(), spec.duration().toMillis() / 1000.0, spec.warmup().toMillis() / 1000.0,
+          spec.seed());
+    }
     List<Future<WorkerStats>> running = new ArrayList<>();
     for (int i = 0; i < spec.connections(); i++) {
       HttpOps ops = new HttpOps(h.connectionClient(1), h.protocol, spec.timeout());
@@ -72,7 +78,9 @@ final class LoadRun {
     running.forEach(f -> total.merge(f.result()));
     if (timelineFile != null) timeline.writeCsv(timelineFile);
     long ops = total.successes();
-    return new LoadReport(spec, leader, ops, ops / (spec.duration().toNanos() / 1e9), total.sent, total.unsent, total.errors,
+    // A fill ends when its keys are written, usually well before --duration: its rate is over the time it took.
+    double seconds = spec.workload() == Workload.FILL ? elapsed : spec.duration().toNanos() / 1e9;
+    return new LoadReport(spec, leader, ops, ops / seconds, total.sent, total.unsent, total.errors,
         total.errorCount(), total.notFound, LatencySummary.of(total.reads), LatencySummary.of(total.writes),
         h.tracker.changes(), elapsed);
   }

@@ -55,7 +55,7 @@ final class WatchCommand implements Callable<Integer> {
     var endpoints = common.parsedEndpoints();
     LoadSpec load = new LoadSpec(common.target, endpoints, writeTo, Placement.LEADER, Workload.WRITE, 0,
         Consistency.LINEARIZABLE, connections, rate, duration, warmup, common.keys, common.valueSize, common.keyPrefix,
-        false, common.seedOrClock(), common.timeout, common.errorBackoff, common.security(endpoints));
+        false, common.seedOrClock(), common.timeout, common.errorBackoff, common.security(endpoints), 0, common.keys);
     var err = new java.io.PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true);
     err.println("bellwether-bench: seed " + load.seed());
     WatchReport report = WatchRun.run(load, watchers, catchUpTimeout, common.timeline, err);

@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Worker {
 
-  /** The shape of the load, shared by all workers. */
+  /**
+   * The shape of the load, shared by all workers. {@code fill}: for {@link Workload#FILL} the keys
+   * still to write, else null.
+   */
   record Plan(Workload workload, double readFraction, Placement writeTo, Placement readFrom, int keys,
-      double rate, int connections, long errorBackoffMillis) { }
+      double rate, int connections, long errorBackoffMillis, FillCursor fill) { }
 
   private final int index;
   private final Plan plan;
@@ -38,6 +41,8 @@ final class Worker {
   final WorkerStats stats = new WorkerStats();
   /** The worker's next global slot number (rate mode). */
   private long slot;
+  /** Fill: the key this worker writes next (taken from the cursor, kept until written), or -1. */
+  private int fillKey = -1;
 
   Worker(int index, Plan plan, Vertx vertx, HttpOps ops, Protocol protocol, Router router, LeaderTracker tracker,
       RunClock clock, Timeline timeline, OpListener listener, long seed) {
@@ -63,6 +68,13 @@ final class Worker {
   }
 
   private void next() {
+    if (plan.fill() != null && fillKey < 0) {
+      fillKey = plan.fill().next();
+      if (fillKey < 0) {
+        done.tryComplete(stats);
+        return;
+      }
+    }
     long now = System.nanoTime();
     if (plan.rate() <= 0) {
       if (now >= clock.end()) {
@@ -95,7 +107,7 @@ final class Worker {
   private void send(long intended) {
     boolean read = plan.workload() == Workload.READ || plan.workload() == Workload.KEEPALIVE
         || (plan.workload() == Workload.MIXED && random.nextDouble() < plan.readFraction());
-    int key = random.nextInt(plan.keys());
+    int key = plan.fill() != null ? fillKey : random.nextInt(plan.keys());
     Endpoint endpoint = router.pick(read ? plan.readFrom() : plan.writeTo(), index);
     Req req = plan.workload() == Workload.KEEPALIVE ? protocol.keepalive(key)
         : read ? protocol.read(key) : protocol.write(key);
@@ -112,6 +124,8 @@ final class Worker {
         else stats.error(read, outcome.errorKind());
       }
       if (outcome.leaderChanged()) tracker.invalidate();
+      // A fill moves on only once the key is written: a failed write is retried on the same key.
+      if (outcome.success() && plan.fill() != null) fillKey = -1;
       // Back off a little after a failure: a refused connection fails in microseconds, and spinning
       // on it would only burn the CPU the surviving nodes need.
       if (!outcome.success() && plan.errorBackoffMillis() > 0) vertx.setTimer(plan.errorBackoffMillis(), id -> next());

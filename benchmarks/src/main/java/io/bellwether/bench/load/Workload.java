@@ -10,5 +10,12 @@ public enum Workload {
    * and each operation keeps a random one alive ({@code POST /v1/leases/{id}/keepalive}). Counted
    * and timed as reads (placed by {@code --read-from}).
    */
-  KEEPALIVE
+  KEEPALIVE,
+  /**
+   * Writes keys {@code --fill-from} to {@code --fill-to} (default: all {@code --keys}) once each:
+   * every operation writes the next key no connection has taken yet (one counter shared by the
+   * connections), a failed write is retried on the same key, and the run ends when every key is
+   * written (or at {@code --duration}, which is then a limit). No warm-up.
+   */
+  FILL
 }

@@ -67,6 +67,8 @@ final class FakeCluster implements AutoCloseable {
   final AtomicInteger unauthorized = new AtomicInteger();
   final List<Node> nodes = new ArrayList<>();
   final Map<String, byte[]> data = new ConcurrentHashMap<>();
+  /** Per key, the writes that succeeded (were stored and acknowledged). */
+  final Map<String, AtomicInteger> stored = new ConcurrentHashMap<>();
   /** The leader's node id; null while there is none. */
   volatile String leaderId;
   volatile long term = 3;
@@ -208,6 +210,7 @@ final class FakeCluster implements AutoCloseable {
       term++;
     }
     data.put(key, value);
+    stored.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     json(req, 200, okBody);
   }
 
