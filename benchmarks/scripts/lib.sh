@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # lib.sh: the one shell library of the benchmark scripts (compare-etcd.sh, failover.sh, reads.sh, coordination.sh,
-# disk-bounded.sh, restart-time.sh). Source it; do not run it.
+# disk-bounded.sh, restart-time.sh, learner-catchup.sh, big-data.sh). Source it; do not run it.
 #
 # It lays out, starts, polls and stops clusters of separate processes on 127.0.0.1 only, either
 # etcd members or Bellwether nodes (`bin/bellwether node`, not `local-cluster`, so that each node's
@@ -63,7 +63,7 @@
 #                         (CL_TOKENS, like CL_TLS, may change between clusters.)
 #                         compare-etcd.sh has been run with both; failover.sh, reads.sh and
 #                         disk-bounded.sh reach the nodes only through this file and the load tool, so
-#                         they follow them, untried; learner-catchup.sh and restart-time.sh refuse them.
+#                         they follow them, untried; learner-catchup.sh, restart-time.sh and big-data.sh refuse them.
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH_BIN="$BENCH_ROOT/bin/bellwether-bench"
