@@ -17,22 +17,26 @@
 #      VmHWM (/proc/PID/status), heap used and its limit (the node's /metrics,
 #      jvm_memory_used_bytes / jvm_memory_max_bytes, area "heap"), du of the data directory and of
 #      its kv/ (the state) and log/ (the Raft log) separately, and the kv/ files.
-#   5. A follower that lost its disk, replaced (REPLACE=1), as docs/operations.md says ("Replace a
-#      dead node": never back under its old id with an empty disk): it is stopped, its data directory
-#      deleted, and it is removed from the configuration; a node with a new id and an empty data
-#      directory joins (--join) and must get the state from the leader (InstallSnapshot). Time from
-#      its launch to its applied index reaching the leader's commit index of that moment, snapshots
-#      installed, bytes it read through system calls (rchar of /proc/PID/io: the transfer, mostly)
-#      and its disk and memory once caught up; the leader's and its memory about every second
-#      meanwhile. A node that dies or does not catch up in CATCHUP_TIMEOUT is recorded as such (its
-#      first errors in raw/), not an error of the script.
+#   5. A follower that lost its disk (CATCHUP): it is stopped and its data directory deleted, and a
+#      node with an empty data directory must get the state from the leader (InstallSnapshot).
+#      CATCHUP=replace (default) does what docs/operations.md says ("Replace a dead node": never
+#      back under its old id with an empty disk): the follower is removed from the configuration and
+#      a node with a new id joins (--join). CATCHUP=wipe starts it again under its old id, after
+#      rewriting the first keys (WIPE_CHUNK at a time) until the leader's log no longer holds what
+#      the follower had (until then the leader would keep sending entries the follower cannot take).
+#      CATCHUP=none skips the step. Time from the launch to its applied index reaching the leader's
+#      commit index of that moment, snapshots installed, bytes it read through system calls (rchar
+#      of /proc/PID/io: the transfer, mostly) and its disk and memory once caught up; the leader's
+#      and its memory about every second meanwhile. A node that dies or does not catch up in
+#      CATCHUP_TIMEOUT is recorded as such (its first errors in raw/), not an error of the script.
 #
 # Usage: benchmarks/scripts/big-data.sh [KEYS]   (default 10000000; QUICK=1: 300000; --help)
 # Environment (defaults in brackets):
 #   KEYS [10000000; QUICK 300000] VALUE_SIZE [200] CONNECTIONS [64] KEY_PREFIX [big/]
 #   RESTARTS [3; QUICK 2] READ_SECONDS [30; QUICK 10] READ_CONNECTIONS [64] SAMPLE_EVERY [15]
 #   FILL_LIMIT [86400] seconds per fill half (the load tool's --duration, a limit: the fill ends when
-#   its keys are written), RESTART_TIMEOUT [900], CATCHUP_TIMEOUT [3600], REPLACE [1], SEED [42];
+#   its keys are written), RESTART_TIMEOUT [900], CATCHUP_TIMEOUT [3600], CATCHUP [replace: or wipe, none],
+#   WIPE_CHUNK [5000], SEED [42];
 #   NODE_JAVA_OPTS, NODE_SETTINGS, BELLWETHER_JAR, BELLWETHER_BENCH_JAR, READY_TIMEOUT, RESULTS_DIR,
 #   KEEP_WORK: see lib.sh. The data directories need about 3 x (KEY + VALUE_SIZE) x KEYS of disk,
 #   plus what merges rewrite meanwhile: check the free space of TMPDIR (/tmp) first.
@@ -58,9 +62,11 @@ SAMPLE_EVERY="${SAMPLE_EVERY:-15}"
 FILL_LIMIT="${FILL_LIMIT:-86400}"
 RESTART_TIMEOUT="${RESTART_TIMEOUT:-900}"
 CATCHUP_TIMEOUT="${CATCHUP_TIMEOUT:-3600}"
-REPLACE="${REPLACE:-1}"
+CATCHUP="${CATCHUP:-replace}"
+WIPE_CHUNK="${WIPE_CHUNK:-5000}"
 SEED="${SEED:-42}"
-for v in KEYS VALUE_SIZE CONNECTIONS RESTARTS READ_SECONDS READ_CONNECTIONS SAMPLE_EVERY FILL_LIMIT; do
+[[ "$CATCHUP" =~ ^(replace|wipe|none)$ ]] || die "CATCHUP must be replace, wipe or none, got '$CATCHUP'"
+for v in KEYS VALUE_SIZE CONNECTIONS RESTARTS READ_SECONDS READ_CONNECTIONS SAMPLE_EVERY FILL_LIMIT WIPE_CHUNK; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
 done
 (( KEYS >= 20 )) || die "KEYS must be at least 20 (two halves, tenths of each)"
@@ -75,7 +81,7 @@ require_tools curl jq awk ps du java column
 ensure_bellwether_jar
 ensure_bench_tool
 COMMAND="QUICK=$QUICK VALUE_SIZE=$VALUE_SIZE CONNECTIONS=$CONNECTIONS KEY_PREFIX=$KEY_PREFIX RESTARTS=$RESTARTS"
-COMMAND+=" READ_SECONDS=$READ_SECONDS READ_CONNECTIONS=$READ_CONNECTIONS REPLACE=$REPLACE SEED=$SEED"
+COMMAND+=" READ_SECONDS=$READ_SECONDS READ_CONNECTIONS=$READ_CONNECTIONS CATCHUP=$CATCHUP SEED=$SEED"
 COMMAND+=" benchmarks/scripts/big-data.sh $KEYS"
 raw="$RAW_DIR"
 user_settings="${NODE_SETTINGS:-}"
@@ -273,23 +279,33 @@ reads() {
   (( rc == 0 )) || { tail -n 20 "$raw/reads.log" >&2; die "reads: load tool failed (rc $rc, see $raw/reads.log)"; }
 }
 
-# replace_follower: a follower loses its disk and is replaced the way docs/operations.md says ("Replace
-# a dead node": a node that lost its data never comes back under its old id, which could then vote
-# twice in a term; and a leader does not send a follower it believes matched a copy of what it
-# already acknowledged). The follower is stopped, its data directory deleted, and it is removed from
-# the configuration; a node with a new id and an empty data directory joins (--join: a learner) and
-# must get the state from the leader (InstallSnapshot). Into catchup.tsv.
+# Step 5, the follower that lost its disk (CATCHUP=replace or wipe). Both stop a follower and delete
+# its data directory, then launch a node with an empty one and call catchup_poll.
+#
+# replace (the default) does what docs/operations.md says ("Replace a dead node": a node that lost
+# its data never comes back under its old id, which could then vote twice in a term): the follower
+# is removed from the configuration and a node with a new id joins (--join, as a learner).
+#
+# wipe starts the follower again under its old id, as a test of the state transfer would. A leader
+# never sends a follower again what it believes that follower holds (Raft's followers do not lose
+# what they acknowledged), so a wiped follower gets the state only once the leader's log has been
+# compacted past that point, and then as a snapshot: before the launch, the first keys are written
+# again (chunks of WIPE_CHUNK, from key 0 again after the last) until the leader's first log index
+# has passed the follower's applied index. Without that it waits for the next leader change (tried:
+# with no writes meanwhile one did not catch up in 11 minutes).
+
+# replace_follower: sets CU_NODE (the new member's index), CU_OLD, CU_LEADER, CU_COMMIT.
 replace_follower() {
-  local f leader commit t0 s http_s="" caught_s="" outcome="" applied=0 io rchar=n/a deadline n polls=0 code
-  local peer http sets=() v
+  local f code n peer http sets=() v
   f="$(a_follower)"
-  leader="$(cluster_leader)" || die "no leader"
+  CU_LEADER="$(cluster_leader)" || die "no leader"
+  CU_OLD="${MEMBER_NAMES[f]}"
   cluster_stop_member "$f" 120
   rm -rf "${MEMBER_DIRS[f]:?}"
-  code="$(curl -s -o "$raw/remove-${MEMBER_NAMES[f]}.json" -w '%{http_code}' --max-time 30 -X DELETE \
-    "${MEMBER_URLS[leader]}/v1/members/${MEMBER_NAMES[f]}")"
-  [[ "$code" == 200 ]] || { cat "$raw/remove-${MEMBER_NAMES[f]}.json" >&2; die "removing ${MEMBER_NAMES[f]} answered $code"; }
-  commit="$(bw_status "$leader" | jq -r '.commitIndex // 0')"
+  code="$(curl -s -o "$raw/remove-$CU_OLD.json" -w '%{http_code}' --max-time 30 -X DELETE \
+    "${MEMBER_URLS[CU_LEADER]}/v1/members/$CU_OLD")"
+  [[ "$code" == 200 ]] || { cat "$raw/remove-$CU_OLD.json" >&2; die "removing $CU_OLD answered $code"; }
+  CU_COMMIT="$(bw_status "$CU_LEADER" | jq -r '.commitIndex // 0')"
   # The new node joins the member arrays, so the helpers measure it and cluster_stop stops it.
   n=$CL_N
   free_port peer
@@ -302,29 +318,76 @@ replace_follower() {
   # shellcheck disable=SC2086 # NODE_SETTINGS is a space-separated list on purpose
   for v in ${NODE_SETTINGS:-}; do sets+=(--set "$v"); done
   bellwether_command
-  log "${MEMBER_NAMES[f]} stopped, its data deleted and removed from the configuration; ${MEMBER_NAMES[n]} joins empty (leader ${MEMBER_NAMES[leader]} commit index $commit)"
+  log "$CU_OLD stopped, its data deleted and removed from the configuration; ${MEMBER_NAMES[n]} joins empty (leader ${MEMBER_NAMES[CU_LEADER]} commit index $CU_COMMIT)"
   printf '\n=== launch %s at %s\n' "${MEMBER_NAMES[n]}" "$(date -u '+%F %T')" >>"${MEMBER_LOGS[n]}"
   MEMBER_STARTED[n]=$EPOCHREALTIME
   "${BW_CMD[@]}" node --node-id "${MEMBER_NAMES[n]}" --cluster-id "$CL_TOKEN" --data-dir "${MEMBER_DIRS[n]}" \
     --peer-listen "127.0.0.1:$peer" --http-listen "127.0.0.1:$http" --join "$(cluster_endpoints_running)" \
     --transport vertx --storage mapdb --discovery static "${sets[@]}" >>"${MEMBER_LOGS[n]}" 2>&1 &
   MEMBER_PIDS[n]=$!
-  t0=${MEMBER_STARTED[n]}
+  CU_NODE=$n
+}
+
+# wipe_follower: sets CU_NODE (the wiped follower, started again), CU_OLD, CU_LEADER, CU_COMMIT.
+wipe_follower() {
+  local f held from=0 to rc first deadline=$(( SECONDS + CATCHUP_TIMEOUT ))
+  f="$(a_follower)"
+  CU_LEADER="$(cluster_leader)" || die "no leader"
+  CU_OLD="${MEMBER_NAMES[f]} (itself)"
+  held="$(node_applied "$f")"
+  cluster_stop_member "$f" 120
+  rm -rf "${MEMBER_DIRS[f]:?}"
+  mkdir -p "${MEMBER_DIRS[f]}" && chmod 700 "${MEMBER_DIRS[f]}"
+  while first="$(bw_status "$CU_LEADER" | jq -r '.firstIndex // 0')"; (( first <= held + 1 )); do
+    (( SECONDS < deadline )) || die "wipe: the leader's log still starts at $first after ${CATCHUP_TIMEOUT}s of writes"
+    to=$(( from + WIPE_CHUNK < KEYS ? from + WIPE_CHUNK : KEYS ))
+    log "wipe: leader's log starts at $first, ${MEMBER_NAMES[f]} held $held: writing keys $from..$(( to - 1 )) again"
+    rc=0
+    run_bench load --target bellwether --endpoints "$(cluster_endpoints_running)" --workload fill --write-to leader \
+      --connections "$CONNECTIONS" --duration "${FILL_LIMIT}s" --keys "$KEYS" --fill-from "$from" --fill-to "$to" \
+      --value-size "$VALUE_SIZE" --key-prefix "$KEY_PREFIX" --seed "$SEED" \
+      --json "$raw/wipe-rewrite-$from.json" >"$raw/wipe-rewrite-$from.log" 2>&1 || rc=$?
+    (( rc == 0 )) || die "wipe: load tool failed (rc $rc, see $raw/wipe-rewrite-$from.log)"
+    from=$(( to % KEYS ))   # round again from key 0 if the keys are fewer than the writes needed
+    # The snapshot that compacts the log is taken after the writes: give it the time it takes.
+    wait_first_index_past "$CU_LEADER" "$(( held + 1 ))" 30 || true
+  done
+  CU_COMMIT="$(bw_status "$CU_LEADER" | jq -r '.commitIndex // 0')"
+  log "wiped ${MEMBER_NAMES[f]}'s data directory; starting it again empty (leader ${MEMBER_NAMES[CU_LEADER]} first index $first, commit index $CU_COMMIT)"
+  cluster_start_member "$f"
+  CU_NODE=$f
+}
+
+# wait_first_index_past I INDEX SECONDS: until member I's first log index is above INDEX; fails after SECONDS.
+wait_first_index_past() {
+  local deadline=$(( SECONDS + $3 ))
+  while (( SECONDS < deadline )); do
+    (( $(bw_status "$1" | jq -r '.firstIndex // 0') > $2 )) && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# catchup_poll: polls CU_NODE (every 50 ms) until it has applied CU_COMMIT, dies, or CATCHUP_TIMEOUT
+# passes; samples memory about every second; writes catchup.tsv.
+catchup_poll() {
+  local n=$CU_NODE leader=$CU_LEADER t0=${MEMBER_STARTED[CU_NODE]} s http_s="" caught_s="" outcome="" applied=0
+  local io rchar=n/a deadline polls=0 v
   deadline=$(( ${EPOCHREALTIME%.*} + CATCHUP_TIMEOUT ))
   while [[ -z "$outcome" ]]; do
-    member_alive "$n" || { outcome="the new node exited after $(elapsed "$t0") s"; break; }
+    member_alive "$n" || { outcome="${MEMBER_NAMES[n]} exited after $(elapsed "$t0") s"; break; }
     member_alive "$leader" || { outcome="the leader exited after $(elapsed "$t0") s"; break; }
     # rchar: bytes the process got from read(2) and the like, sockets included; read while it runs.
     io="$(awk '$1 == "rchar:" { print $2 }' "/proc/${MEMBER_PIDS[n]}/io" 2>/dev/null)" && [[ -n "$io" ]] && rchar=$io
     s="$(bw_status "$n")"
     [[ -z "$http_s" && "$s" != "{}" ]] && http_s="$(elapsed "$t0")"
     applied="$(jq -r '.appliedIndex // 0' <<<"$s")"
-    if (( applied >= commit )); then
+    if (( applied >= CU_COMMIT )); then
       caught_s="$(elapsed "$t0")"
       outcome="caught up"
       break
     fi
-    (( ${EPOCHREALTIME%.*} < deadline )) || { outcome="not caught up after ${CATCHUP_TIMEOUT}s (applied $applied of $commit)"; break; }
+    (( ${EPOCHREALTIME%.*} < deadline )) || { outcome="not caught up after ${CATCHUP_TIMEOUT}s (applied $applied of $CU_COMMIT)"; break; }
     # About once a second: the leader's and the new node's memory while the state moves.
     (( polls++ % 20 == 0 )) && sample catchup "$(elapsed "$t0")"
     sleep 0.05
@@ -344,8 +407,8 @@ replace_follower() {
   done
   member_alive "$leader" && sent="$(bw_status "$leader" | jq -r '.snapshot.sent // "n/a"')"
   printf 'node\treplaces\toutcome\tleader_commit\thttp_s\tcaught_up_s\tsnapshots_installed\tleader_snapshots_sent\tfollower_snapshot_bytes\trchar\tdu_data\tdu_data_allocated\tdu_kv\tdu_log\tvmrss\trssanon\trssfile\tvmhwm\theap_used\theap_max\n' >"$catchup"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${MEMBER_NAMES[n]}" "${MEMBER_NAMES[f]}" \
-    "$outcome" "$commit" "${http_s:-n/a}" "${caught_s:-n/a}" "$installed" "$sent" "$snap_bytes" "$rchar" "${dd[@]}" "${m[@]}" >>"$catchup"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${MEMBER_NAMES[n]}" "$CU_OLD" \
+    "$outcome" "$CU_COMMIT" "${http_s:-n/a}" "${caught_s:-n/a}" "$installed" "$sent" "$snap_bytes" "$rchar" "${dd[@]}" "${m[@]}" >>"$catchup"
 }
 
 # cluster_endpoints_running: the client URLs of the running members, comma separated.
@@ -378,8 +441,9 @@ record_point full
 restarts full
 reads
 record_point after-reads
-if [[ "$REPLACE" == 1 ]]; then
-  replace_follower
+if [[ "$CATCHUP" != none ]]; then
+  "${CATCHUP}_follower"
+  catchup_poll
   record_point after-catchup
 fi
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -430,7 +494,7 @@ peak_table="$(awk -F, 'function m(b) { return b == "" ? "n/a" : sprintf("%.0f", 
   END { for (j = 1; j <= k; j++) { g = order[j]; split(g, p, SUBSEP)
     printf "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", p[1], p[2], cnt[g], m(rss[g]), m(anon[g]), m(heap[g]), m(kv[g]) } }' "$samples")"
 
-catchup_header=$'new node\treplaces\toutcome\tleader commit index\tHTTP up s\tcaught up s\tsnapshots installed\tleader snapshots sent\tnew node snapshot bytes\trchar MiB\tdata dir MiB (allocated)\tkv/ MiB\tlog/ MiB\tVmRSS MiB\tRssAnon MiB\theap used MiB'
+catchup_header=$'node\tin place of\toutcome\tleader commit index\tHTTP up s\tcaught up s\tsnapshots installed\tleader snapshots sent\tits snapshot bytes\trchar MiB\tdata dir MiB (allocated)\tkv/ MiB\tlog/ MiB\tVmRSS MiB\tRssAnon MiB\theap used MiB'
 catchup_table=""
 if [[ -f "$catchup" ]]; then
   catchup_table="$(awk -F'\t' 'function m(b) { return b == "n/a" ? "n/a" : sprintf("%.0f", b / 1048576) }
@@ -492,12 +556,18 @@ printf '%s\n' "$headline"
   printf '`samples.csv` in raw/):\n\n'
   md_table "$peak_header" "$peak_table"
   if [[ -n "$catchup_table" ]]; then
-    printf '\n## A follower that lost its disk, replaced: catch-up from nothing\n\n'
-    printf 'The follower stopped, its data directory deleted, and removed from the configuration; a node with a new id and '
-    printf 'an empty data directory joins with `--join` (docs/operations.md, "Replace a dead node"). caught up = its applied '
-    printf 'index reached the leader'"'"'s commit index of the moment before its launch. Seconds from just before the launch. rchar = bytes '
-    printf 'it read through system calls until then (the transfer from the leader, plus what a start reads: compare the '
-    printf 'restarts above); new node snapshot bytes = its `/v1/cluster` `snapshot.bytes` afterwards.\n\n'
+    printf '\n## A follower that lost its disk: catch-up from nothing (CATCHUP=%s)\n\n' "$CATCHUP"
+    if [[ "$CATCHUP" == replace ]]; then
+      printf 'The follower stopped, its data directory deleted, and removed from the configuration; a node with a new id and '
+      printf 'an empty data directory joins with `--join` (docs/operations.md, "Replace a dead node"). '
+    else
+      printf 'The follower stopped and its data directory deleted; the first keys written again until the leader'"'"'s log no '
+      printf 'longer holds what the follower had (see raw/wipe-rewrite-*.json); the follower started again, empty, under its '
+      printf 'old id. '
+    fi
+    printf 'caught up = its applied index reached the leader'"'"'s commit index of the moment before its launch. Seconds from '
+    printf 'just before the launch. rchar = bytes it read through system calls until then (the transfer from the leader, plus '
+    printf 'what a start reads: compare the restarts above); its snapshot bytes = its `/v1/cluster` `snapshot.bytes` afterwards (the manifest, for the state on disk).\n\n'
     md_table "$catchup_header" "$catchup_table"
     for f in "$raw"/exited-*-errors.log; do
       [[ -s "$f" ]] || continue
