@@ -104,6 +104,21 @@ public final class KvClient {
         });
   }
 
+  /**
+   * The hash of this node's whole replicated state ({@link KvStateMachine#stateHash()}) with the index
+   * it had applied, both taken on the node thread in one step, so replicas whose answers show the same
+   * applied index must show the same hash. Served by this node from its own state at once (no round
+   * trip to the leader, no wait). Costs a full pass over the state, as a snapshot does: meant for
+   * checks, not hot paths.
+   *
+   * @return fails with {@link RequestFailedException} (overloaded, shutting down) as a read does
+   */
+  public CompletableFuture<KvStateHash> stateHash() {
+    return query(KvQuery.StateHash::new, ReadConsistency.STALE, 0)
+        .thenApply(r -> new KvStateHash(((KvQueryResult.StateHashResult) KvQueryResult.decode(r.result())).hash(),
+            r.appliedIndex(), r.servedBy()));
+  }
+
   public NodeStatus status() {
     return node.status();
   }

@@ -4,7 +4,8 @@ package io.bellwether.core.kv;
  * A read of the key-value store, answered by {@link KvStateMachine#query} with a {@link
  * KvQueryResult}. Built only in valid form: the constructors throw {@link InvalidRequestException}.
  */
-public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan, KvQuery.LeaseGet, KvQuery.LeaseList {
+public sealed interface KvQuery
+    permits KvQuery.Get, KvQuery.Scan, KvQuery.LeaseGet, KvQuery.LeaseList, KvQuery.StateHash {
 
   /** The query in its binary wire format. */
   byte[] encode();
@@ -32,6 +33,8 @@ public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan, KvQuery.Lease
         query = new LeaseGet(in.varLong("lease id", 1, Long.MAX_VALUE));
       } else if (tag == LeaseList.TAG) {
         query = new LeaseList((int) in.varLong("limit", 1, KvLimits.MAX_SCAN_LIMIT));
+      } else if (tag == StateHash.TAG) {
+        query = new StateHash();
       } else {
         throw in.fail("unknown query tag " + tag);
       }
@@ -123,6 +126,21 @@ public sealed interface KvQuery permits KvQuery.Get, KvQuery.Scan, KvQuery.Lease
     @Override
     public byte[] encode() {
       return WireWriter.message(TAG, 8).varLong(limit).toByteArray();
+    }
+  }
+
+  /**
+   * The hash of the whole replicated state ({@link KvStateMachine#stateHash()}), so that replicas can
+   * be compared at the same applied index. Answered with {@link KvQueryResult.StateHashResult}.
+   * Costs a full pass over the state: meant for checks, not hot paths.
+   */
+  record StateHash() implements KvQuery {
+
+    static final int TAG = 0x16;
+
+    @Override
+    public byte[] encode() {
+      return WireWriter.message(TAG, 0).toByteArray();
     }
   }
 }

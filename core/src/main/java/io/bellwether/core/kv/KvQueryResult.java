@@ -5,8 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-/** The answer to a {@link KvQuery}: a {@link GetResult} for a Get, a {@link ScanResult} for a Scan. */
-public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryResult.ScanResult {
+/**
+ * The answer to a {@link KvQuery}: a {@link GetResult} for a Get, a {@link ScanResult} for a Scan, a
+ * {@link StateHashResult} for a StateHash.
+ */
+public sealed interface KvQueryResult
+    permits KvQueryResult.GetResult, KvQueryResult.ScanResult, KvQueryResult.StateHashResult {
 
   /** The result in its binary wire format. */
   byte[] encode();
@@ -38,6 +42,8 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
         entries.add(new KvEntry(key, version, value, in.varLong("lease", 0, Long.MAX_VALUE)));
       }
       result = new ScanResult(entries, in.bool());
+    } else if (tag == StateHashResult.TAG) {
+      result = new StateHashResult(in.varLong());
     } else {
       throw in.fail("unknown query result tag " + tag);
     }
@@ -112,6 +118,17 @@ public sealed interface KvQueryResult permits KvQueryResult.GetResult, KvQueryRe
       WireWriter out = WireWriter.message(TAG, sizeHint).varLong(entries.size());
       for (KvEntry e : entries) out.string(e.key()).varLong(e.version()).bytes(e.value()).varLong(e.lease());
       return out.bool(more).toByteArray();
+    }
+  }
+
+  /** The state's hash ({@link KvStateMachine#stateHash()}), any 64-bit value. */
+  record StateHashResult(long hash) implements KvQueryResult {
+
+    static final int TAG = 0x34;
+
+    @Override
+    public byte[] encode() {
+      return WireWriter.message(TAG, 10).varLong(hash).toByteArray();
     }
   }
 }

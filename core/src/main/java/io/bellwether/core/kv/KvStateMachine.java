@@ -179,7 +179,7 @@ public final class KvStateMachine implements StateMachine {
 
   /**
    * Answers a {@link KvQuery} with its encoded {@link KvQueryResult} (or {@link LeaseQueryResult} for
-   * the lease queries). Changes nothing.
+   * the lease queries). Changes nothing. {@link KvQuery.StateHash} costs a full {@link #snapshot()}.
    *
    * @throws KvFormatException (an {@link IllegalArgumentException}) if the query does not decode
    */
@@ -188,6 +188,7 @@ public final class KvStateMachine implements StateMachine {
     KvQuery q = KvQuery.decode(query);
     if (q instanceof KvQuery.Get get) return store.get(get.key()).encode();
     if (q instanceof KvQuery.Scan scan) return store.scan(scan).encode();
+    if (q instanceof KvQuery.StateHash) return new KvQueryResult.StateHashResult(stateHash()).encode();
     return LeaseQueries.answer(store.leases(), q).encode();
   }
 

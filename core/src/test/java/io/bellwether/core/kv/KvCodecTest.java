@@ -54,7 +54,7 @@ class KvCodecTest {
   void queriesRoundTrip() {
     for (KvQuery query : List.of(new KvQuery.Get("a"), new KvQuery.Get(LONGEST_KEY),
         new KvQuery.Scan("", 1), new KvQuery.Scan("app/", KvLimits.MAX_SCAN_LIMIT),
-        new KvQuery.Scan("app/", 7, "app/3"), new KvQuery.Scan("", 1, LONGEST_KEY))) {
+        new KvQuery.Scan("app/", 7, "app/3"), new KvQuery.Scan("", 1, LONGEST_KEY), new KvQuery.StateHash())) {
       assertThat(KvQuery.decode(query.encode())).isEqualTo(query);
     }
   }
@@ -79,7 +79,10 @@ class KvCodecTest {
         GetResult.notFound(),
         new GetResult(true, utf8("value"), 12),
         new ScanResult(List.of(), false),
-        new ScanResult(List.of(new KvEntry("a", 1, utf8("x")), new KvEntry("b", 2, new byte[0])), true));
+        new ScanResult(List.of(new KvEntry("a", 1, utf8("x")), new KvEntry("b", 2, new byte[0])), true),
+        // A hash is any 64-bit value: negative ones too, and the extremes.
+        new KvQueryResult.StateHashResult(0), new KvQueryResult.StateHashResult(-1),
+        new KvQueryResult.StateHashResult(Long.MIN_VALUE), new KvQueryResult.StateHashResult(Long.MAX_VALUE));
     for (KvQueryResult result : results) {
       assertThat(KvQueryResult.decode(result.encode())).isEqualTo(result);
     }

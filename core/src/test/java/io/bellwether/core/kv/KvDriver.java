@@ -55,6 +55,10 @@ final class KvDriver {
     return apply(new KvCommand.Delete(key, expectedVersion, null, nowMillis));
   }
 
+  long stateHashByQuery() {
+    return ((KvQueryResult.StateHashResult) KvQueryResult.decode(sm.query(new KvQuery.StateHash().encode()))).hash();
+  }
+
   GetResult get(String key) {
     return (GetResult) KvQueryResult.decode(sm.query(new KvQuery.Get(key).encode()));
   }

@@ -154,4 +154,14 @@ class KvStateMachineTest {
     kv.scan("", 10);
     assertThat(kv.sm.stateHash()).isEqualTo(before);
   }
+
+  @Test
+  void theStateHashQueryAnswersTheStateHashAndChangesWithTheState() {
+    kv.put("a", "1");
+    long first = kv.stateHashByQuery();
+    assertThat(first).isEqualTo(kv.sm.stateHash());
+    assertThat(kv.sm.stateHash()).as("the query changed nothing").isEqualTo(first);
+    kv.put("a", "2");
+    assertThat(kv.stateHashByQuery()).isEqualTo(kv.sm.stateHash()).isNotEqualTo(first);
+  }
 }
