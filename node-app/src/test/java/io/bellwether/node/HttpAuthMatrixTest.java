@@ -122,6 +122,7 @@ class HttpAuthMatrixTest {
         new RouteCase("kv_delete", 2, 200, c -> send("DELETE", "/v1/kv/del/" + c.name(), null, c.token()),
             c -> keyState("del/" + c.name(), 200)),
         new RouteCase("cluster", 1, 200, c -> send("GET", "/v1/cluster", null, c.token()), c -> {}),
+        new RouteCase("state_hash", 3, 200, c -> send("GET", "/v1/state/hash", null, c.token()), c -> {}),
         new RouteCase("member_add", 3, 200, c -> send("POST", "/v1/members", member("spare", 3).encode(), c.token()),
             c -> configurationUnchanged(config[0])),
         // "keep" never runs, so it can never be caught up: an admin gets the route's own refusal.

@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code GET /v1/cluster}, {@code /health/live} and {@code /health/ready}. */
+/** {@code GET /v1/cluster}, {@code GET /v1/state/hash}, {@code /health/live} and {@code /health/ready}. */
 final class ClusterRoutes {
 
   private ClusterRoutes() {}
@@ -82,6 +82,26 @@ final class ClusterRoutes {
         .put("members", members);
     if (s.failure() != null) body.put("failure", s.failure());
     Replies.json(ctx, 200, body);
+  }
+
+  /**
+   * {@code GET /v1/state/hash}: this node's hash of its whole key-value state with the index it had
+   * applied, taken together on the node thread ({@code KvClient.stateHash}), so that replicas can be
+   * compared: once every node answers with the same {@code appliedIndex} (no writes running), their
+   * hashes must be equal. Costs a full pass over the state, as a snapshot does: for checks, not
+   * hot paths, hence the admin role.
+   */
+  static void stateHash(RoutingContext ctx, NodeServices node) {
+    Replies.onContext(ctx, node.kv().stateHash(), ApiError::of, (hash, failure) -> {
+      if (failure != null) {
+        Replies.error(ctx, failure);
+        return;
+      }
+      ctx.response().putHeader(Headers.NODE, hash.servedBy())
+          .putHeader(Headers.APPLIED_INDEX, Long.toString(hash.appliedIndex()));
+      Replies.json(ctx, 200, new JsonObject().put("node", hash.servedBy()).put("appliedIndex", hash.appliedIndex())
+          .put("hash", hash.hex()));
+    });
   }
 
   static void live(RoutingContext ctx, NodeServices node) {

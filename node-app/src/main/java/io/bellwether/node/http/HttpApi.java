@@ -84,6 +84,7 @@ public final class HttpApi implements AutoCloseable {
     route(r.get("/v1/kv"), "kv_scan", kv::scan, null);
     route(r.get("/v1/kv/*"), "kv_get", kv::get, null);
     route(r.get("/v1/cluster"), "cluster", ClusterRoutes::cluster, null);
+    route(r.get("/v1/state/hash"), "state_hash", ClusterRoutes::stateHash, null);
     route(r.get("/v1/watch"), "watch", watches::watch, null);
     route(r.post("/v1/leases"), "lease_grant", leases::grant,
         BodyHandler.create(false).setBodyLimit(LeaseRoutes.MAX_BODY_BYTES));

@@ -9,9 +9,10 @@ import java.util.Optional;
  * route can be served without a rule. Immutable and thread-safe.
  *
  * <p>Reads (a key, a scan, the cluster's state) need {@code read}; writes of keys need {@code
- * write}; what changes the cluster's shape (members, leadership) needs {@code admin}. The health
- * checks are open: load balancers and supervisors call them without credentials, and they tell
- * nothing beyond "up" and "ready". {@code /metrics} needs what {@code http.metrics.auth} says.
+ * write}; what changes the cluster's shape (members, leadership) needs {@code admin}, and so does
+ * the state hash, which costs a full pass over the state. The health checks are open: load
+ * balancers and supervisors call them without credentials, and they tell nothing beyond "up" and
+ * "ready". {@code /metrics} needs what {@code http.metrics.auth} says.
  */
 public final class AccessRules {
 
@@ -31,6 +32,8 @@ public final class AccessRules {
       Map.entry("lease_revoke", ApiRole.WRITE),
       Map.entry("kv_put", ApiRole.WRITE),
       Map.entry("kv_delete", ApiRole.WRITE),
+      // A full pass over the state on the node thread: an operator's check, not for every reader.
+      Map.entry("state_hash", ApiRole.ADMIN),
       Map.entry("leader_transfer", ApiRole.ADMIN),
       Map.entry("member_add", ApiRole.ADMIN),
       Map.entry("member_promote", ApiRole.ADMIN),
