@@ -66,7 +66,7 @@ abstract class E2eScenario {
   void startCluster(TestInfo test) throws IOException {
     seed = Long.getLong(SEED_PROPERTY, new SplittableRandom().nextLong());
     random = new SplittableRandom(seed);
-    scenario = getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName();
+    scenario = getClass().getSimpleName() + "." + test.getTestMethod().orElseThrow().getName() + variant();
     dir = buildDir().resolve("e2e").resolve(scenario + "-" + seed);
     Files.createDirectories(dir);
     System.out.println("e2e " + scenario + " seed=" + seed + " (replay the fault schedule with -D" + SEED_PROPERTY
@@ -94,6 +94,14 @@ abstract class E2eScenario {
    */
   protected boolean secure() {
     return false;
+  }
+
+  /**
+   * Tells apart the runs of one scenario class over several node settings (a parameterized class):
+   * appended to the scenario's name, so each run has its own folder and history file. Empty by default.
+   */
+  protected String variant() {
+    return "";
   }
 
   /** Settings every node of the scenario's cluster gets besides the common ones ({@code --set k=v}). */
