@@ -179,7 +179,7 @@ public final class KvStateMachine implements StateMachine {
 
   /**
    * Answers a {@link KvQuery} with its encoded {@link KvQueryResult} (or {@link LeaseQueryResult} for
-   * the lease queries). Changes nothing. {@link KvQuery.StateHash} costs a full {@link #snapshot()}.
+   * the lease queries). Changes nothing. {@link KvQuery.StateHash} costs a full pass over the state ({@link #stateHash()}).
    *
    * @throws KvFormatException (an {@link IllegalArgumentException}) if the query does not decode
    */
