@@ -17,6 +17,11 @@ package io.bellwether.core.engine;
  *     does not measure time with it: it tells peers, in heartbeats, so that a follower can say
  *     whether its vote-refusal promise covers the leader's lease ({@link LeaseTiming}). It must be
  *     the runtime's real tick length ({@code RaftNode.Builder} refuses a mismatch).
+ * @param maxCachedEntries newest log entries the engine keeps in memory once they are persisted;
+ *     older ones it reads back through its {@link LogReader} (a follower far behind, entries still
+ *     to apply). Entries not yet persisted stay in memory whatever the bound, and so does the last
+ * @param maxCachedBytes the same bound in {@link io.bellwether.core.LogEntry#sizeBytes()}; whichever
+ *     bound is reached first applies
  */
 public record RaftConfig(
     int electionTimeoutTicks,
@@ -27,13 +32,34 @@ public record RaftConfig(
     int maxUncommittedEntries,
     boolean preVote,
     boolean checkQuorum,
-    long tickMicros) {
+    long tickMicros,
+    int maxCachedEntries,
+    long maxCachedBytes) {
 
   /** 50 ms, {@code RaftNode}'s default tick. */
   public static final long DEFAULT_TICK_MICROS = 50_000;
 
+  /**
+   * Default bound on cached entries: a leader's followers that keep up, and the entries it
+   * commits and applies, are served from memory; one several seconds behind under load reads from
+   * the store.
+   */
+  public static final int DEFAULT_MAX_CACHED_ENTRIES = 16_384;
+
+  /** Default bound on cached entry bytes: 16 MiB. */
+  public static final long DEFAULT_MAX_CACHED_BYTES = 16L << 20;
+
   public static final RaftConfig DEFAULT =
       new RaftConfig(10, 2, 64, 1 << 20, 4 << 20, 10_000, true, true, DEFAULT_TICK_MICROS);
+
+  /** The settings with the default bounds on cached entries. */
+  public RaftConfig(int electionTimeoutTicks, int heartbeatIntervalTicks, int maxInflightAppends,
+      long maxAppendBytes, long maxApplyBytes, int maxUncommittedEntries, boolean preVote,
+      boolean checkQuorum, long tickMicros) {
+    this(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends, maxAppendBytes,
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros,
+        DEFAULT_MAX_CACHED_ENTRIES, DEFAULT_MAX_CACHED_BYTES);
+  }
 
   public RaftConfig {
     require(electionTimeoutTicks >= 2, "electionTimeoutTicks must be >= 2");
@@ -46,6 +72,8 @@ public record RaftConfig(
     require(maxApplyBytes >= 1, "maxApplyBytes must be >= 1");
     require(maxUncommittedEntries >= 1, "maxUncommittedEntries must be >= 1");
     require(tickMicros >= 1, "tickMicros must be >= 1");
+    require(maxCachedEntries >= 1, "maxCachedEntries must be >= 1");
+    require(maxCachedBytes >= 1, "maxCachedBytes must be >= 1");
   }
 
   /** What this node tells its followers about its timing, and compares a leader's against. */
@@ -55,42 +83,57 @@ public record RaftConfig(
 
   public RaftConfig withElectionTimeoutTicks(int ticks) {
     return new RaftConfig(ticks, heartbeatIntervalTicks, maxInflightAppends, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros,
+        maxCachedEntries, maxCachedBytes);
   }
 
   public RaftConfig withHeartbeatIntervalTicks(int ticks) {
     return new RaftConfig(electionTimeoutTicks, ticks, maxInflightAppends, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros,
+        maxCachedEntries, maxCachedBytes);
   }
 
   public RaftConfig withMaxInflightAppends(int max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, max, maxAppendBytes,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros,
+        maxCachedEntries, maxCachedBytes);
   }
 
   public RaftConfig withMaxAppendBytes(long max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends, max,
-        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros);
+        maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros,
+        maxCachedEntries, maxCachedBytes);
   }
 
   public RaftConfig withMaxUncommittedEntries(int max) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, max, preVote, checkQuorum, tickMicros);
+        maxAppendBytes, maxApplyBytes, max, preVote, checkQuorum, tickMicros,
+        maxCachedEntries, maxCachedBytes);
   }
 
   public RaftConfig withPreVote(boolean on) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, on, checkQuorum, tickMicros);
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, on, checkQuorum, tickMicros,
+        maxCachedEntries, maxCachedBytes);
   }
 
   public RaftConfig withCheckQuorum(boolean on) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, on, tickMicros);
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, on, tickMicros,
+        maxCachedEntries, maxCachedBytes);
   }
 
   public RaftConfig withTickMicros(long micros) {
     return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
-        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, micros);
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, micros,
+        maxCachedEntries, maxCachedBytes);
+  }
+
+  /** These settings with other bounds on the log entries the engine keeps in memory. */
+  public RaftConfig withLogCache(int entries, long bytes) {
+    return new RaftConfig(electionTimeoutTicks, heartbeatIntervalTicks, maxInflightAppends,
+        maxAppendBytes, maxApplyBytes, maxUncommittedEntries, preVote, checkQuorum, tickMicros,
+        entries, bytes);
   }
 
   private static void require(boolean ok, String message) {

@@ -75,6 +75,10 @@ public final class RaftEngine {
    * added. A node's own data therefore always wins over its start-up settings.
    *
    * @param bootstrap the configuration to use when the store holds none
+   * <p>This engine keeps {@code entries}, and every entry appended later, in memory, however many:
+   * it has no store to read them back from (tests, tools; the cache bounds of {@code config} do not
+   * apply). A node built on a store uses the constructor that takes a {@link LogReader}.
+   *
    * @param hardState the stored term, vote and commit index
    * @param snapshot the stored snapshot, or null
    * @param entries the stored entries after the snapshot
@@ -106,17 +110,60 @@ public final class RaftEngine {
       Snapshot snapshot,
       List<LogEntry> entries,
       SnapshotPorts snapshotPorts) {
+    this(id, config, random, hardState, snapshot, snapshotPorts, new RaftLog(snapshotIndex(snapshot),
+        snapshotTerm(snapshot), base(bootstrap, snapshot), Objects.requireNonNull(entries, "entries")));
+  }
+
+  /**
+   * Builds an engine from what the node's store holds, reading the stored log through {@code
+   * stored} rather than taking it whole: it reads it once, in batches, for its configuration entries
+   * and the newest entries, and keeps in memory only those within {@link
+   * RaftConfig#maxCachedEntries()} and {@link RaftConfig#maxCachedBytes()} (with every entry it has
+   * not yet handed out for persisting); later it reads older entries back through {@code stored}
+   * when it needs them. This is how a node whose log is far longer than its heap starts.
+   *
+   * @param bootstrap the configuration to use when the store holds none (see above)
+   * @param stored the stored log after the snapshot, from index {@code snapshot.lastIndex() + 1}
+   *     (or 1) to {@code storedLastIndex}; the engine reads only entries it knows the store holds
+   * @param storedLastIndex the stored log's last index (the snapshot's index when nothing follows)
+   * @param snapshotPorts as above; {@link SnapshotPorts#IN_HEAP} keeps snapshots in the heap
+   * @throws IllegalArgumentException if the stored log has a gap
+   */
+  public RaftEngine(
+      String id,
+      Membership bootstrap,
+      RaftConfig config,
+      RandomGenerator random,
+      HardState hardState,
+      Snapshot snapshot,
+      LogReader stored,
+      long storedLastIndex,
+      SnapshotPorts snapshotPorts) {
+    this(id, config, random, hardState, snapshot, snapshotPorts, new RaftLog(snapshotIndex(snapshot),
+        snapshotTerm(snapshot), base(bootstrap, snapshot), Objects.requireNonNull(stored, "stored"),
+        storedLastIndex, config.maxCachedEntries(), config.maxCachedBytes()));
+  }
+
+  private static long snapshotIndex(Snapshot snapshot) {
+    return snapshot == null ? 0 : snapshot.lastIndex();
+  }
+
+  private static long snapshotTerm(Snapshot snapshot) {
+    return snapshot == null ? 0 : snapshot.lastTerm();
+  }
+
+  private static Membership base(Membership bootstrap, Snapshot snapshot) {
+    Objects.requireNonNull(bootstrap, "bootstrap");
+    return snapshot == null || snapshot.membership() == null ? bootstrap : snapshot.membership();
+  }
+
+  private RaftEngine(String id, RaftConfig config, RandomGenerator random, HardState hardState,
+      Snapshot snapshot, SnapshotPorts snapshotPorts, RaftLog log) {
     Objects.requireNonNull(snapshotPorts, "snapshotPorts");
     this.id = Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(bootstrap, "bootstrap");
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(random, "random");
-    this.log =
-        new RaftLog(
-            snapshot == null ? 0 : snapshot.lastIndex(),
-            snapshot == null ? 0 : snapshot.lastTerm(),
-            snapshot == null || snapshot.membership() == null ? bootstrap : snapshot.membership(),
-            entries);
+    this.log = log;
     this.handout = new ReadyHandout(log, effects, config.maxApplyBytes(), hardState);
     this.roles = new Roles(this.id, config, random, log, effects, hardState, snapshot,
         handout::snapshotInstalled, snapshotPorts);
@@ -423,9 +470,20 @@ public final class RaftEngine {
     return log.term(index);
   }
 
-  /** The entry at {@code index}; for invariant checks and tests. */
+  /**
+   * The entry at {@code index}, read back from the store if memory no longer holds it; for invariant
+   * checks and tests.
+   */
   public LogEntry entryAt(long index) {
     return log.entry(index);
+  }
+
+  /**
+   * Bytes ({@link LogEntry#sizeBytes()}) of the log entries this engine holds in memory: at most
+   * {@link RaftConfig#maxCachedBytes()}, plus entries not yet persisted and the last entry.
+   */
+  public long cachedLogBytes() {
+    return log.cachedBytes();
   }
 
   /** The voters of the configuration in effect, sorted. */

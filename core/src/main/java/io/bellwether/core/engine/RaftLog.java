@@ -2,14 +2,13 @@ package io.bellwether.core.engine;
 
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.Membership;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engine's view of its log: every entry after the last snapshot, held in memory, plus the
- * commit, applying and applied indexes. The {@link io.bellwether.core.spi.LogStore} is the durable
- * copy; this class tracks which entries have not yet been handed out for persisting ({@code
- * unstableFrom}).
+ * The engine's view of its log: every entry after the last snapshot, plus the commit, applying and
+ * applied indexes. The {@link io.bellwether.core.spi.LogStore} is the durable copy; this class tracks
+ * which entries have not yet been handed out for persisting ({@code unstableFrom}), and which the
+ * store holds as it does ({@link #persisted}).
  *
  * <p>Like etcd's raft log, it keeps apart the entries handed out for applying ({@link
  * #applyingIndex}, moved by {@link #takeCommitted}) and those the runtime has applied ({@link
@@ -17,8 +16,11 @@ import java.util.List;
  * Between the two, the state machine does not yet hold what was handed out: a snapshot or a
  * compaction must go by the applied index only.
  *
- * <p>Keeping the uncompacted log in memory is what keeps the engine pure (no reads from disk while
- * stepping); snapshots and compaction bound its size.
+ * <p>Only the newest entries are held in memory ({@link EntryCache}, bounded by {@link
+ * RaftConfig#maxCachedEntries()} and {@link RaftConfig#maxCachedBytes()}); older ones are read back
+ * through the {@link LogReader} the runtime gives, so a follower far behind, or a long log at
+ * restart, does not fill the heap. The engine still does no I/O of its own: the reader is the
+ * runtime's.
  */
 final class RaftLog {
 
@@ -31,8 +33,11 @@ final class RaftLog {
 
   private long snapshotTerm;
 
-  /** entries.get(i) has index snapshotIndex + 1 + i. */
-  private final List<LogEntry> entries = new ArrayList<>();
+  /** The entries from snapshotIndex + 1 on: the newest in memory, the rest through the reader. */
+  private final EntryCache entries;
+
+  /** Bytes the constructor reads from the store at a time while it scans the stored log. */
+  private static final long SCAN_BATCH_BYTES = 4 << 20;
 
   /** First index not yet handed out to be persisted. */
   private long unstableFrom;
@@ -63,21 +68,42 @@ final class RaftLog {
   }
 
   /**
+   * A log that keeps all of {@code stored}, and every entry appended later, in memory: for an
+   * engine with no store to read entries back from (tests, tools).
+   *
    * @param base the configuration in effect at {@code snapshotIndex}: the snapshot's, or the
    *     bootstrap configuration
    */
   RaftLog(long snapshotIndex, long snapshotTerm, Membership base, List<LogEntry> stored) {
+    this(snapshotIndex, snapshotTerm, base, new ListReader(snapshotIndex, stored),
+        snapshotIndex + stored.size(), Integer.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * A log restored from a store, read through {@code stored}: once at start, in batches, for its
+   * configuration entries and the newest entries to keep (never all at once), later for the
+   * entries memory no longer holds.
+   *
+   * @param storedLastIndex the stored log's last index ({@code snapshotIndex} if it is empty)
+   * @param maxCachedEntries persisted entries kept in memory at most, newest first
+   * @param maxCachedBytes the same bound in entry bytes
+   * @throws IllegalArgumentException if the stored entries have a gap
+   */
+  RaftLog(long snapshotIndex, long snapshotTerm, Membership base, LogReader stored,
+      long storedLastIndex, int maxCachedEntries, long maxCachedBytes) {
     this.snapshotIndex = snapshotIndex;
     this.snapshotTerm = snapshotTerm;
     this.configurations = new Configurations(base);
-    long expected = snapshotIndex + 1;
-    for (LogEntry e : stored) {
-      if (e.index() != expected) {
-        throw new IllegalArgumentException("stored log has a gap at index " + expected);
+    this.entries = new EntryCache(stored, snapshotIndex + 1, maxCachedEntries, maxCachedBytes);
+    for (long expected = snapshotIndex + 1; expected <= storedLastIndex; ) {
+      List<LogEntry> batch = stored.entries(expected, storedLastIndex + 1, SCAN_BATCH_BYTES);
+      if (batch.isEmpty()) throw new IllegalArgumentException("stored log has a gap at index " + expected);
+      for (LogEntry e : batch) {
+        if (e.index() != expected) throw new IllegalArgumentException("stored log has a gap at index " + expected);
+        entries.load(e);
+        configurations.appended(e);
+        expected++;
       }
-      entries.add(e);
-      configurations.appended(e);
-      expected++;
     }
     this.unstableFrom = lastIndex() + 1;
     this.commitIndex = snapshotIndex;
@@ -109,7 +135,7 @@ final class RaftLog {
   }
 
   long lastIndex() {
-    return snapshotIndex + entries.size();
+    return entries.lastIndex();
   }
 
   long lastTerm() {
@@ -147,7 +173,7 @@ final class RaftLog {
   long term(long index) {
     if (index == snapshotIndex) return snapshotTerm;
     if (index < snapshotIndex || index > lastIndex()) return -1;
-    return entries.get((int) (index - snapshotIndex - 1)).term();
+    return entries.term(index);
   }
 
   boolean matchTerm(long index, long term) {
@@ -155,8 +181,12 @@ final class RaftLog {
     return t >= 0 && t == term;
   }
 
+  /** The entry at {@code index}, read from the store if memory no longer holds it. */
   LogEntry entry(long index) {
-    return entries.get((int) (index - snapshotIndex - 1));
+    if (index <= snapshotIndex || index > lastIndex()) {
+      throw new IllegalArgumentException("entry " + index + " outside log [" + firstIndex() + ", " + lastIndex() + "]");
+    }
+    return entries.entry(index);
   }
 
   /**
@@ -174,15 +204,8 @@ final class RaftLog {
       throw new IllegalArgumentException(
           "slice [" + from + ", " + to + ") outside log [" + firstIndex() + ", " + (lastIndex() + 1) + ")");
     }
-    List<LogEntry> out = new ArrayList<>();
-    long bytes = 0;
-    for (long i = from; i < to; i++) {
-      LogEntry e = entry(i);
-      bytes += e.sizeBytes();
-      if (!out.isEmpty() && bytes > maxBytes) break;
-      out.add(e);
-    }
-    return out;
+    if (from == to) return List.of();
+    return entries.slice(from, to, maxBytes);
   }
 
   /** Appends one entry at the end (the leader's own proposals). */
@@ -190,7 +213,7 @@ final class RaftLog {
     if (entry.index() != lastIndex() + 1) {
       throw new IllegalArgumentException("append at " + entry.index() + " after " + lastIndex());
     }
-    entries.add(entry);
+    entries.append(entry);
     configurations.appended(entry);
   }
 
@@ -212,15 +235,14 @@ final class RaftLog {
         }
         truncateFrom(e.index());
       }
-      entries.add(e);
+      entries.append(e);
       configurations.appended(e);
     }
     return incoming.isEmpty() ? -1 : incoming.get(incoming.size() - 1).index();
   }
 
   private void truncateFrom(long index) {
-    int keep = (int) (index - snapshotIndex - 1);
-    entries.subList(keep, entries.size()).clear();
+    entries.truncateFrom(index);
     configurations.truncatedFrom(index);
     unstableFrom = Math.min(unstableFrom, index);
   }
@@ -250,9 +272,22 @@ final class RaftLog {
   /** Entries not yet handed out for persisting, and marks them handed out. */
   List<LogEntry> takeUnstable() {
     if (unstableFrom > lastIndex()) return List.of();
-    List<LogEntry> out = List.copyOf(entries.subList((int) (unstableFrom - snapshotIndex - 1), entries.size()));
+    List<LogEntry> out = List.copyOf(entries.slice(unstableFrom, lastIndex() + 1, Long.MAX_VALUE));
     unstableFrom = lastIndex() + 1;
     return out;
+  }
+
+  /**
+   * The runtime persisted the entries of a Ready up to ({@code index}, {@code term}) and advanced
+   * it: from now on they may leave memory and be read back from the store.
+   */
+  void persisted(long index, long term) {
+    entries.persisted(index, term);
+  }
+
+  /** Bytes of entries held in memory ({@link LogEntry#sizeBytes()}). */
+  long cachedBytes() {
+    return entries.bytes();
   }
 
   /** Raises the commit index. It never goes backwards (the high-water mark only rises). */
@@ -274,7 +309,7 @@ final class RaftLog {
       throw new IllegalArgumentException("compact " + index + " past applied " + appliedIndex);
     }
     long termAtIndex = term(index);
-    entries.subList(0, (int) (index - snapshotIndex)).clear();
+    entries.dropThrough(index);
     configurations.compactedTo(index);
     snapshotIndex = index;
     snapshotTerm = termAtIndex;
@@ -288,11 +323,11 @@ final class RaftLog {
    */
   void installSnapshot(long index, long term, Membership membership) {
     if (matchTerm(index, term) && index > snapshotIndex) {
-      entries.subList(0, (int) (index - snapshotIndex)).clear();
+      entries.dropThrough(index);
       configurations.installed(index, membership);
       unstableFrom = Math.max(unstableFrom, index + 1); // what follows was persisted or still is due
     } else {
-      entries.clear();
+      entries.restartAfter(index);
       configurations.truncatedFrom(snapshotIndex + 1);
       configurations.installed(index, membership);
       // Nothing is left to persist, and what arrives next must be: never keep an old, higher

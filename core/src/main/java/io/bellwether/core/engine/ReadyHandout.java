@@ -87,8 +87,8 @@ final class ReadyHandout {
   }
 
   /**
-   * {@code ready}, the Ready out, was carried out: its snapshot and committed entries count as
-   * applied from now on.
+   * {@code ready}, the Ready out, was carried out: its entries are in the store (so memory may let
+   * them go), its snapshot and committed entries count as applied from now on.
    *
    * @throws IllegalStateException if {@code ready} is not the Ready out
    */
@@ -101,6 +101,11 @@ final class ReadyHandout {
       throw new IllegalStateException("advance() given a Ready other than the one ready() handed out last");
     }
     out = null;
+    List<LogEntry> persisted = ready.entries();
+    if (!persisted.isEmpty()) {
+      LogEntry last = persisted.get(persisted.size() - 1);
+      log.persisted(last.index(), last.term());
+    }
     if (ready.snapshot() != null) log.appliedTo(ready.snapshot().lastIndex());
     List<LogEntry> applied = ready.committedEntries();
     if (!applied.isEmpty()) log.appliedTo(applied.get(applied.size() - 1).index());

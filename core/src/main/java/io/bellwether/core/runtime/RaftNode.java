@@ -1,7 +1,6 @@
 package io.bellwether.core.runtime;
 
 import io.bellwether.core.HardState;
-import io.bellwether.core.LogEntry;
 import io.bellwether.core.OutcomeUnknownException;
 import io.bellwether.core.RequestFailedException;
 import io.bellwether.core.RequestFailedException.Reason;
@@ -15,7 +14,6 @@ import io.bellwether.core.spi.Snapshot;
 import io.bellwether.core.spi.StateMachine;
 import io.bellwether.core.spi.Transport;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -63,18 +61,16 @@ public final class RaftNode implements AutoCloseable {
       b.stateMachine.restore(snapshot.get().lastIndex(), snapshot.get().data());
       appliedIndex = snapshot.get().lastIndex();
     }
-    // The engine's log starts right after the snapshot; a catch-up tail the store kept before it is
-    // covered by the snapshot and not needed in memory.
-    long from = Math.max(store.firstIndex(), appliedIndex + 1);
-    List<LogEntry> entries =
-        from <= store.lastIndex() ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE) : List.of();
+    // The engine's log starts right after the snapshot (a catch-up tail the store kept before it is
+    // covered by the snapshot). It reads the stored log through the store, keeping only its newest
+    // entries in memory, so a log longer than the heap does not have to fit in it.
     // Snapshots go out in the state machine's transferred form and come in through its sinks, so
     // that one need not fit in the heap (an on-disk state machine streams its files).
     StateMachine sm = b.stateMachine;
     SnapshotPorts ports = new SnapshotPorts(
         s -> sm.exportSnapshot(s.lastIndex(), s.data()), sm::receiveSnapshot);
-    RaftEngine engine = new RaftEngine(nodeId, b.bootstrap, settled.raftConfig(), b.random,
-        hardState, snapshot.orElse(null), entries, ports);
+    RaftEngine engine = new RaftEngine(nodeId, b.bootstrap, settled.raftConfig(), b.random, hardState,
+        snapshot.orElse(null), new StoreLogReader(store), store.lastIndex(), ports);
     long tickNanos = settled.tick().toNanos();
     int timeoutTicks = (int) Math.max(1, b.requestTimeout.toNanos() / tickNanos);
     NodeDriver driver = new NodeDriver(engine, store, b.transport, b.stateMachine, appliedIndex,

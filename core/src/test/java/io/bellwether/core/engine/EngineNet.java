@@ -2,6 +2,7 @@ package io.bellwether.core.engine;
 
 import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
+import io.bellwether.core.inmem.InMemoryLogStore;
 import io.bellwether.core.message.Message;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,7 +16,9 @@ import java.util.function.Predicate;
 /**
  * A tiny synchronous network of engines for rule-by-rule engine tests: messages produced by one
  * engine's ready() are delivered to the others by {@link #stabilize()}, unless a link is cut or a
- * filter drops them. Persistence is ignored: these tests look at the protocol only.
+ * filter drops them. Persistence is ignored (these tests look at the protocol only), except in a
+ * net {@link #withStores built with stores}: there each engine persists its Readys into its own
+ * in-memory store and reads back through it the entries its bounded cache let go.
  */
 final class EngineNet {
 
@@ -26,6 +29,10 @@ final class EngineNet {
   private final Set<String> cut = new HashSet<>();
   private Predicate<Message> drop = m -> false;
   private Rewriter rewriter = m -> m;
+  /** Each engine's store, in a net built {@link #withStores}; else empty. */
+  final Map<String, InMemoryLogStore> stores = new LinkedHashMap<>();
+  /** Entries each engine read back from its store, in a net built {@link #withStores}. */
+  final Map<String, Long> readBack = new LinkedHashMap<>();
 
   /** Alters a message in flight (to corrupt it, say). */
   interface Rewriter {
@@ -61,6 +68,44 @@ final class EngineNet {
       net.readStates.put(id, new ArrayList<>());
     }
     return net;
+  }
+
+  /**
+   * Nodes n1..n{@code n}, each persisting what its Readys hand out into its own {@link
+   * InMemoryLogStore} and reading entries back through it ({@code config} sets the cache bounds).
+   */
+  static EngineNet withStores(int n, RaftConfig config, long seed) {
+    EngineNet net = new EngineNet();
+    Set<String> ids = new java.util.TreeSet<>();
+    for (int i = 1; i <= n; i++) ids.add("n" + i);
+    SplittableRandom seeds = new SplittableRandom(seed);
+    for (String id : ids) {
+      InMemoryLogStore store = new InMemoryLogStore();
+      net.stores.put(id, store);
+      net.readBack.put(id, 0L);
+      net.engines.put(id, new RaftEngine(id, io.bellwether.core.Membership.ofVoters(ids), config,
+          seeds.split(), HardState.INITIAL, null, net.countingReader(id, store), 0, SnapshotPorts.IN_HEAP));
+      net.applied.put(id, new ArrayList<>());
+      net.readStates.put(id, new ArrayList<>());
+    }
+    return net;
+  }
+
+  /** Reads {@code store}, counting the entries read into {@link #readBack}. */
+  LogReader countingReader(String id, InMemoryLogStore store) {
+    return new LogReader() {
+      @Override
+      public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
+        List<LogEntry> read = store.entries(fromIndex, toIndex, maxBytes);
+        readBack.merge(id, (long) read.size(), Long::sum);
+        return read;
+      }
+
+      @Override
+      public long term(long index) {
+        return store.term(index);
+      }
+    };
   }
 
   /**
@@ -107,6 +152,12 @@ final class EngineNet {
     List<Message> out = new ArrayList<>();
     while (e.hasReady()) {
       Ready r = e.ready();
+      InMemoryLogStore store = stores.get(id);
+      if (store != null) {
+        if (r.snapshot() != null) store.saveSnapshot(r.snapshot());
+        if (!r.entries().isEmpty()) store.append(r.entries());
+        if (r.hardState() != null) store.saveHardState(r.hardState());
+      }
       out.addAll(r.messages());
       applied.get(id).addAll(r.committedEntries());
       readStates.get(id).addAll(r.readStates());

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,8 +37,13 @@ import org.slf4j.LoggerFactory;
  * damage to synced data, a missing segment or snapshot, or a foreign directory is a {@link
  * StorageException}, never a silent fresh start.
  *
- * <p><b>Reads</b> come from memory: the entries since the first index are held there, as the engine
- * holds them too, and were checked (frame CRC32C and each entry's own CRC32C) when replayed.
+ * <p><b>Memory</b> holds an index of the written entries ({@link EntryIndex}: segment, offset,
+ * length and term, 20 bytes an entry), the staged entries, and a bounded cache of the newest written
+ * ones ({@link #DEFAULT_CACHE_ENTRIES}, {@link #DEFAULT_CACHE_BYTES}); the bytes of older entries
+ * stay in their segments. <b>Reads</b> of cached entries come from memory; older ones are read back
+ * from the segments, one positional read per segment a range touches, and checked again (each
+ * entry's own CRC32C, its index and term against the index). Open checked them all once already
+ * (frame CRC32C and each entry's), replaying the WAL.
  *
  * <p>Single caller at a time, as the {@link LogStore} contract says; not thread-safe otherwise.
  */
@@ -47,6 +53,12 @@ public final class MapDbLogStore implements LogStore {
 
   /** Default size of a WAL segment: 64 MiB, preallocated. */
   public static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+
+  /** Written entries kept in memory at most by default, newest first (staged ones always are). */
+  public static final int DEFAULT_CACHE_ENTRIES = 1024;
+
+  /** The same bound in entry bytes ({@link LogEntry#sizeBytes()}): 4 MiB. */
+  public static final long DEFAULT_CACHE_BYTES = 4L << 20;
 
   static final String WAL_DIRECTORY = "wal";
 
@@ -88,17 +100,27 @@ public final class MapDbLogStore implements LogStore {
     return open(directory, DEFAULT_SEGMENT_BYTES);
   }
 
+  /** {@link #open(Path, long, int, long)} with the default cache bounds. */
+  public static MapDbLogStore open(Path directory, long segmentBytes) {
+    return open(directory, segmentBytes, DEFAULT_CACHE_ENTRIES, DEFAULT_CACHE_BYTES);
+  }
+
   /**
    * Opens the store in {@code directory}, creating it only when the directory does not exist or is
    * empty.
    *
    * @param segmentBytes size of a new WAL segment (at least 64 KiB; a larger frame gets a larger one)
+   * @param cacheEntries written entries kept in memory at most (at least 0), newest first
+   * @param cacheBytes the same bound in entry bytes (at least 0)
    * @throws StorageException naming the directory or file if it is locked by another store, holds
    *     files but no readable store, or the store is damaged; never starts afresh over existing data
    */
-  public static MapDbLogStore open(Path directory, long segmentBytes) {
+  public static MapDbLogStore open(Path directory, long segmentBytes, int cacheEntries, long cacheBytes) {
     Objects.requireNonNull(directory, "directory");
     if (segmentBytes < 64 * 1024) throw new IllegalArgumentException("segmentBytes must be at least 64 KiB: " + segmentBytes);
+    if (cacheEntries < 0 || cacheBytes < 0) {
+      throw new IllegalArgumentException("cache bounds must be at least 0: " + cacheEntries + " entries, " + cacheBytes + " bytes");
+    }
     Path dir = directory.toAbsolutePath().normalize();
     try {
       Files.createDirectories(dir);
@@ -108,10 +130,11 @@ public final class MapDbLogStore implements LogStore {
     DirectoryLock lock = DirectoryLock.acquire(dir);
     try {
       StoreFiles files = StoreFiles.open(dir, WalFrame.align(segmentBytes));
-      Recovery.Result r = Recovery.replay(files.segments());
+      Recovery.Result r = Recovery.replay(files.segments(), new LogTable(cacheEntries, cacheBytes));
       Snapshot snapshot = r.table().snapshot() == null ? null : SnapshotFile.read(dir, r.table().snapshot());
       files.deleteOrphanSnapshots(r.table().snapshot());
       Wal wal = new Wal(dir.resolve(WAL_DIRECTORY), WalFrame.align(segmentBytes), files.segments(), r.writeOffset(), r.nextFrameSeq());
+      r.table().readFrom(wal::read);
       LOG.info("opened log store {}: entries {}..{}, {}, {} segment(s)", dir, r.table().firstIndex(), r.table().lastIndex(),
           r.hardState(), files.segments().size());
       MapDbLogStore store = new MapDbLogStore(dir, lock, wal, r.table(), r.hardState(), snapshot);
@@ -265,10 +288,27 @@ public final class MapDbLogStore implements LogStore {
       if (stagedSnapshot != null && !stagedSnapshotWritten) {
         SnapshotFile.write(directory, table.snapshot().fileName(), stagedSnapshot);
       }
+      // Where each staged entry lands in the frame, so that the table can index it: the last place
+      // wins, as in replay (an entry staged, truncated and staged again is written twice).
+      long pendingFrom = table.pendingFrom();
+      int[] at = new int[(int) (table.lastIndex() + 1 - pendingFrom)];
+      int[] length = new int[at.length];
+      Arrays.fill(at, -1);
+      WalRecord.Placement placement = (entry, position, size) -> {
+        long i = entry.index() - pendingFrom;
+        if (i >= 0 && i < at.length) {
+          at[(int) i] = position;
+          length[(int) i] = size;
+        }
+      };
       WalFrame.begin(frame);
-      WalFrame.add(frame, staged);
+      for (WalRecord record : staged) {
+        if (record instanceof WalRecord.Entries e) e.writeTo(frame, placement);
+        else record.writeTo(frame);
+      }
       if (!hardState.equals(durable.hardState())) WalFrame.add(frame, List.of(new WalRecord.SetHardState(hardState)));
-      wal.append(frame, durable);
+      long frameOffset = wal.append(frame, durable);
+      table.written(wal.last().seq(), frameOffset, at, length);
       SnapshotRef previousSnapshot = durable.snapshot();
       staged.clear();
       stagedSnapshot = null;
@@ -297,6 +337,16 @@ public final class MapDbLogStore implements LogStore {
     } finally {
       lock.close();
     }
+  }
+
+  /** Bytes ({@link LogEntry#sizeBytes()}) of the entries held in memory: cached and staged. */
+  long cachedBytes() {
+    return table.cachedBytes();
+  }
+
+  /** Heap the index of the written entries takes, in bytes. */
+  long indexBytes() {
+    return table.indexBytes();
   }
 
   /** Bytes of a torn tail (an interrupted sync) that opening this store cut off; 0 if none. */

@@ -1,6 +1,7 @@
 package io.bellwether.storage.mapdb;
 
 import io.bellwether.core.HardState;
+import io.bellwether.core.codec.LogEntryCodec;
 import io.bellwether.core.spi.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,15 +36,20 @@ final class Recovery {
   /** What replay found: the log, the hard state, and where the next frame goes. */
   record Result(LogTable table, HardState hardState, long writeOffset, long nextFrameSeq, long tornBytes) {}
 
-  private final LogTable table = new LogTable();
+  private final LogTable table;
   private HardState hardState;
   private long expectedFrameSeq = -1;
 
-  private Recovery() {}
+  private Recovery(LogTable table) {
+    this.table = table;
+  }
 
-  /** @param segments every segment file, in sequence order, consecutive */
-  static Result replay(List<Segment> segments) throws IOException {
-    Recovery r = new Recovery();
+  /**
+   * @param segments every segment file, in sequence order, consecutive
+   * @param table an empty table to rebuild (with the cache bounds the store runs with)
+   */
+  static Result replay(List<Segment> segments, LogTable table) throws IOException {
+    Recovery r = new Recovery(table);
     long writeOffset = 0;
     long torn = 0;
     for (int i = 0; i < segments.size(); i++) {
@@ -86,7 +92,7 @@ final class Recovery {
                 + " (at offset " + offset + ")");
           }
           if (head) startSegment(segment, (WalRecord.Checkpoint) record, first);
-          else apply(record, where);
+          else apply(record, where, segment.seq(), offset);
           head = false;
         }
         offset = frame.end();
@@ -176,10 +182,18 @@ final class Recovery {
     }
   }
 
-  private void apply(WalRecord record, String where) {
+  /** @param frameOffset where the frame holding {@code record} starts in segment {@code segment} */
+  private void apply(WalRecord record, String where, long segment, long frameOffset) {
     boolean ok;
     if (record instanceof WalRecord.Entries e) {
-      ok = table.append(e.entries());
+      int n = e.entries().size();
+      long[] offsets = new long[n];
+      int[] lengths = new int[n];
+      for (int i = 0; i < n; i++) {
+        offsets[i] = frameOffset + WalFrame.HEADER_BYTES + e.payloadOffsets()[i];
+        lengths[i] = (int) LogEntryCodec.encodedSize(e.entries().get(i));
+      }
+      ok = table.appendWritten(e.entries(), segment, offsets, lengths);
     } else if (record instanceof WalRecord.SetHardState h) {
       hardState = h.hardState();
       ok = true;

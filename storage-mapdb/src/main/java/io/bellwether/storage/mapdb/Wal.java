@@ -9,15 +9,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The write side of the segment log: the segments in order, the open last one, and where the next
- * frame goes. {@link #append} writes one frame with one positional write and forces it with one
- * {@code force(false)} ({@code fdatasync}). Segments are preallocated with zeros, so that force does
- * not have to update the file's size or block map on every sync.
+ * The segment log's files: the segments in order, the open last one, and where the next frame
+ * goes. {@link #append} writes one frame with one positional write and forces it with one {@code
+ * force(false)} ({@code fdatasync}). Segments are preallocated with zeros, so that force does not
+ * have to update the file's size or block map on every sync. {@link #read} reads a span back, for
+ * entries the store no longer holds in memory; older segments stay open for reading once read.
  *
- * <p>Not thread-safe: one writer, the store's caller.
+ * <p>Not thread-safe: one caller, the store's.
  */
 final class Wal implements AutoCloseable {
 
@@ -28,6 +31,8 @@ final class Wal implements AutoCloseable {
   private final List<Segment> segments;
   private final GrowableBuffer headBuffer = new GrowableBuffer(256);
   private FileChannel channel;
+  /** Older segments opened for reading, by sequence number; closed when deleted. */
+  private final Map<Long, FileChannel> readers = new HashMap<>();
   private long capacity;
   private long writeOffset;
   private long nextFrameSeq;
@@ -69,16 +74,38 @@ final class Wal implements AutoCloseable {
   /**
    * Appends the frame begun in {@code frame} and forces it. When it does not fit in the current
    * segment, first starts a new segment whose head is {@code head} (the state already durable).
+   *
+   * @return where the frame starts in {@link #last()}, the segment it went to
    */
-  void append(GrowableBuffer frame, WalRecord.Checkpoint head) throws IOException {
+  long append(GrowableBuffer frame, WalRecord.Checkpoint head) throws IOException {
     long length = WalFrame.finishedLength(frame);
     if (writeOffset + length > capacity) rotate(head, length);
     ByteBuffer bytes = WalFrame.finish(frame, last().seq(), writeOffset, nextFrameSeq);
     long at = writeOffset;
     while (bytes.hasRemaining()) at += channel.write(bytes, at);
     channel.force(false);
+    long start = writeOffset;
     writeOffset = at;
     nextFrameSeq++;
+    return start;
+  }
+
+  /**
+   * Reads {@code length} bytes at {@code offset} of segment {@code seq} with one positional read.
+   *
+   * @throws IOException if the segment is gone or shorter than that
+   */
+  ByteBuffer read(long seq, long offset, int length) throws IOException {
+    FileChannel ch = seq == last().seq() ? channel : readers.get(seq);
+    if (ch == null) {
+      Segment segment = segments.stream().filter(s -> s.seq() == seq).findFirst()
+          .orElseThrow(() -> new IOException("no WAL segment numbered " + seq + " in " + walDir));
+      ch = FileChannel.open(segment.path(), StandardOpenOption.READ);
+      readers.put(seq, ch);
+    }
+    ByteBuffer span = ByteBuffer.allocate(length);
+    WalFrame.readFully(ch, span, offset);
+    return span.flip();
   }
 
   /**
@@ -88,7 +115,10 @@ final class Wal implements AutoCloseable {
   void deleteSegmentsBefore(long firstIndex) throws IOException {
     boolean deleted = false;
     while (segments.size() > 1 && segments.get(1).startIndex() <= firstIndex) {
-      Files.deleteIfExists(segments.remove(0).path());
+      Segment gone = segments.remove(0);
+      FileChannel reader = readers.remove(gone.seq());
+      if (reader != null) reader.close();
+      Files.deleteIfExists(gone.path());
       deleted = true;
     }
     if (deleted) Fsync.directory(walDir);
@@ -96,6 +126,8 @@ final class Wal implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    for (FileChannel reader : readers.values()) reader.close();
+    readers.clear();
     if (channel != null) channel.close();
   }
 

@@ -46,15 +46,36 @@ sealed interface WalRecord {
     }
   }
 
-  /** Consecutive entries, each a LogEntryCodec record; whatever the log held from the first on goes. */
-  record Entries(List<LogEntry> entries) implements WalRecord {
+  /** Told where each entry's record went as an {@link Entries} record is written into a frame. */
+  interface Placement {
+    /** {@code entry}'s LogEntryCodec record starts at {@code at} of the frame and is {@code length} bytes. */
+    void placed(LogEntry entry, int at, int length);
+  }
+
+  /**
+   * Consecutive entries, each a LogEntryCodec record; whatever the log held from the first on goes.
+   *
+   * @param payloadOffsets when decoded: where each entry's record starts in its frame's payload (so
+   *     the store can index it and read it back later); null when built to be written
+   */
+  record Entries(List<LogEntry> entries, int[] payloadOffsets) implements WalRecord {
+    Entries(List<LogEntry> entries) {
+      this(entries, null);
+    }
+
     @Override
     public void writeTo(GrowableBuffer out) {
+      writeTo(out, (entry, at, length) -> { });
+    }
+
+    void writeTo(GrowableBuffer out, Placement placement) {
       int start = out.beginRecord(ENTRIES);
       out.putInt(entries.size());
       for (LogEntry e : entries) {
         byte[] encoded = LogEntryCodec.encode(e);
-        out.putInt(encoded.length).put(encoded);
+        out.putInt(encoded.length);
+        placement.placed(e, out.position(), encoded.length);
+        out.put(encoded);
       }
       out.endRecord(start);
     }
@@ -114,9 +135,10 @@ sealed interface WalRecord {
         byte type = payload.get();
         int length = payload.getInt();
         if (length < 0 || length > payload.remaining()) throw new Malformed("record length " + length);
-        ByteBuffer body = payload.slice(payload.position(), length);
-        payload.position(payload.position() + length);
-        out.add(decode(type, body, where));
+        int bodyStart = payload.position();
+        ByteBuffer body = payload.slice(bodyStart, length);
+        payload.position(bodyStart + length);
+        out.add(decode(type, body, bodyStart, where));
         if (body.hasRemaining()) throw new Malformed(body.remaining() + " trailing bytes in record type " + type);
       }
     } catch (BufferUnderflowException | IllegalArgumentException | Malformed e) {
@@ -125,7 +147,8 @@ sealed interface WalRecord {
     return out;
   }
 
-  private static WalRecord decode(byte type, ByteBuffer in, String where) {
+  /** @param bodyStart where {@code in} starts in the frame's payload */
+  private static WalRecord decode(byte type, ByteBuffer in, int bodyStart, String where) {
     return switch (type) {
       case CHECKPOINT -> {
         HardState hs = readHardState(in);
@@ -138,9 +161,11 @@ sealed interface WalRecord {
         int count = in.getInt();
         if (count < 0 || count > in.remaining() / LogEntryCodec.MIN_RECORD_BYTES) throw new Malformed("entry count " + count);
         List<LogEntry> entries = new ArrayList<>(count);
+        int[] offsets = new int[count];
         for (int i = 0; i < count; i++) {
           int size = in.getInt();
           if (size < 0 || size > in.remaining()) throw new Malformed("entry record length " + size);
+          offsets[i] = bodyStart + in.position();
           byte[] record = new byte[size];
           in.get(record);
           try {
@@ -149,7 +174,7 @@ sealed interface WalRecord {
             throw new io.bellwether.core.spi.StorageException("corrupt entry in " + where + ": " + e.getMessage(), e);
           }
         }
-        yield new Entries(entries);
+        yield new Entries(entries, offsets);
       }
       case HARD_STATE -> new SetHardState(readHardState(in));
       case TRUNCATE -> new Truncate(in.getLong());

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The {@link LogStoreContract}'s clauses about the log itself: indexes, appends, reads, truncation, hard state. */
-abstract class LogStoreLogClauses extends LogStoreFixture {
+abstract class LogStoreLogClauses extends LogStoreReadBackClauses {
 
   // ---- indexes of an empty store
 

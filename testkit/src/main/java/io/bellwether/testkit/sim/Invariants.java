@@ -69,6 +69,18 @@ final class Invariants implements SimLogStore.Observer {
 
   // ---------------------------------------------------------------- as it happens
 
+  /** Entries engines read back from their stores, for the run's summary. */
+  private long entriesReadBack;
+
+  @Override
+  public void readBack(int count) {
+    entriesReadBack += count;
+  }
+
+  long entriesReadBack() {
+    return entriesReadBack;
+  }
+
   /** Log Matching, as each entry is stored. */
   @Override
   public void stored(String node, LogEntry e, long previousHash, long prefixHash) {

@@ -61,11 +61,15 @@ public record SimConfig(
    * small batches with frequent snapshots, whole batches with none, or with aggressive compaction
    * (which sends lagging and restarted followers snapshots instead of entries). The membership
    * changes: {@link #DEFAULT_SPARES} nodes wait to be added, and the fault mix adds, promotes and
-   * removes members ({@link #withStaticMembership} is the run a seed made before it did).
+   * removes members ({@link #withStaticMembership} is the run a seed made before it did). Every
+   * engine keeps only a few entries in memory ({@link #LOG_CACHE_ENTRIES}, {@link
+   * #LOG_CACHE_BYTES}), so that lagging followers, restarts and applying read entries back from the
+   * store on every seed; the cache decides where an entry is read from, never what happens, so the
+   * runs are those of a cache that holds everything.
    */
   public static SimConfig of(long seed, int nodes) {
     SplittableRandom r = new SplittableRandom(seed ^ 0x5EEDC0FFEEL);
-    RaftConfig raft = RaftConfig.DEFAULT;
+    RaftConfig raft = RaftConfig.DEFAULT.withLogCache(LOG_CACHE_ENTRIES, LOG_CACHE_BYTES);
     SnapshotPolicy snapshots = SnapshotPolicy.NEVER;
     switch (r.nextInt(4)) {
       case 0 -> raft = raft.withMaxAppendBytes(1).withMaxInflightAppends(1 + r.nextInt(4));
@@ -84,6 +88,12 @@ public record SimConfig(
         bounded ? FaultMix.BOUNDED_CLOCKS : FaultMix.DEFAULT,
         bounded ? Clocks.withinDriftBound() : Clocks.UNBOUNDED, Set.of(), LeaseLoad.OFF);
   }
+
+  /** Persisted entries an engine keeps in memory in a default run: nearly every read goes to the store. */
+  public static final int LOG_CACHE_ENTRIES = 4;
+
+  /** The same bound in entry bytes: two or three of the simulation's commands. */
+  public static final long LOG_CACHE_BYTES = 256;
 
   /** How many nodes wait to be added in a default run: enough to grow a cluster of 3 to 5 voters. */
   public static final int DEFAULT_SPARES = 2;

@@ -5,6 +5,7 @@ import io.bellwether.core.HardState;
 import io.bellwether.core.LogEntry;
 import io.bellwether.core.Membership;
 import io.bellwether.core.codec.MembershipCodec;
+import io.bellwether.core.engine.LogReader;
 import io.bellwether.testkit.inmem.CrashableLogStore;
 import io.bellwether.core.spi.LogStore;
 import io.bellwether.core.spi.Snapshot;
@@ -19,6 +20,9 @@ import java.util.TreeMap;
 /**
  * One node's disk in the simulation: an {@link CrashableLogStore} (which knows what was synced) plus
  * what the checkers need.
+ *
+ * <p>It is also the engine's {@link LogReader}: the engine reads back through it the entries its
+ * cache let go, as a real node's engine reads its store.
  *
  * <ul>
  *   <li>A <b>prefix hash</b> per index: a hash of every entry up to it. Two logs hold identical
@@ -37,7 +41,7 @@ import java.util.TreeMap;
  *       them. (Crashing between steps would lose nothing: the driver syncs before a step ends.)
  * </ul>
  */
-public final class SimLogStore implements LogStore {
+public final class SimLogStore implements LogStore, LogReader {
 
   /** What the store tells the checkers, and asks of them. */
   interface Observer {
@@ -49,6 +53,9 @@ public final class SimLogStore implements LogStore {
 
     /** The prefix hash ending at the entry ({@code index}, {@code term}) some node stored. */
     long prefixHashOf(String node, long index, long term);
+
+    /** The engine read {@code count} entries back from the store (its cache had let them go). */
+    default void readBack(int count) {}
   }
 
   /** Thrown by {@link #sync()} when a crash was armed: the node dies with its writes unsynced. */
@@ -290,9 +297,12 @@ public final class SimLogStore implements LogStore {
     return disk.term(index);
   }
 
+  /** Only the engine reads entries here (the runtime never does): what it read back is counted. */
   @Override
   public List<LogEntry> entries(long fromIndex, long toIndex, long maxBytes) {
-    return disk.entries(fromIndex, toIndex, maxBytes);
+    List<LogEntry> read = disk.entries(fromIndex, toIndex, maxBytes);
+    observer.readBack(read.size());
+    return read;
   }
 
   @Override

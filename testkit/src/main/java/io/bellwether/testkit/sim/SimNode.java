@@ -1,6 +1,5 @@
 package io.bellwether.testkit.sim;
 
-import io.bellwether.core.LogEntry;
 import io.bellwether.core.Membership;
 import io.bellwether.core.engine.EngineBugs;
 import io.bellwether.core.engine.InjectedBug;
@@ -161,16 +160,13 @@ final class SimNode {
       appliedIndex = snapshot.get().lastIndex();
     }
     // Else a new state machine starts empty and replays the committed log from index 1. The engine
-    // takes the entries after the snapshot; a catch-up tail before it is covered by it.
-    long from = Math.max(store.firstIndex(), appliedIndex + 1);
-    List<LogEntry> entries = from <= store.lastIndex()
-        ? store.entries(from, store.lastIndex() + 1, Long.MAX_VALUE)
-        : List.of();
+    // reads the entries after the snapshot through the store, as RaftNode's does (a catch-up tail
+    // before it is covered by it), and later reads back those its cache let go.
     // As RaftNode does: snapshots travel in the state machine's own exported form.
     SimStateMachine sm = stateMachine;
     SnapshotPorts ports = new SnapshotPorts(s -> sm.exportSnapshot(s.lastIndex(), s.data()), sm::receiveSnapshot);
     RaftEngine engine = new RaftEngine(id, bootstrap, raftConfig, engineRandom, store.hardState(),
-        snapshot.orElse(null), entries, ports);
+        snapshot.orElse(null), store, store.lastIndex(), ports);
     transport = new SimTransport(network, this::checkVotePromise);
     // A node restarted with history may have acknowledged a leader just before it stopped: its
     // promise runs from its start (the engine's quiet period), as if it had just heard a leader.

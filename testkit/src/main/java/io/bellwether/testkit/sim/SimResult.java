@@ -37,14 +37,15 @@ public record SimResult(
   /** Counts for the closing line of a run. */
   public record Stats(long ticks, long steps, long committed, int ok, int failed, int unknown,
       int crashes, long messagesSent, long messagesDropped, long elapsedMillis,
-      String linearizability, int staleReadsChecked, int leaseReads, int leaseReadsAtOnce) {}
+      String linearizability, int staleReadsChecked, int leaseReads, int leaseReadsAtOnce,
+      long entriesReadBack) {}
 
   /** A run that broke the harness before it had a cluster: only the failure and the replay hint. */
   static SimResult withoutCluster(SimConfig config, String failure, Throwable cause,
       boolean harnessBroke, long elapsedMillis) {
     return new SimResult(config, failure, cause, harnessBroke, List.of(), List.of(), "",
         new History(), null, 0,
-        new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, elapsedMillis, "not checked", 0, 0, 0));
+        new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, elapsedMillis, "not checked", 0, 0, 0, 0));
   }
 
   public boolean failed() {
@@ -92,6 +93,7 @@ public record SimResult(
         + stats.failed() + "/" + stats.unknown() + " crashes=" + stats.crashes() + " msgs sent/lost="
         + stats.messagesSent() + "/" + stats.messagesDropped() + ", " + stats.linearizability()
         + ", stale reads checked=" + stats.staleReadsChecked()
+        + ", entries read back=" + stats.entriesReadBack()
         + (config.clocks().bounded()
             ? ", clocks " + config.clocks() + ", lease reads=" + stats.leaseReads() + " (at once "
                 + stats.leaseReadsAtOnce() + ")"

@@ -104,7 +104,7 @@ public final class Simulation {
         outcomes.getOrDefault(Op.Type.FAIL, 0), outcomes.getOrDefault(Op.Type.INFO, 0),
         cluster.crashes(), cluster.network().sentCount(), cluster.network().droppedCount(),
         elapsedMillis, lin, cluster.clients().staleReadsChecked(), cluster.clients().leaseReads(),
-        cluster.clients().leaseReadsAtOnce());
+        cluster.clients().leaseReadsAtOnce(), cluster.invariants().entriesReadBack());
   }
 
   private static void checkLiveness(SimCluster cluster, long boundTicks) {
