@@ -3,6 +3,7 @@ package io.bellwether.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bellwether.core.engine.RaftConfig;
 import io.bellwether.core.runtime.MembershipAutopilot;
 import io.bellwether.core.spi.Settings;
 import io.bellwether.node.cli.Main;
@@ -137,6 +138,9 @@ class ConfigTest {
       "watch.heartbeat.interval|10ms",
       "watch.heartbeat.interval|1h",
       "watch.max.streams|0",
+      "log.cache.entries|0",
+      "log.cache.bytes|1000",
+      "log.cache.bytes|lots",
   })
   void aBadValueNamesTheSettingAndTheValue(String key, String value) {
     assertThatThrownBy(() -> NodeConfig.from(Settings.of(Map.of(key, value))))
@@ -321,6 +325,17 @@ class ConfigTest {
     assertThat(c.nodeId()).isEqualTo("x1");
     assertThat(c.forwardWrites()).isFalse();
     assertThat(c.shutdownTransferLeadership()).isFalse();
+  }
+
+  @Test
+  void theLogCacheBoundsAreSettings() {
+    NodeConfig c = NodeConfig.from(Settings.of(Map.of("storage", "inmem", "log.cache.entries", "500",
+        "log.cache.bytes", "1048576")));
+    assertThat(c.raftConfig().maxCachedEntries()).isEqualTo(500);
+    assertThat(c.raftConfig().maxCachedBytes()).isEqualTo(1 << 20);
+    NodeConfig defaults = NodeConfig.from(Settings.of(Map.of("storage", "inmem")));
+    assertThat(defaults.raftConfig().maxCachedEntries()).isEqualTo(RaftConfig.DEFAULT_MAX_CACHED_ENTRIES);
+    assertThat(defaults.raftConfig().maxCachedBytes()).isEqualTo(RaftConfig.DEFAULT_MAX_CACHED_BYTES);
   }
 
   @Test

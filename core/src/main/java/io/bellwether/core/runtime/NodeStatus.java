@@ -24,6 +24,8 @@ import java.util.Set;
  *     or election timeout): their acknowledgements do not extend the lease; empty elsewhere
  * @param membership the cluster configuration this node uses (the newest in its log)
  * @param membershipChangePending whether that configuration is not committed yet
+ * @param cachedLogBytes bytes of log entries the engine holds in memory ({@link
+ *     RaftEngine#cachedLogBytes()}): its bounded cache, and entries not yet persisted
  */
 public record NodeStatus(
     String nodeId,
@@ -45,7 +47,8 @@ public record NodeStatus(
     long snapshotsSent,
     Set<String> followersShortOfLease,
     Membership membership,
-    boolean membershipChangePending) {
+    boolean membershipChangePending,
+    long cachedLogBytes) {
 
   /** Whether this node is a learner: a member that receives the log but does not vote. */
   public boolean learner() {
@@ -75,6 +78,7 @@ public record NodeStatus(
         snapshots.sent(),
         engine.followersShortOfLease(),
         engine.membership(),
-        engine.membershipChangePending());
+        engine.membershipChangePending(),
+        engine.cachedLogBytes());
   }
 }

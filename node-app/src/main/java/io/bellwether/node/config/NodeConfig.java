@@ -293,7 +293,10 @@ public record NodeConfig(
           "fewer ticks than " + ELECTION_TIMEOUT_TICKS + " (" + election + ")");
     }
     RaftConfig d = RaftConfig.DEFAULT;
+    int cacheEntries = s.getInt(LOG_CACHE_ENTRIES, RaftConfig.DEFAULT_MAX_CACHED_ENTRIES, 1, 100_000_000);
+    long cacheBytes = s.getLong(LOG_CACHE_BYTES, RaftConfig.DEFAULT_MAX_CACHED_BYTES, 64L << 10, 1L << 40);
     return new RaftConfig(election, heartbeat, d.maxInflightAppends(), d.maxAppendBytes(), d.maxApplyBytes(),
-        d.maxUncommittedEntries(), d.preVote(), d.checkQuorum(), tick.toNanos() / 1_000);
+        d.maxUncommittedEntries(), d.preVote(), d.checkQuorum(), tick.toNanos() / 1_000)
+        .withLogCache(cacheEntries, cacheBytes);
   }
 }

@@ -53,6 +53,8 @@ public final class SettingKeys {
   public static final String WATCH_HISTORY_BYTES = "watch.history.bytes";
   public static final String WATCH_HEARTBEAT_INTERVAL = "watch.heartbeat.interval";
   public static final String WATCH_MAX_STREAMS = "watch.max.streams";
+  public static final String LOG_CACHE_ENTRIES = "log.cache.entries";
+  public static final String LOG_CACHE_BYTES = "log.cache.bytes";
 
   /** Every setting the node itself reads. */
   public static final List<String> NODE_KEYS = List.of(
@@ -63,7 +65,7 @@ public final class SettingKeys {
       JOIN_PROMOTE, JOIN_TIMEOUT, PROMOTION_MAX_LAG, AUTOPILOT, AUTO_PROMOTE, TARGET_VOTERS,
       AUTO_REMOVE_AFTER, HTTP_TLS_CERT, HTTP_TLS_KEY, HTTP_TLS_CA, HTTP_TLS_CLIENT_AUTH, AUTH_TOKENS_FILE,
       HTTP_METRICS_AUTH, JOIN_TOKEN_FILE, WATCH_HISTORY_CHANGES, WATCH_HISTORY_BYTES, WATCH_HEARTBEAT_INTERVAL,
-      WATCH_MAX_STREAMS);
+      WATCH_MAX_STREAMS, LOG_CACHE_ENTRIES, LOG_CACHE_BYTES);
 
   /** Module settings pass through to the module named by their prefix, which validates them. */
   public static final List<String> MODULE_PREFIXES = List.of("transport.", "storage.", "discovery.");

@@ -56,6 +56,8 @@ public final class NodeMetrics {
     gauge(registry, "bellwether.raft.applied.index", "last applied index", s -> s.appliedIndex());
     gauge(registry, "bellwether.raft.last.index", "last log index", s -> s.lastIndex());
     gauge(registry, "bellwether.raft.first.index", "first log index", s -> s.firstIndex());
+    gauge(registry, "bellwether.raft.log.cached.bytes", "bytes of log entries the engine holds in memory",
+        s -> s.cachedLogBytes());
     gauge(registry, "bellwether.raft.snapshot.index", "index of the newest snapshot held", s -> s.snapshotIndex());
     gauge(registry, "bellwether.raft.snapshot.bytes", "size of the newest snapshot's data", s -> s.snapshotBytes());
     gauge(registry, "bellwether.raft.snapshots.taken", "snapshots taken since start", s -> s.snapshotsTaken());
