@@ -9,6 +9,7 @@ import io.bellwether.core.spi.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -20,7 +21,7 @@ import java.util.List;
  * at recovery (replaying the WAL), so the two cannot drift apart.
  *
  * <p>Invariant when idle: {@code base == firstIndex}, entries {@code firstIndex .. lastIndex} known
- * with no gap: {@code base .. pendingFrom() - 1} written and indexed, the rest staged; the cache
+ * with no gap: {@code base} up to the first staged entry written and indexed, the rest staged; the cache
  * ({@code recent}) holds a suffix that includes every staged entry. During recovery {@code base >
  * firstIndex} is allowed for a while: the oldest segments may have been deleted once compaction
  * passed them, and a later COMPACT record in the replay covers the entries they held. {@link
@@ -87,9 +88,32 @@ final class LogTable {
     return written.firstIndex() != firstIndex;
   }
 
-  /** The first staged entry (not yet written): where the next sync's entries begin. */
-  long pendingFrom() {
-    return written.endIndex();
+  /**
+   * Where the staged entries land in the frame being built, as its ENTRIES records are written. The
+   * last place wins, as in replay: an entry staged, truncated and staged again is written twice.
+   */
+  final class Places implements WalRecord.Placement {
+    private final long from = written.endIndex();
+    private final int[] at = new int[(int) (lastIndex() + 1 - from)];
+    private final int[] length = new int[at.length];
+
+    private Places() {
+      Arrays.fill(at, -1);
+    }
+
+    @Override
+    public void placed(LogEntry entry, int position, int size) {
+      long i = entry.index() - from;
+      if (i >= 0 && i < at.length) {
+        at[(int) i] = position;
+        length[(int) i] = size;
+      }
+    }
+  }
+
+  /** Starts noting where the staged entries go in the next frame. */
+  Places places() {
+    return new Places();
   }
 
   /** Bytes ({@link LogEntry#sizeBytes()}) of the entries held in memory, staged ones included. */
@@ -226,18 +250,20 @@ final class LogTable {
   }
 
   /**
-   * The staged entries, {@link #pendingFrom()} to the last, are now written: entry {@code i} of them
-   * at {@code frameOffset + at[i]} of segment {@code segment}, {@code length[i]} bytes long.
+   * The staged entries are now written, in the frame at {@code frameOffset} of segment {@code
+   * segment}, where {@code places} (taken before the frame was built) says.
    *
-   * @throws IllegalStateException if a staged entry was given no place (a bug in the caller)
+   * @throws IllegalStateException if the log changed since, or a staged entry was given no place
+   *     (a bug in the caller)
    */
-  void written(long segment, long frameOffset, int[] at, int[] length) {
-    if (at.length != lastIndex() + 1 - written.endIndex()) {
-      throw new IllegalStateException(at.length + " places for entries " + written.endIndex() + ".." + lastIndex());
+  void written(long segment, long frameOffset, Places places) {
+    if (places.from != written.endIndex() || places.at.length != lastIndex() + 1 - places.from) {
+      throw new IllegalStateException(places.at.length + " places from " + places.from + " for entries "
+          + written.endIndex() + ".." + lastIndex());
     }
-    for (int i = 0; i < at.length; i++) {
-      if (at[i] < 0) throw new IllegalStateException("entry " + written.endIndex() + " was not written in the frame");
-      written.add(segment, frameOffset + at[i], length[i], recent.get(written.endIndex()).term());
+    for (int i = 0; i < places.at.length; i++) {
+      if (places.at[i] < 0) throw new IllegalStateException("entry " + written.endIndex() + " was not written in the frame");
+      written.add(segment, frameOffset + places.at[i], places.length[i], recent.get(written.endIndex()).term());
     }
     trim();
   }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -288,27 +287,15 @@ public final class MapDbLogStore implements LogStore {
       if (stagedSnapshot != null && !stagedSnapshotWritten) {
         SnapshotFile.write(directory, table.snapshot().fileName(), stagedSnapshot);
       }
-      // Where each staged entry lands in the frame, so that the table can index it: the last place
-      // wins, as in replay (an entry staged, truncated and staged again is written twice).
-      long pendingFrom = table.pendingFrom();
-      int[] at = new int[(int) (table.lastIndex() + 1 - pendingFrom)];
-      int[] length = new int[at.length];
-      Arrays.fill(at, -1);
-      WalRecord.Placement placement = (entry, position, size) -> {
-        long i = entry.index() - pendingFrom;
-        if (i >= 0 && i < at.length) {
-          at[(int) i] = position;
-          length[(int) i] = size;
-        }
-      };
+      LogTable.Places places = table.places(); // where each staged entry lands, for the index
       WalFrame.begin(frame);
       for (WalRecord record : staged) {
-        if (record instanceof WalRecord.Entries e) e.writeTo(frame, placement);
+        if (record instanceof WalRecord.Entries e) e.writeTo(frame, places);
         else record.writeTo(frame);
       }
       if (!hardState.equals(durable.hardState())) WalFrame.add(frame, List.of(new WalRecord.SetHardState(hardState)));
       long frameOffset = wal.append(frame, durable);
-      table.written(wal.last().seq(), frameOffset, at, length);
+      table.written(wal.last().seq(), frameOffset, places);
       SnapshotRef previousSnapshot = durable.snapshot();
       staged.clear();
       stagedSnapshot = null;

@@ -51,9 +51,8 @@ class BoundedLogClusterTest {
   private static final int STORE_CACHE_ENTRIES = 16;
   private static final long STORE_CACHE_BYTES = 16 << 10;
   private static final long SEGMENT_BYTES = 1 << 20;
-  private static final Duration TICK = Duration.ofMillis(10);
-  private static final RaftConfig CONFIG = RaftConfig.DEFAULT.withTickMicros(10_000)
-      .withLogCache(ENGINE_CACHE_ENTRIES, ENGINE_CACHE_BYTES);
+  /** The default tick (50 ms): elections stay rare on a loaded machine; nothing here waits for ticks. */
+  private static final RaftConfig CONFIG = RaftConfig.DEFAULT.withLogCache(ENGINE_CACHE_ENTRIES, ENGINE_CACHE_BYTES);
   private static final Set<String> VOTERS = Set.of("n1", "n2", "n3");
 
   @TempDir Path root;
@@ -85,7 +84,7 @@ class BoundedLogClusterTest {
       }
     }
     for (CompletableFuture<KvWrite> w : window) w.get(30, TimeUnit.SECONDS);
-    long leaderReadBackBefore = stores.get(leader).readBack.get();
+    long readBackBefore = readBackByOthers(lagging);
 
     start(lagging);
     long leaderLast = nodes.get(leader).status().lastIndex();
@@ -94,8 +93,9 @@ class BoundedLogClusterTest {
       return nodes.get(lagging).status().appliedIndex() >= leaderLast;
     });
 
-    // The leader fed n3 thousands of entries its cache no longer held: from its WAL segments.
-    assertThat(stores.get(leader).readBack.get() - leaderReadBackBefore).isGreaterThan(WRITES - ENGINE_CACHE_ENTRIES);
+    // The leader fed the follower thousands of entries its cache no longer held: from its segments.
+    // (Counted on both other nodes: on a loaded machine the leadership may move meanwhile.)
+    assertThat(readBackByOthers(lagging) - readBackBefore).isGreaterThan(WRITES - ENGINE_CACHE_ENTRIES);
     KvClient onLagging = new KvClient(nodes.get(lagging));
     for (int i = 0; i < WRITES; i += 7) {
       KvRead read = onLagging.get(key(i), ReadConsistency.STALE, 0).get(10, TimeUnit.SECONDS);
@@ -108,7 +108,7 @@ class BoundedLogClusterTest {
 
     for (RaftNode n : nodes.values()) n.close();
     nodes.clear();
-    assertSameLogs(leader, lagging);
+    assertSameLogs(leader, lagging, leaderLast);
   }
 
   private void start(String id) {
@@ -116,7 +116,7 @@ class BoundedLogClusterTest {
     WatchedStore watched = new WatchedStore(store);
     stores.put(id, watched);
     nodes.put(id, RaftNode.builder().nodeId(id).voters(VOTERS).store(watched)
-        .transport(network.transport(id)).stateMachine(new KvStateMachine()).raftConfig(CONFIG).tick(TICK)
+        .transport(network.transport(id)).stateMachine(new KvStateMachine()).raftConfig(CONFIG)
         .snapshotPolicy(SnapshotPolicy.NEVER).random(new SplittableRandom(id.hashCode())).build().start());
   }
 
@@ -127,6 +127,11 @@ class BoundedLogClusterTest {
         .status().nodeId();
   }
 
+  private long readBackByOthers(String lagging) {
+    return stores.entrySet().stream().filter(s -> !s.getKey().equals(lagging))
+        .mapToLong(s -> s.getValue().readBack.get()).sum();
+  }
+
   private void sampleEngineCaches() {
     for (RaftNode n : nodes.values()) {
       NodeStatus s = n.status();
@@ -134,13 +139,14 @@ class BoundedLogClusterTest {
     }
   }
 
-  /** Every entry of the leader's log, as n3 and the third node hold it, read from disk after restart. */
-  private void assertSameLogs(String leader, String lagging) {
+  /** The leader's log up to {@code last}, entry for entry as the follower holds it, read from disk. */
+  private void assertSameLogs(String leader, String lagging, long last) {
     try (MapDbLogStore l = MapDbLogStore.open(root.resolve(leader), SEGMENT_BYTES, 0, 0);
         MapDbLogStore f = MapDbLogStore.open(root.resolve(lagging), SEGMENT_BYTES, 0, 0)) {
-      assertThat(f.lastIndex()).isEqualTo(l.lastIndex()).isGreaterThan(WRITES);
-      for (long from = 1; from <= l.lastIndex(); ) {
-        List<LogEntry> expected = l.entries(from, l.lastIndex() + 1, 256 << 10);
+      assertThat(last).isGreaterThan(WRITES);
+      assertThat(f.lastIndex()).isGreaterThanOrEqualTo(last);
+      for (long from = 1; from <= last; ) {
+        List<LogEntry> expected = l.entries(from, last + 1, 256 << 10);
         assertThat(f.entries(from, from + expected.size(), Long.MAX_VALUE)).containsExactlyElementsOf(expected);
         from += expected.size();
       }
