@@ -98,18 +98,7 @@ final class Layer implements AutoCloseable {
     Iterator<Map.Entry<byte[], byte[]>> it =
         from == null ? table.entryIterator() : table.entryIterator(from, inclusive, null, false);
     if (blob == null) return it;
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Map.Entry<byte[], byte[]> next() {
-        Map.Entry<byte[], byte[]> e = it.next();
-        return new AbstractMap.SimpleImmutableEntry<>(e.getKey(), resolve(e.getValue()));
-      }
-    };
+    return new Mapped<>(it, e -> new AbstractMap.SimpleImmutableEntry<>(e.getKey(), resolve(e.getValue())));
   }
 
   /** A value kept in the blob file, read back into the table's form (flag 1); others as they are. */

@@ -20,7 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.NoSuchElementException;
 import java.util.TreeMap;
 
 /**
@@ -129,21 +128,8 @@ public final class MapDbKvStorage implements DurableKvStorage {
     sources.add(raw(active, from, inclusive));
     if (frozen != null) sources.add(raw(frozen, from, inclusive));
     for (Layer layer : view) sources.add(layer.from(fromBytes, inclusive));
-    MergedEntries merged = new MergedEntries(sources, true);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return merged.hasNext();
-      }
-
-      @Override
-      public Map.Entry<String, Versioned> next() {
-        if (!merged.hasNext()) throw new NoSuchElementException();
-        Map.Entry<byte[], byte[]> e = merged.next();
-        return new AbstractMap.SimpleImmutableEntry<>(
-            new String(e.getKey(), StandardCharsets.UTF_8), LayerValue.decode(e.getValue()));
-      }
-    };
+    return new Mapped<>(new MergedEntries(sources, true), e -> new AbstractMap.SimpleImmutableEntry<>(
+        new String(e.getKey(), StandardCharsets.UTF_8), LayerValue.decode(e.getValue())));
   }
 
   @Override
@@ -297,20 +283,8 @@ public final class MapDbKvStorage implements DurableKvStorage {
   /** An overlay's entries from {@code from}, as a layer would hold them. */
   private static Iterator<Map.Entry<byte[], byte[]>> raw(NavigableMap<String, Versioned> overlay, String from,
       boolean inclusive) {
-    Iterator<Map.Entry<String, Versioned>> it =
-        (from == null ? overlay : overlay.tailMap(from, inclusive)).entrySet().iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Map.Entry<byte[], byte[]> next() {
-        Map.Entry<String, Versioned> e = it.next();
-        return new AbstractMap.SimpleImmutableEntry<>(
-            e.getKey().getBytes(StandardCharsets.UTF_8), LayerValue.encode(e.getValue()));
-      }
-    };
+    return new Mapped<>((from == null ? overlay : overlay.tailMap(from, inclusive)).entrySet().iterator(),
+        e -> new AbstractMap.SimpleImmutableEntry<>(
+            e.getKey().getBytes(StandardCharsets.UTF_8), LayerValue.encode(e.getValue())));
   }
 }
