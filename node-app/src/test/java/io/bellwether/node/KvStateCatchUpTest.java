@@ -29,15 +29,15 @@ class KvStateCatchUpTest {
     try (TestCluster c = TestCluster.startEach(3, id -> Map.of("storage", "mapdb",
         "data.dir", dir.resolve(id).toString(), "snapshot.entries", "20", "snapshot.catchup.entries", "0"))) {
       BellwetherNode leader = c.awaitLeader();
-      for (int i = 0; i < 120; i++) put(leader, "k" + i, "v" + i);
-      for (int i = 0; i < 120; i += 10) {
+      for (int i = 0; i < 60; i++) put(leader, "k" + i, "v" + i);
+      for (int i = 0; i < 60; i += 10) {
         assertThat(Http.delete(leader.httpUrl() + "/v1/kv/k" + i).statusCode()).isEqualTo(200);
       }
       BellwetherNode follower = c.aFollower();
       NodeConfig config = follower.config();
       follower.close();
       c.nodes.remove(follower);
-      for (int i = 120; i < 240; i++) put(leader, "k" + i, "v" + i);
+      for (int i = 60; i < 120; i++) put(leader, "k" + i, "v" + i);
       wipe(config.dataDir());
 
       BellwetherNode back = BellwetherNode.start(config, Modules.fromClasspath());
@@ -45,9 +45,9 @@ class KvStateCatchUpTest {
       long commit = leader.status().commitIndex();
       await().atMost(Duration.ofSeconds(30))
           .until(() -> back.status().appliedIndex() >= commit && back.status().snapshotsInstalled() >= 1);
-      for (int i = 0; i < 240; i++) {
+      for (int i = 0; i < 120; i++) {
         var r = Http.get(back.httpUrl() + "/v1/kv/k" + i + "?consistency=stale");
-        if (i < 120 && i % 10 == 0) assertThat(r.statusCode()).as("k%d was deleted", i).isEqualTo(404);
+        if (i < 60 && i % 10 == 0) assertThat(r.statusCode()).as("k%d was deleted", i).isEqualTo(404);
         else assertThat(r.body()).as("k%d", i).isEqualTo("v" + i);
       }
       try (Stream<Path> files = Files.list(config.dataDir().resolve("kv"))) {
