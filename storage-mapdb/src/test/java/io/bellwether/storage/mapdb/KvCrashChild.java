@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
  * restores the latest saved snapshot record (what a log store would keep), then applies the seeded
  * command stream from the index after it, taking snapshots as {@code LocalSnapshots} does (captured
  * between applies, written on another thread while applies go on, then saved) with the merger
- * running, and prints "BW saved INDEX END" after each save, until it is killed.
+ * running, and prints "BW saved INDEX END" after each save and "BW at INDEX END" every 50 applies,
+ * until it is killed.
  *
  * <p>Args: data directory, seed.
  */
@@ -44,6 +45,10 @@ public final class KvCrashChild {
     while (true) {
       index++;
       machine.apply(index, command(seed, index));
+      if (index % 50 == 0) {
+        System.out.println("BW at " + index + " END"); // progress, for the test to pick its kill point
+        System.out.flush();
+      }
       // Saved a while after it was written, as a node's thread gets to it between batches: the
       // window in which the newest manifest exists but the saved one is still the one before.
       if (writing != null && writing.isDone() && --saveDelay < 0) {

@@ -1,5 +1,7 @@
 package io.bellwether.storage.mapdb;
 
+import static org.awaitility.Awaitility.await;
+
 import io.bellwether.core.engine.Role;
 import io.bellwether.core.inmem.InMemoryNetwork;
 import io.bellwether.core.runtime.Applied;
@@ -55,11 +57,15 @@ public final class LogHeapMain {
     node = null; // what the closed node held must not count below
     RaftNode restarted = start(dir);
     long last = restarted.status().lastIndex();
-    while (restarted.status().appliedIndex() < last) Thread.sleep(50);
+    await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+        .until(() -> restarted.status().appliedIndex() >= last);
     long after = usedHeap();
     System.out.printf("heap in use after a restart (applied %d): %.1f MB (+%.1f MB, %.0f bytes an entry)%n",
         restarted.status().appliedIndex(), after / 1e6, (after - before) / 1e6, (after - before) / (double) n);
-    Thread.sleep(Long.getLong("logheap.pauseMillis", 0)); // time to take a class histogram (jcmd)
+    if (Boolean.getBoolean("logheap.pause")) {
+      System.out.println("paused for a class histogram (jcmd <pid> GC.class_histogram); press Enter");
+      System.in.read();
+    }
     restarted.close();
   }
 
@@ -68,17 +74,22 @@ public final class LogHeapMain {
         .transport(new InMemoryNetwork().transport("n1")).stateMachine(new Nothing())
         .snapshotPolicy(SnapshotPolicy.NEVER).tick(Duration.ofMillis(10)).maxPendingRequests(100_000)
         .build().start();
-    while (node.status().role() != Role.LEADER) Thread.sleep(10);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+        .until(() -> node.status().role() == Role.LEADER);
     return node;
   }
 
   private static long usedHeap() throws InterruptedException {
     Runtime rt = Runtime.getRuntime();
-    for (int i = 0; i < 4; i++) {
+    // Collect until the heap in use stops shrinking: what is left is live.
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 10; i++) {
       System.gc();
-      Thread.sleep(200);
+      long now = rt.totalMemory() - rt.freeMemory();
+      if (now >= used) break;
+      used = now;
     }
-    return rt.totalMemory() - rt.freeMemory();
+    return used;
   }
 
   /** A state machine that keeps nothing: the heap measured is the log's. */

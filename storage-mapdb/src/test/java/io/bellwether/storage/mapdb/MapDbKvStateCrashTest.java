@@ -45,14 +45,24 @@ class MapDbKvStateCrashTest {
       try (ChildProcess child = ChildProcess.start(log, KvCrashChild.class, dir.toString(), Long.toString(commandSeed))) {
         assertThat(child.nextLine(60_000)).as("child started, round %d\n%s", round, ChildProcess.tail(log, 30))
             .contains("BW STARTING");
-        for (int saved = 0; saved < savesBeforeKill; saved++) {
+        // The kill point: after a seeded number of saves, then a seeded number of 50-apply steps
+        // (0 to 39), so that kills land inside layer writes, merges and saves alike.
+        int saved = 0;
+        int stepsAfter = -1;
+        while (stepsAfter != 0) {
           Optional<String> line = child.nextLine(60_000);
           assertThat(line).as("child alive, round %d\n%s", round, ChildProcess.tail(log, 30)).isPresent();
-          reported = Long.parseLong(line.get().split(" ")[2]);
+          String[] words = line.get().split(" ");
+          if (words[1].equals("saved")) {
+            reported = Long.parseLong(words[2]);
+            if (++saved == savesBeforeKill) stepsAfter = random.nextInt(40);
+          } else if (stepsAfter > 0) {
+            stepsAfter--;
+          }
         }
-        // Sometimes at once, sometimes a little later: inside a layer write, a merge, a save.
-        Thread.sleep(random.nextInt(40)); // the kill point itself, not a wait for a condition
-        for (String line : child.kill()) reported = Math.max(reported, Long.parseLong(line.split(" ")[2]));
+        for (String line : child.kill()) {
+          if (line.startsWith("BW saved ")) reported = Math.max(reported, Long.parseLong(line.split(" ")[2]));
+        }
       }
       KvStateMachine reopened = KvCrashChild.open(dir);
       try {
