@@ -29,6 +29,7 @@ import io.bellwether.node.membership.MembershipDiscovery;
 import io.bellwether.node.membership.Promoter;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
 import io.bellwether.node.metrics.LeaderTransferMetrics.Outcome;
+import io.bellwether.node.events.EventLog;
 import io.bellwether.node.metrics.NodeMetrics;
 import io.bellwether.core.kv.KvLeases;
 import io.bellwether.node.metrics.RaftEventMetrics;
@@ -159,8 +160,9 @@ public final class BellwetherNode implements AutoCloseable {
       // Closed after the node, which applies to it until it stops.
       AutoCloseable closeKvState = kvState.machine()::close;
       opened.push(closeKvState);
+      EventLog events = new EventLog(config.nodeId(), Clock.systemUTC(), config.eventsSyncStallMillis(), registry);
       RaftNode node = NodeAssembly.raftNode(config, kvState.machine(), store, transport,
-          new ObserverFanOut(new RaftEventMetrics(registry), discovery.follower()), httpEndpoint);
+          new ObserverFanOut(new RaftEventMetrics(registry), events, discovery.follower()), httpEndpoint);
       // From here the node owns the transport and the store and closes them itself.
       opened.remove(closeStore);
       opened.remove(closeTransport);
@@ -185,7 +187,7 @@ public final class BellwetherNode implements AutoCloseable {
         LOG.info("node {}: membership autopilot on ({})", config.nodeId(), config.membership().autopilot());
       }
       http.attach(new NodeServices(node, kv, discovery, config.forwardWrites(), config.requestTimeout(), transfers,
-          identity, kvState.history(), leases, config.watch()));
+          identity, kvState.history(), leases, config.watch(), events));
       // HTTP serves meanwhile: GET /v1/cluster shows a node waiting to join.
       Membership joined = joiner != null ? joiner.join() : null;
       LOG.info("node {} of cluster {} ({}) serving {}://{} (peer {}; transport={} storage={} discovery={}; tokens {})",

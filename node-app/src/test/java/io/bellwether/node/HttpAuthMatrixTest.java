@@ -106,6 +106,8 @@ class HttpAuthMatrixTest {
     List<RouteCase> routes = List.of(
         // A bad fromIndex: a caller the gate lets through gets the route's 400, not an endless stream.
         new RouteCase("watch", 1, 400, c -> send("GET", "/v1/watch?fromIndex=0", null, c.token()), c -> {}),
+        // Likewise for the event stream: a bad position is the route's 400.
+        new RouteCase("events", 1, 400, c -> send("GET", "/v1/events?since=x", null, c.token()), c -> {}),
         new RouteCase("lease_grant", 2, 200, c -> send("POST", "/v1/leases", "{\"ttlSeconds\": 600}", c.token()),
             c -> assertThat(leaseCount()).isEqualTo(leases[0])),
         new RouteCase("lease_list", 1, 200, c -> send("GET", "/v1/leases", null, c.token()), c -> {}),

@@ -89,7 +89,8 @@ class UnexpectedWriteFailureTest {
         new LeaderTransferMetrics(registry), new ClusterIdentity("unexpected", "unexpected-0"),
         new ChangeHistory(100, 1 << 20, 50), new KvLeases(node, new LeaseKeeper(System::nanoTime, 1_000_000_000L),
             java.time.Clock.systemUTC()),
-        new io.bellwether.node.config.WatchConfig(100, 1 << 20, Duration.ofSeconds(5), 10)));
+        new io.bellwether.node.config.WatchConfig(100, 1 << 20, Duration.ofSeconds(5), 10),
+        new io.bellwether.node.events.EventLog("n1", java.time.Clock.systemUTC(), 100, registry)));
     await().atMost(Duration.ofSeconds(10)).until(() -> node.status().role() == Role.LEADER);
   }
 

@@ -426,6 +426,11 @@ public final class RaftEngine {
     return roles.role();
   }
 
+  /** This node's elections and step-downs, with their causes: counts a runtime compares between batches. */
+  public Elections elections() {
+    return roles.elections();
+  }
+
   public long term() {
     return roles.term();
   }

@@ -60,6 +60,9 @@ final class Roles {
   private final Voter voter;
   private final Follower follower;
 
+  /** Counts and causes of elections and step-downs, for the runtime's reports. */
+  private final Elections elections = new Elections();
+
   /** The (pre-)election this node runs while it is a (pre-)candidate, else null. */
   private Campaign campaign;
 
@@ -105,7 +108,7 @@ final class Roles {
     if (role == Role.LEADER) {
       if (!leader.tick()) {
         // Thesis §6.2: a leader cut off from a majority steps down, so clients go elsewhere.
-        becomeFollower(term, null);
+        becomeFollower(term, null, StepDownReason.CHECK_QUORUM);
       }
       return;
     }
@@ -117,6 +120,7 @@ final class Roles {
     }
     if (timedOut) {
       // §5.2: no word from a leader for an election timeout, so start an election.
+      elections.timedOut();
       if (config.preVote()) {
         becomePreCandidate();
       } else {
@@ -134,6 +138,7 @@ final class Roles {
       return;
     }
     if (role != Role.FOLLOWER || leaderId == null || !leaderId.equals(peer)) return;
+    elections.leaderConnectionLost();
     electionTimer.leaderUnreachable(log.membership().voters(), id, peer);
   }
 
@@ -182,7 +187,10 @@ final class Roles {
       follower.onReadIndexResponse(r);
     } else if (m instanceof TimeoutNow t) {
       // Thesis §3.10: this term's leader hands over; campaign at once (a voter only).
-      if (role == Role.FOLLOWER && t.from().equals(leaderId) && isVoter()) becomeCandidate(true);
+      if (role == Role.FOLLOWER && t.from().equals(leaderId) && isVoter()) {
+        elections.transferred();
+        becomeCandidate(true);
+      }
     } else if (leader != null) {
       if (m instanceof AppendEntriesResponse r) leader.onAppendResponse(r);
       else if (m instanceof HeartbeatResponse r) leader.onHeartbeatResponse(r);
@@ -201,7 +209,7 @@ final class Roles {
    * is committed (until then it still replicates it). It will not campaign again.
    */
   void stepDownIfRemoved() {
-    if (leader != null && leader.removedAndCommitted()) becomeFollower(term, null);
+    if (leader != null && leader.removedAndCommitted()) becomeFollower(term, null, StepDownReason.REMOVED);
   }
 
   /**
@@ -271,14 +279,22 @@ final class Roles {
       becomeFollower(term, from); // a candidate that hears from this term's leader yields (§5.2)
     }
     electionTimer.heardFromLeader(now);
+    elections.heardFromLeader();
   }
 
   // ---------------------------------------------------------------- role changes
 
   private void becomeFollower(long newTerm, String newLeader) {
+    // The only other way a leader becomes follower: a message of a higher term (§5.1).
+    becomeFollower(newTerm, newLeader, StepDownReason.HIGHER_TERM);
+  }
+
+  /** @param reason why, if this node leads: it steps down */
+  private void becomeFollower(long newTerm, String newLeader, StepDownReason reason) {
     if (leader != null) {
       leader.stepDown();
       leader = null;
+      elections.steppedDown(reason);
     }
     campaign = null;
     // A snapshot half received belongs to the leader of the moment: another leader, or the same
@@ -318,6 +334,7 @@ final class Roles {
     leaderId = null;
     term++;
     votedFor = id;
+    elections.candidate(term);
     electionTimer.reset();
     campaign = new Campaign(id, log.membership().voters(), false, transfer, term, effects);
     if (campaign.start(log.lastIndex(), log.lastTerm()) == Campaign.Outcome.WON) becomeLeader();
@@ -374,6 +391,10 @@ final class Roles {
 
   ElectionTimer electionTimer() {
     return electionTimer;
+  }
+
+  Elections elections() {
+    return elections;
   }
 
   HardState hardState() {

@@ -27,6 +27,7 @@ final class LocalSnapshots {
   private final Runnable synced;
   private Executor writer = Runnable::run;
   private Executor backToNodeThread = Runnable::run;
+  private NodeObserver observer = NodeObserver.NONE;
 
   private long lastIndex;
   private long bytesSince;
@@ -54,6 +55,11 @@ final class LocalSnapshots {
     this.backToNodeThread = Objects.requireNonNull(nodeThread, "nodeThread");
   }
 
+  /** Who hears of each snapshot taken, installed and sent. */
+  void observe(NodeObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+  }
+
   /** An entry was applied: it counts toward the next snapshot's byte threshold. */
   void applied(LogEntry e) {
     bytesSince += e.sizeBytes();
@@ -65,11 +71,13 @@ final class LocalSnapshots {
     bytes = snapshot.data().length;
     bytesSince = 0;
     installed++;
+    observer.snapshotInstalled(snapshot.lastIndex(), engine.leaderId());
   }
 
-  /** The first chunk of a snapshot left for a follower. */
-  void countSent() {
+  /** The first chunk of the snapshot at {@code index} left for {@code follower}. */
+  void countSent(String follower, long index) {
     sent++;
+    observer.snapshotSent(follower, index);
   }
 
   /**
@@ -126,6 +134,7 @@ final class LocalSnapshots {
     lastIndex = snapshot.lastIndex();
     bytes = snapshot.data().length;
     taken++;
+    observer.snapshotTaken(lastIndex, bytes);
   }
 
   long lastIndex() {

@@ -134,6 +134,7 @@ public final class NodeDriver {
   public void observe(NodeObserver observer) {
     this.observer = Objects.requireNonNull(observer, "observer");
     roleChangeReports.observe(observer);
+    snapshots.observe(observer);
   }
 
   /**
@@ -248,7 +249,7 @@ public final class NodeDriver {
       boolean sendAllFirst = planted.contains(InjectedBug.SEND_BEFORE_SYNC);
       for (Message m : ready.messages()) {
         if (!isLeaderReplication(m) && !sendAllFirst) continue;
-        if (m instanceof InstallSnapshot is && is.offset() == 0) snapshots.countSent();
+        if (m instanceof InstallSnapshot is && is.offset() == 0) snapshots.countSent(is.to(), is.lastIndex());
         transport.send(m);
       }
       persist(ready);

@@ -10,6 +10,8 @@ public final class Defaults {
   public static final String STORAGE = "mapdb";
   /** The key-value state on disk, in MapDB layers (in memory without a data directory). */
   public static final String KV_STATE = "mapdb";
+  /** A sync this slow is worth an event: a healthy disk syncs in a millisecond or two. */
+  public static final long EVENTS_SYNC_STALL_MS = 100;
   public static final String DISCOVERY = "static";
 
   public static final String NODE_ID = "n1";

@@ -128,6 +128,7 @@ public record NodeConfig(
     Duration grace = duration(s, SHUTDOWN_GRACE, Duration.ofMillis(Defaults.SHUTDOWN_GRACE_MS),
         Duration.ZERO, Duration.ofMinutes(10));
     boolean transferOnStop = s.getBoolean(SHUTDOWN_TRANSFER_LEADERSHIP, Defaults.SHUTDOWN_TRANSFER_LEADERSHIP);
+    syncStallMillis(s); // checked now, read again by eventsSyncStallMillis()
 
     // Modules see the values the node actually uses, defaults included. A node waiting for
     // discovery keeps the founders' list, from which it derives the cluster's identity as they do.
@@ -298,5 +299,14 @@ public record NodeConfig(
     return new RaftConfig(election, heartbeat, d.maxInflightAppends(), d.maxAppendBytes(), d.maxApplyBytes(),
         d.maxUncommittedEntries(), d.preVote(), d.checkQuorum(), tick.toNanos() / 1_000)
         .withLogCache(cacheEntries, cacheBytes);
+  }
+
+  /** A sync at least this slow is a {@code sync_stall} event ({@code events.sync.stall.ms}). */
+  public long eventsSyncStallMillis() {
+    return syncStallMillis(settings());
+  }
+
+  private static long syncStallMillis(Settings s) {
+    return s.getLong(EVENTS_SYNC_STALL, Defaults.EVENTS_SYNC_STALL_MS, 1, 3_600_000);
   }
 }

@@ -55,6 +55,7 @@ public final class SettingKeys {
   public static final String WATCH_MAX_STREAMS = "watch.max.streams";
   public static final String LOG_CACHE_ENTRIES = "log.cache.entries";
   public static final String LOG_CACHE_BYTES = "log.cache.bytes";
+  public static final String EVENTS_SYNC_STALL = "events.sync.stall.ms";
 
   /** Every setting the node itself reads. */
   public static final List<String> NODE_KEYS = List.of(
@@ -65,7 +66,7 @@ public final class SettingKeys {
       JOIN_PROMOTE, JOIN_TIMEOUT, PROMOTION_MAX_LAG, AUTOPILOT, AUTO_PROMOTE, TARGET_VOTERS,
       AUTO_REMOVE_AFTER, HTTP_TLS_CERT, HTTP_TLS_KEY, HTTP_TLS_CA, HTTP_TLS_CLIENT_AUTH, AUTH_TOKENS_FILE,
       HTTP_METRICS_AUTH, JOIN_TOKEN_FILE, WATCH_HISTORY_CHANGES, WATCH_HISTORY_BYTES, WATCH_HEARTBEAT_INTERVAL,
-      WATCH_MAX_STREAMS, LOG_CACHE_ENTRIES, LOG_CACHE_BYTES);
+      WATCH_MAX_STREAMS, LOG_CACHE_ENTRIES, LOG_CACHE_BYTES, EVENTS_SYNC_STALL);
 
   /** Module settings pass through to the module named by their prefix, which validates them. */
   public static final List<String> MODULE_PREFIXES = List.of("transport.", "storage.", "discovery.");

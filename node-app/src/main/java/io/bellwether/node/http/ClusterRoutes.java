@@ -31,6 +31,11 @@ final class ClusterRoutes {
    * between nodes carries, which a joining node reads here.
    */
   static void cluster(RoutingContext ctx, NodeServices node) {
+    Replies.json(ctx, 200, clusterJson(node));
+  }
+
+  /** The body of {@code GET /v1/cluster}; the event stream's status frames carry it too. */
+  static JsonObject clusterJson(NodeServices node) {
     NodeStatus s = node.status();
     Membership configuration = s.membership();
     boolean leading = s.role() == Role.LEADER;
@@ -81,7 +86,7 @@ final class ClusterRoutes {
         .put("changePending", s.membershipChangePending())
         .put("members", members);
     if (s.failure() != null) body.put("failure", s.failure());
-    Replies.json(ctx, 200, body);
+    return body;
   }
 
   /**

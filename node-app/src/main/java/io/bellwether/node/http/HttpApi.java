@@ -45,11 +45,14 @@ public final class HttpApi implements AutoCloseable {
   private final MemberRoutes members;
   private final LeaseRoutes leases;
   private final WatchRoutes watches = new WatchRoutes();
+  private final WriteWindow writes = new WriteWindow();
+  private final EventRoutes events = new EventRoutes(writes);
   private final Router router;
   private final HttpTls tls;
   private final Gate gate;
   private long reloadTimer = -1;
   private volatile NodeServices services;
+  private volatile String listening;
   private HttpServer server;
 
   /** Plain HTTP, no tokens. @param maxValueBytes the request body limit: a larger body is refused with 413 */
@@ -68,7 +71,7 @@ public final class HttpApi implements AutoCloseable {
     this.tls = tls;
     this.gate = gate;
     this.forwarder = new Forwarder(vertx, tls);
-    this.kv = new KvRoutes(forwarder, registry);
+    this.kv = new KvRoutes(forwarder, registry, writes);
     this.leader = new LeaderRoutes(forwarder);
     this.members = new MemberRoutes(forwarder);
     this.leases = new LeaseRoutes(forwarder);
@@ -78,6 +81,10 @@ public final class HttpApi implements AutoCloseable {
   private Router buildRouter(int maxValueBytes) {
     Router r = Router.router(vertx);
     r.route().handler(this::measure);
+    // Before the gate: a browser's preflight carries no credentials (see Cors).
+    Cors cors = new Cors(() -> services, () -> listening);
+    r.route("/v1/events").handler(cors::handle);
+    r.route("/v1/cluster").handler(cors::handle);
     route(r.put("/v1/kv/*"), "kv_put", kv::put, BodyHandler.create(false).setBodyLimit(maxValueBytes));
     route(r.delete("/v1/kv/*"), "kv_delete", kv::delete, null);
     // The scan route goes first: the wildcard route below would also match "/v1/kv".
@@ -86,6 +93,7 @@ public final class HttpApi implements AutoCloseable {
     route(r.get("/v1/cluster"), "cluster", ClusterRoutes::cluster, null);
     route(r.get("/v1/state/hash"), "state_hash", ClusterRoutes::stateHash, null);
     route(r.get("/v1/watch"), "watch", watches::watch, null);
+    route(r.get("/v1/events"), "events", events::events, null);
     route(r.post("/v1/leases"), "lease_grant", leases::grant,
         BodyHandler.create(false).setBodyLimit(LeaseRoutes.MAX_BODY_BYTES));
     route(r.get("/v1/leases"), "lease_list", leases::list, null);
@@ -207,7 +215,9 @@ public final class HttpApi implements AutoCloseable {
     server = vertx.createHttpServer(options).requestHandler(router);
     server.listen(endpoint.port(), endpoint.host())
         .toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    return new Endpoint(endpoint.host(), server.actualPort());
+    Endpoint bound = new Endpoint(endpoint.host(), server.actualPort());
+    listening = bound.toString();
+    return bound;
   }
 
   /** Starts serving the API from {@code node}. */
@@ -232,6 +242,7 @@ public final class HttpApi implements AutoCloseable {
     if (server == null) return;
     // Watch streams never finish on their own: tell them to go elsewhere, then wait for the rest.
     watches.shutdown(1_000);
+    events.shutdown(1_000);
     try {
       server.shutdown(grace).toCompletionStage().toCompletableFuture()
           .get(grace.toMillis() + 1_000, TimeUnit.MILLISECONDS);

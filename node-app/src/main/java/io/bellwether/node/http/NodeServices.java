@@ -8,6 +8,7 @@ import io.bellwether.core.runtime.NodeStatus;
 import io.bellwether.core.runtime.RaftNode;
 import io.bellwether.core.spi.Discovery;
 import io.bellwether.node.membership.ClusterIdentity;
+import io.bellwether.node.events.EventLog;
 import io.bellwether.node.metrics.LeaderTransferMetrics;
 import java.time.Duration;
 
@@ -23,11 +24,12 @@ import java.time.Duration;
  * @param watches the history of recent changes that watch streams are served from
  * @param leases grants, keepalives and revocations of leases
  * @param watch the watch streams' heartbeat and bound
+ * @param events the node's event log, which {@code GET /v1/events} streams
  */
 public record NodeServices(
     RaftNode node, KvClient kv, Discovery discovery, boolean forwardWrites, Duration requestTimeout,
     LeaderTransferMetrics transfers, ClusterIdentity cluster, ChangeHistory watches, KvLeases leases,
-    WatchConfig watch) {
+    WatchConfig watch, EventLog events) {
 
   public String nodeId() {
     return node.nodeId();

@@ -6,7 +6,6 @@ import io.bellwether.core.runtime.RaftNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,9 +18,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Raft metrics of one node, read from its published {@link NodeStatus}: role, term, commit, applied
  * and last index, the configuration (its index, voters and learners), and on the leader each
- * follower's match index and lag. Leaderless time is <em>observed</em> by sampling the status
- * ({@link #sample()}); events the node reports itself (syncs, elections, leader changes) are in
- * {@link RaftEventMetrics}.
+ * follower's match index and lag. Events the node reports itself as they happen (syncs,
+ * elections and their causes, leaderless gaps, leader changes) are in {@link RaftEventMetrics}.
  *
  * <p>The per-follower gauges follow the configuration: {@link #sample()} registers them for a member
  * added while the node runs and removes those of a member that left, so a scrape never lists a node
@@ -45,8 +43,6 @@ public final class NodeMetrics {
   private final RaftNode node;
   private final MeterRegistry registry;
   private final Map<String, List<Meter>> followerGauges = new HashMap<>();
-  private final Timer leaderless;
-  private long leaderlessSinceNanos = System.nanoTime();
 
   public NodeMetrics(RaftNode node, MeterRegistry registry) {
     this.node = node;
@@ -84,8 +80,6 @@ public final class NodeMetrics {
     followTheConfiguration(node.status());
     Gauge.builder("bellwether.raft.inbound.dropped", node, RaftNode::droppedInbound)
         .description("inbound messages dropped because the inbox was full").register(registry);
-    this.leaderless = Timer.builder("bellwether.raft.leaderless")
-        .description("periods without a known leader, e.g. elections (observed by sampling)").register(registry);
   }
 
   private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<NodeStatus> f) {
@@ -135,20 +129,11 @@ public final class NodeMetrics {
   }
 
   /**
-   * Compares the status with the previous sample, and follows the configuration; call periodically
-   * from one thread.
+   * Follows the configuration: registers the gauges of members that joined, removes those of
+   * members that left; call periodically from one thread.
    */
   public synchronized void sample() {
     NodeStatus s = node.status();
     followTheConfiguration(s);
-    long now = System.nanoTime();
-    if (s.leader() == null) {
-      if (leaderlessSinceNanos < 0) leaderlessSinceNanos = now;
-    } else {
-      if (leaderlessSinceNanos >= 0) {
-        leaderless.record(java.time.Duration.ofNanos(now - leaderlessSinceNanos));
-        leaderlessSinceNanos = -1;
-      }
-    }
   }
 }

@@ -23,6 +23,8 @@ public final class AccessRules {
       // work out, and a joining node reads it before it may add itself.
       Map.entry("cluster", ApiRole.READ),
       Map.entry("watch", ApiRole.READ),
+      // The node's events and status as the dashboard streams them: what "cluster" shows, over time.
+      Map.entry("events", ApiRole.READ),
       Map.entry("lease_list", ApiRole.READ),
       // Only the leader knows a lease's time left, but it tells nothing a reader may not know.
       Map.entry("lease_get", ApiRole.READ),
