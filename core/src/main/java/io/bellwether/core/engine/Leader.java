@@ -41,6 +41,16 @@ final class Leader {
   private int heartbeatElapsed;
   private int checkQuorumElapsed;
 
+  /**
+   * Whether this leader has messages (its first appends, or a heartbeat round) that the runtime has
+   * not carried out yet. Meanwhile check-quorum's clock stands still: after a pause of this node's
+   * thread (a slow fsync, a GC, the one just before the election was won) the runtime feeds the
+   * pause's ticks in a burst, before anything could be sent, and counting them would step down a
+   * leader whose followers were never asked. So the election timeout check-quorum waits is one of
+   * asking, not of being paused.
+   */
+  private boolean unsent = true;
+
   Leader(
       String id,
       long term,
@@ -122,7 +132,7 @@ final class Leader {
   boolean tick() {
     transfer.tick();
     heartbeatElapsed++;
-    checkQuorumElapsed++;
+    if (!unsent) checkQuorumElapsed++;
     if (checkQuorumElapsed >= config.electionTimeoutTicks()) {
       checkQuorumElapsed = 0;
       if (config.checkQuorum() && !replication.quorumRecentlyActive()) return false;
@@ -133,6 +143,11 @@ final class Leader {
       broadcastHeartbeat();
     }
     return true;
+  }
+
+  /** The runtime carried out a Ready: every message this leader queued has been sent. */
+  void readyCarriedOut() {
+    unsent = false;
   }
 
   /** Reads registered since the last heartbeat round need one; sends it. */
@@ -150,6 +165,7 @@ final class Leader {
    * reads registered before it.
    */
   private void broadcastHeartbeat() {
+    unsent = true;
     long seq = reads.startRound();
     for (String peer : replication.peers()) {
       long commit = Math.min(replication.matchIndex(peer), log.commitIndex());

@@ -361,6 +361,7 @@ public final class RaftEngine {
    */
   public void advance(Ready ready) {
     handout.advance(ready);
+    roles.readyCarriedOut();
   }
 
   // ---------------------------------------------------------------- snapshots (§7)

@@ -411,6 +411,11 @@ final class Roles {
     if (leader != null) leader.endSnapshotTransfers();
   }
 
+  /** See {@link Leader#readyCarriedOut}. */
+  void readyCarriedOut() {
+    if (leader != null) leader.readyCarriedOut();
+  }
+
   /** A snapshot this node took locally is now its newest, to send to followers that need it. */
   void snapshotTaken(Snapshot snapshot) {
     latestSnapshot = snapshot;

@@ -313,6 +313,71 @@ class RaftEngineTest {
   }
 
   @Test
+  void aNewLeaderWhoseFirstTicksComeInABurstBeforeItSpokeDoesNotStepDown() {
+    // The node thread was held up (a slow sync) while the votes arrived: the runtime then feeds the
+    // ticks of the pause at once, before the new leader's first Ready could be carried out. Those
+    // ticks must not count for check-quorum: no follower was asked anything yet.
+    for (long seed = 1; seed <= 10; seed++) {
+      EngineNet net = EngineNet.of(3, CONFIG, seed);
+      RaftEngine n1 = net.get("n1");
+      while (n1.role() == Role.FOLLOWER) n1.tick();
+      winWithoutHandingOutItsReady(net, n1);
+      for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks(); i++) n1.tick();
+      assertThat(n1.role()).as("seed %d", seed).isEqualTo(Role.LEADER);
+      net.stabilize();
+      net.tickAll(3 * CONFIG.electionTimeoutTicks());
+      assertThat(net.leader()).as("seed %d", seed).isEqualTo("n1");
+      assertThat(net.get("n2").leaderId()).isEqualTo("n1");
+    }
+  }
+
+  @Test
+  void aLeaderPausedLongerThanAnElectionTimeoutKeepsLeadingIfTheFollowersAnswerAfterThePause() {
+    for (long seed = 1; seed <= 10; seed++) {
+      EngineNet net = EngineNet.of(3, CONFIG, seed);
+      net.campaign("n1");
+      net.tickAll(CONFIG.heartbeatIntervalTicks());
+      RaftEngine n1 = net.get("n1");
+      // A GC pause of two election timeouts: its ticks come at once, the heartbeats of the first
+      // still unsent. The followers' timers ran meanwhile too, but from [T, 2T) they may not have
+      // fired: here they did not (only n1 ticks).
+      for (int i = 0; i < 2 * CONFIG.electionTimeoutTicks(); i++) n1.tick();
+      assertThat(n1.role()).as("seed %d", seed).isEqualTo(Role.LEADER);
+      net.stabilize();
+      net.tickAll(2 * CONFIG.electionTimeoutTicks());
+      assertThat(net.leader()).as("seed %d", seed).isEqualTo("n1");
+    }
+  }
+
+  @Test
+  void onceItHasSpokenASilentMajorityStillStepsTheNewLeaderDown() {
+    EngineNet net = EngineNet.of(3, CONFIG, 21);
+    RaftEngine n1 = net.get("n1");
+    while (n1.role() == Role.FOLLOWER) n1.tick();
+    winWithoutHandingOutItsReady(net, n1);
+    net.isolate("n1");
+    net.stabilize(); // its first Ready is carried out: the messages are lost on the way
+    for (int i = 0; i < CONFIG.electionTimeoutTicks(); i++) {
+      n1.tick();
+      net.stabilize(); // the runtime carries out each Ready: heartbeats go, none is answered
+    }
+    assertThat(n1.role()).isNotEqualTo(Role.LEADER);
+  }
+
+  /** Delivers the election's messages one by one and stops the moment {@code n1} leads. */
+  private static void winWithoutHandingOutItsReady(EngineNet net, RaftEngine n1) {
+    for (int round = 0; round < 100 && n1.role() != Role.LEADER; round++) {
+      List<Message> out = new ArrayList<>();
+      for (String id : List.of("n1", "n2", "n3")) out.addAll(net.drain(id));
+      for (Message m : out) {
+        net.get(m.to()).step(m);
+        if (n1.role() == Role.LEADER) return;
+      }
+    }
+    assertThat(n1.role()).isEqualTo(Role.LEADER);
+  }
+
+  @Test
   void followerInLeaderLeaseIgnoresVoteRequestsOfHigherTerms() {
     EngineNet net = EngineNet.of(3, CONFIG, 15);
     net.campaign("n1");
