@@ -43,12 +43,7 @@ final class EventStream {
 
   /** Sends the headers, the hello frame and the retained events the client missed. Request context. */
   void start(JsonObject hello, List<NodeEvent> missed) {
-    response.setChunked(true)
-        .setStatusCode(200)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no")
-        .setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    Replies.startEventStream(response, WRITE_QUEUE_BYTES);
     response.closeHandler(v -> end());
     response.exceptionHandler(e -> end());
     response.write("event: hello\ndata: " + hello.encode() + "\n\n");

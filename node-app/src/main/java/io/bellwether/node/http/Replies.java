@@ -46,4 +46,18 @@ final class Replies {
       }
     }));
   }
+
+  /**
+   * Starts a Server-Sent Events answer: 200, chunked, no caching and no proxy buffering (each event
+   * must reach the client when written), and a write queue of {@code queueBytes}, past which the
+   * stream counts its client as not reading.
+   */
+  static void startEventStream(io.vertx.core.http.HttpServerResponse response, int queueBytes) {
+    response.setChunked(true)
+        .setStatusCode(200)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no")
+        .setWriteQueueMaxSize(queueBytes);
+  }
 }

@@ -59,12 +59,7 @@ final class WatchStream {
   void start(Watcher w, Duration heartbeat) {
     this.watcher = w;
     this.sent = null;
-    response.setChunked(true)
-        .setStatusCode(200)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no")
-        .setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    Replies.startEventStream(response, WRITE_QUEUE_BYTES);
     response.closeHandler(v -> end(null));
     response.exceptionHandler(e -> end(null));
     pump();
