@@ -135,6 +135,9 @@ class HttpAuthMatrixTest {
         new RouteCase("metrics", 1, 200, c -> send("GET", "/metrics", null, c.token()), c -> {}),
         new RouteCase("health_live", 0, 200, c -> send("GET", "/health/live", null, c.token()), c -> {}),
         new RouteCase("health_ready", 0, 200, c -> send("GET", "/health/ready", null, c.token()), c -> {}),
+        // The dashboard's page and scripts hold no data: open, like the health checks.
+        new RouteCase("ui", 0, 200, c -> send("GET", "/ui", null, c.token()), c -> {}),
+        new RouteCase("ui", 0, 200, c -> send("GET", "/ui/app.js", null, c.token()), c -> {}),
         new RouteCase("leader_transfer", 3, 200,
             c -> send("POST", "/v1/leader/transfer", new JsonObject().put("to", follower).encode(), c.token()),
             c -> assertThat(leader.status().leader()).isEqualTo(leader.nodeId())));

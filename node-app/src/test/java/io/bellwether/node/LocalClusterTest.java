@@ -78,6 +78,9 @@ class LocalClusterTest {
       lc.awaitOutput("cluster ready", Duration.ofSeconds(90));
       Map<String, String> urls = urls(lc.output());
       assertThat(urls).containsOnlyKeys("n1", "n2", "n3");
+      // The dashboard's address, served by the first node.
+      assertThat(lc.output()).contains("Dashboard: " + urls.get("n1") + "/ui   (every member, live; any node serves it)");
+      assertThat(Http.get(urls.get("n1") + "/ui").statusCode()).isEqualTo(200);
 
       String leader = awaitLeader(new ArrayList<>(urls.values()), null);
       String follower = urls.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();

@@ -4,6 +4,7 @@ import static io.bellwether.node.cli.LocalClusterLayout.LOG_PREFIX;
 
 import io.bellwether.node.Modules;
 import io.bellwether.node.config.Defaults;
+import io.bellwether.node.security.ApiRole;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -131,7 +132,9 @@ public final class LocalClusterCommand implements Callable<Integer> {
     } else {
       String url = security.url(layout.http(layout.activeIds().get(0)));
       out.printf("cluster ready, leader %s. Try:%n%s  bin/bellwether local-cluster add --data-dir %s   (one more node)%n"
-          + "Ctrl-C stops every node.%n", leader, security.usage(url), dataDir);
+          + "Dashboard: %s/ui   (every member, live; any node serves it%s)%nCtrl-C stops every node.%n",
+          leader, security.usage(url), dataDir, url,
+          security.secure() ? "; when it asks for a token, paste the one in " + security.token(ApiRole.READ) : "");
     }
     out.flush();
     followLayout();

@@ -47,6 +47,7 @@ public final class HttpApi implements AutoCloseable {
   private final WatchRoutes watches = new WatchRoutes();
   private final WriteWindow writes = new WriteWindow();
   private final EventRoutes events = new EventRoutes(writes);
+  private final UiAssets ui = UiAssets.load();
   private final Router router;
   private final HttpTls tls;
   private final Gate gate;
@@ -113,6 +114,13 @@ public final class HttpApi implements AutoCloseable {
       ctx.put(ROUTE_TAG, "metrics");
       if (!admitted(ctx, "metrics")) return;
       ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+    });
+    // The dashboard's static files: no role needed (they hold no data; the page asks the API for it
+    // with the caller's token) and served before the node is attached. "/ui/*" also matches "/ui".
+    r.get("/ui/*").handler(ctx -> {
+      ctx.put(ROUTE_TAG, "ui");
+      if (!admitted(ctx, "ui")) return;
+      ui.serve(ctx, ctx.normalizedPath());
     });
     r.errorHandler(400, ctx -> Replies.error(ctx, failureOr(ctx, ApiError.badRequest("malformed request"))));
     r.errorHandler(404, ctx -> Replies.error(ctx, new ApiError(404, "NOT_FOUND",

@@ -12,7 +12,7 @@ import java.util.Optional;
  * write}; what changes the cluster's shape (members, leadership) needs {@code admin}, and so does
  * the state hash, which costs a full pass over the state. The health checks are open: load
  * balancers and supervisors call them without credentials, and they tell nothing beyond "up" and
- * "ready". {@code /metrics} needs what {@code http.metrics.auth} says.
+ * "ready"; so is the dashboard's page ({@code /ui}). {@code /metrics} needs what {@code http.metrics.auth} says.
  */
 public final class AccessRules {
 
@@ -41,7 +41,11 @@ public final class AccessRules {
       Map.entry("member_promote", ApiRole.ADMIN),
       Map.entry("member_remove", ApiRole.ADMIN));
 
-  private static final java.util.Set<String> OPEN = java.util.Set.of("health_live", "health_ready");
+  /**
+   * Open routes. {@code ui} is the dashboard's static files: a page and its scripts with no data in
+   * them (the page reads the cluster through the API, with the caller's token).
+   */
+  private static final java.util.Set<String> OPEN = java.util.Set.of("health_live", "health_ready", "ui");
 
   /** The metrics route's name. */
   public static final String METRICS = "metrics";
