@@ -31,7 +31,7 @@ final class UiAssets {
   static final String RESOURCE_DIR = "io/bellwether/node/ui/";
   /** What {@code /ui} and {@code /ui/} serve. */
   static final String INDEX = "index.html";
-  /** Every file of the dashboard; the browser test and {@code UiAssetsTest} keep this list complete. */
+  /** Every file of the dashboard; {@code DashboardAssetsTest} checks that every file of the directory is listed. */
   static final List<String> FILES = List.of(INDEX, "app.css", "app.js", "auth.js", "sse.js", "streams.js",
       "cluster.js", "history.js", "view.js", "charts.js", "controls.js");
 
