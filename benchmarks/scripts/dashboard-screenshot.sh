@@ -2,8 +2,9 @@
 # dashboard-screenshot.sh: the picture of the dashboard in the README (docs/images/dashboard.png).
 # Starts a local cluster of three nodes (`bin/bellwether local-cluster`, in a temporary directory),
 # writes to it from a few curl loops, opens the dashboard in headless Chromium while the writes go
-# on, hands the leadership over (so the timeline has a change with a cause), and saves the
-# screenshot (DashboardScreenshot.java, beside this script, JDK only). It stops the cluster and
+# on, hands the leadership over, then kills the leader with kill -9 (so the timeline has two changes
+# with their causes, and one member is down), and saves the screenshot (DashboardScreenshot.java,
+# beside this script, JDK only). It stops the cluster and
 # removes the directory when it ends, fails or is interrupted.
 #
 # Needs Debian's chromium (apt-get install -y chromium), curl, a JDK and Maven (bin/bellwether
@@ -16,8 +17,8 @@
 #   WRITERS [3]                      curl loops writing keys, one request at a time each
 #   LOAD_SECONDS [5]                 writes before the page opens (the page charts only what it
 #                                    sees, so the writes go on while it is open)
-#   PAGE_SECONDS [60]                how long the page runs before the picture; the leadership is
-#                                    handed over half way
+#   PAGE_SECONDS [120]               how long the page runs before the picture; the leadership is
+#                                    handed over after a third of it, the leader killed after two
 #   CHROMIUM [chromium]              the browser
 set -euo pipefail
 
@@ -30,7 +31,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${OUT:-$root/docs/images/dashboard.png}"
 WRITERS="${WRITERS:-3}"
 LOAD_SECONDS="${LOAD_SECONDS:-5}"
-PAGE_SECONDS="${PAGE_SECONDS:-60}"
+PAGE_SECONDS="${PAGE_SECONDS:-120}"
 CHROMIUM="${CHROMIUM:-chromium}"
 
 for tool in "$CHROMIUM" curl java; do
@@ -52,7 +53,8 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 "$root/bin/bellwether" build
 log "starting a local cluster in $work"
-"$root/bin/bellwether" local-cluster --data-dir "$work/data" >"$work/cluster.out" 2>&1 &
+# Snapshots every 2,000 entries, so that the picture shows some.
+"$root/bin/bellwether" local-cluster --data-dir "$work/data" --set snapshot.entries=2000 >"$work/cluster.out" 2>&1 &
 launcher=$!
 pids+=("$launcher")
 for _ in $(seq 240); do
@@ -79,8 +81,20 @@ for w in $(seq "$WRITERS"); do
 done
 
 sleep "$LOAD_SECONDS"
-# Half way through the page's time, a leadership transfer (to the most caught-up other voter).
-( sleep "$((PAGE_SECONDS / 2))"; log "handing the leadership over: $(curl -s -X POST "${urls[0]}/v1/leader/transfer")" ) &
+# A third of the way through the page's time, a leadership transfer (to the most caught-up other
+# voter); two thirds through, kill -9 of the leader, whose election the page then shows.
+(
+  sleep "$((PAGE_SECONDS / 3))"
+  log "handing the leadership over: $(curl -s -X POST "${urls[0]}/v1/leader/transfer")"
+  sleep "$((PAGE_SECONDS / 3))"
+  for url in "${urls[@]}"; do
+    if curl -s "$url/v1/cluster" | grep -q '"node":"n[0-9]*","role":"leader"'; then
+      pid="$(curl -s "$url/health/live" | grep -o '"pid":[0-9]*' | cut -d: -f2)"
+      log "kill -9 of the leader at $url (pid $pid)"
+      kill -9 "$pid"
+    fi
+  done
+) &
 pids+=("$!")
 log "opening the page; the picture in ${PAGE_SECONDS}s"
 # Chromium's own --screenshot shoots at load, or on virtual time that outruns the live streams;

@@ -38,8 +38,10 @@ export class View {
         this.rows.delete(id);
       }
     }
-    const range = barRange(model);
-    const commit = model.commitIndex();
+    // One frame's numbers for the scale and the line: members' frames come at different moments.
+    const leader = model.leaderStatus();
+    const range = barRange(model, leader);
+    const commit = leader?.commitIndex ?? model.commitIndex();
     let i = 0;
     for (const member of model.members.values()) {
       const row = this.row(member.id);
@@ -135,9 +137,12 @@ function fillRow(row, member, progress, range, commit, leaderId) {
   cells('actions').querySelector('[data-action=transfer]').disabled = !member.voter || member.id === leaderId;
 }
 
-/** The bars' range: from a little before the furthest-behind member (or MIN_BAR_SPAN) to the log's end. */
-function barRange(model) {
-  const hi = model.lastIndex();
+/**
+ * The bars' range: from a little before the furthest-behind member (at least MIN_BAR_SPAN) to the
+ * leader's last index (the highest any member reports while the page cannot reach a leader).
+ */
+function barRange(model, leader) {
+  const hi = leader?.lastIndex ?? model.lastIndex();
   const lags = [...model.members.keys()].map((id) => model.progress(id).lag ?? 0);
   const width = Math.max(MIN_BAR_SPAN, 2 * Math.max(0, ...lags));
   return { lo: Math.max(0, hi - width), hi };
