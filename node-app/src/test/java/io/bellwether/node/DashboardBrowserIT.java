@@ -23,7 +23,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * Goal: the dashboard ({@code GET /ui}) works in a real browser. Against a real cluster it lists the
  * three members and the leader, and when the node it was loaded from (the leader) dies by kill -9 it
  * shows, within seconds, the leader the cluster actually elected, a timeline entry for its term, and
- * the killed node unreachable. Against a scripted member: it asks for a token only after a 401,
+ * the killed node unreachable; its "make leader" button moves the leadership. Against a scripted member: it asks for a token only after a 401,
  * sends it, resumes with {@code Last-Event-ID} after the stream breaks, shows the member unreachable
  * meanwhile, and its SSE parser gives the same frames however the stream is cut into chunks.
  * Method: headless Chromium driven by Selenium (Debian's chromium and chromium-driver; the test
@@ -101,6 +101,14 @@ class DashboardBrowserIT {
       System.out.printf("dashboard: the page showed leader %s (term %d) and %s unreachable %d ms after the kill%n",
           newLeader, newTerm, leader, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
       assertThat(HeadlessChromium.consoleProblems(browser)).as("the browser console").noneMatch(m -> m.contains("Uncaught"));
+
+      // The "make leader" button, on a page served by a survivor: the leadership moves to the other one.
+      String other = http.keySet().stream().filter(id -> !id.equals(leader) && !id.equals(newLeader)).findFirst().orElseThrow();
+      browser.get("http://" + http.get(other) + "/ui");
+      await().atMost(Duration.ofSeconds(10)).until(() -> newLeader.equals(page().get("leader")));
+      browser.findElement(By.cssSelector("#members [data-member='" + other + "'] button[data-action=transfer]")).click();
+      await().atMost(Duration.ofSeconds(10)).until(() -> other.equals(page().get("leader")));
+      assertThat(LocalClusterTest.awaitLeader(survivors, leader)).isEqualTo(other);
     } finally {
       nodes.values().forEach(NodeProcess::close);
     }
