@@ -130,7 +130,8 @@ final class Leader {
    *     timeout (thesis §6.2), so clients should go elsewhere
    */
   boolean tick() {
-    transfer.tick();
+    // Both timeouts wait for answers to what this leader sent: time it could not send in is not theirs.
+    if (!unsent) transfer.tick();
     heartbeatElapsed++;
     if (!unsent) checkQuorumElapsed++;
     if (checkQuorumElapsed >= config.electionTimeoutTicks()) {

@@ -50,6 +50,18 @@ class LeadershipTransferTest {
   }
 
   @Test
+  void aPauseBeforeTheTimeoutNowLeavesDoesNotGiveTheTransferUp() {
+    EngineNet net = clusterLedBy("n1");
+    RaftEngine old = net.get("n1");
+    old.transferLeadership("n2");
+    // The node thread stalls before the TimeoutNow is sent; the pause's ticks come at once.
+    for (int i = 0; i < 2 * RaftConfig.DEFAULT.electionTimeoutTicks(); i++) old.tick();
+    assertThat(old.transferee()).as("still handing over: nothing was sent yet").isEqualTo("n2");
+    net.stabilize();
+    assertThat(net.leader()).isEqualTo("n2");
+  }
+
+  @Test
   void aLaggingTargetIsBroughtUpToDateFirstAndNoProposalIsTakenMeanwhile() {
     EngineNet net = clusterLedBy("n1");
     RaftEngine old = net.get("n1");
