@@ -7,7 +7,6 @@ import com.sun.net.httpserver.Headers;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,15 +64,11 @@ class DashboardBrowserIT {
 
   @Test
   void followsTheClusterThroughAKillOfTheNodeItCameFrom() throws Exception {
-    Map<String, String> http = new LinkedHashMap<>();
-    List<String> peers = new ArrayList<>();
-    for (String id : List.of("a", "b", "c")) {
-      http.put(id, "127.0.0.1:" + TestCluster.freePort());
-      peers.add(id + "=127.0.0.1:" + TestCluster.freePort() + "@" + http.get(id));
-    }
+    NodeProcess.Addresses addresses = NodeProcess.Addresses.free(List.of("a", "b", "c"));
+    Map<String, String> http = addresses.http();
     Map<String, NodeProcess> nodes = new LinkedHashMap<>();
     try {
-      for (String id : http.keySet()) nodes.put(id, startNode(id, String.join(",", peers)));
+      for (String id : http.keySet()) nodes.put(id, startNode(id, addresses.peers()));
       for (NodeProcess n : nodes.values()) n.awaitOutput("serving", Duration.ofSeconds(60));
       String leader = LocalClusterTest.awaitLeader(urls(http.values()), null);
       long term = cluster("http://" + http.get(leader)).getLong("term");

@@ -34,15 +34,11 @@ class FailoverTest {
 
   @Test
   void killingTheLeaderLosesNothingAndTheRestartedNodeCatchesUp() throws Exception {
-    Map<String, String> http = new LinkedHashMap<>();
-    List<String> peers = new ArrayList<>();
-    for (String id : List.of("a", "b", "c")) {
-      http.put(id, "127.0.0.1:" + TestCluster.freePort());
-      peers.add(id + "=127.0.0.1:" + TestCluster.freePort() + "@" + http.get(id));
-    }
+    NodeProcess.Addresses addresses = NodeProcess.Addresses.free(List.of("a", "b", "c"));
+    Map<String, String> http = addresses.http();
     Map<String, NodeProcess> nodes = new LinkedHashMap<>();
     try {
-      for (String id : http.keySet()) nodes.put(id, startNode(id, String.join(",", peers), "1"));
+      for (String id : http.keySet()) nodes.put(id, startNode(id, addresses.peers(), "1"));
       String leader = awaitLeader(http, null);
 
       List<String> acknowledged = new ArrayList<>();
@@ -72,7 +68,7 @@ class FailoverTest {
       assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
       long afterIndex = new JsonObject(after.body()).getLong("index");
 
-      nodes.put(leader, startNode(leader, String.join(",", peers), "2"));
+      nodes.put(leader, startNode(leader, addresses.peers(), "2"));
       String restarted = "http://" + http.get(leader);
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
           .until(() -> Http.get(restarted + "/health/ready").statusCode() == 200);

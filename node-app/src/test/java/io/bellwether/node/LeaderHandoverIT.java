@@ -65,14 +65,11 @@ class LeaderHandoverIT {
 
   @Test
   void stoppingTheLeaderHandsOverWithoutAnElectionTimeoutAndLosesNothing() throws Exception {
-    List<String> peers = new ArrayList<>();
-    for (String id : List.of("a", "b", "c")) {
-      http.put(id, "127.0.0.1:" + TestCluster.freePort());
-      peers.add(id + "=127.0.0.1:" + TestCluster.freePort() + "@" + http.get(id));
-    }
+    NodeProcess.Addresses addresses = NodeProcess.Addresses.free(List.of("a", "b", "c"));
+    http.putAll(addresses.http());
     List<Thread> clients = new ArrayList<>();
     try {
-      for (String id : http.keySet()) nodes.put(id, startNode(id, String.join(",", peers)));
+      for (String id : http.keySet()) nodes.put(id, startNode(id, addresses.peers()));
       String leader = awaitLeader(http.keySet(), null);
       List<String> followers = http.keySet().stream().filter(id -> !id.equals(leader)).toList();
       for (String via : followers) clients.add(startClient(via));

@@ -17,6 +17,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeProcess implements AutoCloseable {
 
+  /**
+   * Free loopback addresses for a cluster of node processes: each id's HTTP address
+   * ({@code 127.0.0.1:port}, in the order given) and the {@code static.peers} value naming them all.
+   */
+  record Addresses(java.util.Map<String, String> http, String peers) {
+    static Addresses free(List<String> ids) {
+      java.util.Map<String, String> http = new java.util.LinkedHashMap<>();
+      List<String> peers = new java.util.ArrayList<>();
+      for (String id : ids) {
+        http.put(id, "127.0.0.1:" + TestCluster.freePort());
+        peers.add(id + "=127.0.0.1:" + TestCluster.freePort() + "@" + http.get(id));
+      }
+      return new Addresses(http, String.join(",", peers));
+    }
+  }
+
   final Process process;
   final Path output;
 
