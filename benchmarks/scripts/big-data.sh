@@ -567,7 +567,7 @@ printf '%s\n' "$headline"
     fi
     printf 'caught up = its applied index reached the leader'"'"'s commit index of the moment before its launch. Seconds from '
     printf 'just before the launch. rchar = bytes it read through system calls until then (the transfer from the leader, plus '
-    printf 'what a start reads: compare the restarts above); its snapshot bytes = its `/v1/cluster` `snapshot.bytes` afterwards (the manifest, for the state on disk).\n\n'
+    printf 'what a start reads: compare the restarts above); its snapshot bytes = its `/v1/cluster` `snapshot.bytes` afterwards.\n\n'
     md_table "$catchup_header" "$catchup_table"
     for f in "$raw"/exited-*-errors.log; do
       [[ -s "$f" ]] || continue

@@ -47,6 +47,17 @@ public interface DurableKvStorage extends KvStorage, AutoCloseable {
   /** The bytes sent to a follower for {@code localData}: the manifest and the files it names. */
   SnapshotData export(byte[] localData);
 
+  /**
+   * How many bytes {@link #export} of {@code localData} would send, from the manifest alone (no file
+   * is opened): the snapshot's size a node reports. Node thread; never blocks. By default the
+   * manifest's own length, for a storage whose manifest is the whole state.
+   *
+   * @throws KvFormatException if {@code localData} is not a manifest
+   */
+  default long transferredBytes(byte[] localData) {
+    return localData.length;
+  }
+
   /** A sink for bytes another node's {@link #export} produced; it completes with a local manifest. */
   SnapshotSink receive(long totalBytes);
 

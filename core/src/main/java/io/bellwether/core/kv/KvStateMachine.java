@@ -235,6 +235,12 @@ public final class KvStateMachine implements StateMachine {
   }
 
   @Override
+  public long snapshotSize(byte[] localData) {
+    if (durable == null || !isManifest(localData)) return localData.length;
+    return durable.transferredBytes(localData);
+  }
+
+  @Override
   public SnapshotSink receiveSnapshot(long lastIndex, long totalBytes) {
     if (durable == null) return StateMachine.super.receiveSnapshot(lastIndex, totalBytes);
     return durable.receive(totalBytes);

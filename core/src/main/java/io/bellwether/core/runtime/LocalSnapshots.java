@@ -46,7 +46,7 @@ final class LocalSnapshots {
     this.stateMachine = stateMachine;
     this.synced = synced;
     this.lastIndex = engine.snapshotIndex();
-    this.bytes = store.snapshot().map(s -> (long) s.data().length).orElse(0L);
+    this.bytes = store.snapshot().map(s -> stateMachine.snapshotSize(s.data())).orElse(0L);
   }
 
   /** See {@link NodeDriver#writeSnapshotsOn}. */
@@ -68,7 +68,7 @@ final class LocalSnapshots {
   /** The state machine became {@code snapshot}, installed from the leader. */
   void installed(Snapshot snapshot) {
     lastIndex = snapshot.lastIndex();
-    bytes = snapshot.data().length;
+    bytes = stateMachine.snapshotSize(snapshot.data());
     bytesSince = 0;
     installed++;
     observer.snapshotInstalled(snapshot.lastIndex(), engine.leaderId());
@@ -132,7 +132,7 @@ final class LocalSnapshots {
     store.sync();
     synced.run();
     lastIndex = snapshot.lastIndex();
-    bytes = snapshot.data().length;
+    bytes = stateMachine.snapshotSize(snapshot.data());
     taken++;
     observer.snapshotTaken(lastIndex, bytes);
   }

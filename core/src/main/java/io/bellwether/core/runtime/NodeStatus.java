@@ -16,7 +16,9 @@ import java.util.Set;
  * @param snapshotIndex index of the newest snapshot the node holds (0 if none)
  * @param snapshotsTaken snapshots this node took since it started
  * @param snapshotsInstalled snapshots this node received from a leader and installed since it started
- * @param snapshotBytes size of the newest snapshot's state machine data (0 if none)
+ * @param snapshotBytes size of the newest snapshot (0 if none): the bytes a follower that needs it
+ *     receives ({@code StateMachine.snapshotSize}), for the on-disk key-value state the layer files
+ *     it names, not its small manifest
  * @param snapshotsSent snapshot transfers this node started to lagging followers, as leader, since it
  *     started (a transfer resumed after a lost chunk counts once)
  * @param followersShortOfLease on a leader, the followers whose last heartbeat answer said their

@@ -81,6 +81,18 @@ public interface StateMachine {
   }
 
   /**
+   * The size of the snapshot whose local form is {@code localData}, in bytes of its transferred form
+   * (what {@link #exportSnapshot} would send a follower): the size a node reports in its status and
+   * metrics. Called on the node thread after each snapshot taken or installed, and at start: it must
+   * be cheap (nothing opened or read beyond {@code localData}) and must not throw for a local form
+   * this machine wrote or received. By default the local form's length, as it is also the
+   * transferred form.
+   */
+  default long snapshotSize(byte[] localData) {
+    return localData.length;
+  }
+
+  /**
    * Where this follower writes the snapshot ending at {@code lastIndex} that the leader sends, in
    * its transferred form of {@code totalBytes} bytes (the leader's claim: the sink must never
    * receive more). Called on the node thread when the first chunk arrives; the sink gets every chunk

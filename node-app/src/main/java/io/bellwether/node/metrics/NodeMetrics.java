@@ -55,7 +55,7 @@ public final class NodeMetrics {
     gauge(registry, "bellwether.raft.log.cached.bytes", "bytes of log entries the engine holds in memory",
         s -> s.cachedLogBytes());
     gauge(registry, "bellwether.raft.snapshot.index", "index of the newest snapshot held", s -> s.snapshotIndex());
-    gauge(registry, "bellwether.raft.snapshot.bytes", "size of the newest snapshot's data", s -> s.snapshotBytes());
+    gauge(registry, "bellwether.raft.snapshot.bytes", "size of the newest snapshot: the bytes a follower that needs it receives", s -> s.snapshotBytes());
     gauge(registry, "bellwether.raft.snapshots.taken", "snapshots taken since start", s -> s.snapshotsTaken());
     gauge(registry, "bellwether.raft.snapshots.sent", "snapshot transfers started to lagging followers since start",
         s -> s.snapshotsSent());

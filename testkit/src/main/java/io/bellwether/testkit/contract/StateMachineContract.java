@@ -178,6 +178,8 @@ public abstract class StateMachineContract {
     long lastIndex = before.size();
     byte[] local = leader.captureSnapshot().write();
     SnapshotData data = leader.exportSnapshot(lastIndex, local);
+    assertThat(leader.snapshotSize(local)).as("the size reported for the snapshot = the bytes its export sends (%s)",
+        seeded()).isEqualTo(data.size());
     StateMachine follower = newStateMachine();
     byte[] received;
     try {

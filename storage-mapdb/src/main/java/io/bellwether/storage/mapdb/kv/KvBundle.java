@@ -41,6 +41,13 @@ final class KvBundle implements SnapshotData {
     this.checksum = checksum;
   }
 
+  /** The size of the bundle {@link #open} would make of {@code manifest}, without opening anything. */
+  static long sizeOf(Manifest manifest, byte[] manifestBytes) {
+    long total = PREFIX_BYTES + manifestBytes.length;
+    for (LayerFile l : manifest.layers()) total += l.totalBytes();
+    return total;
+  }
+
   /**
    * @throws StorageException if a file the manifest names cannot be opened (the log store's latest
    *     snapshot always has its files: they are deleted only once a newer manifest is durable)

@@ -214,6 +214,11 @@ public final class MapDbKvStorage implements DurableKvStorage {
   }
 
   @Override
+  public long transferredBytes(byte[] localData) {
+    return KvBundle.sizeOf(Manifest.decode(localData), localData);
+  }
+
+  @Override
   public SnapshotSink receive(long totalBytes) {
     return new KvBundleSink(dir, stack, totalBytes);
   }
