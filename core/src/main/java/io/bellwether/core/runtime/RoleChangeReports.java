@@ -43,7 +43,10 @@ final class RoleChangeReports {
   /** The last leader this node knew, kept while it knows none. */
   private String lastKnownLeader;
 
-  /** When this node last heard from a leader (or led), or when it started. */
+  /**
+   * When this node last heard from a leader or stopped leading, or when it started; kept only while
+   * an observer is set.
+   */
   private long lastLeaderContactNanos;
 
   RoleChangeReports(RaftEngine engine) {
@@ -85,18 +88,24 @@ final class RoleChangeReports {
           elections.lastCause().label());
       observer.electionStarted(elections.lastTerm(), elections.lastCause());
     }
-    long now = nanoClock.getAsLong();
     Role role = engine.role();
     long term = engine.term();
     String leader = engine.leaderId();
-    if (leader != null && !leader.equals(reportedLeader)) {
+    boolean heard = elections.leaderContacts() != reportedContacts;
+    reportedContacts = elections.leaderContacts();
+    boolean found = leader != null && !leader.equals(reportedLeader);
+    boolean stoppedLeading = reportedRole == Role.LEADER && role != Role.LEADER;
+    // The clock is read only for an observer, and only in a batch where something it times happened:
+    // not on every batch of a busy leader.
+    boolean timed = observer != NodeObserver.NONE && (heard || found || stoppedLeading);
+    long now = timed ? nanoClock.getAsLong() : 0;
+    // A leader hears from itself until it stops leading; no need to note the time every batch.
+    if (timed && stoppedLeading) lastLeaderContactNanos = now;
+    if (found) {
       // Measured up to the previous contact: this batch's contact may be the new leader's first message.
-      leaderFound(term, leader, now - lastLeaderContactNanos, role, elections);
+      leaderFound(term, leader, timed ? now - lastLeaderContactNanos : -1, role, elections);
     }
-    if (elections.leaderContacts() != reportedContacts || role == Role.LEADER) {
-      reportedContacts = elections.leaderContacts();
-      lastLeaderContactNanos = now;
-    }
+    if (timed && heard) lastLeaderContactNanos = now;
     if (role == reportedRole && term == reportedTerm && Objects.equals(leader, reportedLeader)) {
       return;
     }
@@ -111,8 +120,9 @@ final class RoleChangeReports {
     ElectionCause cause = role == Role.LEADER && elections.lastTerm() == term ? elections.lastCause() : null;
     String previous = lastKnownLeader;
     lastKnownLeader = leader;
-    LOG.info("node {}: leader {} for term {} after {} ms without one{}", engine.id(), leader, term,
-        TimeUnit.NANOSECONDS.toMillis(leaderlessNanos), cause == null ? "" : " (elected: " + cause.label() + ")");
+    LOG.info("node {}: leader {} for term {}{}{}", engine.id(), leader, term,
+        leaderlessNanos < 0 ? "" : " after " + TimeUnit.NANOSECONDS.toMillis(leaderlessNanos) + " ms without one",
+        cause == null ? "" : " (elected: " + cause.label() + ")");
     observer.leaderFound(term, leader, previous, leaderlessNanos, cause);
   }
 }
