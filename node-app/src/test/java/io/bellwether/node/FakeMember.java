@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -40,6 +41,8 @@ final class FakeMember implements AutoCloseable {
 
   private final HttpServer server;
   private volatile boolean closed;
+  /** Opened by {@link #close}: ends the status streams at once instead of at their next frame. */
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   FakeMember() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -114,7 +117,8 @@ final class FakeMember implements AutoCloseable {
         while (!closed) {
           out.write(("event: status\ndata: " + status(3).encode() + "\n\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
-          Thread.sleep(300); // a frame rate, as a node's status interval; nothing waits on it
+          // The frame rate, as a node's status interval; returns early once the member closes.
+          if (closing.await(300, java.util.concurrent.TimeUnit.MILLISECONDS)) break;
         }
       } catch (IOException | InterruptedException gone) {
         // the browser went away
@@ -152,6 +156,7 @@ final class FakeMember implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    closing.countDown();
     server.stop(0);
   }
 }
