@@ -200,12 +200,14 @@ public final class BellwetherClient implements AutoCloseable {
    * listener is promised). Returns at once; the watch runs until closed, or until it meets {@code
    * COMPACTED} or a failure that does not go away. Closing the client closes its watches.
    *
-   * @throws IllegalStateException the client is closed
+   * @throws IllegalStateException the client is closed, or {@link BellwetherClientBuilder#shortLived()
+   *     short-lived}
    */
   public Watch watch(WatchRequest request, WatchListener listener) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(listener, "listener");
     if (closed) throw new IllegalStateException("this BellwetherClient is closed");
+    if (!transport.canStream()) throw new IllegalStateException(Transport.SHORT_LIVED_CANNOT_WATCH);
     Watch w = new Watch(transport, scheduler(), watchIdleTimeout, request, listener);
     watches.add(w);
     watches.removeIf(x -> !x.isRunning());

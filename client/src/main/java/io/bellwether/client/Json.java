@@ -8,15 +8,18 @@ import java.nio.charset.StandardCharsets;
 /** JSON of the API's answers. One shared mapper: thread-safe once configured. */
 final class Json {
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
-
   private Json() {}
+
+  /** Built on first use: Jackson's start-up is a tenth of a second, and a call that succeeds may need none. */
+  private static final class Mapper {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /** {@code body} as a JSON object, or null when it is empty, not JSON or not an object. */
   static JsonNode object(byte[] body) {
     if (body == null || body.length == 0) return null;
     try {
-      JsonNode n = MAPPER.readTree(body);
+      JsonNode n = Mapper.MAPPER.readTree(body);
       return n != null && n.isObject() ? n : null;
     } catch (IOException e) {
       return null;

@@ -2,8 +2,6 @@ package io.bellwether.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -47,8 +45,9 @@ final class LeaderHints {
    * leader's endpoint when it knows it, asking {@code endpoint} who is who when it does not (at most
    * once per refresh period).
    */
-  void leaderIs(String nodeId, URI endpoint, HttpClient http, Duration timeout, String authorization) {
-    if (nodeId == null) return;
+  void leaderIs(String nodeId, URI endpoint, Exchange http, Duration timeout, String authorization) {
+    // With one endpoint there is nowhere to move: asking who is who would cost a call (and JSON) for nothing.
+    if (nodeId == null || endpoints.all().size() < 2) return;
     URI leader = byNode.get(nodeId);
     if (leader == null) {
       long last = lastRefresh.get();
@@ -64,11 +63,10 @@ final class LeaderHints {
   }
 
   /** The node behind {@code endpoint} as it says, and the members whose HTTP address is an endpoint. */
-  private void learn(URI endpoint, HttpClient http, Duration timeout, String authorization) {
+  private void learn(URI endpoint, Exchange http, Duration timeout, String authorization) {
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + "/v1/cluster")).timeout(timeout).GET();
-      if (authorization != null) b.header("Authorization", authorization);
-      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      Map<String, String> headers = authorization == null ? Map.of() : Map.of("Authorization", authorization);
+      HttpResponse<byte[]> r = http.send("GET", URI.create(endpoint + "/v1/cluster"), headers, null, timeout);
       if (r.statusCode() != 200) return;
       JsonNode cluster = Json.object(r.body());
       if (cluster == null) return;

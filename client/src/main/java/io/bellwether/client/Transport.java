@@ -12,6 +12,8 @@ import java.net.http.HttpTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLHandshakeException;
 import org.slf4j.Logger;
@@ -35,16 +37,24 @@ final class Transport {
   /** The README's "certainly did not happen" statuses, when the body is the API's error. */
   static final Set<Integer> NOT_DONE_STATUSES = Set.of(400, 401, 403, 404, 405, 409, 412, 413, 429, 503);
   private static final SecureRandom RANDOM = new SecureRandom();
+  static final String SHORT_LIVED_CANNOT_WATCH = "a short-lived client cannot watch: build one without shortLived()";
 
-  private final HttpClient http;
+  private final Exchange exchange;
+  private final HttpClient streams;
   private final Endpoints endpoints;
   private final Duration requestTimeout;
   private final RetryPolicy retry;
   private final String authorization;
   private final LeaderHints leaderHints;
 
-  Transport(HttpClient http, Endpoints endpoints, Duration requestTimeout, RetryPolicy retry, String token) {
-    this.http = http;
+  /**
+   * @param exchange how calls reach a node
+   * @param streams the client for long-lived answers (watches), or null when this transport has none
+   */
+  Transport(Exchange exchange, HttpClient streams, Endpoints endpoints, Duration requestTimeout, RetryPolicy retry,
+      String token) {
+    this.exchange = exchange;
+    this.streams = streams;
     this.endpoints = endpoints;
     this.requestTimeout = requestTimeout;
     this.retry = retry;
@@ -81,7 +91,8 @@ final class Transport {
       URI endpoint = endpoints.current();
       Failure f;
       try {
-        HttpResponse<byte[]> r = http.send(build(request, endpoint, key, requestTimeout), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = exchange.send(request.method(), URI.create(endpoint + request.pathAndQuery()),
+            headers(request, key), request.body(), requestTimeout);
         ApiResponse answer = new ApiResponse(r.statusCode(), r.headers(), r.body(), endpoint, key);
         JsonNode body = answer.ok() ? null : answer.json();
         String code = Json.errorCode(body);
@@ -131,10 +142,16 @@ final class Transport {
    */
   java.util.concurrent.CompletableFuture<HttpResponse<java.io.InputStream>> openStream(URI endpoint, String pathAndQuery,
       java.util.Map<String, String> headers) {
+    if (streams == null) throw new IllegalStateException(SHORT_LIVED_CANNOT_WATCH);
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + pathAndQuery)).timeout(requestTimeout).GET();
     headers.forEach(b::header);
     if (authorization != null) b.header("Authorization", authorization);
-    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    return streams.sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** Whether {@link #openStream} works: not on a short-lived client. */
+  boolean canStream() {
+    return streams != null;
   }
 
   Endpoints endpoints() {
@@ -155,22 +172,18 @@ final class Transport {
     String leader = answer.status() / 100 == 2 ? node
         : answer.header("X-Bellwether-Leader") != null ? answer.header("X-Bellwether-Leader")
         : body != null && body.path("leader").isTextual() ? body.get("leader").asText() : null;
-    leaderHints.leaderIs(leader, answer.endpoint(), http, timeout, authorization);
+    leaderHints.leaderIs(leader, answer.endpoint(), exchange, timeout, authorization);
   }
 
   RetryPolicy retry() {
     return retry;
   }
 
-  private HttpRequest build(ApiRequest request, URI endpoint, String idempotencyKey, Duration requestTimeout) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + request.pathAndQuery()))
-        .timeout(requestTimeout)
-        .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-    request.headers().forEach(b::header);
-    if (idempotencyKey != null) b.header("Idempotency-Key", idempotencyKey);
-    if (authorization != null) b.header("Authorization", authorization);
-    return b.build();
+  private Map<String, String> headers(ApiRequest request, String idempotencyKey) {
+    Map<String, String> h = new LinkedHashMap<>(request.headers());
+    if (idempotencyKey != null) h.put("Idempotency-Key", idempotencyKey);
+    if (authorization != null) h.put("Authorization", authorization);
+    return h;
   }
 
   /** What one answered attempt that is neither a success nor an answered code means. */
@@ -179,7 +192,9 @@ final class Transport {
     String message = code != null && body.get("message") != null ? body.get("message").asText() : answer.text();
     String description = request.describe() + " at " + answer.endpoint() + ": HTTP " + status
         + (code == null ? "" : " " + code) + (message.isEmpty() ? "" : ": " + message);
-    boolean certainNo = code != null && NOT_DONE_STATUSES.contains(status);
+    // A 401 is "not applied" by definition (RFC 9110), whoever sent it, and may come without the
+    // API's body (ShortLivedHttp drops it); the others are trusted only in the API's own format.
+    boolean certainNo = status == 401 || (code != null && NOT_DONE_STATUSES.contains(status));
     if (request.write() && !certainNo) {
       // 504, a 500 or 502, a proxy's 503, an answer that is not the API's: it may have reached the
       // leader and applied. Retrying with the same key is safe and may learn the outcome.
@@ -194,7 +209,7 @@ final class Transport {
       return new OutcomeUnknownException(request.describe() + ": the write may or may not have happened; last: "
           + f.description + " (Idempotency-Key " + key + ")", f.status, f.code, f.serverMessage, f.endpoint, key, f.cause);
     }
-    if ((f.status == 401 || f.status == 403) && f.code != null) {
+    if (f.status == 401 || (f.status == 403 && f.code != null)) {
       return new AuthenticationException(f.description, f.status, f.code, f.serverMessage, f.endpoint);
     }
     return new NotAppliedException(f.description, f.status, f.code, f.serverMessage, f.endpoint, f.cause);

@@ -40,8 +40,13 @@ class BellwetherClientRetryTest {
     node.close();
   }
 
+  /** The builder every client of this test starts from; {@link ShortLivedClientRetryTest} changes it. */
+  BellwetherClientBuilder builder() {
+    return BellwetherClient.builder();
+  }
+
   BellwetherClient client(String... urls) {
-    client = BellwetherClient.builder().endpoints(urls).retry(FAST).requestTimeout(Duration.ofSeconds(5)).build();
+    client = builder().endpoints(urls).retry(FAST).requestTimeout(Duration.ofSeconds(5)).build();
     return client;
   }
 
@@ -148,7 +153,7 @@ class BellwetherClientRetryTest {
         Thread.currentThread().interrupt();
       }
     }, putOk("k", 5));
-    client = BellwetherClient.builder().endpoints(node.url()).retry(FAST).requestTimeout(Duration.ofMillis(300)).build();
+    client = builder().endpoints(node.url()).retry(FAST).requestTimeout(Duration.ofMillis(300)).build();
     try {
       assertThat(client.put("k", V).version()).isEqualTo(5);
     } finally {
@@ -184,14 +189,14 @@ class BellwetherClientRetryTest {
   @Test
   void theTokenIsSentOnEveryRequest(@TempDir Path dir) throws Exception {
     node.then(putOk("k", 1));
-    client = BellwetherClient.builder().endpoints(node.url()).token("s3cret").build();
+    client = builder().endpoints(node.url()).token("s3cret").build();
     client.put("k", V);
     assertThat(node.received.get(0).header("Authorization")).isEqualTo("Bearer s3cret");
     client.close();
 
     Path file = dir.resolve("token");
     Files.writeString(file, "# the writer's token\n\n  t0ken  \n");
-    client = BellwetherClient.builder().endpoints(node.url()).tokenFile(file).build();
+    client = builder().endpoints(node.url()).tokenFile(file).build();
     client.put("k", V);
     assertThat(node.received.get(1).header("Authorization")).isEqualTo("Bearer t0ken");
   }

@@ -49,15 +49,20 @@ class ClientTlsTest {
     authority.issueClient("app", Duration.ofHours(1)).writeTo(clientCert, clientKey);
   }
 
+  /** The builder every client of this test starts from; {@link ShortLivedClientTlsTest} changes it. */
+  BellwetherClientBuilder builder() {
+    return BellwetherClient.builder();
+  }
+
   @Test
   void aClientCertificateOpensANodeThatRequiresOne() throws Exception {
     SSLContext server = ClientTls.context(ca, serverCert, serverKey);
     try (FakeNode node = new FakeNode(server, true)) {
       node.then(FakeNode.putOk("k", 1));
-      try (BellwetherClient client = BellwetherClient.builder().endpoints(node.url()).tls(ca, clientCert, clientKey).build()) {
+      try (BellwetherClient client = builder().endpoints(node.url()).tls(ca, clientCert, clientKey).build()) {
         assertThat(client.put("k", new byte[] {1}).version()).isEqualTo(1);
       }
-      try (BellwetherClient anonymous = BellwetherClient.builder().endpoints(node.url()).tls(ca, null, null)
+      try (BellwetherClient anonymous = builder().endpoints(node.url()).tls(ca, null, null)
           .retry(BellwetherClientRetryTest.FAST).build()) {
         int before = node.received.size();
         assertThatThrownBy(() -> anonymous.get("k", Consistency.STALE)).isExactlyInstanceOf(NotAppliedException.class);
@@ -74,7 +79,7 @@ class ClientTlsTest {
     Path otherCa = dir.resolve("other-ca.pem");
     CertificateAuthority.create("other", Duration.ofDays(1)).writeTo(otherCa, dir.resolve("other-ca-key.pem"));
     try (FakeNode node = new FakeNode(ClientTls.context(ca, serverCert, serverKey), false);
-        BellwetherClient client = BellwetherClient.builder().endpoints(node.url()).tls(otherCa, null, null).build()) {
+        BellwetherClient client = builder().endpoints(node.url()).tls(otherCa, null, null).build()) {
       assertThatThrownBy(() -> client.get("k", Consistency.STALE))
           .isInstanceOf(NotAppliedException.class).hasMessageContaining("TLS handshake");
       assertThat(node.received).isEmpty();
@@ -108,7 +113,7 @@ class ClientTlsTest {
     assertThatThrownBy(() -> ClientTls.context(empty, null, null)).hasMessageContaining(empty.toString());
     assertThatThrownBy(() -> ClientTls.checkedKey(clientCert, serverKey))
         .hasMessageContaining("is not the private key of the certificate").hasMessageContaining(serverKey.toString());
-    assertThatThrownBy(() -> BellwetherClient.builder().endpoints("https://127.0.0.1:1").tls(ca, clientCert, empty))
+    assertThatThrownBy(() -> builder().endpoints("https://127.0.0.1:1").tls(ca, clientCert, empty))
         .isInstanceOf(UncheckedIOException.class).hasMessageContaining(empty.toString());
     assertThat(ClientTls.parameters().getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
   }

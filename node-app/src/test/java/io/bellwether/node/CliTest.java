@@ -41,6 +41,45 @@ class CliTest {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /**
+   * The one-call commands run as {@code bin/bellwether} runs them, in a JVM of their own through
+   * {@code Main.main}, and load only what they need: that is what brought a command from 1.1-1.5 s
+   * to about a third of a second (docs/BENCHMARKS.md, "The command line"). No Logback (its
+   * configuration alone is 0.3 s), no {@code java.net.http} client (0.3 s to build, 0.3 s more at
+   * exit), nothing of the node's server side.
+   */
+  @Test
+  void oneCallCommandsInTheirOwnJvmLoadOnlyWhatTheyNeed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String[][] commands = {
+      {"put", "own-jvm", "from a process", "--url", url},
+      {"get", "own-jvm", "--url", url},
+      {"status", "--url", url},
+    };
+    String[] expected = {"OK own-jvm version=", "from a process", "node n1: leader"};
+    for (int i = 0; i < commands.length; i++) {
+      java.nio.file.Path classes = dir.resolve(commands[i][0] + ".classes");
+      java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+          java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+          "-Xlog:class+load=info:file=" + classes, "-cp", System.getProperty("java.class.path"),
+          Main.class.getName()));
+      cmd.addAll(java.util.List.of(commands[i]));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(output).isZero();
+      assertThat(output).as(String.join(" ", commands[i])).startsWith(expected[i]);
+      String loaded = java.nio.file.Files.readString(classes);
+      assertThat(loaded).as("classes loaded by " + commands[i][0])
+          .contains("io.bellwether.client.ShortLivedHttp")
+          .doesNotContain("ch.qos.logback.classic.LoggerContext")
+          .doesNotContain("jdk.internal.net.http.HttpClientImpl")
+          .doesNotContain("io.bellwether.node.cli.NodeCommand")
+          .doesNotContain("io.bellwether.node.BellwetherNode")
+          .doesNotContain("com.hazelcast");
+    }
+  }
+
   @Test
   void putGetDeleteRoundTrip() {
     Run put = run("put", "greeting/en", "hello world", "--url", url);

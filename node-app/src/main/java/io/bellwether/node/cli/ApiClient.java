@@ -1,23 +1,26 @@
 package io.bellwether.node.cli;
 
-import io.bellwether.node.security.TlsContexts;
+import io.bellwether.client.ShortLivedHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
-/** A tiny blocking client of the HTTP API for the CLI commands. */
+/**
+ * A tiny blocking client of the HTTP API for the CLI commands: each call on its own connection
+ * ({@link ShortLivedHttp}: a command makes one or two calls and exits, and the JDK's pooled client
+ * would cost it half a second of start-up and exit). Its failures are {@code HttpClient.send}'s.
+ */
 final class ApiClient {
 
   private final String baseUrl;
   private final Duration timeout;
-  private final HttpClient http;
+  private final ShortLivedHttp http;
   private final String token;
 
   ApiClient(String baseUrl, Duration timeout) {
@@ -32,9 +35,7 @@ final class ApiClient {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.timeout = timeout;
     this.token = token;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
-    if (ssl != null) b.sslContext(ssl);
-    this.http = b.sslParameters(TlsContexts.parameters()).build();
+    this.http = new ShortLivedHttp(timeout, ssl);
   }
 
   /** Percent-encodes a key for the path, keeping '/' readable. */
@@ -48,10 +49,8 @@ final class ApiClient {
 
   HttpResponse<byte[]> send(String method, String pathAndQuery, byte[] body, Map<String, String> headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(timeout)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(b::header);
-    if (token != null) b.header("Authorization", "Bearer " + token);
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    if (token != null) all.put("Authorization", "Bearer " + token);
+    return http.send(method, URI.create(baseUrl + pathAndQuery), all, body, timeout);
   }
 }

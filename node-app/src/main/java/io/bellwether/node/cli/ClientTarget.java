@@ -69,15 +69,19 @@ public final class ClientTarget {
    * @throws IOException as {@link #client()}
    */
   BellwetherClient bellwetherClient() throws IOException {
-    return bellwetherClient(RetryPolicy.none());
+    return bellwetherClient(RetryPolicy.none(), true);
   }
 
-  /** {@link #bellwetherClient()} with retries: for commands that keep running (watch, lock). */
-  BellwetherClient bellwetherClient(RetryPolicy retry) throws IOException {
+  /**
+   * {@link #bellwetherClient()} with retries (for commands that keep running: watch, lock), and
+   * {@link io.bellwether.client.BellwetherClientBuilder#shortLived() short-lived} or not.
+   */
+  BellwetherClient bellwetherClient(RetryPolicy retry, boolean shortLived) throws IOException {
     if ((cert == null) != (key == null)) throw new IOException("--cert and --key go together");
     BellwetherClientBuilder b = BellwetherClient.builder().endpoints(url).retry(retry)
         .requestTimeout(Duration.ofSeconds(timeoutSeconds)).connectTimeout(Duration.ofSeconds(timeoutSeconds));
     if (cacert != null || cert != null) b.sslContext(TlsContexts.client(cacert, cert, key));
+    if (shortLived) b.shortLived();
     b.token(token);
     if (tokenFile != null) {
       try {

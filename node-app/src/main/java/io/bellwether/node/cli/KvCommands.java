@@ -55,6 +55,15 @@ public final class KvCommands {
       return RetryPolicy.none();
     }
 
+    /**
+     * Whether the command keeps running (watch, lock): it needs the client's long-lived connections.
+     * Every other command makes a call or two and exits, so its client is short-lived ({@link
+     * io.bellwether.client.BellwetherClientBuilder#shortLived()}), which halves a command's time.
+     */
+    boolean keepsRunning() {
+      return false;
+    }
+
     abstract int run(BellwetherClient client);
 
     @Override
@@ -62,7 +71,7 @@ public final class KvCommands {
       BellwetherClient client;
       try {
         prepare();
-        client = target.bellwetherClient(retry());
+        client = target.bellwetherClient(retry(), !keepsRunning());
       } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
         err().println("error: " + e.getMessage()); // nothing was sent
         return EXIT_FAILED;

@@ -32,6 +32,11 @@ public final class LockCommand extends KvCommands.KvBase {
   @Option(names = "--wait", paramLabel = "SECONDS", description = "give up after waiting this long (default: wait forever)") Long waitSeconds;
 
   @Override
+  boolean keepsRunning() {
+    return true;
+  }
+
+  @Override
   RetryPolicy retry() {
     return RetryPolicy.defaults();
   }

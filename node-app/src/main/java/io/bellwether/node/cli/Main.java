@@ -29,9 +29,9 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
-  /** Runs the command line and exits with its code. */
+  /** Runs the command line and exits with its code; the one-call client commands take the quick way in. */
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(ClientMain.runs(args) ? ClientMain.run(args) : run(args));
   }
 
   /** Runs the command line and returns its exit code (tests call this). */

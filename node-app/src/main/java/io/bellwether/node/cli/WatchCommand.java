@@ -35,6 +35,11 @@ public final class WatchCommand extends KvCommands.KvBase {
   @Option(names = "--count", paramLabel = "N", description = "exit after N changes") Integer count;
 
   @Override
+  boolean keepsRunning() {
+    return true;
+  }
+
+  @Override
   RetryPolicy retry() {
     return RetryPolicy.defaults(); // the watch's reconnects use its backoff
   }
