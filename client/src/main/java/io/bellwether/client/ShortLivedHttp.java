@@ -43,9 +43,9 @@ import javax.net.ssl.SSLSocketFactory;
  * broke. Never sends a request twice, never follows redirects, uses no proxy. Thread-safe; blocking;
  * not interruptible.
  *
- * <p>One difference from {@code HttpClient}: the answer to a request with a body (any method but
- * GET and HEAD) that is a 401 comes without its body; HttpURLConnection drops it for a streamed
- * request, and streaming is what keeps it from resending. Status and headers are kept.
+ * <p>Every request with a body (any method but GET and HEAD) is streamed, because streaming is what
+ * keeps HttpURLConnection from resending it; for a streamed request it drops the body of a 401,
+ * which is then fetched by a GET (see {@link #reasonForRefusal}).
  */
 public final class ShortLivedHttp implements Exchange {
 
@@ -105,6 +105,7 @@ public final class ShortLivedHttp implements Exchange {
         int status = c.getResponseCode();
         InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
         byte[] answer = in == null ? new byte[0] : readAll(in);
+        if (status == 401 && sendsBody && answer.length == 0) answer = reasonForRefusal(uri, headers, timeout);
         return new Answer(status, headers(c), answer, uri, method);
       } catch (SocketTimeoutException e) {
         HttpTimeoutException t = new HttpTimeoutException("no answer from " + uri.getHost() + ":" + uri.getPort()
@@ -114,6 +115,21 @@ public final class ShortLivedHttp implements Exchange {
       }
     } finally {
       c.disconnect(); // closes the socket: nothing is kept for reuse, no keep-alive thread starts
+    }
+  }
+
+  /**
+   * HttpURLConnection drops the body of a 401 answering a streamed request, and with it the node's
+   * reason (no token, or one it does not know). The reason does not depend on the method, so a GET
+   * of the same URI with the same credentials, which changes nothing, fetches it; its body is used
+   * only if it is a 401 too. Best effort: on any failure the 401 stays without a body.
+   */
+  private byte[] reasonForRefusal(URI uri, Map<String, String> headers, Duration timeout) {
+    try {
+      HttpResponse<byte[]> again = send("GET", uri, headers, null, timeout);
+      return again.statusCode() == 401 ? again.body() : new byte[0];
+    } catch (IOException e) {
+      return new byte[0];
     }
   }
 
