@@ -16,14 +16,14 @@
 #   cd RESULTS_DIR && grep -E '^[0-9a-f]{64} ' manifest.txt | awk '{ print $1 "  " $3 }' | sha256sum -c
 #
 # Cluster settings, chosen to match Bellwether's effective defaults (node-app Defaults.TICK_MS = 50 ms,
-# core RaftConfig.DEFAULT: electionTimeoutTicks = 10, heartbeatIntervalTicks = 2, preVote = true,
+# core RaftConfig.DEFAULT: electionTimeoutTicks = 8, heartbeatIntervalTicks = 1, preVote = true,
 # checkQuorum = true):
 #
 #   Bellwether                          etcd 3.4
 #   tick 50 ms                          (etcd's tick is its heartbeat interval)
-#   heartbeat 2 ticks = 100 ms          --heartbeat-interval 100
-#   election timeout 10 ticks = 500 ms, --election-timeout 500 (5 ticks; etcd also draws from
-#     drawn from [500, 1000) ms           [500, 1000) ms)
+#   heartbeat 1 tick = 50 ms            --heartbeat-interval 50
+#   election timeout 8 ticks = 400 ms,  --election-timeout 400 (8 ticks; etcd also draws from
+#     drawn from [400, 800) ms            [400, 800) ms)
 #   pre-vote on                         --pre-vote=true (off by default in 3.4)
 #   check-quorum on                     always on in etcd's server
 #   storage mapdb: syncs before acking  fsync of the WAL before acking (the default; kept)
@@ -547,8 +547,8 @@ cluster_start_member() {
       --initial-cluster "$CL_INITIAL" \
       --initial-cluster-state new \
       --initial-cluster-token "$CL_TOKEN" \
-      --heartbeat-interval 100 \
-      --election-timeout 500 \
+      --heartbeat-interval 50 \
+      --election-timeout 400 \
       --pre-vote=true \
       --snapshot-count 10000 \
       --quota-backend-bytes "$ETCD_QUOTA_BYTES" \

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 // Method: one Follower (n2, term 2) over a log it holds, fed the leader's (n1's) messages directly.
 class FollowerTest {
 
-  private static final RaftConfig CONFIG = RaftConfig.DEFAULT;
+  /** Pinned, not the defaults: the scenarios count ticks of a 10-tick election timeout and a heartbeat every 2. */
+  private static final RaftConfig CONFIG = RaftConfig.DEFAULT.withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(2);
   private static final long TERM = 2;
 
   private final Effects effects = new Effects();

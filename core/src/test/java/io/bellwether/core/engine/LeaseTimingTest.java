@@ -10,33 +10,36 @@ import org.junit.jupiter.api.Test;
 // Method: LeaseTiming and RaftConfig alone, on hand-picked values around the boundary.
 class LeaseTimingTest {
 
-  private static final LeaseTiming DEFAULT = RaftConfig.DEFAULT.leaseTiming();
+  /** 10 ticks of 50 ms: the arithmetic below is about these numbers, not the defaults. */
+  private static final LeaseTiming TEN = new LeaseTiming(50_000, 10);
 
   @Test
   void aPromiseIsTheElectionTimeoutLessOneTick() {
     // The follower's timer may tick right after it heard from the leader.
-    assertThat(DEFAULT).isEqualTo(new LeaseTiming(50_000, 10));
-    assertThat(DEFAULT.promiseMicros()).isEqualTo(9 * 50_000);
+    assertThat(TEN.promiseMicros()).isEqualTo(9 * 50_000);
+    // The defaults: 8 ticks of 50 ms, sure for 350 ms.
+    assertThat(RaftConfig.DEFAULT.leaseTiming()).isEqualTo(new LeaseTiming(50_000, 8));
+    assertThat(RaftConfig.DEFAULT.leaseTiming().promiseMicros()).isEqualTo(7 * 50_000);
   }
 
   @Test
   void aFollowerCoversALeaderWhosePromiseIsNoLongerThanItsOwn() {
-    assertThat(DEFAULT.covers(DEFAULT)).isTrue();
-    assertThat(new LeaseTiming(50_000, 11).covers(DEFAULT)).isTrue();
-    assertThat(new LeaseTiming(90_000, 6).covers(DEFAULT)).as("5 × 90 ms = 9 × 50 ms").isTrue();
-    assertThat(new LeaseTiming(50_000, 9).covers(DEFAULT)).isFalse();
-    assertThat(new LeaseTiming(49_999, 10).covers(DEFAULT)).isFalse();
+    assertThat(TEN.covers(TEN)).isTrue();
+    assertThat(new LeaseTiming(50_000, 11).covers(TEN)).isTrue();
+    assertThat(new LeaseTiming(90_000, 6).covers(TEN)).as("5 × 90 ms = 9 × 50 ms").isTrue();
+    assertThat(new LeaseTiming(50_000, 9).covers(TEN)).isFalse();
+    assertThat(new LeaseTiming(49_999, 10).covers(TEN)).isFalse();
     // Equal timeouts in time are not enough: 5 × 100 ms promises only 400 ms for sure.
-    assertThat(new LeaseTiming(100_000, 5).covers(DEFAULT)).isFalse();
-    assertThat(DEFAULT.covers(new LeaseTiming(100_000, 5))).isTrue();
+    assertThat(new LeaseTiming(100_000, 5).covers(TEN)).isFalse();
+    assertThat(TEN.covers(new LeaseTiming(100_000, 5))).isTrue();
   }
 
   @Test
   void hugeSettingsSaturateInsteadOfOverflowing() {
     LeaseTiming huge = new LeaseTiming(Long.MAX_VALUE, Integer.MAX_VALUE);
     assertThat(huge.promiseMicros()).isEqualTo(Long.MAX_VALUE);
-    assertThat(huge.covers(DEFAULT)).isTrue();
-    assertThat(DEFAULT.covers(huge)).isFalse();
+    assertThat(huge.covers(TEN)).isTrue();
+    assertThat(TEN.covers(huge)).isFalse();
   }
 
   @Test
@@ -58,7 +61,7 @@ class LeaseTimingTest {
 
   @Test
   void itNamesBothSettingsForLogLines() {
-    assertThat(DEFAULT).hasToString("tick 50ms, election timeout 10 ticks");
+    assertThat(TEN).hasToString("tick 50ms, election timeout 10 ticks");
     assertThat(new LeaseTiming(1_500, 3)).hasToString("tick 1500us, election timeout 3 ticks");
   }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 // Method: feed one engine, or a small synchronous EngineNet, messages and ticks; assert on its effects.
 class RaftEngineTest {
 
-  private static final RaftConfig CONFIG = RaftConfig.DEFAULT;
+  /** Pinned, not the defaults: the scenarios count ticks of a 10-tick election timeout and a heartbeat every 2. */
+  private static final RaftConfig CONFIG = RaftConfig.DEFAULT.withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(2);
   private static final Set<String> THREE = Set.of("n1", "n2", "n3");
 
   /** An engine restored from the given state, past its start-up quiet period (see below). */

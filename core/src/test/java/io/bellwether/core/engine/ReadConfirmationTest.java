@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 // plays the followers' heartbeat answers and the clock.
 class ReadConfirmationTest {
 
-  private static final RaftConfig CONFIG = RaftConfig.DEFAULT;
+  /** Pinned, not the defaults: the scenarios count ticks of a 10-tick election timeout and a heartbeat every 2. */
+  private static final RaftConfig CONFIG = RaftConfig.DEFAULT.withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(2);
   private static final List<String> VOTERS = List.of("n1", "n2", "n3");
 
   private final RaftLog log = new RaftLog(0, 0, Membership.ofVoters(VOTERS),

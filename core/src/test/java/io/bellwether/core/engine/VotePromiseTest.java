@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 // stale lease read the fix prevents, so the test cannot pass vacuously.
 class VotePromiseTest {
 
-  private static final RaftConfig CONFIG = RaftConfig.DEFAULT; // T = 10 ticks, heartbeat every 2
+  /** Pinned, not the defaults: T = 10 ticks, heartbeat every 2, which the schedules below count. */
+  private static final RaftConfig CONFIG = RaftConfig.DEFAULT.withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(2);
   private static final int T = CONFIG.electionTimeoutTicks();
 
   /** The engine's next Ready, carried out at once (advanced): these tests only look at it. */

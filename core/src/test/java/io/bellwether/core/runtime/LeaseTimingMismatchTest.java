@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
 // heartbeats and their answers, with the driver's log captured.
 class LeaseTimingMismatchTest {
 
+  /** Pinned, not the defaults: the heartbeats below carry a 10-tick election timeout of 50 ms ticks. */
+  private static final RaftConfig TIMING = RaftConfig.DEFAULT.withElectionTimeoutTicks(10).withHeartbeatIntervalTicks(2);
+
   private static final Set<String> THREE = Set.of("n1", "n2", "n3");
 
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -72,7 +75,7 @@ class LeaseTimingMismatchTest {
   @Test
   void aTickThatDisagreesWithTheRaftConfigIsRefusedNamingBoth() {
     try (InMemoryNetwork network = new InMemoryNetwork()) {
-      RaftNode.Builder b = builder(network).raftConfig(RaftConfig.DEFAULT).tick(Duration.ofMillis(10));
+      RaftNode.Builder b = builder(network).raftConfig(TIMING).tick(Duration.ofMillis(10));
 
       assertThatThrownBy(b::build)
           .isInstanceOf(IllegalArgumentException.class)
@@ -95,8 +98,8 @@ class LeaseTimingMismatchTest {
     try (InMemoryNetwork network = new InMemoryNetwork()) {
       // Either alone is accepted (the other follows it); both, when they agree, too.
       builder(network).tick(Duration.ofMillis(10)).build().close();
-      builder(network).raftConfig(RaftConfig.DEFAULT.withTickMicros(10_000)).build().close();
-      builder(network).raftConfig(RaftConfig.DEFAULT.withTickMicros(10_000))
+      builder(network).raftConfig(TIMING.withTickMicros(10_000)).build().close();
+      builder(network).raftConfig(TIMING.withTickMicros(10_000))
           .tick(Duration.ofMillis(10)).build().close();
     }
   }
@@ -116,7 +119,7 @@ class LeaseTimingMismatchTest {
   @Test
   void aFollowerWhosePromiseIsShorterWarnsOnceNamingBothTimings() {
     Wire out = new Wire();
-    NodeDriver follower = driver("n2", RaftConfig.DEFAULT.withElectionTimeoutTicks(5), out);
+    NodeDriver follower = driver("n2", TIMING.withElectionTimeoutTicks(5), out);
 
     for (int seq = 1; seq <= 5; seq++) {
       follower.receive(heartbeat(seq, 50_000, 10));
@@ -136,7 +139,7 @@ class LeaseTimingMismatchTest {
   @Test
   void aLeaderThatChangesItsTimingIsReportedAgain() {
     Wire out = new Wire();
-    NodeDriver follower = driver("n2", RaftConfig.DEFAULT, out);
+    NodeDriver follower = driver("n2", TIMING, out);
 
     follower.receive(heartbeat(1, 50_000, 10));
     follower.flush();
@@ -158,7 +161,7 @@ class LeaseTimingMismatchTest {
 
   /** n1, elected leader of three by hand. */
   private static NodeDriver leader(Wire out) {
-    NodeDriver d = driver("n1", RaftConfig.DEFAULT, out);
+    NodeDriver d = driver("n1", TIMING, out);
     RaftEngine engine = d.engine();
     while (engine.role() == Role.FOLLOWER) d.tick();
     d.receive(new RequestVoteResponse("n2", "n1", engine.term() + 1, true, true)); // pre-vote
@@ -196,7 +199,7 @@ class LeaseTimingMismatchTest {
   void heartbeatsCarryTheLeadersOwnTiming() {
     Wire out = new Wire();
     NodeDriver leader = leader(out);
-    for (int i = 0; i < RaftConfig.DEFAULT.heartbeatIntervalTicks(); i++) leader.tick();
+    for (int i = 0; i < TIMING.heartbeatIntervalTicks(); i++) leader.tick();
     leader.flush();
 
     assertThat(out.sent).filteredOn(Heartbeat.class::isInstance).isNotEmpty()
