@@ -13,18 +13,22 @@ import picocli.CommandLine.Command;
  * SLF4J gets its no-op provider here), Jackson (0.15 s, now loaded only when an answer is JSON), and
  * the JDK's HTTP client (0.6 s with the exit it delays; these commands use {@code ShortLivedHttp}).
  */
-@Command(
-    name = "bellwether",
-    subcommands = {
-      KvCommands.Put.class,
-      KvCommands.Get.class,
-      KvCommands.Delete.class,
-      KvCommands.Scan.class,
-      ClientCommands.Status.class
-    })
+@Command(name = "bellwether")
 final class ClientMain {
 
   private static final Set<String> COMMANDS = Set.of("put", "get", "delete", "scan", "status");
+
+  /** The command named {@code name}, one of {@link #COMMANDS}. */
+  private static Object command(String name) {
+    return switch (name) {
+      case "put" -> new KvCommands.Put();
+      case "get" -> new KvCommands.Get();
+      case "delete" -> new KvCommands.Delete();
+      case "scan" -> new KvCommands.Scan();
+      case "status" -> new ClientCommands.Status();
+      default -> throw new IllegalArgumentException("not a one-call command: " + name);
+    };
+  }
 
   private ClientMain() {}
 
@@ -38,6 +42,8 @@ final class ClientMain {
     // Before anything asks SLF4J for a logger: no Logback, and no line about the choice.
     System.setProperty("slf4j.internal.verbosity", "WARN");
     System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-    return new CommandLine(new ClientMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    // Only the command asked for: picocli reads each command's annotations when it is added.
+    CommandLine line = new CommandLine(new ClientMain()).addSubcommand(command(args[0]));
+    return line.setCaseInsensitiveEnumValuesAllowed(true).execute(args);
   }
 }
