@@ -133,16 +133,17 @@ for c in $CONNECTIONS; do
   done
 done
 
-# top_frames FILE N: the N frames with the most samples of their own, and their share.
+# top_frames FILE N: the N frames with the most samples of their own, and their share. (No `head`:
+# under pipefail the SIGPIPE it gives sort would end the script.)
 top_frames() {
   awk -v n="$2" '{ c = $NF; $NF = ""; sub(/ $/, ""); k = split($0, f, ";"); self[f[k]] += c; total += c }
     END { for (x in self) printf "%d\t%.1f%%\t%s\n", self[x], 100 * self[x] / total, x }' "$1" \
-    | sort -t$'\t' -k1,1nr | head -n "$2" | cut -f2,3
+    | sort -t$'\t' -k1,1nr | awk -v n="$2" 'NR <= n' | cut -f2,3
 }
 # threads FILE: each thread's share of the samples (the first frame is the thread, with `threads`).
 thread_shares() {
   awk '{ c = $NF; split($0, f, ";"); t = f[1]; sub(/ tid=[0-9]+\]$/, "]", t); gsub(/-[0-9]+\]$/, "-N]", t); s[t] += c; total += c }
-    END { for (x in s) printf "%d\t%.1f%%\t%s\n", s[x], 100 * s[x] / total, x }' "$1" | sort -t$'\t' -k1,1nr | head -n 12 | cut -f2,3
+    END { for (x in s) printf "%d\t%.1f%%\t%s\n", s[x], 100 * s[x] / total, x }' "$1" | sort -t$'\t' -k1,1nr | awk 'NR <= 12' | cut -f2,3
 }
 
 header=$'connections\tprofile\twrites/s\tp50 ms\tp99 ms\tleader CPU µs/write\tfollower CPU µs/write\t3 nodes CPU µs/write'

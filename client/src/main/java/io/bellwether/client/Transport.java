@@ -193,7 +193,8 @@ final class Transport {
     String description = request.describe() + " at " + answer.endpoint() + ": HTTP " + status
         + (code == null ? "" : " " + code) + (message.isEmpty() ? "" : ": " + message);
     // A 401 is "not applied" by definition (RFC 9110), whoever sent it, and may come without the
-    // API's body (ShortLivedHttp drops it); the others are trusted only in the API's own format.
+    // API's body (ShortLivedHttp fetches it again, best effort); the others are trusted only in the
+    // API's own format.
     boolean certainNo = status == 401 || (code != null && NOT_DONE_STATUSES.contains(status));
     if (request.write() && !certainNo) {
       // 504, a 500 or 502, a proxy's 503, an answer that is not the API's: it may have reached the
