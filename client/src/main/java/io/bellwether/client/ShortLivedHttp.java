@@ -46,6 +46,13 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Every request with a body (any method but GET and HEAD) is streamed, because streaming is what
  * keeps HttpURLConnection from resending it; for a streamed request it drops the body of a 401,
  * which is then fetched by a GET (see {@link #reasonForRefusal}).
+ *
+ * <p>Meant for a process that exits after a call or two: HttpURLConnection keeps a connection whose
+ * answer was read to its end for the next call to the same host and port, in the whole JVM, and a
+ * write sent on one that the node has closed since (it restarted) fails after sending, as "may have
+ * been carried out", where a fresh connection would have succeeded. (A {@code Connection: close}
+ * request header avoids the reuse but made the JDK's own HTTP server, in this module's tests, drop
+ * answers; not pursued.) A long-lived process should use the default client.
  */
 public final class ShortLivedHttp implements Exchange {
 

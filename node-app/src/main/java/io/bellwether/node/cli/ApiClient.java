@@ -1,9 +1,12 @@
 package io.bellwether.node.cli;
 
 import io.bellwether.client.ShortLivedHttp;
+import io.bellwether.node.security.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,16 +15,22 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
- * A tiny blocking client of the HTTP API for the CLI commands: each call on its own connection
- * ({@link ShortLivedHttp}: a command makes one or two calls and exits, and the JDK's pooled client
- * would cost it half a second of start-up and exit). Its failures are {@code HttpClient.send}'s.
+ * A tiny blocking client of the HTTP API for the CLI commands. Reads ({@code status}, {@code member
+ * list}) go on a connection of their own ({@link ShortLivedHttp}): a command makes a call and exits,
+ * and the JDK's pooled client costs half a second of start-up and exit. Changes (member changes,
+ * leader transfer) go through the JDK's client: {@code HttpURLConnection} keeps connections for
+ * reuse within a JVM, and a change sent on one that a restarted node had closed would fail as "may
+ * have happened" (seen in {@code JoinProcessIT}, where the CLI runs inside the test's JVM); a read on
+ * such a connection it simply sends again. Failures are {@code HttpClient.send}'s either way.
  */
 final class ApiClient {
 
   private final String baseUrl;
   private final Duration timeout;
-  private final ShortLivedHttp http;
+  private final SSLContext ssl;
+  private final ShortLivedHttp reads;
   private final String token;
+  private HttpClient changes;
 
   ApiClient(String baseUrl, Duration timeout) {
     this(baseUrl, timeout, null, null);
@@ -34,8 +43,9 @@ final class ApiClient {
   ApiClient(String baseUrl, Duration timeout, SSLContext ssl, String token) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.timeout = timeout;
+    this.ssl = ssl;
     this.token = token;
-    this.http = new ShortLivedHttp(timeout, ssl);
+    this.reads = new ShortLivedHttp(timeout, ssl);
   }
 
   /** Percent-encodes a key for the path, keeping '/' readable. */
@@ -51,6 +61,20 @@ final class ApiClient {
       throws IOException, InterruptedException {
     Map<String, String> all = new LinkedHashMap<>(headers);
     if (token != null) all.put("Authorization", "Bearer " + token);
-    return http.send(method, URI.create(baseUrl + pathAndQuery), all, body, timeout);
+    URI uri = URI.create(baseUrl + pathAndQuery);
+    if ("GET".equals(method)) return reads.send(method, uri, all, body, timeout);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    all.forEach(b::header);
+    return changes().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private synchronized HttpClient changes() {
+    if (changes == null) {
+      HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+      if (ssl != null) b.sslContext(ssl);
+      changes = b.sslParameters(TlsContexts.parameters()).build();
+    }
+    return changes;
   }
 }
