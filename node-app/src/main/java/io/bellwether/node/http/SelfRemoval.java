@@ -75,8 +75,13 @@ final class SelfRemoval {
   }
 
   private void forwardRemoval(RoutingContext ctx, NodeServices node, String leader, long deadline) {
+    // A leader of a moment ago refuses until it has committed an entry of its term, and may count as
+    // not answering a follower it has not heard from yet since it won (its no-op can commit with the
+    // old leader's acknowledgement alone): both go away within a heartbeat or two, so both are asked
+    // again until the deadline; a follower that is really gone still gets the 409 then.
     forwarder.forwardWhile(ctx, node, leader, MemberRoutes.WHAT,
-        answer -> answer.status() == 409 && Reason.CHANGE_IN_PROGRESS.name().equals(answer.error()),
+        answer -> answer.status() == 409 && (Reason.CHANGE_IN_PROGRESS.name().equals(answer.error())
+            || Reason.QUORUM_AT_RISK.name().equals(answer.error())),
         deadline, FIRST_PAUSE_MS);
   }
 
