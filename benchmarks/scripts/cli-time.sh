@@ -108,10 +108,7 @@ table="$(awk -F'\t' 'NR > 1 && $1 !~ /untimed/ { k = $1 "\t" $2; v[k] = v[k] " "
     }
   }' "$times")"
 
-{
-  printf '%s\n' "$header"
-  printf '%s\n' "$table"
-} | column -t -s $'\t'
+text_table "$header" "$table"
 printf '\nfirst call with a new jar (training run of the archive included): %s ms\n' "$first_call_ms"
 
 {

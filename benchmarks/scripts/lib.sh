@@ -928,6 +928,11 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "n/a" || b == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'
 }
 
+# text_table HEADER ROWS: the tab-separated HEADER and ROWS as aligned columns, for the terminal.
+text_table() {
+  printf '%s\n%s\n' "$1" "$2" | column -t -s $'\t'
+}
+
 # md_table HEADER ROWS: a markdown table from a tab-separated header line and tab-separated rows.
 md_table() {
   local line

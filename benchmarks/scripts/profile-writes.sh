@@ -148,10 +148,7 @@ thread_shares() {
 
 header=$'connections\tprofile\twrites/s\tp50 ms\tp99 ms\tleader CPU µs/write\tfollower CPU µs/write\t3 nodes CPU µs/write'
 table="$(tail -n +2 "$tsv")"
-{
-  printf '%s\n' "$header"
-  printf '%s\n' "$table"
-} | column -t -s $'\t'
+text_table "$header" "$table"
 
 {
   printf '# Where a write goes: profiles of the leader and a follower under write load\n\n'

@@ -94,10 +94,7 @@ done
 
 header=$'round\tcase\ttransfers\twrites/s\tp50 ms\tp99 ms\tp99.9 ms\tlongest write ms\terrors\thand-over answered in ms'
 table="$(tail -n +2 "$tsv")"
-{
-  printf '%s\n' "$header"
-  printf '%s\n' "$table"
-} | column -t -s $'\t'
+text_table "$header" "$table"
 
 {
   printf '# Planned hand-over: the longest write pause\n\n'

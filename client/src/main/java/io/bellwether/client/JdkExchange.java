@@ -17,10 +17,6 @@ final class JdkExchange implements Exchange {
     this.http = http;
   }
 
-  HttpClient client() {
-    return http;
-  }
-
   @Override
   public HttpResponse<byte[]> send(String method, URI uri, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException, InterruptedException {

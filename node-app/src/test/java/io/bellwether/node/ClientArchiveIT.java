@@ -42,6 +42,13 @@ class ClientArchiveIT {
     return new Run(p.exitValue(), out);
   }
 
+  /** The shaded jar, copied into this test's directory: the archive is made beside it. */
+  private Path copyOfTheShadedJar() throws IOException {
+    Path shaded = Path.of(System.getProperty("bellwether.jar", "target/bellwether.jar")).toAbsolutePath();
+    assumeTrue(Files.isRegularFile(shaded), "no shaded jar at " + shaded);
+    return Files.copy(shaded, dir.resolve("bellwether.jar"));
+  }
+
   private static String deadUrl() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return "http://127.0.0.1:" + s.getLocalPort();
@@ -50,9 +57,7 @@ class ClientArchiveIT {
 
   @Test
   void theArchiveIsMadeOnceThenUsedAndChangesNothingElse() throws Exception {
-    Path shaded = Path.of(System.getProperty("bellwether.jar", "target/bellwether.jar")).toAbsolutePath();
-    assumeTrue(Files.isRegularFile(shaded), "no shaded jar at " + shaded);
-    Path jar = Files.copy(shaded, dir.resolve("bellwether.jar"));
+    Path jar = copyOfTheShadedJar();
     Path archive = dir.resolve("bellwether-client.jsa");
     String url = deadUrl();
 
@@ -75,9 +80,7 @@ class ClientArchiveIT {
 
   @Test
   void withCdsOffNoArchiveIsMadeOrUsed() throws Exception {
-    Path shaded = Path.of(System.getProperty("bellwether.jar", "target/bellwether.jar")).toAbsolutePath();
-    assumeTrue(Files.isRegularFile(shaded), "no shaded jar at " + shaded);
-    Path jar = Files.copy(shaded, dir.resolve("bellwether.jar"));
+    Path jar = copyOfTheShadedJar();
     Path classes = dir.resolve("classes.log");
     Run run = launcher(jar, Map.of("BELLWETHER_CDS", "0", "BELLWETHER_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes),
         "status", "--url", deadUrl());

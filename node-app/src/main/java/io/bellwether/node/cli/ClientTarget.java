@@ -63,18 +63,11 @@ public final class ClientTarget {
   }
 
   /**
-   * A {@link BellwetherClient} for these options, making one attempt per call (a command's exit code
-   * says what happened to that attempt).
+   * A {@link BellwetherClient} for these options, making the attempts {@code retry} allows (one, for
+   * a command whose exit code says what happened to it; more for commands that keep running: watch,
+   * lock), {@link io.bellwether.client.BellwetherClientBuilder#shortLived() short-lived} or not.
    *
    * @throws IOException as {@link #client()}
-   */
-  BellwetherClient bellwetherClient() throws IOException {
-    return bellwetherClient(RetryPolicy.none(), true);
-  }
-
-  /**
-   * {@link #bellwetherClient()} with retries (for commands that keep running: watch, lock), and
-   * {@link io.bellwether.client.BellwetherClientBuilder#shortLived() short-lived} or not.
    */
   BellwetherClient bellwetherClient(RetryPolicy retry, boolean shortLived) throws IOException {
     if ((cert == null) != (key == null)) throw new IOException("--cert and --key go together");
